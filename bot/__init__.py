@@ -1,0 +1,1 @@
+"""A Discord bot that answers outside-knee (IT band) pain questions from a knowledge base."""

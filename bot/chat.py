@@ -1,0 +1,61 @@
+"""A console chat with the same engine and the same commands as the Discord bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.engine import Engine
+from bot.render.text import render, render_help, render_topics
+
+PROMPT = "you> "
+GREETING = (
+    "Ask about outside-knee (IT band) pain, or try /routine, /exercise NAME, /topics, /help. "
+    "Ctrl-D to quit."
+)
+
+
+def _exercise(engine: Engine, name: str) -> str:
+    if not name:
+        exercises = engine.knowledge.exercises()
+        return "Which one? " + ", ".join(f"{entry.title} ({entry.id})" for entry in exercises)
+    exercise_ids = {entry.id for entry in engine.knowledge.exercises()}
+    found = [c for c in engine.search(name) if c.entry.id in exercise_ids]
+    reply = engine.reply_for(name) if name in exercise_ids else None
+    if reply is None and found:
+        reply = engine.reply_for(found[0].entry.id)
+    return render(reply) if reply else f"No exercise matches {name!r}. Try /exercise alone."
+
+
+def respond(engine: Engine, line: str) -> str:
+    """The bot's text for one line typed in the console (a question or a /command)."""
+    command, _, argument = line.strip().partition(" ")
+    commands: dict[str, Callable[[], str]] = {
+        "/help": render_help,
+        "/topics": lambda: render_topics(engine.knowledge),
+        "/routine": lambda: _routine(engine),
+        "/exercise": lambda: _exercise(engine, argument.strip()),
+        "/ask": lambda: render(engine.answer(argument)),
+    }
+    if command in commands:
+        return commands[command]()
+    return render(engine.answer(line))
+
+
+def _routine(engine: Engine) -> str:
+    routine = engine.knowledge.routine()
+    reply = engine.reply_for(routine.id) if routine else None
+    return render(reply) if reply else "No routine is defined in the knowledge base."
+
+
+def run_chat(engine: Engine, read: Callable[[str], str], out: TextIO) -> None:
+    """Read lines until end of input or Ctrl-C, answering each."""
+    print(GREETING, file=out)
+    while True:
+        try:
+            line = read(PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return
+        if line.strip():
+            print(respond(engine, line), file=out, flush=True)

@@ -1,0 +1,137 @@
+"""The command line: ``python -m bot run|chat|ask|check|eval|schema``.
+
+``ask``, ``check`` and ``eval`` never import discord, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _settings():  # noqa: ANN202 - imported lazily to keep `check` light
+    from bot.config import Settings
+
+    return Settings()
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202
+    from bot.engine import Engine, KnowledgeError
+
+    settings = _settings()
+    directory = args.knowledge or settings.knowledge_dir
+    try:
+        return Engine.from_directory(directory, settings.thresholds)
+    except KnowledgeError as error:
+        print(f"The knowledge base in {directory} is not valid:", file=sys.stderr)
+        for issue in error.issues:
+            print(f"  {issue}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID) from None
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.render.text import render
+
+    engine = _engine(args)
+    if args.question == "-":
+        for line in sys.stdin:
+            reply = engine.answer(line.rstrip("\n"))
+            print(json.dumps(reply.summary()) if args.json else render(reply) + "\n", flush=True)
+        return EXIT_OK
+    reply = engine.answer(args.question)
+    print(json.dumps(reply.summary()) if args.json else render(reply))
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    run_chat(_engine(args), input, sys.stdout)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.engine import KnowledgeError, load_knowledge
+
+    try:
+        knowledge = load_knowledge(args.directory)
+    except KnowledgeError as error:
+        for issue in error.issues:
+            print(issue)
+        print(f"{len(error.issues)} problem(s) found.", file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"{args.directory}: OK: {len(knowledge.entries)} entries, "
+        f"{knowledge.question_count()} questions, {len(knowledge.tiers)} red-flag tiers, "
+        f"{len(knowledge.files)} files."
+    )
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import EvalFileError, evaluate, read_items
+
+    try:
+        items = read_items(Path(args.file))
+    except EvalFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    report = evaluate(_engine(args), items)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.as_text())
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from bot.schema import write_schema
+
+    print(f"wrote {write_schema(Path(args.directory))}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.runner import run_bot
+
+    return run_bot()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Movement-questions bot for Discord."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    knowledge_help = "knowledge directory (default: KNOWLEDGE_DIR or knowledge/)"
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str):  # noqa: ANN202
+        command = commands.add_parser(name, help=text, description=text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("run", _run, "connect to Discord (needs DISCORD_TOKEN in the environment or .env)")
+    chat = add("chat", _chat, "chat with the bot in this terminal, no Discord needed")
+    chat.add_argument("--knowledge", type=Path, help=knowledge_help)
+    ask = add("ask", _ask, "answer one question (or one per line from stdin with '-')")
+    ask.add_argument("question", help="the question, or - to read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--knowledge", type=Path, help=knowledge_help)
+    check = add("check", _check, "validate a knowledge directory; exit 1 if it has problems")
+    check.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
+    evaluate = add("eval", _eval, "score a labelled question file")
+    evaluate.add_argument("file", help="YAML list of {q, expect, kind}")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--knowledge", type=Path, help=knowledge_help)
+    schema = add("schema", _schema, "regenerate the knowledge files' JSON Schema")
+    schema.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run one command; return the exit code."""
+    args = _parser().parse_args(argv)
+    return args.handler(args)

@@ -1,0 +1,21 @@
+"""The answer engine: knowledge base, matching, triage and replies. Never imports discord."""
+
+from bot.engine.engine import Engine, Thresholds
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.loader import Issue, KnowledgeError, load_knowledge
+from bot.engine.model import Entry
+from bot.engine.reply import DISCLAIMER, Outcome, Reply, Topic
+
+__all__ = [
+    "DISCLAIMER",
+    "Engine",
+    "Entry",
+    "Issue",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Outcome",
+    "Reply",
+    "Thresholds",
+    "Topic",
+    "load_knowledge",
+]

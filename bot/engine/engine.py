@@ -1,0 +1,157 @@
+"""The one way through: message -> clean -> red-flag triage -> match -> Reply.
+
+The CLI, the console chat, ``eval`` and every Discord feature call :meth:`Engine.answer` (or
+:meth:`Engine.reply_for` when the member already chose an entry), so they all agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.analysis import Analyser
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.loader import load_knowledge
+from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
+from bot.engine.normalise import MAX_RAW_CHARS, clean, is_question, question_sentences
+from bot.engine.reply import Outcome, Reply, Topic
+from bot.engine.triage import RedFlag, Triage
+
+MAX_MATCH_CHARS = 300
+"""Matching reads at most this much of a (question) sentence."""
+MAX_SEGMENTS = 4
+"""A message is matched as a whole and by at most this many question sentences."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Confidence bars (0-100): answer above ``answer``, suggest above ``suggest``.
+
+    ``passive`` is the stricter bar for messages nobody addressed to the bot.
+    """
+
+    answer: float = 62.0
+    suggest: float = 40.0
+    passive: float = 75.0
+
+
+@dataclass(frozen=True)
+class _State:
+    knowledge: KnowledgeBase
+    analyser: Analyser
+    triage: Triage
+    matcher: Matcher
+
+
+def _build_state(knowledge: KnowledgeBase) -> _State:
+    vocabulary: list[str] = []
+    for entry in knowledge.entries.values():
+        vocabulary += entry_texts(entry, knowledge.taught(entry.id))
+        vocabulary += reference_texts(entry)
+    vocabulary += [phrase for tier in knowledge.tiers for phrase in tier.phrases]
+    analyser = Analyser(vocabulary, knowledge.synonyms)
+    return _State(
+        knowledge=knowledge,
+        analyser=analyser,
+        triage=Triage(knowledge.tiers, analyser),
+        matcher=Matcher(knowledge, analyser),
+    )
+
+
+class Engine:
+    """Answers messages from one knowledge base, which can be swapped for a newer one."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        """Index ``knowledge`` for matching."""
+        self.thresholds = thresholds or Thresholds()
+        self._state = _build_state(knowledge)
+
+    @classmethod
+    def from_directory(cls, directory: Path | str, thresholds: Thresholds | None = None) -> Engine:
+        """Load and validate a knowledge directory (raises ``KnowledgeError``)."""
+        return cls(load_knowledge(directory), thresholds)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base currently answering."""
+        return self._state.knowledge
+
+    def swap(self, knowledge: KnowledgeBase) -> None:
+        """Answer from ``knowledge`` from now on; indexes are built before the swap."""
+        self._state = _build_state(knowledge)
+
+    def reload(self, directory: Path | str) -> KnowledgeBase:
+        """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes."""
+        knowledge = load_knowledge(directory)
+        self.swap(knowledge)
+        return knowledge
+
+    def red_flag(self, text: str) -> RedFlag | None:
+        """The red-flag tier ``text`` describes, if any."""
+        state = self._state
+        return state.triage.check(clean(text))
+
+    def answer(self, text: str, *, passive: bool = False) -> Reply:
+        """Answer a member's message; ``passive`` applies the stricter bar."""
+        state = self._state
+        cleaned = clean(text)
+        flag = state.triage.check(cleaned)
+        if flag is not None:
+            return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.tier)
+        candidates = self._rank(state, cleaned)
+        bar = self.thresholds.passive if passive else self.thresholds.answer
+        if candidates and candidates[0].score >= bar:
+            best = candidates[0]
+            return self._entry_reply(state.knowledge, best.entry.id, round(best.score))
+        suggestions = tuple(
+            Topic(candidate.entry.id, candidate.entry.title)
+            for candidate in candidates[:3]
+            if candidate.score >= self.thresholds.suggest
+        )
+        score = round(candidates[0].score) if candidates else 0
+        return Reply(outcome=Outcome.ABSTAIN, score=score, suggestions=suggestions)
+
+    def search(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Entries ranked for ``text`` with no bar applied (for autocomplete and review)."""
+        return self._rank(self._state, clean(text))[:limit]
+
+    def reply_for(self, entry_id: str) -> Reply | None:
+        """The full reply for an entry a member picked (button, menu, command)."""
+        if self._state.knowledge.get(entry_id) is None:
+            return None
+        return self._entry_reply(self._state.knowledge, entry_id, 100)
+
+    @staticmethod
+    def looks_like_question(text: str) -> bool:
+        """Whether a message reads as a question (for passive answering)."""
+        cleaned = clean(text[:MAX_RAW_CHARS])
+        return "?" in cleaned or any(is_question(line) for line in cleaned.splitlines())
+
+    @staticmethod
+    def _rank(state: _State, cleaned: str) -> list[Candidate]:
+        segments = [cleaned[:MAX_MATCH_CHARS]]
+        segments += [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
+        best: dict[str, Candidate] = {}
+        for segment in dict.fromkeys(segments[:MAX_SEGMENTS]):
+            for candidate in state.matcher.rank(state.analyser.analyse(segment)):
+                known = best.get(candidate.entry.id)
+                if known is None or candidate.score > known.score:
+                    best[candidate.entry.id] = candidate
+        return sorted(best.values(), key=lambda candidate: -candidate.score)
+
+    @staticmethod
+    def _entry_reply(knowledge: KnowledgeBase, entry_id: str, score: int) -> Reply:
+        entry = knowledge.entries[entry_id]
+        related = tuple(
+            Topic(other.id, other.title)
+            for other in (knowledge.get(related_id) for related_id in entry.related)
+            if other is not None
+        )
+        routine = tuple(
+            exercise
+            for exercise in (knowledge.get(exercise_id) for exercise_id in entry.routine)
+            if exercise is not None
+        )
+        return Reply(
+            outcome=Outcome.ANSWER, score=score, entry=entry, related=related, routine=routine
+        )

@@ -1,0 +1,67 @@
+"""The loaded knowledge base: every file merged into one immutable, cross-checked whole."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from bot.engine.model import Entry, Learned, SafetyTier, Synonym
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Entries by id (in file order), synonyms, red-flag tiers and taught phrasings."""
+
+    entries: Mapping[str, Entry]
+    synonyms: tuple[Synonym, ...]
+    tiers: tuple[SafetyTier, ...]
+    learned: tuple[Learned, ...]
+    files: tuple[str, ...]
+    loaded_at: datetime
+
+    @classmethod
+    def build(
+        cls,
+        entries: list[Entry],
+        synonyms: list[Synonym],
+        tiers: list[SafetyTier],
+        learned: list[Learned],
+        files: list[str],
+        loaded_at: datetime,
+    ) -> KnowledgeBase:
+        """Freeze already-validated parts into a knowledge base."""
+        return cls(
+            entries=MappingProxyType({entry.id: entry for entry in entries}),
+            synonyms=tuple(synonyms),
+            tiers=tuple(tiers),
+            learned=tuple(learned),
+            files=tuple(files),
+            loaded_at=loaded_at,
+        )
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id, if any."""
+        return self.entries.get(entry_id)
+
+    def tier(self, tier_id: str) -> SafetyTier | None:
+        """The red-flag tier with this id, if any."""
+        return next((tier for tier in self.tiers if tier.id == tier_id), None)
+
+    def exercises(self) -> list[Entry]:
+        """Exercise entries in routine order."""
+        found = [entry for entry in self.entries.values() if entry.is_exercise]
+        return sorted(found, key=lambda entry: entry.order or 0)
+
+    def routine(self) -> Entry | None:
+        """The first routine entry, if the knowledge base has one."""
+        return next((e for e in self.entries.values() if e.kind == "routine"), None)
+
+    def taught(self, entry_id: str) -> list[str]:
+        """Phrasings moderators taught for this entry."""
+        return [item.question for item in self.learned if item.entry == entry_id]
+
+    def question_count(self) -> int:
+        """How many phrasings the matcher knows, taught ones included."""
+        return sum(len(entry.questions) for entry in self.entries.values()) + len(self.learned)

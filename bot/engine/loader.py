@@ -1,0 +1,212 @@
+"""Load a knowledge directory: validate everything, report every problem, or build a new base.
+
+``load_knowledge`` either returns a complete new :class:`KnowledgeBase` or raises
+:class:`KnowledgeError` listing every problem as ``file:line: where: what``. It never
+touches the knowledge base already in use, so callers swap only on success.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.model import Entry, KnowledgeFile
+from bot.engine.strict_yaml import YamlDocument, YamlPath, YamlProblem, read_yaml
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_FILES = 100
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one file, printable as ``file:line: where: what``."""
+
+    file: str
+    line: int | None
+    message: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        """Render as ``file:line: where: message``."""
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.where}: " if self.where else ""
+        return f"{place}: {where}{self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory is not valid; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        """Keep the issues and summarise them in the message."""
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    name: str
+    document: YamlDocument
+    content: KnowledgeFile
+
+    def issue(self, path: YamlPath, message: str) -> Issue:
+        return Issue(self.name, self.document.line_of(path), message, format_path(path))
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``("entries", 3, "dose")`` -> ``entries[3].dose``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) -> list[Issue]:
+    issues = []
+    for detail in error.errors(include_url=False):
+        path = tuple(part for part in detail["loc"] if isinstance(part, str | int))
+        message = detail["msg"]
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        message = message[:1].lower() + message[1:]
+        issues.append(Issue(name, document.line_of(path), message, format_path(path)))
+    return issues
+
+
+def _parse_file(path: Path, name: str) -> _Parsed | list[Issue]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [Issue(name, None, f"cannot read: {error.strerror or error}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return [Issue(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return [Issue(name, line, "not valid UTF-8 text")]
+    try:
+        document = read_yaml(text)
+    except YamlProblem as problem:
+        return [Issue(name, problem.line, problem.message)]
+    issues = [
+        Issue(name, line, "duplicate key", format_path(key_path))
+        for line, key_path in document.duplicate_keys
+    ]
+    data = {} if document.data is None else document.data
+    try:
+        content = KnowledgeFile.model_validate(data)
+    except ValidationError as error:
+        return issues + _pydantic_issues(name, document, error)
+    return issues or _Parsed(name, document, content)
+
+
+def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
+    issues: list[Issue] = []
+    located: dict[str, tuple[_Parsed, int, Entry]] = {}
+    for file in parsed:
+        for index, entry in enumerate(file.content.entries):
+            if entry.id in located:
+                first = located[entry.id][0].name
+                issues.append(file.issue(("entries", index, "id"), f"duplicate id (see {first})"))
+            else:
+                located[entry.id] = (file, index, entry)
+    for file, index, entry in located.values():
+        for position, target in enumerate(entry.related):
+            if target not in located:
+                issues.append(file.issue(("entries", index, "related", position), _unknown(target)))
+        for position, target in enumerate(entry.routine):
+            if target not in located or not located[target][2].is_exercise:
+                where = ("entries", index, "routine", position)
+                issues.append(file.issue(where, f"{target!r} is not an exercise entry"))
+    issues += _check_questions(located)
+    issues += _check_learned(parsed, located)
+    issues += _check_tiers_and_synonyms(parsed)
+    return issues
+
+
+def _unknown(target: str) -> str:
+    return f"unknown entry id {target!r}"
+
+
+def _check_questions(located: dict[str, tuple[_Parsed, int, Entry]]) -> list[Issue]:
+    issues = []
+    owner: dict[str, str] = {}
+    for file, index, entry in located.values():
+        for position, question in enumerate(entry.questions):
+            key = " ".join(question.casefold().split())
+            if owner.setdefault(key, entry.id) != entry.id:
+                where = ("entries", index, "questions", position)
+                issues.append(file.issue(where, f"question also listed under {owner[key]!r}"))
+    return issues
+
+
+def _check_learned(parsed: list[_Parsed], located: dict[str, object]) -> list[Issue]:
+    return [
+        file.issue(("learned", index, "entry"), _unknown(item.entry))
+        for file in parsed
+        for index, item in enumerate(file.content.learned)
+        if item.entry not in located
+    ]
+
+
+def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
+    issues = []
+    tier_ids: Counter[str] = Counter()
+    variants: dict[str, str] = {}
+    for file in parsed:
+        for index, tier in enumerate(file.content.safety_tiers):
+            tier_ids[tier.id] += 1
+            if tier_ids[tier.id] > 1:
+                issues.append(file.issue(("safety_tiers", index, "id"), "duplicate tier id"))
+        for index, group in enumerate(file.content.synonyms):
+            for position, variant in enumerate(group.variants):
+                key = variant.casefold()
+                if variants.setdefault(key, group.canonical) != group.canonical:
+                    where = ("synonyms", index, "variants", position)
+                    message = f"{variant!r} is already a variant of {variants[key]!r}"
+                    issues.append(file.issue(where, message))
+    if parsed and not tier_ids:
+        issues.append(Issue(parsed[0].name, None, "no safety_tiers in any file: red flags needed"))
+    return issues
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The YAML files a knowledge directory is made of, in load order."""
+    return sorted(path for path in directory.glob("*.yaml") if path.is_file())
+
+
+def load_knowledge(directory: Path | str) -> KnowledgeBase:
+    """Validate every file in ``directory`` and build a new knowledge base, or raise."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise KnowledgeError([Issue(str(directory), None, "not a directory")])
+    paths = knowledge_files(directory)
+    if not paths:
+        raise KnowledgeError([Issue(str(directory), None, "no .yaml files found")])
+    if len(paths) > MAX_FILES:
+        raise KnowledgeError([Issue(str(directory), None, f"more than {MAX_FILES} files")])
+    issues: list[Issue] = []
+    parsed: list[_Parsed] = []
+    for path in paths:
+        result = _parse_file(path, str(directory / path.name))
+        if isinstance(result, _Parsed):
+            parsed.append(result)
+        else:
+            issues += result
+    if not issues:
+        issues = _cross_check(parsed)
+    if issues:
+        raise KnowledgeError(issues)
+    return KnowledgeBase.build(
+        entries=[entry for file in parsed for entry in file.content.entries],
+        synonyms=[group for file in parsed for group in file.content.synonyms],
+        tiers=[tier for file in parsed for tier in file.content.safety_tiers],
+        learned=[item for file in parsed for item in file.content.learned],
+        files=[file.name for file in parsed],
+        loaded_at=datetime.now(UTC),
+    )

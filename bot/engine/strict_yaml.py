@@ -1,0 +1,171 @@
+"""Strict YAML reading: plain data only, with the line every value came from.
+
+PyYAML's loaders build Python objects recursively, accept anchors and aliases (an "alias bomb"
+expands exponentially) and keep the last of two duplicate keys. This reader walks the parser's
+event stream instead, so it can refuse all of that as soon as it is seen, cap the nesting depth
+without recursion, and remember the line of every value for error messages.
+
+Plain scalars follow the YAML 1.2 core schema: only ``true``/``false`` are booleans, so
+``no``, ``on`` or ``yes`` stay strings and are then rejected by strict typing where a boolean
+or number is expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+MAX_DEPTH = 16
+
+PathKey = str | int
+YamlPath = tuple[PathKey, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as plain data; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        """Record where and what."""
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data plus the line of each value (mapping values: the line of their key)."""
+
+    data: object
+    lines: dict[YamlPath, int] = field(default_factory=dict)
+    duplicate_keys: list[tuple[int, YamlPath]] = field(default_factory=list)
+
+    def line_of(self, path: YamlPath) -> int:
+        """The line of ``path``, or of its nearest ancestor that exists."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+@dataclass
+class _Frame:
+    path: YamlPath
+    container: dict[str, object] | list[object]
+    pending_key: str | None = None
+
+
+def _plain_scalar(value: str) -> object:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _scalar_value(event: yaml.ScalarEvent) -> object:
+    if event.style is None and event.implicit[0]:
+        return _plain_scalar(event.value)
+    return event.value
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 1
+
+
+def _refuse_extras(event: yaml.Event) -> None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise YamlProblem(_line(event), "anchors and aliases (&, *) are not allowed")
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise YamlProblem(_line(event), f"tags such as {tag!r} are not allowed")
+
+
+class _Builder:
+    """Turns parser events into dicts, lists and scalars, with their lines."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Frame] = []
+        self.document = YamlDocument(data=None)
+        self.documents = 0
+
+    def place(self, value: object, event: yaml.Event) -> YamlPath | None:
+        """Put ``value`` where the current container expects it; return its path."""
+        line = _line(event)
+        if not self.stack:
+            self.document.data = value
+            self.document.lines[()] = line
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            path = (*frame.path, len(frame.container))
+            frame.container.append(value)
+            self.document.lines[path] = line
+            return path
+        if frame.pending_key is None:
+            if not isinstance(value, str) or isinstance(event, yaml.CollectionStartEvent):
+                raise YamlProblem(line, "mapping keys must be plain text")
+            key_path = (*frame.path, value)
+            if value in frame.container:
+                self.document.duplicate_keys.append((line, key_path))
+            frame.pending_key = value
+            self.document.lines.setdefault(key_path, line)
+            return None
+        key = frame.pending_key
+        frame.pending_key = None
+        path = (*frame.path, key)
+        frame.container.setdefault(key, value)
+        return path
+
+    def feed(self, event: yaml.Event) -> None:
+        """Handle one parser event."""
+        _refuse_extras(event)
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlProblem(_line(event), "a file must hold a single YAML document")
+        elif isinstance(event, yaml.ScalarEvent):
+            self.place(_scalar_value(event), event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            self._open(event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+
+    def _open(self, event: yaml.CollectionStartEvent) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlProblem(_line(event), f"nesting deeper than {MAX_DEPTH} levels")
+        is_mapping = isinstance(event, yaml.MappingStartEvent)
+        container: dict[str, object] | list[object] = {} if is_mapping else []
+        if self.stack and isinstance(self.stack[-1].container, dict):
+            if self.stack[-1].pending_key is None:
+                raise YamlProblem(_line(event), "mapping keys must be plain text")
+        path = self.place(container, event)
+        self.stack.append(_Frame(path=path or (), container=container))
+
+
+def read_yaml(text: str) -> YamlDocument:
+    """Parse ``text`` strictly; raise :class:`YamlProblem` on anything but plain data."""
+    builder = _Builder()
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlProblem(line, f"YAML syntax: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(1, f"YAML syntax: {error}") from None
+    except RecursionError:
+        raise YamlProblem(1, "the document is nested too deeply to read") from None
+    return builder.document

@@ -1,0 +1,1 @@
+"""Renderers: turn engine Replies into text for a console or embeds for Discord."""
