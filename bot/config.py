@@ -17,7 +17,9 @@ DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 class Settings(BaseSettings):
     """Everything the bot can be told; every field but the token has a default."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
 
     discord_token: SecretStr | None = None
     guild_id: int | None = None
@@ -52,4 +54,6 @@ class Settings(BaseSettings):
     @property
     def thresholds(self) -> Thresholds:
         """The engine's confidence bars."""
-        return Thresholds(answer=self.answer_bar, suggest=self.suggest_bar, passive=self.passive_bar)
+        return Thresholds(
+            answer=self.answer_bar, suggest=self.suggest_bar, passive=self.passive_bar
+        )

@@ -24,6 +24,7 @@ class KnowledgeBase:
     @classmethod
     def build(
         cls,
+        *,
         entries: list[Entry],
         synonyms: list[Synonym],
         tiers: list[SafetyTier],

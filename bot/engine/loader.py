@@ -8,6 +8,7 @@ touches the knowledge base already in use, so callers swap only on success.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,9 +78,9 @@ def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) 
     return issues
 
 
-def _parse_file(path: Path, name: str) -> _Parsed | list[Issue]:
+def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
     try:
-        raw = path.read_bytes()
+        raw = replacement.encode("utf-8") if replacement is not None else path.read_bytes()
     except OSError as error:
         return [Issue(name, None, f"cannot read: {error.strerror or error}")]
     if len(raw) > MAX_FILE_BYTES:
@@ -103,6 +104,14 @@ def _parse_file(path: Path, name: str) -> _Parsed | list[Issue]:
     except ValidationError as error:
         return issues + _pydantic_issues(name, document, error)
     return issues or _Parsed(name, document, content)
+
+
+def read_knowledge_file(path: Path) -> KnowledgeFile:
+    """Validate one file on its own (no cross-file checks); raise ``KnowledgeError``."""
+    result = _parse_file(path, str(path), None)
+    if isinstance(result, _Parsed):
+        return result.content
+    raise KnowledgeError(result)
 
 
 def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
@@ -180,12 +189,19 @@ def knowledge_files(directory: Path) -> list[Path]:
     return sorted(path for path in directory.glob("*.yaml") if path.is_file())
 
 
-def load_knowledge(directory: Path | str) -> KnowledgeBase:
-    """Validate every file in ``directory`` and build a new knowledge base, or raise."""
+def load_knowledge(
+    directory: Path | str, replacements: Mapping[str, str] | None = None
+) -> KnowledgeBase:
+    """Validate every file in ``directory`` and build a new knowledge base, or raise.
+
+    ``replacements`` maps file names to new contents to validate instead of what is on disk
+    (so a change can be checked before it is written).
+    """
     directory = Path(directory)
+    replacements = replacements or {}
     if not directory.is_dir():
         raise KnowledgeError([Issue(str(directory), None, "not a directory")])
-    paths = knowledge_files(directory)
+    paths = sorted({*knowledge_files(directory), *(directory / name for name in replacements)})
     if not paths:
         raise KnowledgeError([Issue(str(directory), None, "no .yaml files found")])
     if len(paths) > MAX_FILES:
@@ -193,7 +209,7 @@ def load_knowledge(directory: Path | str) -> KnowledgeBase:
     issues: list[Issue] = []
     parsed: list[_Parsed] = []
     for path in paths:
-        result = _parse_file(path, str(directory / path.name))
+        result = _parse_file(path, str(directory / path.name), replacements.get(path.name))
         if isinstance(result, _Parsed):
             parsed.append(result)
         else:

@@ -127,8 +127,7 @@ class Matcher:
         for keyword in indexed.keywords:
             size = len(keyword)
             if size and any(
-                content[start : start + size] == keyword
-                for start in range(len(content) - size + 1)
+                content[start : start + size] == keyword for start in range(len(content) - size + 1)
             ):
                 return True
         return False

@@ -11,7 +11,9 @@ import unicodedata
 MAX_RAW_CHARS = 4000
 """Only this much of a message is ever looked at, so a 20,000-character message costs nothing."""
 
-_DISCORD_MARKUP = re.compile(r"<a?:\w{1,64}:\d{1,25}>|<(?:@[!&]?|#|/[\w -]{1,64}:)\d{1,25}>|<t:\d+(?::\w)?>")
+_DISCORD_MARKUP = re.compile(
+    r"<a?:\w{1,64}:\d{1,25}>|<(?:@[!&]?|#|/[\w -]{1,64}:)\d{1,25}>|<t:\d+(?::\w)?>"
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]{0,20}\n?")
 _MARKDOWN = re.compile(r"[*_~`|>#]+")
@@ -58,10 +60,9 @@ def clean(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of cleaned text, with apostrophes folded (``can't`` -> ``cant``)."""
     found = []
-    for token in _TOKEN.findall(text):
-        token = token.replace("’", "'")
-        token = _CONTRACTIONS.get(token, token.replace("'", ""))
-        found.append(token)
+    for raw in _TOKEN.findall(text):
+        token = raw.replace("’", "'")
+        found.append(_CONTRACTIONS.get(token, token.replace("'", "")))
     return found
 
 

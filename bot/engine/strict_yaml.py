@@ -147,9 +147,9 @@ class _Builder:
             raise YamlProblem(_line(event), f"nesting deeper than {MAX_DEPTH} levels")
         is_mapping = isinstance(event, yaml.MappingStartEvent)
         container: dict[str, object] | list[object] = {} if is_mapping else []
-        if self.stack and isinstance(self.stack[-1].container, dict):
-            if self.stack[-1].pending_key is None:
-                raise YamlProblem(_line(event), "mapping keys must be plain text")
+        parent = self.stack[-1] if self.stack else None
+        if parent and isinstance(parent.container, dict) and parent.pending_key is None:
+            raise YamlProblem(_line(event), "mapping keys must be plain text")
         path = self.place(container, event)
         self.stack.append(_Frame(path=path or (), container=container))
 

@@ -1,4 +1,4 @@
-"""Red-flag triage: does a message describe something that needs a clinician, not exercises?
+"""Red-flag triage: find messages that describe something for a clinician, not exercises.
 
 Phrases come from the knowledge base. Both the phrases and the message go through the same
 analysis (typo correction, stems, synonyms) and filler words are dropped, so "my knee just

@@ -1,0 +1,139 @@
+"""The Discord bot: ``create_bot(settings)`` returns a configured, unstarted bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.reloader import Reloader
+from bot.spam import Cooldown
+from bot.store import Store
+from bot.teaching import Teacher
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.exts.answers",
+    "bot.exts.routine",
+    "bot.exts.browse",
+    "bot.exts.feedback",
+    "bot.exts.moderation",
+    "bot.exts.reloading",
+    "bot.exts.privacy",
+    "bot.exts.errors",
+)
+PURGE_INTERVAL_SECONDS = 86_400
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Send REST calls and the gateway connection to these addresses (a proxy, or a fake)."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Guilds, messages and DMs; message content only when passive help channels are set."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = bool(settings.answer_channels)
+    return intents
+
+
+class _MovementBotMixin:
+    """What the bot holds beside discord.py's own state: engine, storage, spam control."""
+
+    settings: Settings
+    engine: Engine
+    store: Store
+    started_at: float
+    member_cooldown: Cooldown
+    repeat_guard: Cooldown
+    reloader: Reloader
+    teacher: Teacher
+
+    def _init_services(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.started_at = time.time()
+        self.member_cooldown = Cooldown(settings.cooldown_seconds)
+        self.repeat_guard = Cooldown(settings.repeat_window_seconds)
+        self.reloader = Reloader(engine, str(settings.knowledge_dir))
+        self.teacher = Teacher(engine, settings.knowledge_dir)
+        self._purge_task: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        """Open storage, load one extension per feature, sync slash commands."""
+        self.store = Store(self.settings.database_path)
+        removed = self.store.purge(self.settings.retention_days)
+        log.info("Storage open; %d rows past retention purged", removed)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)  # type: ignore[attr-defined]
+        self._purge_task = asyncio.create_task(self._purge_daily())
+        await self._sync_commands()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: the answers extension handles messages."""
+
+    async def _sync_commands(self) -> None:
+        tree: discord.app_commands.CommandTree = self.tree  # type: ignore[attr-defined]
+        if self.settings.guild_id:
+            guild = discord.Object(id=self.settings.guild_id)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            log.info("Synced %d commands to guild %s", len(synced), self.settings.guild_id)
+        else:
+            synced = await tree.sync()
+            log.info("Synced %d global commands (may take up to an hour to show)", len(synced))
+
+    async def _purge_daily(self) -> None:
+        while True:
+            await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+            removed = await asyncio.to_thread(self.store.purge, self.settings.retention_days)
+            log.info("Daily purge removed %d rows", removed)
+
+    async def close(self) -> None:
+        """Stop background work and close storage, then disconnect."""
+        if self._purge_task is not None:
+            self._purge_task.cancel()
+        await super().close()  # type: ignore[misc]
+        if hasattr(self, "store"):
+            self.store.close()
+
+
+class MovementBot(_MovementBotMixin, commands.Bot):
+    """The bot on a single gateway connection."""
+
+
+class ShardedMovementBot(_MovementBotMixin, commands.AutoShardedBot):
+    """The bot with discord.py's automatic sharding, for large deployments."""
+
+
+def create_bot(settings: Settings | None = None, engine: Engine | None = None) -> commands.Bot:
+    """A configured bot, not yet started: ``await bot.start(token)`` runs it."""
+    settings = settings or Settings()
+    engine = engine or Engine.from_directory(settings.knowledge_dir, settings.thresholds)
+    point_at(settings.discord_api_base, settings.discord_gateway_url)
+    options: dict[str, object] = {
+        "command_prefix": commands.when_mentioned,
+        "intents": intents_for(settings),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "help_command": None,
+        "activity": discord.Activity(type=discord.ActivityType.listening, name="/help"),
+    }
+    if settings.sharded:
+        bot: MovementBot | ShardedMovementBot = ShardedMovementBot(
+            shard_count=settings.shard_count, **options
+        )
+    else:
+        bot = MovementBot(**options)
+    bot._init_services(settings, engine)
+    return bot

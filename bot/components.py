@@ -1,0 +1,287 @@
+"""Buttons and menus under the bot's messages.
+
+They are ``DynamicItem``s: everything a click needs is in its ``custom_id``, so they keep
+working after a restart. Every callback runs inside :class:`_Safe`, which turns an unexpected
+error into a logged error and a short ephemeral apology.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import discord
+
+from bot.engine import Entry, KnowledgeBase, Outcome, Reply
+from bot.interactions import NO_MENTIONS, apologise, bot_of, tell
+from bot.permissions import is_moderator
+from bot.render.embeds import clip, entry_embed, guide_embed
+
+BUTTON_LABEL_LIMIT = 80
+SELECT_OPTION_LIMIT = 25
+NOT_YOURS = "Only the member who asked, or a moderator, can remove this answer."
+FINISHED = (
+    "That's the whole routine: all three exercises, in order. Move slowly and stop if "
+    "anything hurts in a way that worries you; `/help` says when to get checked."
+)
+
+
+class _Safe:
+    """Mixin: run ``handle`` and turn any exception into a logged apology."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Dispatch the click to ``handle``, guarding against errors."""
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await apologise(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """What the click does."""
+        raise NotImplementedError
+
+
+class VoteButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:vote:(?P<helpful>[01]):(?P<entry>[a-z0-9-]{1,64})",
+):
+    """The Helpful / Not helpful buttons under an answer; one vote per member, changeable."""
+
+    def __init__(self, helpful: bool, entry_id: str) -> None:
+        """A vote button for ``entry_id``."""
+        super().__init__(
+            discord.ui.Button(
+                label="Helpful" if helpful else "Not helpful",
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"mb:vote:{int(helpful)}:{entry_id}",
+            )
+        )
+        self.helpful = helpful
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> VoteButton:
+        """Rebuild from a clicked custom id."""
+        return cls(match["helpful"] == "1", match["entry"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Record or change the member's vote on this answer."""
+        store = bot_of(interaction).store
+        message_id = interaction.message.id if interaction.message else 0
+        changed = await asyncio.to_thread(
+            store.record_vote, message_id, interaction.user.id, self.entry_id, self.helpful
+        )
+        verdict = "helpful" if self.helpful else "not helpful"
+        note = f"Changed your vote to {verdict}." if changed else f"Thanks, noted as {verdict}."
+        if not self.helpful:
+            note += " A moderator will look at how to answer this better."
+        await tell(interaction, note)
+
+
+class DeleteButton(
+    _Safe, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mb:del:(?P<asker>[0-9]{1,25})"
+):
+    """Removes the bot's answer; only the asker or a moderator may."""
+
+    def __init__(self, asker_id: int) -> None:
+        """A delete button that only ``asker_id`` (or a moderator) may use."""
+        super().__init__(
+            discord.ui.Button(
+                label="Delete",
+                emoji="🗑️",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"mb:del:{asker_id}",
+            )
+        )
+        self.asker_id = asker_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> DeleteButton:
+        """Rebuild from a clicked custom id."""
+        return cls(int(match["asker"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Delete the message, or refuse politely."""
+        allowed = interaction.user.id == self.asker_id or is_moderator(
+            interaction, bot_of(interaction).settings
+        )
+        if not allowed:
+            await tell(interaction, NOT_YOURS)
+            return
+        await interaction.response.defer()
+        await interaction.delete_original_response()
+
+
+class PickButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:pick:(?P<entry>[a-z0-9-]{1,64}):(?P<asker>[0-9]{1,25})",
+):
+    """A "did you mean" choice: answers with the chosen entry."""
+
+    def __init__(self, entry_id: str, title: str, asker_id: int) -> None:
+        """A choice of ``entry_id`` offered to ``asker_id``."""
+        super().__init__(
+            discord.ui.Button(
+                label=clip(title, BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mb:pick:{entry_id}:{asker_id}",
+            )
+        )
+        self.entry_id = entry_id
+        self.asker_id = asker_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PickButton:
+        """Rebuild from a clicked custom id."""
+        label = getattr(item, "label", None) or match["entry"]
+        return cls(match["entry"], label, int(match["asker"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """The asker's message turns into the answer; anyone else gets it privately."""
+        reply = bot_of(interaction).engine.reply_for(self.entry_id)
+        if reply is None:
+            await tell(interaction, "That topic no longer exists; try `/topics`.")
+            return
+        view = answer_view(reply, interaction.user.id)
+        if interaction.user.id == self.asker_id:
+            await interaction.response.edit_message(embed=entry_embed(reply), view=view)
+        else:
+            await interaction.response.send_message(
+                embed=entry_embed(reply), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+
+class GuideButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:guide:(?P<step>start|done|[0-9]{1,2})",
+):
+    """The guided routine: Start, then Back / Next through the exercises, then Finish."""
+
+    def __init__(self, step: str, label: str, *, disabled: bool = False) -> None:
+        """A button that goes to ``step`` (``start``, an index, or ``done``)."""
+        style = (
+            discord.ButtonStyle.success
+            if step in ("start", "done")
+            else discord.ButtonStyle.secondary
+        )
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, disabled=disabled, custom_id=f"mb:guide:{step}"
+            )
+        )
+        self.step = step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> GuideButton:
+        """Rebuild from a clicked custom id."""
+        return cls(match["step"], getattr(item, "label", None) or "")
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Open the guide privately, move within it, or finish it."""
+        exercises = bot_of(interaction).engine.knowledge.exercises()
+        if self.step == "done":
+            finished = discord.Embed(title="Routine complete ✅", description=FINISHED)
+            await interaction.response.edit_message(embed=finished, view=None)
+            return
+        if not exercises:
+            await tell(interaction, "No exercises are defined right now.")
+            return
+        if self.step == "start":
+            embed, view = guide_page(exercises, 0)
+            await interaction.response.send_message(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        index = min(int(self.step), len(exercises) - 1)
+        embed, view = guide_page(exercises, index)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class TopicSelect(_Safe, discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"mb:topics"):
+    """A menu of everything the bot knows; picking one shows it."""
+
+    def __init__(self, knowledge: KnowledgeBase | None = None) -> None:
+        """A menu over the entries of ``knowledge`` (options are rebuilt on each use)."""
+        entries = list(knowledge.entries.values())[:SELECT_OPTION_LIMIT] if knowledge else []
+        options = [
+            discord.SelectOption(
+                label=clip(entry.title, 100), value=entry.id, description=clip(entry.summary, 100)
+            )
+            for entry in entries
+        ] or [discord.SelectOption(label="Topics", value="none")]
+        super().__init__(
+            discord.ui.Select(placeholder="Pick a topic", options=options, custom_id="mb:topics")
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> TopicSelect:
+        """Rebuild with the live knowledge base."""
+        return cls(bot_of(interaction).engine.knowledge)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Show the chosen entry, keeping the menu for further browsing."""
+        values = (interaction.data or {}).get("values", [])
+        engine = bot_of(interaction).engine
+        reply = engine.reply_for(values[0]) if values else None
+        if reply is None:
+            await tell(interaction, "That topic no longer exists; try `/topics` again.")
+            return
+        await interaction.response.edit_message(
+            embed=entry_embed(reply), view=topics_view(engine.knowledge)
+        )
+
+
+DYNAMIC_ITEMS = (VoteButton, DeleteButton, PickButton, GuideButton, TopicSelect)
+
+
+def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
+    """Buttons under a reply: votes for answers, choices for "did you mean", always Delete."""
+    view = discord.ui.View(timeout=None)
+    if reply.outcome is Outcome.ANSWER and reply.entry_id:
+        view.add_item(VoteButton(True, reply.entry_id))
+        view.add_item(VoteButton(False, reply.entry_id))
+    elif reply.outcome is Outcome.ABSTAIN:
+        for topic in reply.suggestions:
+            view.add_item(PickButton(topic.id, topic.title, asker_id))
+    view.add_item(DeleteButton(asker_id))
+    return view
+
+
+def routine_view() -> discord.ui.View:
+    """The "Start guided mode" button under the routine overview."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GuideButton("start", "Start guided mode"))
+    return view
+
+
+def guide_page(exercises: list[Entry], index: int) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and Back / Next (or Finish) buttons for one exercise of the guide."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GuideButton(str(max(index - 1, 0)), "Back", disabled=index == 0))
+    if index + 1 < len(exercises):
+        view.add_item(GuideButton(str(index + 1), "Next"))
+    else:
+        view.add_item(GuideButton("done", "Finish"))
+    return guide_embed(exercises[index], index + 1, len(exercises)), view
+
+
+def topics_view(knowledge: KnowledgeBase) -> discord.ui.View:
+    """The topic menu."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(TopicSelect(knowledge))
+    return view

@@ -1,0 +1,1 @@
+"""Discord extensions, one per feature; each module ends in ``async def setup(bot)``."""

@@ -1,0 +1,126 @@
+"""Answers: mentions, DMs, passive answers in help channels, and ``/ask``."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import MovementBot
+from bot.components import answer_view
+from bot.engine import Outcome, Reply
+from bot.interactions import NO_MENTIONS, tell
+from bot.render.embeds import reply_embed
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_LENGTH = 500
+SLOW_DOWN = "You're asking quickly: give me {seconds:.0f} s and ask again."
+COOLDOWN_EMOJI = "⏳"
+
+
+class Answers(commands.Cog):
+    """Turns members' messages and ``/ask`` into engine replies."""
+
+    def __init__(self, bot: MovementBot) -> None:
+        """Keep the bot for its engine, store and settings."""
+        self.bot = bot
+
+    def _addressed(self, message: discord.Message) -> bool:
+        me = self.bot.user
+        return message.guild is None or (me is not None and me.id in message.raw_mentions)
+
+    def _passive_channel(self, message: discord.Message) -> bool:
+        return message.guild is not None and message.channel.id in self.bot.settings.answer_channels
+
+    async def _record(
+        self,
+        member_id: int,
+        channel_id: int | None,
+        message_id: int | None,
+        text: str,
+        reply: Reply,
+    ) -> None:
+        suggested = [topic.id for topic in reply.suggestions]
+        await asyncio.to_thread(
+            functools.partial(
+                self.bot.store.record_ask,
+                member_id=member_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                text=text,
+                outcome=reply.outcome.value,
+                entry_id=reply.entry_id,
+                suggested=suggested,
+                score=reply.score,
+            )
+        )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer mentions and DMs; in help channels, answer confident questions."""
+        if message.author.bot or message.webhook_id is not None:
+            return
+        addressed = self._addressed(message)
+        if not addressed and not self._passive_channel(message):
+            return
+        reply = self.bot.engine.answer(message.content, passive=not addressed)
+        if not addressed and not self._worth_answering_passively(message, reply):
+            return
+        if not self.bot.member_cooldown.try_use(message.author.id):
+            if addressed:
+                await message.add_reaction(COOLDOWN_EMOJI)
+            return
+        sent = await message.reply(
+            embed=reply_embed(reply),
+            view=answer_view(reply, message.author.id),
+            mention_author=False,
+            allowed_mentions=NO_MENTIONS,
+        )
+        await self._record(message.author.id, message.channel.id, sent.id, message.content, reply)
+
+    def _worth_answering_passively(self, message: discord.Message, reply: Reply) -> bool:
+        """Red flags always; otherwise only confident answers to what reads as a question."""
+        if reply.outcome is Outcome.ABSTAIN:
+            return False
+        if reply.outcome is Outcome.ANSWER and not self.bot.engine.looks_like_question(
+            message.content
+        ):
+            return False
+        key = (message.channel.id, reply.entry_id or reply.tier_id)
+        return self.bot.repeat_guard.try_use(key)
+
+    @app_commands.command(
+        name="ask", description="Ask a question about outside-knee (IT band) pain."
+    )
+    @app_commands.describe(question="Your question, in your own words")
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
+    ) -> None:
+        """The same answer a mention gets; refusals and safety notes only to the asker."""
+        remaining = self.bot.member_cooldown.remaining(interaction.user.id)
+        if remaining > 0:
+            await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
+            return
+        self.bot.member_cooldown.try_use(interaction.user.id)
+        reply = self.bot.engine.answer(question)
+        private = reply.outcome is not Outcome.ANSWER
+        response = await interaction.response.send_message(
+            embed=reply_embed(reply),
+            view=answer_view(reply, interaction.user.id),
+            ephemeral=private,
+            allowed_mentions=NO_MENTIONS,
+        )
+        message_id = getattr(response.resource, "id", None)
+        await self._record(interaction.user.id, interaction.channel_id, message_id, question, reply)
+
+
+async def setup(bot: MovementBot) -> None:
+    """Load the answers extension."""
+    await bot.add_cog(Answers(bot))

@@ -1,0 +1,73 @@
+"""Automatic reload when files in the knowledge directory change (``AUTO_RELOAD``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+from discord.ext import commands
+from watchfiles import Change, awatch
+
+from bot.client import MovementBot
+from bot.engine import KnowledgeError
+from bot.render.embeds import CONTENT_LIMIT, clip
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 300
+
+
+def _is_knowledge_file(change: Change, path: str) -> bool:
+    return path.endswith(".yaml") and not path.rsplit("/", 1)[-1].startswith(".")
+
+
+class AutoReload(commands.Cog):
+    """Watches the knowledge directory and reloads on change, validate-then-swap."""
+
+    def __init__(self, bot: MovementBot) -> None:
+        """Prepare the watcher; it starts when the cog loads."""
+        self.bot = bot
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        """Start watching, if enabled."""
+        if self.bot.settings.auto_reload:
+            self._task = asyncio.create_task(self._watch())
+
+    async def cog_unload(self) -> None:
+        """Stop watching."""
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _watch(self) -> None:
+        directory = self.bot.settings.knowledge_dir
+        async for _ in awatch(
+            directory,
+            watch_filter=_is_knowledge_file,
+            stop_event=self._stop,
+            debounce=DEBOUNCE_MS,
+            recursive=False,
+        ):
+            try:
+                await self.bot.reloader.reload()
+            except KnowledgeError as error:
+                await self._report(error)
+
+    async def _report(self, error: KnowledgeError) -> None:
+        channel_id = self.bot.settings.log_channel_id
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        text = "Automatic knowledge reload failed; the live knowledge base is unchanged:\n"
+        await channel.send(clip(text + str(error), CONTENT_LIMIT))
+
+
+async def setup(bot: MovementBot) -> None:
+    """Load the auto-reload extension."""
+    await bot.add_cog(AutoReload(bot))

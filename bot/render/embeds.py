@@ -1,0 +1,158 @@
+"""Discord rendering: Replies as embeds, always inside Discord's size limits.
+
+Limits are enforced in one place, :func:`fit`, whatever the knowledge base holds.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
+from bot.render.wording import (
+    ABSTAIN,
+    DID_YOU_MEAN,
+    HOW_TO_ASK,
+    PRIVACY,
+    SAFETY_FOOTER,
+    WHAT_I_DO,
+    dose_text,
+    numbered,
+)
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+
+ANSWER_COLOUR = discord.Colour.teal()
+SAFETY_COLOUR = discord.Colour.red()
+ABSTAIN_COLOUR = discord.Colour.light_grey()
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _size(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Clip every part of ``embed`` to Discord's limits, dropping fields past the total."""
+    embed.title = clip(embed.title or "", TITLE_LIMIT) or None
+    embed.description = clip(embed.description or "", DESCRIPTION_LIMIT) or None
+    fields = [
+        (clip(field.name or "-", FIELD_NAME_LIMIT), clip(field.value or "-", FIELD_VALUE_LIMIT))
+        for field in embed.fields[:FIELD_COUNT_LIMIT]
+    ]
+    embed.clear_fields()
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=False)
+    if embed.footer.text:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER_LIMIT))
+    while _size(embed) > TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if _size(embed) > TOTAL_LIMIT and embed.description:
+        excess = _size(embed) - TOTAL_LIMIT
+        embed.description = clip(embed.description, max(len(embed.description) - excess, 1))
+    return embed
+
+
+def _footer(source: str | None, disclaimer: str) -> str:
+    return f"Source: the article, “{source}” · {disclaimer}" if source else disclaimer
+
+
+def add_exercise_fields(embed: discord.Embed, entry: Entry) -> None:
+    """Purpose, numbered steps, dose, cues and feel of an exercise, one field each."""
+    if entry.purpose:
+        embed.add_field(name="Why it works", value=entry.purpose)
+    embed.add_field(name="How to do it", value=numbered(entry.steps))
+    embed.add_field(name="Dose", value=dose_text(entry))
+    if entry.cues:
+        embed.add_field(name="Cues", value="\n".join(f"• {cue}" for cue in entry.cues))
+    if entry.feel:
+        embed.add_field(name="What you should feel", value=entry.feel)
+
+
+def entry_embed(reply: Reply) -> discord.Embed:
+    """An answer: title, explanation, exercise details or routine, related topics, source."""
+    entry = reply.entry
+    if entry is None:
+        return abstain_embed(reply)
+    embed = discord.Embed(title=entry.title, description=entry.body, colour=ANSWER_COLOUR)
+    if entry.is_exercise:
+        add_exercise_fields(embed, entry)
+    for number, exercise in enumerate(reply.routine, start=1):
+        cues = "\n".join(f"• {cue}" for cue in exercise.cues[:3])
+        embed.add_field(name=f"{number}. {exercise.title}", value=f"{dose_text(exercise)}\n{cues}")
+    if reply.related:
+        embed.add_field(name="Related", value=", ".join(topic.title for topic in reply.related))
+    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    return fit(embed)
+
+
+def safety_embed(reply: Reply) -> discord.Embed:
+    """The red-flag response for the reply's tier: no exercise content at all."""
+    tier = reply.tier
+    title = tier.title if tier else "Please get this checked"
+    body = tier.response if tier else ""
+    embed = discord.Embed(title=f"⚠️ {title}", description=body, colour=SAFETY_COLOUR)
+    embed.add_field(name="Exercises", value=SAFETY_FOOTER)
+    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    return fit(embed)
+
+
+def abstain_embed(reply: Reply) -> discord.Embed:
+    """The "I don't know that one" embed, or "did you mean" when there are suggestions."""
+    if reply.suggestions:
+        lines = "\n".join(f"• {topic.title}" for topic in reply.suggestions)
+        embed = discord.Embed(description=f"{DID_YOU_MEAN}\n{lines}", colour=ABSTAIN_COLOUR)
+    else:
+        embed = discord.Embed(description=ABSTAIN, colour=ABSTAIN_COLOUR)
+    return fit(embed)
+
+
+def reply_embed(reply: Reply) -> discord.Embed:
+    """The embed for any reply."""
+    if reply.outcome is Outcome.SAFETY:
+        return safety_embed(reply)
+    if reply.outcome is Outcome.ANSWER:
+        return entry_embed(reply)
+    return abstain_embed(reply)
+
+
+def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:
+    """One step of the guided routine: an exercise in full."""
+    embed = discord.Embed(
+        title=f"{position}/{total} · {exercise.title}",
+        description=exercise.summary,
+        colour=ANSWER_COLOUR,
+    )
+    add_exercise_fields(embed, exercise)
+    embed.set_footer(text=_footer(exercise.source, DISCLAIMER))
+    return fit(embed)
+
+
+def topics_embed(knowledge: KnowledgeBase) -> discord.Embed:
+    """Everything the bot knows, one line per entry."""
+    lines = [f"**{entry.title}**: {entry.summary}" for entry in knowledge.entries.values()]
+    embed = discord.Embed(
+        title="What I can help with",
+        description="\n".join(lines) + "\n\nPick a topic below to read it.",
+        colour=ANSWER_COLOUR,
+    )
+    return fit(embed)
+
+
+def help_embed() -> discord.Embed:
+    """What the bot does, how to ask, the disclaimer and privacy."""
+    embed = discord.Embed(title="About this bot", description=WHAT_I_DO, colour=ANSWER_COLOUR)
+    embed.add_field(name="How to ask", value=HOW_TO_ASK)
+    embed.add_field(name="Not medical advice", value=DISCLAIMER)
+    embed.add_field(name="Privacy", value=PRIVACY)
+    return fit(embed)

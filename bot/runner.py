@@ -1,0 +1,82 @@
+"""``python -m bot run``: settings, logging with the token redacted, then the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import discord
+
+from bot.client import create_bot
+from bot.config import Settings
+from bot.engine import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+SETUP_HINT = (
+    "No DISCORD_TOKEN set. Copy .env.example to .env and put your bot token there "
+    "(Discord developer portal -> your application -> Bot -> Reset Token), or export "
+    "DISCORD_TOKEN. To try the bot without Discord: python -m bot chat"
+)
+REDACTED = "[token redacted]"
+
+
+class RedactToken(logging.Filter):
+    """Replaces the token wherever it would appear in a log record."""
+
+    def __init__(self, token: str) -> None:
+        """Redact ``token``."""
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the token; always keep the record."""
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, REDACTED)
+            record.args = None
+        return True
+
+
+def configure_logging(settings: Settings, token: str) -> None:
+    """discord.py's log format at the configured level; ``discord.http`` at WARNING."""
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    bot = create_bot(settings)
+    async with bot:
+        await bot.start(token)
+
+
+def run_bot(settings: Settings | None = None) -> int:
+    """Run until stopped; return the process exit code."""
+    settings = settings or Settings()
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    if not token.strip():
+        print(SETUP_HINT, file=sys.stderr)
+        return 2
+    configure_logging(settings, token)
+    try:
+        asyncio.run(_serve(settings, token))
+    except KnowledgeError as error:
+        print(f"The knowledge base is not valid:\n{error}", file=sys.stderr)
+        return 1
+    except discord.LoginFailure:
+        print("Discord rejected the token: check DISCORD_TOKEN in .env.", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "ANSWER_CHANNELS needs the Message Content intent: enable it in the developer "
+            "portal (Bot -> Privileged Gateway Intents) or leave ANSWER_CHANNELS empty.",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        log.info("Stopped")
+    return 0

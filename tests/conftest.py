@@ -1,0 +1,84 @@
+"""Shared fixtures: the real knowledge base, copies of it to break, and a tiny one to build on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO / "knowledge"
+
+TINY_TOPICS = """\
+entries:
+  - id: it-band
+    title: The IT band
+    summary: A passive strap of connective tissue.
+    body: It does not contract; its tension depends on position.
+    questions:
+      - what is the it band
+      - is my itb tight
+    keywords: [it band]
+    related: [leg-curl]
+    source: The IT Band
+"""
+
+TINY_EXERCISES = """\
+entries:
+  - id: leg-curl
+    kind: exercise
+    title: Leg curl with the foot turned in
+    summary: Biases the inside hamstrings.
+    body: Turn the foot in and curl slowly.
+    questions:
+      - how do i do the leg curl
+    keywords: [leg curl]
+    source: Three Exercises
+    purpose: Inside hamstrings help knee stability.
+    steps: [Lie face down, Turn the foot in, Curl slowly]
+    dose: {sets: "2", reps: "8 to 10"}
+    order: 1
+"""
+
+TINY_SAFETY = """\
+safety_tiers:
+  - id: same-day
+    title: Get seen today
+    response: Please see a doctor today.
+    phrases: [knee locked, cant bear weight]
+"""
+
+
+def write_files(directory: Path, files: dict[str, str]) -> Path:
+    """Write ``name -> text`` files into ``directory`` (created) and return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def tiny_files() -> dict[str, str]:
+    """The texts of a minimal valid knowledge base."""
+    return {"topics.yaml": TINY_TOPICS, "exercises.yaml": TINY_EXERCISES, "safety.yaml": TINY_SAFETY}
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path, tiny_files: dict[str, str]) -> Path:
+    """A minimal valid knowledge directory."""
+    return write_files(tmp_path / "knowledge", tiny_files)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A copy of the real knowledge directory that a test may change."""
+    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """An engine on the real knowledge base (read-only)."""
+    return Engine.from_directory(KNOWLEDGE)

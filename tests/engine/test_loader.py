@@ -1,0 +1,160 @@
+"""The strict loader: every bad input is an error with file and line, and nothing is swapped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, KnowledgeError, load_knowledge
+from tests.conftest import TINY_EXERCISES, TINY_TOPICS, write_files
+
+
+def _errors(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_tiny_knowledge_base_loads(tiny_dir: Path) -> None:
+    """A valid directory gives every entry, tier and file."""
+    knowledge = load_knowledge(tiny_dir)
+    assert list(knowledge.entries) == ["leg-curl", "it-band"]
+    assert [tier.id for tier in knowledge.tiers] == ["same-day"]
+    assert knowledge.get("leg-curl").dose.reps == "8 to 10"
+
+
+def test_syntax_error_names_file_and_line(tiny_dir: Path) -> None:
+    """A YAML syntax error is reported at its line."""
+    (tiny_dir / "topics.yaml").write_text("entries:\n  - id: x\n    title: [unclosed\n")
+    [error] = _errors(tiny_dir)
+    assert error.startswith(f"{tiny_dir / 'topics.yaml'}:")
+    assert "YAML syntax" in error
+
+
+def test_missing_field_reports_path_and_line(tiny_dir: Path) -> None:
+    """A missing required field names the entry's line and the field's path."""
+    broken = TINY_EXERCISES.replace('    dose: {sets: "2", reps: "8 to 10"}\n', "")
+    (tiny_dir / "exercises.yaml").write_text(broken)
+    errors = _errors(tiny_dir)
+    assert errors == [f"{tiny_dir / 'exercises.yaml'}:2: entries[0]: an exercise needs dose"]
+
+
+def test_unknown_field_is_rejected_at_its_line(tiny_dir: Path) -> None:
+    """A misspelt field is an error, not silently ignored."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("    keywords:", "    keywordz:"))
+    errors = _errors(tiny_dir)
+    assert f"{tiny_dir / 'topics.yaml'}:9: entries[0].keywordz: extra inputs are not permitted" in errors
+
+
+def test_yaml_booleans_are_not_strings(tiny_dir: Path) -> None:
+    """``title: true`` is a boolean where text is needed: rejected, not coerced."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("title: The IT band", "title: true"))
+    assert any("entries[0].title: input should be a valid string" in e for e in _errors(tiny_dir))
+
+
+def test_no_stays_text_under_yaml_1_2(tiny_dir: Path) -> None:
+    """``no`` is the word "no", not YAML 1.1's false."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("title: The IT band", "title: no"))
+    assert load_knowledge(tiny_dir).get("it-band").title == "no"
+
+
+def test_numbers_where_text_is_expected_are_rejected(tiny_dir: Path) -> None:
+    """``sets: 2`` must be quoted; the error says where."""
+    (tiny_dir / "exercises.yaml").write_text(TINY_EXERCISES.replace('sets: "2"', "sets: 2"))
+    assert any("entries[0].dose.sets: input should be a valid string" in e for e in _errors(tiny_dir))
+
+
+def test_duplicate_keys_are_rejected(tiny_dir: Path) -> None:
+    """The second of two equal keys is reported at its own line."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS + "    source: Again\n")
+    assert f"{tiny_dir / 'topics.yaml'}:12: entries[0].source: duplicate key" in _errors(tiny_dir)
+
+
+def test_alias_bomb_fails_fast(tiny_dir: Path) -> None:
+    """Anchors and aliases are refused at the first anchor, before any expansion."""
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    bomb += "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    (tiny_dir / "bomb.yaml").write_text(bomb)
+    assert _errors(tiny_dir) == [f"{tiny_dir / 'bomb.yaml'}:1: anchors and aliases (&, *) are not allowed"]
+
+
+def test_deep_nesting_is_rejected_without_crashing(tiny_dir: Path) -> None:
+    """Very deep nesting is an error, not a RecursionError or a crashed process."""
+    (tiny_dir / "deep.yaml").write_text("entries: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    [error] = _errors(tiny_dir)
+    assert "nesting deeper than" in error
+
+
+def test_oversized_file_is_rejected(tiny_dir: Path) -> None:
+    """A file over the size cap is refused without parsing."""
+    (tiny_dir / "huge.yaml").write_text("# " + "x" * 600_000 + "\n")
+    assert _errors(tiny_dir) == [f"{tiny_dir / 'huge.yaml'}: file is larger than 512 KiB"]
+
+
+def test_python_tags_are_rejected(tiny_dir: Path) -> None:
+    """No YAML tag can build objects."""
+    (tiny_dir / "evil.yaml").write_text("entries: !!python/object/apply:os.system ['true']\n")
+    assert "tags such as" in _errors(tiny_dir)[0]
+
+
+def test_duplicate_ids_across_files(tiny_dir: Path) -> None:
+    """The same id in two files is reported at the second."""
+    write_files(tiny_dir, {"zz-more.yaml": TINY_TOPICS.replace("what is the it band", "another q")})
+    errors = _errors(tiny_dir)
+    assert any("zz-more.yaml:2: entries[0].id: duplicate id (see " in error for error in errors)
+
+
+def test_unknown_related_and_routine_references(tiny_dir: Path) -> None:
+    """References to ids that don't exist are errors at the reference's line."""
+    routine = (
+        "entries:\n  - id: routine\n    kind: routine\n    title: Routine\n    summary: All.\n"
+        "    body: Do them.\n    questions: [routine please]\n    source: S\n"
+        "    routine: [leg-curl, ghost]\n"
+    )
+    write_files(tiny_dir, {"routine.yaml": routine})
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("related: [leg-curl]", "related: [nope]"))
+    errors = _errors(tiny_dir)
+    assert f"{tiny_dir / 'topics.yaml'}:10: entries[0].related[0]: unknown entry id 'nope'" in errors
+    assert f"{tiny_dir / 'routine.yaml'}:9: entries[0].routine[1]: 'ghost' is not an exercise entry" in errors
+
+
+def test_all_errors_are_reported_not_just_the_first(tiny_dir: Path) -> None:
+    """Problems in two files are both listed."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("    source: The IT Band\n", ""))
+    (tiny_dir / "exercises.yaml").write_text(TINY_EXERCISES.replace("order: 1", "order: 99"))
+    errors = _errors(tiny_dir)
+    assert len(errors) == 2
+    assert any("entries[0].source: field required" in error for error in errors)
+    assert any("entries[0].order: input should be less than or equal to 20" in e for e in errors)
+
+
+def test_red_flags_are_required(tiny_dir: Path) -> None:
+    """A knowledge base without red-flag tiers would skip triage: refused."""
+    (tiny_dir / "safety.yaml").unlink()
+    assert any("no safety_tiers" in error for error in _errors(tiny_dir))
+
+
+def test_invalid_utf8_is_reported(tiny_dir: Path) -> None:
+    """Binary junk is a clear error."""
+    (tiny_dir / "junk.yaml").write_bytes(b"entries:\n\xff\xfe\x00")
+    assert _errors(tiny_dir) == [f"{tiny_dir / 'junk.yaml'}:2: not valid UTF-8 text"]
+
+
+def test_failed_reload_keeps_the_live_knowledge_base(tiny_dir: Path) -> None:
+    """Swap only on success: after a broken reload the engine answers from the old base."""
+    engine = Engine.from_directory(tiny_dir)
+    before = engine.knowledge
+    (tiny_dir / "topics.yaml").write_text("entries: [oops")
+    with pytest.raises(KnowledgeError):
+        engine.reload(tiny_dir)
+    assert engine.knowledge is before
+    assert engine.answer("what is the it band").entry_id == "it-band"
+
+
+def test_successful_reload_swaps(tiny_dir: Path) -> None:
+    """A valid change is live after reload."""
+    engine = Engine.from_directory(tiny_dir)
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("The IT band", "The iliotibial band"))
+    engine.reload(tiny_dir)
+    assert engine.knowledge.get("it-band").title == "The iliotibial band"
