@@ -18,7 +18,7 @@ import yaml
 from bot.engine import Engine, KnowledgeError, Reply, load_knowledge
 from bot.engine.loader import read_knowledge_file
 from bot.engine.model import Learned
-from bot.engine.normalise import clean
+from bot.engine.normalise import clean, tokens
 
 LEARNED_FILE = "learned.yaml"
 HEADER = """\
@@ -43,7 +43,7 @@ class TeachResult:
 
 
 def _key(text: str) -> str:
-    return " ".join(clean(text).split())
+    return " ".join(tokens(clean(text)))
 
 
 def write_atomically(path: Path, text: str) -> None:

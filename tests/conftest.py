@@ -63,7 +63,11 @@ def write_files(directory: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def tiny_files() -> dict[str, str]:
     """The texts of a minimal valid knowledge base."""
-    return {"topics.yaml": TINY_TOPICS, "exercises.yaml": TINY_EXERCISES, "safety.yaml": TINY_SAFETY}
+    return {
+        "topics.yaml": TINY_TOPICS,
+        "exercises.yaml": TINY_EXERCISES,
+        "safety.yaml": TINY_SAFETY,
+    }
 
 
 @pytest.fixture

@@ -44,7 +44,10 @@ def test_unknown_field_is_rejected_at_its_line(tiny_dir: Path) -> None:
     """A misspelt field is an error, not silently ignored."""
     (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("    keywords:", "    keywordz:"))
     errors = _errors(tiny_dir)
-    assert f"{tiny_dir / 'topics.yaml'}:9: entries[0].keywordz: extra inputs are not permitted" in errors
+    assert (
+        f"{tiny_dir / 'topics.yaml'}:9: entries[0].keywordz: extra inputs are not permitted"
+        in errors
+    )
 
 
 def test_yaml_booleans_are_not_strings(tiny_dir: Path) -> None:
@@ -62,7 +65,9 @@ def test_no_stays_text_under_yaml_1_2(tiny_dir: Path) -> None:
 def test_numbers_where_text_is_expected_are_rejected(tiny_dir: Path) -> None:
     """``sets: 2`` must be quoted; the error says where."""
     (tiny_dir / "exercises.yaml").write_text(TINY_EXERCISES.replace('sets: "2"', "sets: 2"))
-    assert any("entries[0].dose.sets: input should be a valid string" in e for e in _errors(tiny_dir))
+    assert any(
+        "entries[0].dose.sets: input should be a valid string" in e for e in _errors(tiny_dir)
+    )
 
 
 def test_duplicate_keys_are_rejected(tiny_dir: Path) -> None:
@@ -74,9 +79,14 @@ def test_duplicate_keys_are_rejected(tiny_dir: Path) -> None:
 def test_alias_bomb_fails_fast(tiny_dir: Path) -> None:
     """Anchors and aliases are refused at the first anchor, before any expansion."""
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    bomb += "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    bomb += "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True)
+    )
     (tiny_dir / "bomb.yaml").write_text(bomb)
-    assert _errors(tiny_dir) == [f"{tiny_dir / 'bomb.yaml'}:1: anchors and aliases (&, *) are not allowed"]
+    assert _errors(tiny_dir) == [
+        f"{tiny_dir / 'bomb.yaml'}:1: anchors and aliases (&, *) are not allowed"
+    ]
 
 
 def test_deep_nesting_is_rejected_without_crashing(tiny_dir: Path) -> None:
@@ -113,10 +123,17 @@ def test_unknown_related_and_routine_references(tiny_dir: Path) -> None:
         "    routine: [leg-curl, ghost]\n"
     )
     write_files(tiny_dir, {"routine.yaml": routine})
-    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("related: [leg-curl]", "related: [nope]"))
+    (tiny_dir / "topics.yaml").write_text(
+        TINY_TOPICS.replace("related: [leg-curl]", "related: [nope]")
+    )
     errors = _errors(tiny_dir)
-    assert f"{tiny_dir / 'topics.yaml'}:10: entries[0].related[0]: unknown entry id 'nope'" in errors
-    assert f"{tiny_dir / 'routine.yaml'}:9: entries[0].routine[1]: 'ghost' is not an exercise entry" in errors
+    assert (
+        f"{tiny_dir / 'topics.yaml'}:10: entries[0].related[0]: unknown entry id 'nope'" in errors
+    )
+    assert (
+        f"{tiny_dir / 'routine.yaml'}:9: entries[0].routine[1]: 'ghost' is not an exercise entry"
+        in errors
+    )
 
 
 def test_all_errors_are_reported_not_just_the_first(tiny_dir: Path) -> None:

@@ -1,0 +1,57 @@
+"""Normalisation for matching: Discord markup, invisible characters, huge input."""
+
+from __future__ import annotations
+
+from bot.engine.normalise import MAX_RAW_CHARS, clean, question_sentences, stem, tokens
+
+
+def test_discord_markup_is_stripped() -> None:
+    """Mentions, role and channel links, custom emoji, timestamps and URLs carry no words."""
+    text = "<@123456789012345678> <@!42> <@&987> <#111> <:sadge:123> <a:party:456> <t:1700000000:R>"
+    assert clean(text + " https://example.com/x?y=1 foam roll?") == "foam roll?"
+
+
+def test_everyone_and_here_are_dropped() -> None:
+    """``@everyone`` is not a word to match on."""
+    assert clean("@everyone @here is the it band tight") == "is the it band tight"
+
+
+def test_zero_width_and_bidi_characters_are_removed() -> None:
+    """Zero-width spaces, joiners and bidi controls cannot hide or split words."""
+    assert (
+        clean("fo\u200bam ro\u200dll\u2066 my \u202eIT\u2069 band\ufeff") == "foam roll my it band"
+    )
+
+
+def test_nfkc_and_casefold() -> None:
+    """Full-width and styled letters become plain lowercase."""
+    assert clean("ＩＴ ＢＡＮＤ") == "it band"
+    assert clean("STRASSE Straße") == "strasse strasse"
+
+
+def test_markdown_and_code_fences_keep_their_words() -> None:
+    """Bold, spoilers and code fences are markup; the words inside still count."""
+    assert clean("**should** i ||stretch|| `my` ```py\nitb\n```") == "should i stretch my\nitb"
+
+
+def test_huge_input_is_capped() -> None:
+    """Only the first few thousand characters are read."""
+    assert len(clean("a " * 20_000)) <= MAX_RAW_CHARS
+
+
+def test_contractions_fold() -> None:
+    """``can't`` and ``cannot`` become the same token."""
+    assert tokens("i can't, i cannot, won’t") == ["i", "cant", "i", "cant", "wont"]
+
+
+def test_stems_group_word_forms() -> None:
+    """Inflections of one word share a stem."""
+    assert {stem(w) for w in ("locked", "locking", "locks", "lock")} == {"lock"}
+    assert stem("rolling") == stem("roll") == stem("rolled")
+    assert stem("caving") == stem("caves")
+
+
+def test_question_sentences_pick_the_questions_out_of_a_ramble() -> None:
+    """Backstory is skipped; question-like sentences are kept in order."""
+    ramble = "so i ran 10k yesterday. felt fine\nthen my knee hurt. should i stretch? thanks all"
+    assert question_sentences(clean(ramble)) == ["should i stretch?"]
