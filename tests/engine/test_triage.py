@@ -41,7 +41,8 @@ def test_red_flag_beats_exercise_match(tiny_engine: Engine) -> None:
     assert tiny_engine.answer("how do i do the leg curl").entry_id == "leg-curl"
     reply = tiny_engine.answer("how do i do the leg curl, my knee locked")
     assert reply.outcome is Outcome.SAFETY
-    assert reply.routine == () and reply.entry is None
+    assert reply.routine == ()
+    assert reply.entry is None
 
 
 def test_exercise_cue_is_not_a_red_flag(tiny_engine: Engine) -> None:

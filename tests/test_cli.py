@@ -1,0 +1,159 @@
+"""The command line's contracts: output shapes and exit codes, without Discord."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, TINY_TOPICS
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("DISCORD_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_json_has_the_documented_shape() -> None:
+    """``ask --json`` prints one object with outcome, id, score, suggestions and tier."""
+    result = run("ask", "--json", "should i foam roll my IT band?")
+    assert result.returncode == 0
+    reply = json.loads(result.stdout)
+    assert set(reply) == {"outcome", "id", "score", "suggestions", "tier"}
+    assert reply["outcome"] == "answer"
+    assert reply["id"] == "foam-rolling"
+    assert 0 <= reply["score"] <= 100
+
+
+def test_ask_reads_many_lines_from_stdin() -> None:
+    """``ask --json -`` answers one JSON line per input line, in order."""
+    lines = (
+        "how many reps for the leg curl with the foot turned in\n"
+        "my knee locked and wont straighten\n"
+        "best pizza in town?\n"
+    )
+    result = run("ask", "--json", "-", stdin=lines)
+    assert result.returncode == 0
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in replies] == ["answer", "safety", "abstain"]
+    assert replies[0]["id"] == "prone-leg-curl"
+    assert replies[1]["tier"] == "same-day"
+
+
+def test_ask_text_carries_source_and_disclaimer() -> None:
+    """The readable answer names the article section and says it is not medical advice."""
+    result = run("ask", "how do I do the reverse curtsy split squat?")
+    assert "Source: the article" in result.stdout
+    assert "not medical advice" in result.stdout
+    assert "1. " in result.stdout
+
+
+def test_check_passes_on_the_real_knowledge_base() -> None:
+    """The shipped knowledge base is valid."""
+    result = run("check")
+    assert result.returncode == 0, result.stdout
+    assert "OK" in result.stdout
+
+
+def test_check_reports_errors_with_file_and_line(tmp_path: Path) -> None:
+    """A broken directory exits 1 with ``file:line: message`` lines and no traceback."""
+    (tmp_path / "topics.yaml").write_text(
+        TINY_TOPICS.replace("    source: The IT Band\n", "    sorce: x\n")
+    )
+    result = run("check", str(tmp_path))
+    assert result.returncode == 1
+    assert (
+        f"{tmp_path / 'topics.yaml'}:11: entries[0].sorce: extra inputs are not permitted"
+        in result.stdout
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_survives_binary_garbage(tmp_path: Path) -> None:
+    """Arbitrary bytes are an error, never a crash."""
+    (tmp_path / "junk.yaml").write_bytes(bytes(range(256)) * 4)
+    result = run("check", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_check_on_a_missing_directory(tmp_path: Path) -> None:
+    """A directory that isn't there is a clear error."""
+    result = run("check", str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert "not a directory" in result.stdout
+
+
+def test_eval_json_report(tmp_path: Path) -> None:
+    """``eval --json`` counts the four figures, per kind, and lists failures."""
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text(
+        "- {q: 'should i foam roll my itb', expect: [foam-rolling], kind: plain}\n"
+        "- {q: 'should i foam roll my itb', expect: [routine], kind: plain}\n"
+        "- {q: 'whats for dinner', expect: abstain, kind: off-topic}\n"
+        "- {q: 'my knee locked', expect: safety, kind: red-flag, note: ignored}\n"
+    )
+    result = run("eval", str(labelled), "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["answerable"] == {"correct": 1, "total": 2}
+    assert report["abstain"] == {"correct": 1, "total": 1}
+    assert report["safety"] == {"correct": 1, "total": 1}
+    assert report["false_alarms"] == {"count": 0, "total": 3}
+    assert report["by_kind"]["plain"] == {"correct": 1, "total": 2}
+    assert report["failures"] == [
+        {"q": "should i foam roll my itb", "expect": ["routine"], "got": "foam-rolling"}
+    ]
+
+
+def test_eval_unreadable_file_exits_2(tmp_path: Path) -> None:
+    """A missing or malformed labelled file exits 2 with a clear message."""
+    assert run("eval", str(tmp_path / "missing.yaml")).returncode == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {q: hello}\n")
+    result = run("eval", str(bad))
+    assert result.returncode == 2
+    assert "expect" in result.stderr
+
+
+def test_chat_answers_commands_and_exits_on_eof() -> None:
+    """The console understands the bot's commands and ends cleanly at end of input."""
+    result = run("chat", stdin="/routine\n/exercise curl\n/topics\n/help\nwhat is the VL?\n")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "Foam roller belt line reset".casefold() in out.casefold()
+    assert "Prone leg curl".casefold() in out.casefold()
+    assert "vastus-lateralis" in out
+    assert "not medical advice" in out
+
+
+def test_run_without_token_explains_what_to_do(tmp_path: Path) -> None:
+    """No token: exit 2 with a pointer to .env.example, no traceback."""
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert ".env.example" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_check_and_eval_do_not_import_discord() -> None:
+    """The fast commands never load discord.py."""
+    code = (
+        "import sys; from bot.cli import main; main(['ask', '--json', 'hi']);"
+        "assert 'discord' not in sys.modules, 'discord imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 0, result.stderr
