@@ -1,0 +1,77 @@
+"""End-to-end fixtures: the real bot, started by ``create_bot``, against the loopback fake."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.client import create_bot
+from bot.config import Settings
+from tests.conftest import KNOWLEDGE
+from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
+
+
+@dataclass
+class World:
+    """A running fake Discord with a server, members, and the bot logged in."""
+
+    fake: FakeDiscord
+    guild: Guild
+    help: Channel
+    general: Channel
+    alice: Member
+    bob: Member
+    mod: Member
+    bot: discord.Client
+    settings: Settings
+
+
+def make_settings(
+    tmp_path: Path, fake: FakeDiscord, guild: Guild, help_channel: Channel, **overrides: object
+) -> Settings:
+    """Settings pointing the bot at the fake, with its own knowledge copy and database."""
+    knowledge = tmp_path / "knowledge"
+    if not knowledge.exists():
+        shutil.copytree(KNOWLEDGE, knowledge)
+    values: dict[str, object] = {
+        "discord_token": fake.token,
+        "guild_id": guild.id,
+        "answer_channels": frozenset({help_channel.id}),
+        "knowledge_dir": knowledge,
+        "database_path": tmp_path / "bot.sqlite3",
+        "discord_api_base": fake.api_base,
+        "discord_gateway_url": fake.gateway_url,
+        "cooldown_seconds": 0,
+        "auto_reload": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, object]:
+    """Per-test overrides of the bot's settings (a test may replace this fixture)."""
+    return {}
+
+
+@pytest.fixture
+async def world(tmp_path: Path, bot_settings: dict[str, object]) -> AsyncIterator[World]:
+    """Start the fake, populate a server, run the bot; fail on any discord.py error log."""
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Movement Club")
+        help_channel = guild.add_text_channel("help")
+        general = guild.add_text_channel("general")
+        moderators = guild.add_role("Moderator")
+        alice = guild.add_member("alice")
+        bob = guild.add_member("bob")
+        mod = guild.add_member("mod", roles=[moderators])
+        settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
+        bot = create_bot(settings)
+        bot.guild_ready_timeout = 0.1
+        async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
+            yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings)

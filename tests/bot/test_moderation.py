@@ -1,0 +1,220 @@
+"""Moderators' tools end to end: permissions, reload, teach, review, privacy."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.engine.strict_yaml import read_yaml
+from tests.bot.conftest import World
+from tests.fakediscord import CommandNotVisible
+
+
+def mention(world: World, text: str) -> str:
+    return f"<@{world.fake.bot_user.id}> {text}"
+
+
+async def test_non_moderator_cannot_see_kb_commands(world: World) -> None:
+    """default_member_permissions hides /kb from members without Manage Server."""
+    with pytest.raises(CommandNotVisible):
+        await world.alice.slash("kb", "status", channel=world.general)
+
+
+async def test_admin_override_still_hits_the_runtime_check(world: World) -> None:
+    """If an admin lets everyone see /kb, a non-moderator is still refused and nothing changes."""
+    world.guild.set_command_permission("kb", world.guild.everyone, allowed=True)
+    result = await world.alice.slash(
+        "kb", "teach", channel=world.general, question="thigh strap thing", entry="it-band"
+    )
+    assert result.ephemeral
+    assert "for moderators" in result.content
+    assert world.bot.engine.knowledge.learned == ()
+
+
+async def test_moderator_role_can_use_kb(world: World) -> None:
+    """The configured role counts as moderator once an admin lets the role see /kb."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    result = await world.mod.slash("kb", "status", channel=world.general)
+    assert result.ephemeral
+    assert "entries" in result.message.text
+
+
+async def test_broken_reload_reports_file_and_line_and_keeps_answers(world: World) -> None:
+    """Syntax errors, duplicate keys, unknown fields, bad references: listed; members unaffected."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    await world.alice.says(world.general, mention(world, "should I foam roll my IT band?"))
+    before = await world.general.next_bot_message()
+    knowledge = world.settings.knowledge_dir
+    topics = knowledge / "topics.yaml"
+    topics.write_text(
+        topics.read_text().replace("    source:", "    sauce:", 1) + "\n  - id: x\n    id: y\n"
+    )
+    (knowledge / "extra.yaml").write_text("entries: [oops\n")
+    result = await world.mod.slash("kb", "reload", channel=world.general)
+    report = (await result.final()).text
+    assert "Reload failed" in report
+    assert f"{knowledge / 'topics.yaml'}:" in report
+    assert "sauce: extra inputs are not permitted" in report
+    assert f"{knowledge / 'extra.yaml'}:" in report
+    await world.alice.says(world.general, mention(world, "should I foam roll my IT band?"))
+    after = await world.general.next_bot_message()
+    assert after.embeds[0]["title"] == before.embeds[0]["title"]
+
+
+async def test_reload_with_missing_reference(world: World) -> None:
+    """A related id that doesn't exist is reported with its file and line."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    topics = world.settings.knowledge_dir / "topics.yaml"
+    text = topics.read_text()
+    topics.write_text(text.replace("related: [", "related: [no-such-entry, ", 1))
+    result = await world.mod.slash("kb", "reload", channel=world.general)
+    report = (await result.final()).text
+    assert "unknown entry id 'no-such-entry'" in report
+    assert f"{topics}:" in report
+
+
+async def test_teach_answers_next_question_and_writes_valid_yaml(world: World) -> None:
+    """/kb teach: the next identical question is answered; learned.yaml is valid and holds it."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    question = "what's the deal with that gristly cord down my thigh"
+    await world.alice.says(world.general, mention(world, question))
+    first = await world.general.next_bot_message()
+    assert "I don't know" in first.text or "Did you mean" in first.text
+    result = await world.mod.slash(
+        "kb", "teach", channel=world.general, question=question, entry="it-band"
+    )
+    assert "Taught" in result.content
+    assert "now it-band" in result.content
+    await world.alice.says(world.general, mention(world, question))
+    second = await world.general.next_bot_message()
+    assert second.embeds[0]["title"] == world.bot.engine.knowledge.get("it-band").title
+    learned = read_yaml((world.settings.knowledge_dir / "learned.yaml").read_text()).data
+    assert {"entry": "it-band", "question": question} <= learned["learned"][-1].items()
+
+
+async def test_teach_autocomplete_offers_entries(world: World) -> None:
+    """The entry option autocompletes from the knowledge base."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    choices = await world.mod.autocomplete(
+        "kb", "teach", focused="entry", value="curtsy", question="x"
+    )
+    assert "reverse-curtsy-split-squat" in [choice["value"] for choice in choices]
+
+
+async def test_teach_refuses_red_flags_and_other_entries_phrasings(world: World) -> None:
+    """A phrasing that trips triage, or belongs to another entry, is refused with the reason."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    flagged = await world.mod.slash(
+        "kb",
+        "teach",
+        channel=world.general,
+        question="knee locked during curtsy squat",
+        entry="reverse-curtsy-split-squat",
+    )
+    assert "red-flag" in flagged.content
+    existing = world.bot.engine.knowledge.get("it-band").questions[0]
+    other = await world.mod.slash(
+        "kb", "teach", channel=world.general, question=existing, entry="foam-rolling"
+    )
+    assert "already belongs to 'it-band'" in other.content
+
+
+async def test_two_concurrent_teaches_both_land(world: World) -> None:
+    """Concurrent teaches are serialised; neither is lost."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    results = await asyncio.gather(
+        world.mod.slash(
+            "kb",
+            "teach",
+            channel=world.general,
+            question="strap thingy on my outer leg",
+            entry="it-band",
+        ),
+        world.mod.slash(
+            "kb",
+            "teach",
+            channel=world.general,
+            question="hamstring machine toes pointing in",
+            entry="prone-leg-curl",
+        ),
+    )
+    assert all("Taught" in result.content for result in results)
+    questions = {item.question for item in world.bot.engine.knowledge.learned}
+    assert questions == {"strap thingy on my outer leg", "hamstring machine toes pointing in"}
+
+
+async def test_untaught_undoes_a_teach(world: World) -> None:
+    """/kb untaught removes the phrasing again, and it is logged."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    await world.mod.slash(
+        "kb",
+        "teach",
+        channel=world.general,
+        question="strap thingy on my outer leg",
+        entry="it-band",
+    )
+    choices = await world.mod.autocomplete("kb", "untaught", focused="question", value="strap")
+    assert [c["value"] for c in choices] == ["strap thingy on my outer leg"]
+    result = await world.mod.slash(
+        "kb", "untaught", channel=world.general, question="strap thingy on my outer leg"
+    )
+    assert "Removed" in result.content
+    assert world.bot.engine.knowledge.learned == ()
+    assert [r.action for r in world.bot.store.teach_log()] == ["untaught", "taught"]
+
+
+async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: World) -> None:
+    """Near-identical unanswered questions count together; a row's button teaches it."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    for member, text in [
+        (world.alice, "should i ice my knee after running"),
+        (world.bob, "Should I ice my knee after running??"),
+        (world.alice, "what's the best pizza topping"),
+    ]:
+        await member.says(world.general, mention(world, text))
+        await world.general.next_bot_message()
+    result = await world.mod.slash("kb", "unanswered", channel=world.general)
+    text = result.message.text
+    assert "×2 “should i ice my knee after running”" in text
+    assert "×1 “what's the best pizza topping”" in text
+    teach_buttons = [b["label"] for b in result.message.buttons()]
+    assert teach_buttons
+    clicked = await world.mod.click(result.message, teach_buttons[0])
+    assert "Taught" in clicked.content
+
+
+async def test_stats_show_asks_and_votes(world: World) -> None:
+    """/kb stats counts answers and votes per entry."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    await world.alice.says(world.general, mention(world, "what is the IT band?"))
+    answer = await world.general.next_bot_message()
+    await world.bob.click(answer, "Not helpful")
+    result = await world.mod.slash("kb", "stats", channel=world.general)
+    assert "it-band: 1 asks · 👍 0 · 👎 1" in result.message.text
+
+
+async def test_forget_me_removes_only_the_callers_rows(world: World) -> None:
+    """/forget-me deletes the member's questions and votes, nobody else's, and says how many."""
+    await world.alice.says(world.general, mention(world, "what is the IT band?"))
+    answer = await world.general.next_bot_message()
+    await world.bob.says(world.general, mention(world, "what is the VL?"))
+    await world.general.next_bot_message()
+    await world.alice.click(answer, "Helpful")
+    result = await world.alice.slash("forget-me", channel=world.general)
+    assert "removed 2 stored item(s)" in result.content
+    remaining = world.bot.store.asks_since(1)
+    assert [ask.text for ask in remaining] == [mention(world, "what is the VL?")]
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])
+async def test_file_change_triggers_automatic_reload(world: World) -> None:
+    """Editing a knowledge file is picked up without /kb reload."""
+    topics = world.settings.knowledge_dir / "topics.yaml"
+    old_title = world.bot.engine.knowledge.get("it-band").title
+    topics.write_text(topics.read_text().replace(old_title, "The IT band, explained", 1))
+    for _ in range(100):
+        if world.bot.engine.knowledge.get("it-band").title != old_title:
+            break
+        await asyncio.sleep(0.05)
+    assert world.bot.engine.knowledge.get("it-band").title == "The IT band, explained"
