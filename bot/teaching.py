@@ -116,7 +116,7 @@ class Teacher:
         flag = self.engine.red_flag(question)
         if flag is not None:
             raise TeachError(
-                f"that phrasing triggers the red-flag triage ({flag.tier.id}: “{flag.phrase}”); "
+                f"that phrasing triggers the red-flag triage ({flag.payload.id}: “{flag.phrase}”); "
                 "members who write it must get the safety response"
             )
         with self._lock:

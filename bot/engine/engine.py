@@ -97,7 +97,7 @@ class Engine:
         cleaned = clean(text)
         flag = state.triage.check(cleaned)
         if flag is not None:
-            return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.tier)
+            return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
         candidates = self._rank(state, cleaned)
         bar = self.thresholds.passive if passive else self.thresholds.answer
         if candidates and candidates[0].score >= bar:

@@ -21,16 +21,25 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.analysis import NEUTRAL_WORDS, Analyser, Analysis
+from bot.engine.analysis import Analyser, Analysis
+from bot.engine.words import NEUTRAL_WORDS
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import Entry
 from bot.engine.normalise import clean, stem
 
 SHORTLIST = 40
-UNKNOWN_WORD_WEIGHT = 2.0
-COVERAGE_SHARE = 0.5
-KEYWORD_BONUS = 8.0
+UNKNOWN_WORD_WEIGHT = 3.0
+KEYWORD_BONUS = 6.0
 _NEUTRAL_STEMS = frozenset(NEUTRAL_WORDS | {stem(word) for word in NEUTRAL_WORDS})
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How the signals add up to a score (shares sum to 1)."""
+
+    coverage: float = 0.4
+    overlap: float = 0.4
+    similarity: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -42,10 +51,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class _Phrasing:
+    text: str
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
 class _IndexedEntry:
     entry: Entry
     terms: frozenset[str]
-    phrasings: tuple[str, ...]
+    phrasings: tuple[_Phrasing, ...]
     keywords: tuple[tuple[str, ...], ...]
 
 
@@ -63,22 +78,29 @@ def reference_texts(entry: Entry) -> list[str]:
 class Matcher:
     """Scores entries of one knowledge base against analysed messages."""
 
-    def __init__(self, knowledge: KnowledgeBase, analyser: Analyser) -> None:
+    def __init__(
+        self, knowledge: KnowledgeBase, analyser: Analyser, blend: Blend | None = None
+    ) -> None:
         """Analyse every entry's texts once and build the inverted index."""
         self._analyser = analyser
+        self._blend = blend or Blend()
         self._entries: list[_IndexedEntry] = []
-        known: set[str] = set()
         for entry in knowledge.entries.values():
             texts = entry_texts(entry, knowledge.taught(entry.id))
             analyses = [self._analyse(text) for text in texts]
-            terms = frozenset(term for analysis in analyses for term in analysis.content)
-            keywords = tuple(self._analyse(word).content for word in entry.keywords)
-            phrasings = tuple({a.content_text for a in analyses if a.content})
-            self._entries.append(_IndexedEntry(entry, terms, phrasings, keywords))
-            known |= terms
+            phrasings = {
+                a.content_text: _Phrasing(a.content_text, frozenset(a.content))
+                for a in analyses
+                if a.content
+            }
+            terms = {term for phrasing in phrasings.values() for term in phrasing.terms}
             for text in reference_texts(entry):
-                known.update(self._analyse(text).content)
-        self._known = frozenset(known)
+                terms.update(self._analyse(text).content)
+            terms.update(part for term in list(terms) for part in term.split("_"))
+            keywords = tuple(self._analyse(word).content for word in entry.keywords)
+            self._entries.append(
+                _IndexedEntry(entry, frozenset(terms), tuple(phrasings.values()), keywords)
+            )
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, indexed in enumerate(self._entries):
             for term in indexed.terms:
@@ -92,30 +114,41 @@ class Matcher:
     def _weight(self, term: str) -> float:
         if term in self._idf:
             return self._idf[term]
-        if term in self._known or term in _NEUTRAL_STEMS or term.isdigit():
+        if term in _NEUTRAL_STEMS or term.isdigit():
             return 0.0
         return UNKNOWN_WORD_WEIGHT
 
+    def _overlap(self, query: dict[str, float], query_weight: float, phrasing: _Phrasing) -> float:
+        """Weighted Dice coefficient of the query's and a phrasing's terms (0-100)."""
+        shared = sum(weight for term, weight in query.items() if term in phrasing.terms)
+        own = sum(self._idf.get(term, 0.0) for term in phrasing.terms)
+        return 200.0 * shared / (query_weight + own) if query_weight + own else 0.0
+
     def rank(self, analysis: Analysis, limit: int = 5) -> list[Candidate]:
         """The best-fitting entries for an analysed message, best first."""
-        query_terms = list(dict.fromkeys(analysis.content))
-        weights = {term: self._weight(term) for term in query_terms}
+        weights = {term: self._weight(term) for term in dict.fromkeys(analysis.content)}
         total_weight = sum(weights.values())
         if total_weight <= 0:
             return []
         evidence: dict[int, float] = defaultdict(float)
-        for term in query_terms:
+        for term, weight in weights.items():
             for index in self._postings.get(term, ()):
-                evidence[index] += weights[term]
+                evidence[index] += weight
         shortlist = sorted(evidence, key=lambda index: -evidence[index])[:SHORTLIST]
-        query_text = " ".join(query_terms)
+        query_text = " ".join(weights)
+        blend = self._blend
         candidates = []
         for index in shortlist:
             indexed = self._entries[index]
             coverage = 100.0 * evidence[index] / total_weight
-            best = process.extractOne(query_text, indexed.phrasings, scorer=fuzz.token_set_ratio)
+            overlap = max(self._overlap(weights, total_weight, p) for p in indexed.phrasings)
+            best = process.extractOne(
+                query_text, [p.text for p in indexed.phrasings], scorer=fuzz.token_sort_ratio
+            )
             similarity = best[1] if best else 0.0
-            score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * similarity
+            score = (
+                blend.coverage * coverage + blend.overlap * overlap + blend.similarity * similarity
+            )
             if self._has_keyword(indexed, analysis.content):
                 score += KEYWORD_BONUS
             candidates.append(Candidate(indexed.entry, min(score, 100.0)))
