@@ -9,6 +9,8 @@ import pytest
 
 from bot.engine import Engine
 
+pytest_plugins = ["tests.fakediscord.pytest_plugin"]
+
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
 

@@ -78,7 +78,7 @@ def test_concurrent_teaches_both_land(teacher: Teacher, tiny_dir: Path) -> None:
 
 
 def test_teach_killed_mid_write_leaves_old_or_new_file(tmp_path: Path) -> None:
-    """kill -9 during repeated atomic writes never leaves a broken learned.yaml."""
+    """A kill -9 during repeated atomic writes never leaves a broken learned.yaml."""
     target = tmp_path / LEARNED_FILE
     target.write_text("learned: []\n")
     script = textwrap.dedent(

@@ -1,0 +1,51 @@
+"""A loopback fake Discord (REST v10 + gateway) for end-to-end tests of discord.py bots.
+
+Start a :class:`FakeDiscord`, populate guilds, run the real bot against it
+with :func:`run_client`, and drive it as users would::
+
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Movement Club")
+        help_ch = guild.add_text_channel("help")
+        alice = guild.add_member("alice")
+        async with run_client(bot, fake):
+            result = await alice.slash("routine", channel=help_ch)
+            assert "squat" in result.content
+"""
+
+from .actors import Channel, Guild, Member
+from .errors import (
+    CommandNotVisible,
+    FakeDiscordError,
+    InvalidInvocation,
+    NoBotResponse,
+    UnknownCommand,
+)
+from .fake import FakeDiscord
+from .gateway import GatewayFrame
+from .harness import DiscordErrorGuard, discord_endpoints, run_client
+from .recording import RecordedRequest, UploadedFile
+from .results import InteractionResult
+from .state import FakeMessage, Role, StoredAttachment, User
+
+__all__ = [
+    "Channel",
+    "CommandNotVisible",
+    "DiscordErrorGuard",
+    "FakeDiscord",
+    "FakeDiscordError",
+    "FakeMessage",
+    "GatewayFrame",
+    "Guild",
+    "InteractionResult",
+    "InvalidInvocation",
+    "Member",
+    "NoBotResponse",
+    "RecordedRequest",
+    "Role",
+    "StoredAttachment",
+    "UnknownCommand",
+    "UploadedFile",
+    "User",
+    "discord_endpoints",
+    "run_client",
+]
