@@ -74,6 +74,7 @@ def synthetic_knowledge(size: int, base: KnowledgeBase, seed: int = 7) -> Knowle
         entries=entries,
         synonyms=list(base.synonyms),
         tiers=list(base.tiers),
+        not_covered=list(base.not_covered),
         learned=[],
         files=["synthetic"],
         loaded_at=datetime.now(UTC),

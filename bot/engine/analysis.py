@@ -16,7 +16,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.engine.model import Synonym
 from bot.engine.normalise import stem, tokens
-from bot.engine.words import STOP_WORDS
+from bot.engine.words import NEUTRAL_WORDS, STOP_WORDS
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -29,6 +30,9 @@ class Analysis:
     def content_text(self) -> str:
         """Content terms joined by spaces, for string similarity."""
         return " ".join(self.content)
+
+
+_LEAVE_ALONE = STOP_WORDS | NEUTRAL_WORDS
 
 
 def _max_edits(length: int) -> int:
@@ -55,8 +59,8 @@ class Analyser:
         known.update(word for text in vocabulary for word in tokens(text.casefold()))
         self.known_words = frozenset(known)
         self._choices: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(known):
-            if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS:
+        for word in sorted(known | STOP_WORDS):
+            if len(word) >= 4 and not word.isdigit():
                 self._choices[word[0]].append(word)
         self._corrections: dict[str, str] = {}
 
@@ -70,18 +74,21 @@ class Analyser:
         A typo here is one edit (two for long words), a swap of neighbours counting as one,
         keeping the first letter: "lokced" -> "locked", but "online" stays "online".
         """
-        if word in self.known_words or len(word) < 4 or word.isdigit():
+        if word in self.known_words or word in _LEAVE_ALONE or len(word) < 4 or word.isdigit():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        best = process.extractOne(
+        close = process.extract(
             word,
             self._choices.get(word[0], ()),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=_max_edits(len(word)),
+            limit=5,
         )
-        corrected = best[0] if best else word
+        corrected = (
+            min(close, key=lambda m: (m[1], abs(len(m[0]) - len(word))))[0] if close else word
+        )
         if len(self._corrections) < 50_000:
             self._corrections[word] = corrected
         return corrected

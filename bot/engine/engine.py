@@ -13,7 +13,9 @@ from bot.engine.analysis import Analyser
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
 from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
+from bot.engine.model import NotCovered
 from bot.engine.normalise import MAX_RAW_CHARS, clean, is_question, question_sentences
+from bot.engine.phrases import PhraseIndex
 from bot.engine.reply import Outcome, Reply, Topic
 from bot.engine.triage import RedFlag, Triage
 
@@ -30,7 +32,7 @@ class Thresholds:
     ``passive`` is the stricter bar for messages nobody addressed to the bot.
     """
 
-    answer: float = 62.0
+    answer: float = 58.0
     suggest: float = 40.0
     passive: float = 75.0
 
@@ -40,6 +42,7 @@ class _State:
     knowledge: KnowledgeBase
     analyser: Analyser
     triage: Triage
+    scope: PhraseIndex[NotCovered]
     matcher: Matcher
 
 
@@ -49,11 +52,13 @@ def _build_state(knowledge: KnowledgeBase) -> _State:
         vocabulary += entry_texts(entry, knowledge.taught(entry.id))
         vocabulary += reference_texts(entry)
     vocabulary += [phrase for tier in knowledge.tiers for phrase in tier.phrases]
+    vocabulary += [phrase for item in knowledge.not_covered for phrase in item.phrases]
     analyser = Analyser(vocabulary, knowledge.synonyms)
     return _State(
         knowledge=knowledge,
         analyser=analyser,
         triage=Triage(knowledge.tiers, analyser),
+        scope=PhraseIndex(((item, item.phrases) for item in knowledge.not_covered), analyser),
         matcher=Matcher(knowledge, analyser),
     )
 
@@ -98,7 +103,7 @@ class Engine:
         flag = state.triage.check(cleaned)
         if flag is not None:
             return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
-        candidates = self._rank(state, cleaned)
+        candidates, not_covered = self._rank(state, cleaned)
         bar = self.thresholds.passive if passive else self.thresholds.answer
         if candidates and candidates[0].score >= bar:
             best = candidates[0]
@@ -106,14 +111,19 @@ class Engine:
         suggestions = tuple(
             Topic(candidate.entry.id, candidate.entry.title)
             for candidate in candidates[:3]
-            if candidate.score >= self.thresholds.suggest
+            if candidate.score >= self.thresholds.suggest and not_covered is None
         )
         score = round(candidates[0].score) if candidates else 0
-        return Reply(outcome=Outcome.ABSTAIN, score=score, suggestions=suggestions)
+        return Reply(
+            outcome=Outcome.ABSTAIN,
+            score=score,
+            suggestions=suggestions,
+            not_covered=not_covered.topic if not_covered else None,
+        )
 
     def search(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries ranked for ``text`` with no bar applied (for autocomplete and review)."""
-        return self._rank(self._state, clean(text))[:limit]
+        return self._rank(self._state, clean(text))[0][:limit]
 
     def reply_for(self, entry_id: str) -> Reply | None:
         """The full reply for an entry a member picked (button, menu, command)."""
@@ -128,16 +138,28 @@ class Engine:
         return "?" in cleaned or any(is_question(line) for line in cleaned.splitlines())
 
     @staticmethod
-    def _rank(state: _State, cleaned: str) -> list[Candidate]:
+    def _rank(state: _State, cleaned: str) -> tuple[list[Candidate], NotCovered | None]:
+        """Candidates over the whole message and its question sentences.
+
+        A segment that asks about something the article doesn't cover yields no candidates,
+        so "should I ice my IT band?" is not answered with the IT band entry; the subject
+        not covered is returned when no other segment produced a candidate.
+        """
         segments = [cleaned[:MAX_MATCH_CHARS]]
         segments += [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
         best: dict[str, Candidate] = {}
+        not_covered = None
         for segment in dict.fromkeys(segments[:MAX_SEGMENTS]):
+            outside = state.scope.find(segment)
+            if outside is not None:
+                not_covered = not_covered or outside.payload
+                continue
             for candidate in state.matcher.rank(state.analyser.analyse(segment)):
                 known = best.get(candidate.entry.id)
                 if known is None or candidate.score > known.score:
                     best[candidate.entry.id] = candidate
-        return sorted(best.values(), key=lambda candidate: -candidate.score)
+        ranked = sorted(best.values(), key=lambda candidate: -candidate.score)
+        return ranked, None if ranked else not_covered
 
     @staticmethod
     def _entry_reply(knowledge: KnowledgeBase, entry_id: str, score: int) -> Reply:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.engine.model import Entry, Learned, SafetyTier, Synonym
+from bot.engine.model import Entry, Learned, NotCovered, SafetyTier, Synonym
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class KnowledgeBase:
     entries: Mapping[str, Entry]
     synonyms: tuple[Synonym, ...]
     tiers: tuple[SafetyTier, ...]
+    not_covered: tuple[NotCovered, ...]
     learned: tuple[Learned, ...]
     files: tuple[str, ...]
     loaded_at: datetime
@@ -28,6 +29,7 @@ class KnowledgeBase:
         entries: list[Entry],
         synonyms: list[Synonym],
         tiers: list[SafetyTier],
+        not_covered: list[NotCovered],
         learned: list[Learned],
         files: list[str],
         loaded_at: datetime,
@@ -37,6 +39,7 @@ class KnowledgeBase:
             entries=MappingProxyType({entry.id: entry for entry in entries}),
             synonyms=tuple(synonyms),
             tiers=tuple(tiers),
+            not_covered=tuple(not_covered),
             learned=tuple(learned),
             files=tuple(files),
             loaded_at=loaded_at,

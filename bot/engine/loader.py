@@ -222,6 +222,7 @@ def load_knowledge(
         entries=[entry for file in parsed for entry in file.content.entries],
         synonyms=[group for file in parsed for group in file.content.synonyms],
         tiers=[tier for file in parsed for tier in file.content.safety_tiers],
+        not_covered=[item for file in parsed for item in file.content.not_covered],
         learned=[item for file in parsed for item in file.content.learned],
         files=[file.name for file in parsed],
         loaded_at=datetime.now(UTC),

@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.engine.analysis import Analyser, Analysis
-from bot.engine.words import NEUTRAL_WORDS
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import Entry
 from bot.engine.normalise import clean, stem
+from bot.engine.words import NEUTRAL_WORDS
 
 SHORTLIST = 40
-UNKNOWN_WORD_WEIGHT = 3.0
+UNKNOWN_WORD_WEIGHT = 1.5
 KEYWORD_BONUS = 6.0
+SCORER = fuzz.token_sort_ratio
 _NEUTRAL_STEMS = frozenset(NEUTRAL_WORDS | {stem(word) for word in NEUTRAL_WORDS})
 
 
@@ -38,8 +39,8 @@ class Blend:
     """How the signals add up to a score (shares sum to 1)."""
 
     coverage: float = 0.4
-    overlap: float = 0.4
-    similarity: float = 0.2
+    overlap: float = 0.2
+    similarity: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class Matcher:
             coverage = 100.0 * evidence[index] / total_weight
             overlap = max(self._overlap(weights, total_weight, p) for p in indexed.phrasings)
             best = process.extractOne(
-                query_text, [p.text for p in indexed.phrasings], scorer=fuzz.token_sort_ratio
+                query_text, [p.text for p in indexed.phrasings], scorer=SCORER
             )
             similarity = best[1] if best else 0.0
             score = (

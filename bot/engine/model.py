@@ -109,6 +109,13 @@ class SafetyTier(_Strict):
     phrases: list[Line] = Field(min_length=1, max_length=300)
 
 
+class NotCovered(_Strict):
+    """A subject members ask about that the article does not cover: the bot says so."""
+
+    topic: Title = Field(description="Shown to members: 'The article doesn't cover <topic>.'")
+    phrases: list[Line] = Field(min_length=1, max_length=100)
+
+
 class Learned(_Strict):
     """A phrasing a moderator taught the bot for an entry."""
 
@@ -129,4 +136,5 @@ class KnowledgeFile(_Strict):
     entries: list[Entry] = Field(default_factory=list)
     synonyms: list[Synonym] = Field(default_factory=list)
     safety_tiers: list[SafetyTier] = Field(default_factory=list)
+    not_covered: list[NotCovered] = Field(default_factory=list)
     learned: list[Learned] = Field(default_factory=list)

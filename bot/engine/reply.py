@@ -38,6 +38,7 @@ class Reply:
     suggestions: tuple[Topic, ...] = ()
     related: tuple[Topic, ...] = ()
     routine: tuple[Entry, ...] = ()
+    not_covered: str | None = None
     disclaimer: str = DISCLAIMER
 
     @property

@@ -46,7 +46,8 @@ FILLER_WORDS = _words(
     """
     a an the my me i its it is are was be been just really so very kind sort of totally
     completely suddenly keeps keep kept kinda still all fully like has have had got gets getting
-    now bit little super literally actually
+    now bit little super literally actually gone went become became any some much quite
+    extremely
     """
 )
 """Words red-flag phrases may skip: "my knee just totally locked" reads as "knee locked"."""
