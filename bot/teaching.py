@@ -119,6 +119,12 @@ class Teacher:
                 f"that phrasing triggers the red-flag triage ({flag.payload.id}: “{flag.phrase}”); "
                 "members who write it must get the safety response"
             )
+        outside = self.engine.not_covered(question)
+        if outside is not None:
+            raise TeachError(
+                f"that phrasing asks about {outside}, which the article doesn't cover; "
+                "members get told so instead of an answer"
+            )
         with self._lock:
             owner = self._owner(question)
             if owner == entry_id:

@@ -107,3 +107,11 @@ def test_teach_killed_mid_write_leaves_old_or_new_file(tmp_path: Path) -> None:
         assert all(q == "q" * 200 + str(n) for n, q in enumerate(questions, start=1))
         counts.append(len(questions))
     assert max(counts) > 0
+
+
+def test_phrasing_about_an_uncovered_subject_is_refused(teacher: Teacher, tiny_dir: Path) -> None:
+    """Teaching "should I ice it" would never be answered: refused, saying why."""
+    (tiny_dir / "scope.yaml").write_text("not_covered:\n  - topic: icing\n    phrases: [ice]\n")
+    teacher.engine.reload(tiny_dir)
+    with pytest.raises(TeachError, match="asks about icing"):
+        teacher.teach("should i ice my it band", "it-band", member_id=1)

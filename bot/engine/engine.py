@@ -29,12 +29,14 @@ MAX_SEGMENTS = 4
 class Thresholds:
     """Confidence bars (0-100): answer above ``answer``, suggest above ``suggest``.
 
-    ``passive`` is the stricter bar for messages nobody addressed to the bot.
+    ``passive`` is the stricter bar for messages nobody addressed to the bot. When the runner-up
+    is within ``margin`` of the best entry, the message is ambiguous: "did you mean" instead.
     """
 
     answer: float = 58.0
-    suggest: float = 40.0
+    suggest: float = 55.0
     passive: float = 75.0
+    margin: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ class Engine:
         state = self._state
         return state.triage.check(clean(text))
 
+    def not_covered(self, text: str) -> str | None:
+        """The subject the article doesn't cover that ``text`` asks about, if any."""
+        found = self._state.scope.find(clean(text))
+        return found.payload.topic if found else None
+
     def answer(self, text: str, *, passive: bool = False) -> Reply:
         """Answer a member's message; ``passive`` applies the stricter bar."""
         state = self._state
@@ -105,7 +112,7 @@ class Engine:
             return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
         candidates, not_covered = self._rank(state, cleaned)
         bar = self.thresholds.passive if passive else self.thresholds.answer
-        if candidates and candidates[0].score >= bar:
+        if candidates and candidates[0].score >= bar and self._clear_winner(candidates):
             best = candidates[0]
             return self._entry_reply(state.knowledge, best.entry.id, round(best.score))
         suggestions = tuple(
@@ -119,6 +126,12 @@ class Engine:
             score=score,
             suggestions=suggestions,
             not_covered=not_covered.topic if not_covered else None,
+        )
+
+    def _clear_winner(self, candidates: list[Candidate]) -> bool:
+        return (
+            len(candidates) < 2
+            or candidates[0].score - candidates[1].score >= self.thresholds.margin
         )
 
     def search(self, text: str, limit: int = 5) -> list[Candidate]:

@@ -27,6 +27,7 @@ STOP_WORDS = _words(
     didnt isnt arent wasnt wont wouldnt shouldnt take took see seen look looking looked find
     found seem seems stuff lot lots someone plain english simple simply explain explanation
     understand understood clarify true false real sure alright wat r tho fr rn pls smth
+    good better best bad worse worst great awesome nice cool fine
     """
 )
 """Function words and chat filler: they carry no topic, so matching ignores them."""

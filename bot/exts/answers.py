@@ -34,6 +34,14 @@ class Answers(commands.Cog):
         me = self.bot.user
         return message.guild is None or (me is not None and me.id in message.raw_mentions)
 
+    def _without_my_mention(self, content: str) -> str:
+        me = self.bot.user
+        if me is None:
+            return content
+        for token in (f"<@{me.id}>", f"<@!{me.id}>"):
+            content = content.replace(token, " ")
+        return " ".join(content.split())
+
     def _passive_channel(self, message: discord.Message) -> bool:
         return message.guild is not None and message.channel.id in self.bot.settings.answer_channels
 
@@ -68,7 +76,8 @@ class Answers(commands.Cog):
         addressed = self._addressed(message)
         if not addressed and not self._passive_channel(message):
             return
-        reply = self.bot.engine.answer(message.content, passive=not addressed)
+        question = self._without_my_mention(message.content)
+        reply = self.bot.engine.answer(question, passive=not addressed)
         if not addressed and not self._worth_answering_passively(message, reply):
             return
         if not self.bot.member_cooldown.try_use(message.author.id):
@@ -81,7 +90,7 @@ class Answers(commands.Cog):
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
         )
-        await self._record(message.author.id, message.channel.id, sent.id, message.content, reply)
+        await self._record(message.author.id, message.channel.id, sent.id, question, reply)
 
     def _worth_answering_passively(self, message: discord.Message, reply: Reply) -> bool:
         """Red flags always; otherwise only confident answers to what reads as a question."""

@@ -9,12 +9,12 @@ import discord
 
 from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
 from bot.render.wording import (
-    ABSTAIN,
     DID_YOU_MEAN,
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
     WHAT_I_DO,
+    abstain_text,
     dose_text,
     numbered,
 )
@@ -113,7 +113,7 @@ def abstain_embed(reply: Reply) -> discord.Embed:
         lines = "\n".join(f"• {topic.title}" for topic in reply.suggestions)
         embed = discord.Embed(description=f"{DID_YOU_MEAN}\n{lines}", colour=ABSTAIN_COLOUR)
     else:
-        embed = discord.Embed(description=ABSTAIN, colour=ABSTAIN_COLOUR)
+        embed = discord.Embed(description=abstain_text(reply.not_covered), colour=ABSTAIN_COLOUR)
     return fit(embed)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 from bot.render.wording import (
-    ABSTAIN,
     DID_YOU_MEAN,
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
     WHAT_I_DO,
+    abstain_text,
     dose_text,
     numbered,
 )
@@ -41,7 +41,7 @@ def render(reply: Reply) -> str:
         if reply.suggestions:
             options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]
             return "\n".join([DID_YOU_MEAN, *options])
-        return ABSTAIN
+        return abstain_text(reply.not_covered)
     entry = reply.entry
     lines = [entry.title, "", entry.body]
     if entry.is_exercise:

@@ -8,6 +8,10 @@ ABSTAIN = (
     "I don't know that one: the article I answer from doesn't cover it, and I'd rather say so "
     "than guess. Try `/topics` to see what I can help with, or ask a moderator."
 )
+NOT_COVERED = (
+    "The article I answer from doesn't cover {topic}, so I won't guess. A physio or coach who "
+    "can see you is the right person for that; `/topics` shows what I can help with."
+)
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 SAFETY_FOOTER = "I can't give exercise advice for this. Please get it checked first."
 PRIVACY = (
@@ -23,6 +27,11 @@ WHAT_I_DO = (
     "happens, why stretching and foam rolling the IT band don't fix it, and the three "
     "exercises that address the root cause."
 )
+
+
+def abstain_text(not_covered: str | None) -> str:
+    """The "I don't know" wording, naming the subject when the article doesn't cover it."""
+    return NOT_COVERED.format(topic=not_covered) if not_covered else ABSTAIN
 
 
 def dose_text(entry: Entry) -> str:

@@ -10,6 +10,7 @@ from tests.bot.conftest import World
 from tests.fakediscord import FakeMessage
 
 NO_PINGS = {"parse": []}
+DELETE_ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original"
 
 
 def mention(world: World, text: str) -> str:
@@ -251,6 +252,7 @@ async def test_delete_only_by_asker(world: World) -> None:
     assert "Only the member who asked" in refused.content
     assert not answer.deleted
     await world.alice.click(answer, "Delete")
+    await world.fake.wait_for_request("DELETE", DELETE_ORIGINAL)
     assert answer.deleted
 
 
@@ -259,4 +261,5 @@ async def test_moderator_may_delete_any_answer(world: World) -> None:
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
     answer = await world.general.next_bot_message()
     await world.mod.click(answer, "Delete")
+    await world.fake.wait_for_request("DELETE", DELETE_ORIGINAL)
     assert answer.deleted

@@ -90,14 +90,14 @@ async def test_teach_answers_next_question_and_writes_valid_yaml(world: World) -
     second = await world.general.next_bot_message()
     assert second.embeds[0]["title"] == world.bot.engine.knowledge.get("it-band").title
     learned = read_yaml((world.settings.knowledge_dir / "learned.yaml").read_text()).data
-    assert {"entry": "it-band", "question": question} <= learned["learned"][-1].items()
+    assert {"entry": "it-band", "question": question}.items() <= learned["learned"][-1].items()
 
 
 async def test_teach_autocomplete_offers_entries(world: World) -> None:
     """The entry option autocompletes from the knowledge base."""
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
     choices = await world.mod.autocomplete(
-        "kb", "teach", focused="entry", value="curtsy", question="x"
+        "kb", "teach", focused="entry", value="curtsy", question="crossover lunge form"
     )
     assert "reverse-curtsy-split-squat" in [choice["value"] for choice in choices]
 
@@ -168,16 +168,17 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     """Near-identical unanswered questions count together; a row's button teaches it."""
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
     for member, text in [
-        (world.alice, "should i ice my knee after running"),
-        (world.bob, "Should I ice my knee after running??"),
+        (world.alice, "whats the point of the cross leg thingy"),
+        (world.bob, "Whats the point of the cross-leg thingy??"),
         (world.alice, "what's the best pizza topping"),
     ]:
         await member.says(world.general, mention(world, text))
         await world.general.next_bot_message()
     result = await world.mod.slash("kb", "unanswered", channel=world.general)
     text = result.message.text
-    assert "×2 “should i ice my knee after running”" in text
+    assert "×2 “whats the point of the cross leg thingy”" in text
     assert "×1 “what's the best pizza topping”" in text
+    assert str(world.fake.bot_user.id) not in text
     teach_buttons = [b["label"] for b in result.message.buttons()]
     assert teach_buttons
     clicked = await world.mod.click(result.message, teach_buttons[0])
@@ -204,7 +205,7 @@ async def test_forget_me_removes_only_the_callers_rows(world: World) -> None:
     result = await world.alice.slash("forget-me", channel=world.general)
     assert "removed 2 stored item(s)" in result.content
     remaining = world.bot.store.asks_since(1)
-    assert [ask.text for ask in remaining] == [mention(world, "what is the VL?")]
+    assert [ask.text for ask in remaining] == ["what is the VL?"]
 
 
 @pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])

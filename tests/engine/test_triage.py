@@ -55,3 +55,31 @@ def test_off_topic_abstains(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("anyone watching the match tonight")
     assert reply.outcome is Outcome.ABSTAIN
     assert reply.entry_id is None
+
+
+def test_uncovered_subject_abstains_and_names_it(tiny_dir: Path) -> None:
+    """A question about something the article doesn't cover says so instead of near-missing."""
+    (tiny_dir / "scope.yaml").write_text(
+        "not_covered:\n  - topic: icing\n    phrases: [ice, icing]\n"
+    )
+    engine = Engine.from_directory(tiny_dir)
+    reply = engine.answer("should I ice my IT band?")
+    assert reply.outcome is Outcome.ABSTAIN
+    assert reply.not_covered == "icing"
+    assert reply.suggestions == ()
+    assert engine.answer("what is the it band").entry_id == "it-band"
+
+
+def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
+    """A phrase "a + b" matches when both parts appear, in any order and place."""
+    safety = (
+        (tiny_dir / "safety.yaml")
+        .read_text()
+        .replace(
+            "phrases: [knee locked, cant bear weight]", "phrases: [knee locked, swelling + twisted]"
+        )
+    )
+    (tiny_dir / "safety.yaml").write_text(safety)
+    engine = Engine.from_directory(tiny_dir)
+    assert engine.answer("twisted it at football, now massive swelling").outcome is Outcome.SAFETY
+    assert engine.answer("some swelling after the leg curl").outcome is not Outcome.SAFETY
