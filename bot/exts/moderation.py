@@ -218,14 +218,15 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Entries ranked by the matcher for what was typed (all entries when empty)."""
         knowledge = self.bot.engine.knowledge
-        entries = list(knowledge.entries.values())
-        if current.strip():
-            ranked = [candidate.entry for candidate in self.bot.engine.search(current, limit=10)]
-            prefix = [entry for entry in entries if entry.id.startswith(current.strip().lower())]
-            entries = list(dict.fromkeys([*prefix, *ranked]))
+        typed = current.strip().lower()
+        ids = list(knowledge.entries)
+        if typed:
+            ranked = [candidate.entry.id for candidate in self.bot.engine.search(current, limit=10)]
+            prefix = [entry_id for entry_id in ids if entry_id.startswith(typed)]
+            ids = list(dict.fromkeys([*prefix, *ranked]))
         return [
-            app_commands.Choice(name=clip(f"{entry.title} ({entry.id})", 100), value=entry.id)
-            for entry in entries[:CHOICE_LIMIT]
+            app_commands.Choice(name=clip(f"{knowledge.entries[i].title} ({i})", 100), value=i)
+            for i in ids[:CHOICE_LIMIT]
         ]
 
     @kb.command(name="untaught", description="Undo a taught phrasing.")
