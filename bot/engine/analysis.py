@@ -33,6 +33,7 @@ class Analysis:
 
 
 _LEAVE_ALONE = STOP_WORDS | NEUTRAL_WORDS
+_STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
 
 def _max_edits(length: int) -> int:
@@ -110,7 +111,6 @@ class Analyser:
     def analyse(self, cleaned: str) -> Analysis:
         """Terms of already-cleaned text (see :func:`bot.engine.normalise.clean`)."""
         words = [self.correct(word) for word in tokens(cleaned)]
-        stop_stems = {stem(word) for word in STOP_WORDS} | STOP_WORDS
         terms = self._fold_synonyms([stem(word) for word in words])
-        content = tuple(term for term in terms if term not in stop_stems)
+        content = tuple(term for term in terms if term not in _STOP_STEMS)
         return Analysis(terms=tuple(terms), content=content)

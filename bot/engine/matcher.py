@@ -27,7 +27,7 @@ from bot.engine.model import Entry
 from bot.engine.normalise import clean, stem
 from bot.engine.words import NEUTRAL_WORDS
 
-SHORTLIST = 40
+SHORTLIST = 8
 UNKNOWN_WORD_WEIGHT = 1.5
 KEYWORD_BONUS = 6.0
 SCORER = fuzz.token_sort_ratio
@@ -55,14 +55,14 @@ class Candidate:
 class _Phrasing:
     text: str
     terms: frozenset[str]
+    entry_index: int
 
 
 @dataclass(frozen=True)
 class _IndexedEntry:
     entry: Entry
     terms: frozenset[str]
-    phrasings: tuple[_Phrasing, ...]
-    keywords: tuple[tuple[str, ...], ...]
+    phrasings: tuple[str, ...]
 
 
 def entry_texts(entry: Entry, taught: list[str]) -> list[str]:
@@ -82,25 +82,29 @@ class Matcher:
     def __init__(
         self, knowledge: KnowledgeBase, analyser: Analyser, blend: Blend | None = None
     ) -> None:
-        """Analyse every entry's texts once and build the inverted index."""
+        """Analyse every entry's texts once and build the inverted indexes."""
         self._analyser = analyser
         self._blend = blend or Blend()
         self._entries: list[_IndexedEntry] = []
-        for entry in knowledge.entries.values():
+        self._phrasings: list[_Phrasing] = []
+        self._keywords: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        for index, entry in enumerate(knowledge.entries.values()):
             texts = entry_texts(entry, knowledge.taught(entry.id))
-            analyses = [self._analyse(text) for text in texts]
-            phrasings = {
-                a.content_text: _Phrasing(a.content_text, frozenset(a.content))
-                for a in analyses
-                if a.content
-            }
-            terms = {term for phrasing in phrasings.values() for term in phrasing.terms}
+            analyses = {a.content_text: a for a in map(self._analyse, texts) if a.content}
+            phrasings = [
+                _Phrasing(text, frozenset(a.content), index) for text, a in analyses.items()
+            ]
+            terms = {term for phrasing in phrasings for term in phrasing.terms}
             for text in reference_texts(entry):
                 terms.update(self._analyse(text).content)
             terms.update(part for term in list(terms) for part in term.split("_"))
-            keywords = tuple(self._analyse(word).content for word in entry.keywords)
+            for keyword in entry.keywords:
+                content = self._analyse(keyword).content
+                if content:
+                    self._keywords[content[0]].append((content, index))
+            self._phrasings += phrasings
             self._entries.append(
-                _IndexedEntry(entry, frozenset(terms), tuple(phrasings.values()), keywords)
+                _IndexedEntry(entry, frozenset(terms), tuple(p.text for p in phrasings))
             )
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, indexed in enumerate(self._entries):
@@ -108,6 +112,13 @@ class Matcher:
                 self._postings[term].append(index)
         total = max(len(self._entries), 1)
         self._idf = {term: math.log(1 + total / len(ids)) for term, ids in self._postings.items()}
+        self._phrasing_postings: dict[str, list[int]] = defaultdict(list)
+        for position, phrasing in enumerate(self._phrasings):
+            for term in phrasing.terms:
+                self._phrasing_postings[term].append(position)
+        self._phrasing_weight = [
+            sum(self._idf.get(term, 0.0) for term in phrasing.terms) for phrasing in self._phrasings
+        ]
 
     def _analyse(self, text: str) -> Analysis:
         return self._analyser.analyse(clean(text))
@@ -119,49 +130,53 @@ class Matcher:
             return 0.0
         return UNKNOWN_WORD_WEIGHT
 
-    def _overlap(self, query: dict[str, float], query_weight: float, phrasing: _Phrasing) -> float:
-        """Weighted Dice coefficient of the query's and a phrasing's terms (0-100)."""
-        shared = sum(weight for term, weight in query.items() if term in phrasing.terms)
-        own = sum(self._idf.get(term, 0.0) for term in phrasing.terms)
-        return 200.0 * shared / (query_weight + own) if query_weight + own else 0.0
+    def _overlaps(self, weights: dict[str, float], total: float) -> dict[int, float]:
+        """Per entry, the best weighted Dice coefficient of the query and a phrasing (0-100)."""
+        shared: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for position in self._phrasing_postings.get(term, ()):
+                shared[position] += weight
+        best: dict[int, float] = defaultdict(float)
+        for position, weight in shared.items():
+            dice = 200.0 * weight / (total + self._phrasing_weight[position])
+            entry_index = self._phrasings[position].entry_index
+            best[entry_index] = max(best[entry_index], dice)
+        return best
+
+    def _keyword_hits(self, content: tuple[str, ...]) -> set[int]:
+        hits = set()
+        for start, term in enumerate(content):
+            for keyword, entry_index in self._keywords.get(term, ()):
+                if content[start : start + len(keyword)] == keyword:
+                    hits.add(entry_index)
+        return hits
 
     def rank(self, analysis: Analysis, limit: int = 5) -> list[Candidate]:
         """The best-fitting entries for an analysed message, best first."""
         weights = {term: self._weight(term) for term in dict.fromkeys(analysis.content)}
-        total_weight = sum(weights.values())
-        if total_weight <= 0:
+        total = sum(weights.values())
+        if total <= 0:
             return []
         evidence: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
             for index in self._postings.get(term, ()):
                 evidence[index] += weight
-        shortlist = sorted(evidence, key=lambda index: -evidence[index])[:SHORTLIST]
-        query_text = " ".join(weights)
+        overlaps = self._overlaps(weights, total)
+        keyword_hits = self._keyword_hits(analysis.content)
         blend = self._blend
+        partial = {
+            index: blend.coverage * 100.0 * evidence[index] / total
+            + blend.overlap * overlaps.get(index, 0.0)
+            + (KEYWORD_BONUS if index in keyword_hits else 0.0)
+            for index in evidence
+        }
+        shortlist = sorted(partial, key=lambda index: -partial[index])[:SHORTLIST]
+        query_text = " ".join(weights)
         candidates = []
         for index in shortlist:
-            indexed = self._entries[index]
-            coverage = 100.0 * evidence[index] / total_weight
-            overlap = max(self._overlap(weights, total_weight, p) for p in indexed.phrasings)
-            best = process.extractOne(
-                query_text, [p.text for p in indexed.phrasings], scorer=SCORER
-            )
+            best = process.extractOne(query_text, self._entries[index].phrasings, scorer=SCORER)
             similarity = best[1] if best else 0.0
-            score = (
-                blend.coverage * coverage + blend.overlap * overlap + blend.similarity * similarity
-            )
-            if self._has_keyword(indexed, analysis.content):
-                score += KEYWORD_BONUS
-            candidates.append(Candidate(indexed.entry, min(score, 100.0)))
+            score = partial[index] + blend.similarity * similarity
+            candidates.append(Candidate(self._entries[index].entry, min(score, 100.0)))
         candidates.sort(key=lambda candidate: -candidate.score)
         return candidates[:limit]
-
-    @staticmethod
-    def _has_keyword(indexed: _IndexedEntry, content: tuple[str, ...]) -> bool:
-        for keyword in indexed.keywords:
-            size = len(keyword)
-            if size and any(
-                content[start : start + size] == keyword for start in range(len(content) - size + 1)
-            ):
-                return True
-        return False

@@ -5,6 +5,7 @@ The cleaned copy is never shown to anyone: replies quote nothing a member typed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,13 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]{0,20}\n?")
 _MARKDOWN = re.compile(r"[*_~`|>#]+")
 _EVERYONE = re.compile(r"@(?:everyone|here)\b")
+_FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+"""Unicode format characters (category Cf): zero-width, joiners, bidi controls, tags."""
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -39,14 +47,11 @@ _CONTRACTIONS = {
 }
 
 
-def _is_format_character(char: str) -> bool:
-    return unicodedata.category(char) == "Cf"
-
 
 def clean(text: str) -> str:
     """Strip Discord markup, URLs and invisible characters; NFKC; casefold; one-line spaces."""
     text = unicodedata.normalize("NFKC", text[:MAX_RAW_CHARS])
-    text = "".join(char for char in text if not _is_format_character(char))
+    text = _FORMAT_CHARACTERS.sub("", text)
     text = _DISCORD_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
@@ -66,6 +71,7 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light suffix stripper: ``locking``/``locked``/``locks`` -> ``lock``, ``caves`` -> ``cav``.
 

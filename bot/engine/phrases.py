@@ -12,6 +12,7 @@ A phrase written ``a + b`` matches when every part appears anywhere in the messa
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -35,17 +36,28 @@ class Found(Generic[Payload]):
     phrase: str
 
 
+class _Terms:
+    """A sequence of terms with the positions of each term, for fast run lookups."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for position, term in enumerate(terms):
+            self.positions[term].append(position)
+
+    def contains(self, run: Terms) -> bool:
+        size = len(run)
+        return any(
+            self.terms[start : start + size] == run for start in self.positions.get(run[0], ())
+        )
+
+
 @dataclass(frozen=True)
 class _Views:
     """A text's terms as written, and with filler words dropped."""
 
-    written: Terms
-    compact: Terms
-
-
-def _contains(terms: Terms, run: Terms) -> bool:
-    size = len(run)
-    return any(terms[start : start + size] == run for start in range(len(terms) - size + 1))
+    written: _Terms
+    compact: _Terms
 
 
 @dataclass(frozen=True)
@@ -56,9 +68,9 @@ class _Part:
     compact: Terms | None
 
     def found_in(self, views: _Views) -> bool:
-        if self.compact is not None and _contains(views.compact, self.compact):
+        if self.compact is not None and views.compact.contains(self.compact):
             return True
-        return _contains(views.written, self.written)
+        return views.written.contains(self.written)
 
 
 class PhraseIndex(Generic[Payload]):
@@ -68,31 +80,35 @@ class PhraseIndex(Generic[Payload]):
         """Analyse every phrase of every ``(payload, phrases)`` group once."""
         self._analyser = analyser
         self._phrases: list[tuple[Payload, str, tuple[_Part, ...]]] = []
+        self._by_first_term: dict[str, set[int]] = defaultdict(set)
         for payload, phrases in groups:
             for phrase in phrases:
                 parts = tuple(self._part(text) for text in phrase.casefold().split(CONJUNCTION))
                 if all(part.written for part in parts):
+                    first = parts[0]
+                    keys = {first.written[0], *(first.compact[:1] if first.compact else ())}
+                    for key in keys:
+                        self._by_first_term[key].add(len(self._phrases))
                     self._phrases.append((payload, phrase, parts))
 
     def _views(self, cleaned: str) -> _Views:
         written = self._analyser.analyse(cleaned).terms
-        return _Views(written, tuple(term for term in written if term not in _FILLER_STEMS))
+        compact = tuple(term for term in written if term not in _FILLER_STEMS)
+        return _Views(_Terms(written), _Terms(compact))
 
     def _part(self, text: str) -> _Part:
         views = self._views(text)
-        keeps_meaning = len(views.compact) > 1 or len(views.written) == 1
-        return _Part(views.written, views.compact if keeps_meaning else None)
+        written, compact = views.written.terms, views.compact.terms
+        keeps_meaning = len(compact) > 1 or len(written) == 1
+        return _Part(written, compact if keeps_meaning else None)
 
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
-        present = set(views.written)
-        for payload, phrase, parts in self._phrases:
-            if not all(
-                part.written[0] in present or (part.compact and part.compact[0] in present)
-                for part in parts
-            ):
-                continue
+        present = views.written.positions
+        candidates = set().union(*(self._by_first_term.get(term, ()) for term in present))
+        for position in sorted(candidates):
+            payload, phrase, parts = self._phrases[position]
             if all(part.found_in(views) for part in parts):
                 return Found(payload=payload, phrase=phrase)
         return None

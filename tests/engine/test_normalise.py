@@ -55,3 +55,15 @@ def test_question_sentences_pick_the_questions_out_of_a_ramble() -> None:
     """Backstory is skipped; question-like sentences are kept in order."""
     ramble = "so i ran 10k yesterday. felt fine\nthen my knee hurt. should i stretch? thanks all"
     assert question_sentences(clean(ramble)) == ["should i stretch?"]
+
+
+def test_every_format_character_is_removed() -> None:
+    """All Unicode format characters (category Cf), and only those, are stripped."""
+    import sys
+    import unicodedata
+
+    every = "".join(
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    )
+    assert clean(f"a{every}b") == "ab"
+    assert clean("a\u00e9\u0301b") == unicodedata.normalize("NFKC", "a\u00e9\u0301b").casefold()
