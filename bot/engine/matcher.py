@@ -31,6 +31,8 @@ SHORTLIST = 8
 UNKNOWN_WORD_WEIGHT = 1.5
 KEYWORD_BONUS = 6.0
 SCORER = fuzz.token_sort_ratio
+LONE_TERM_FACTOR = 0.85
+"""An entry sharing a single word with a longer message ("watching the football") is weak."""
 _NEUTRAL_STEMS = frozenset(NEUTRAL_WORDS | {stem(word) for word in NEUTRAL_WORDS})
 
 
@@ -158,9 +160,11 @@ class Matcher:
         if total <= 0:
             return []
         evidence: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
         for term, weight in weights.items():
             for index in self._postings.get(term, ()):
                 evidence[index] += weight
+                matched[index] += 1
         overlaps = self._overlaps(weights, total)
         keyword_hits = self._keyword_hits(analysis.content)
         blend = self._blend
@@ -177,6 +181,8 @@ class Matcher:
             best = process.extractOne(query_text, self._entries[index].phrasings, scorer=SCORER)
             similarity = best[1] if best else 0.0
             score = partial[index] + blend.similarity * similarity
+            if matched[index] == 1 and len(weights) > 1:
+                score *= LONE_TERM_FACTOR
             candidates.append(Candidate(self._entries[index].entry, min(score, 100.0)))
         candidates.sort(key=lambda candidate: -candidate.score)
         return candidates[:limit]

@@ -9,8 +9,8 @@ import functools
 import re
 import unicodedata
 
-MAX_RAW_CHARS = 4000
-"""Only this much of a message is ever looked at, so a 20,000-character message costs nothing."""
+MAX_RAW_CHARS = 2000
+"""Only this much of a message is read (a normal Discord message is at most 2,000 characters)."""
 
 _DISCORD_MARKUP = re.compile(
     r"<a?:\w{1,64}:\d{1,25}>|<(?:@[!&]?|#|/[\w -]{1,64}:)\d{1,25}>|<t:\d+(?::\w)?>"
@@ -45,7 +45,6 @@ _CONTRACTIONS = {
     "it's": "its",
     "i'm": "im",
 }
-
 
 
 def clean(text: str) -> str:

@@ -1,0 +1,136 @@
+"""The whole bot under a burst, over the loopback fake Discord (``python bench/bot_bench.py``).
+
+Runs ``python -m bot run`` as a separate process pointed at the fake, and beside it, in the
+same run, a do-nothing discord.py bot that replies "ok" (``bench/echo_bot.py``): the fake's
+and discord.py's own round trip. Prints round-trip latency p50/p99 for both, the bot-side
+difference, a burst of 1,000 mentions (all answered, none twice) and the bot's peak RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakediscord import Channel, FakeDiscord, Member  # noqa: E402
+
+QUESTIONS = [
+    "should I foam roll my IT band?",
+    "how many reps for the leg curl with the foot turned in",
+    "what is the vastus lateralis",
+    "my knee locked and won't straighten",
+    "what's the best pizza topping?",
+]
+ROUND_TRIPS = 200
+BURST = 1000
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p99) in milliseconds."""
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
+
+
+async def start(
+    command: list[str], fake: FakeDiscord, guild_id: int, workdir: Path
+) -> subprocess.Popen[bytes]:
+    """Start a bot process pointed at the fake and wait until it has synced or connected."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": fake.token,
+        "GUILD_ID": str(guild_id),
+        "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+        "DATABASE_PATH": str(workdir / "bench.sqlite3"),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "COOLDOWN_SECONDS": "0",
+        "AUTO_RELOAD": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(command, cwd=workdir, env=env)
+    await fake.wait_until_connected(timeout=30)
+    await fake.sync_with_bot(timeout=30)
+    return process
+
+
+async def measure(
+    fake: FakeDiscord,
+    channel: Channel,
+    member: Member,
+    label: str,
+    process: subprocess.Popen[bytes],
+) -> tuple[float, float]:
+    """Round trips one at a time, then a burst; print the numbers."""
+    mention = f"<@{fake.bot_user.id}>"
+    samples = []
+    for number in range(ROUND_TRIPS):
+        started = time.perf_counter()
+        await member.says(channel, f"{mention} {QUESTIONS[number % len(QUESTIONS)]}")
+        await channel.next_bot_message(timeout=10)
+        samples.append(time.perf_counter() - started)
+    p50, p99 = percentiles(samples)
+    print(f"{label:<28} round trip p50 {p50:7.2f} ms  p99 {p99:7.2f} ms")
+    before = len(channel.bot_messages)
+    started = time.perf_counter()
+    sent = [
+        await member.says(channel, f"{mention} {QUESTIONS[n % len(QUESTIONS)]}")
+        for n in range(BURST)
+    ]
+    deadline = time.monotonic() + 120
+    while len(channel.bot_messages) - before < BURST and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    replies = Counter(
+        int(message.reference["message_id"])
+        for message in channel.bot_messages[before:]
+        if message.reference
+    )
+    answered = sum(1 for message in sent if replies[message.id] >= 1)
+    twice = sum(1 for count in replies.values() if count > 1)
+    rss = psutil.Process(process.pid).memory_info().rss / 2**20
+    print(
+        f"{'':<28} burst of {BURST}: {answered} answered, {twice} twice, "
+        f"{elapsed:.1f} s ({BURST / elapsed:.0f}/s); RSS {rss:.0f} MB"
+    )
+    return p50, p99
+
+
+async def main() -> None:
+    """Measure the echo baseline, then the real bot, on fresh fakes."""
+    results = {}
+    for label, command in (
+        ("do-nothing bot (baseline)", [sys.executable, str(ROOT / "bench/echo_bot.py")]),
+        ("movement bot", [sys.executable, "-m", "bot", "run"]),
+    ):
+        async with FakeDiscord() as fake:
+            guild = fake.add_guild("Bench")
+            channel = guild.add_text_channel("general")
+            member = guild.add_member("alice")
+            with tempfile.TemporaryDirectory() as workdir:
+                process = await start(command, fake, guild.id, Path(workdir))
+                try:
+                    results[label] = await measure(fake, channel, member, label, process)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=15)
+    (base50, base99), (bot50, bot99) = results.values()
+    print(
+        f"bot-side (difference)        p50 {bot50 - base50:7.2f} ms  p99 {bot99 - base99:7.2f} ms"
+        "  (goal p50 <= 5 ms)"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
