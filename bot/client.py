@@ -122,6 +122,9 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings()
     engine = engine or Engine.from_directory(settings.knowledge_dir, settings.thresholds)
     point_at(settings.discord_api_base, settings.discord_gateway_url)
+    # The bot has no voice features: skip discord.py's warnings about voice libraries.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     options: dict[str, object] = {
         "command_prefix": commands.when_mentioned,
         "intents": intents_for(settings),

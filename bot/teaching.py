@@ -22,6 +22,7 @@ from bot.engine.normalise import clean, tokens
 
 LEARNED_FILE = "learned.yaml"
 HEADER = """\
+# yaml-language-server: $schema=schema.json
 # Phrasings taught by moderators with `/kb teach` (undo with `/kb untaught`).
 # Each item: {entry: id, question: "...", taught_by: "member id", taught_at: "ISO-8601 time"}.
 # Reviewed in git like the rest of the knowledge base; safe to edit by hand.
