@@ -161,15 +161,28 @@ async def test_cooldown_limits_answers_per_member(world: World) -> None:
 
 async def test_did_you_mean_click_answers_with_the_choice(world: World) -> None:
     """Unsure replies offer buttons; the asker's click turns the reply into the answer."""
-    result = await world.alice.slash("ask", channel=world.general, question="knee stuff hips?")
+    result = await world.alice.slash(
+        "ask", channel=world.general, question="should I foam roll or stretch my ITB"
+    )
     message = result.message
+    assert "Did you mean" in message.text
     choices = [label for label in labels(message) if label != "Delete"]
-    if not choices:
-        pytest.fail(f"expected did-you-mean choices, got {message.text!r}")
+    assert len(choices) >= 2
     clicked = await world.alice.click(message, choices[0])
     final = await clicked.final()
     assert titles(final) == [choices[0]]
     assert "Helpful" in labels(final)
+
+
+async def test_did_you_mean_click_by_someone_else_answers_them_privately(world: World) -> None:
+    """On a public reply, another member's click answers them privately, the reply stays."""
+    await world.alice.says(world.general, mention(world, "should I foam roll or stretch my ITB"))
+    reply = await world.general.next_bot_message()
+    choice = [label for label in labels(reply) if label != "Delete"][0]
+    clicked = await world.bob.click(reply, choice)
+    assert clicked.ephemeral
+    assert titles(clicked.message) == [choice]
+    assert "Did you mean" in reply.text
 
 
 async def test_slash_ask_gives_the_same_answer_as_a_mention(world: World) -> None:
