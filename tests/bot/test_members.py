@@ -178,7 +178,7 @@ async def test_did_you_mean_click_by_someone_else_answers_them_privately(world: 
     """On a public reply, another member's click answers them privately, the reply stays."""
     await world.alice.says(world.general, mention(world, "should I foam roll or stretch my ITB"))
     reply = await world.general.next_bot_message()
-    choice = [label for label in labels(reply) if label != "Delete"][0]
+    choice = next(label for label in labels(reply) if label != "Delete")
     clicked = await world.bob.click(reply, choice)
     assert clicked.ephemeral
     assert titles(clicked.message) == [choice]
