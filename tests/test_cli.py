@@ -157,3 +157,35 @@ def test_ask_check_and_eval_do_not_import_discord() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_unanswered_and_stats_read_the_bots_database(tmp_path: Path) -> None:
+    """Moderators with a shell get the same review as /kb unanswered and /kb stats."""
+    from bot.store import Store
+
+    database = tmp_path / "bot.sqlite3"
+    store = Store(database)
+    for member, text, outcome, entry in [
+        (1, "is there a discord role for marathon people", "abstain", None),
+        (2, "Is there a Discord role for marathon people??", "abstain", None),
+        (3, "what is the IT band", "answer", "it-band"),
+    ]:
+        store.record_ask(
+            member_id=member,
+            channel_id=1,
+            message_id=member,
+            text=text,
+            outcome=outcome,
+            entry_id=entry,
+            suggested=[],
+            score=50,
+        )
+    store.record_vote(3, member_id=4, entry_id="it-band", helpful=True)
+    store.close()
+    unanswered = run("unanswered", "--db", str(database))
+    assert unanswered.returncode == 0
+    assert "2x" in unanswered.stdout
+    assert "marathon people" in unanswered.stdout.casefold()
+    stats = run("stats", "--db", str(database))
+    assert "it-band" in stats.stdout
+    assert "asks    1  helpful   1" in stats.stdout

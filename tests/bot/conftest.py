@@ -29,6 +29,7 @@ class World:
     mod: Member
     bot: discord.Client
     settings: Settings
+    guard: DiscordErrorGuard
 
 
 def make_settings(
@@ -73,5 +74,6 @@ async def world(tmp_path: Path, bot_settings: dict[str, object]) -> AsyncIterato
         settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
         bot = create_bot(settings)
         bot.guild_ready_timeout = 0.1
-        async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
-            yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings)
+        guard = DiscordErrorGuard(loggers=("discord", "bot"))
+        async with guard, run_client(bot, fake):
+            yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings, guard)

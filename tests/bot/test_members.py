@@ -276,3 +276,21 @@ async def test_moderator_may_delete_any_answer(world: World) -> None:
     await world.mod.click(answer, "Delete")
     await world.fake.wait_for_request("DELETE", DELETE_ORIGINAL)
     assert answer.deleted
+
+
+async def test_a_failing_command_apologises_logs_and_keeps_running(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error: a short private apology, an error log, and the next question works."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(world.bot.engine, "answer", broken)
+    result = await world.alice.slash("ask", channel=world.general, question="what is the IT band?")
+    assert result.ephemeral
+    assert "Sorry, something went wrong" in result.content
+    assert any("engine exploded" in str(r.exc_info[1]) for r in world.guard.take() if r.exc_info)
+    monkeypatch.undo()
+    await world.alice.says(world.general, mention(world, "what is the IT band?"))
+    assert "IT band" in (await world.general.next_bot_message()).text

@@ -178,6 +178,12 @@ class DiscordErrorGuard:
         """Log records at or above the level, collected so far."""
         return list(self._handler.records)
 
+    def take(self) -> list[logging.LogRecord]:
+        """Return the records collected so far and forget them (for errors a test provokes)."""
+        taken = list(self._handler.records)
+        self._handler.records.clear()
+        return taken
+
     def __enter__(self) -> DiscordErrorGuard:
         for name in self._logger_names:
             logger = logging.getLogger(name)

@@ -1,0 +1,89 @@
+"""Discord rendering stays inside Discord's limits whatever the knowledge base holds."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.config import Settings
+from bot.engine import Engine, Outcome, Reply, Topic
+from bot.engine.model import Dose, Entry
+from bot.render.embeds import (
+    DESCRIPTION_LIMIT,
+    FIELD_COUNT_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TITLE_LIMIT,
+    TOTAL_LIMIT,
+    entry_embed,
+    fit,
+    topics_embed,
+)
+from bot.runner import REDACTED, RedactToken
+
+
+def huge_exercise() -> Entry:
+    return Entry(
+        id="huge",
+        kind="exercise",
+        title="T" * 100,
+        summary="s" * 300,
+        body="b" * 2000,
+        questions=["q"],
+        source="S" * 100,
+        purpose="p" * 2000,
+        steps=["x" * 300] * 20,
+        dose=Dose(
+            sets="1" * 300, reps="2" * 300, duration="3" * 300, tempo="4" * 300, note="5" * 300
+        ),
+        cues=["c" * 300] * 20,
+        feel="f" * 300,
+        order=1,
+    )
+
+
+def test_huge_entry_fits_discord_limits() -> None:
+    """Every part is clipped and the total stays under 6,000 characters."""
+    reply = Reply(
+        outcome=Outcome.ANSWER,
+        score=100,
+        entry=huge_exercise(),
+        related=tuple(Topic(f"id-{n}", "r" * 100) for n in range(10)),
+    )
+    embed = entry_embed(reply)
+    assert len(embed) <= TOTAL_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.fields) <= FIELD_COUNT_LIMIT
+    assert all(len(field.value or "") <= FIELD_VALUE_LIMIT for field in embed.fields)
+
+
+def test_fit_clips_every_part() -> None:
+    """Titles, descriptions, field counts and values are all brought within limits."""
+    embed = discord.Embed(title="t" * 1000, description="d" * 10_000)
+    for _ in range(40):
+        embed.add_field(name="n" * 500, value="v" * 5000)
+    fitted = fit(embed)
+    assert len(fitted.title) == TITLE_LIMIT
+    assert len(fitted) <= TOTAL_LIMIT
+    assert len(fitted.fields) <= FIELD_COUNT_LIMIT
+
+
+def test_topics_list_fits_for_the_real_knowledge_base(engine: Engine) -> None:
+    """The topics embed for the shipped knowledge base is within limits."""
+    assert len(topics_embed(engine.knowledge)) <= TOTAL_LIMIT
+
+
+def test_token_is_never_in_settings_repr() -> None:
+    """The token is a secret: not shown by repr or str."""
+    settings = Settings(_env_file=None, discord_token="super-secret-token-value")
+    assert "super-secret-token-value" not in repr(settings)
+    assert "super-secret-token-value" not in str(settings)
+
+
+def test_log_filter_redacts_the_token() -> None:
+    """A log record that would contain the token is rewritten."""
+    import logging
+
+    record = logging.LogRecord(
+        "discord", logging.INFO, __file__, 1, "token is %s", ("abc.def",), None
+    )
+    assert RedactToken("abc.def").filter(record)
+    assert record.getMessage() == f"token is {REDACTED}"
