@@ -1,7 +1,7 @@
 """Buttons and menus under the bot's messages.
 
 They are ``DynamicItem``s: everything a click needs is in its ``custom_id``, so they keep
-working after a restart. Every callback runs inside :class:`_Safe`, which turns an unexpected
+working after a restart. Every callback runs inside :class:`SafeItem`, which turns an unexpected
 error into a logged error and a short ephemeral apology.
 """
 
@@ -27,7 +27,7 @@ FINISHED = (
 )
 
 
-class _Safe:
+class SafeItem:
     """Mixin: run ``handle`` and turn any exception into a logged apology."""
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -43,7 +43,7 @@ class _Safe:
 
 
 class VoteButton(
-    _Safe,
+    SafeItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mb:vote:(?P<helpful>[01]):(?P<entry>[a-z0-9-]{1,64})",
 ):
@@ -84,7 +84,9 @@ class VoteButton(
 
 
 class DeleteButton(
-    _Safe, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mb:del:(?P<asker>[0-9]{1,25})"
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:del:(?P<asker>[0-9]{1,25})",
 ):
     """Removes the bot's answer; only the asker or a moderator may."""
 
@@ -120,7 +122,7 @@ class DeleteButton(
 
 
 class PickButton(
-    _Safe,
+    SafeItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mb:pick:(?P<entry>[a-z0-9-]{1,64}):(?P<asker>[0-9]{1,25})",
 ):
@@ -162,7 +164,7 @@ class PickButton(
 
 
 class GuideButton(
-    _Safe,
+    SafeItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mb:guide:(?P<step>start|done|[0-9]{1,2})",
 ):
@@ -210,7 +212,7 @@ class GuideButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class TopicSelect(_Safe, discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"mb:topics"):
+class TopicSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"mb:topics"):
     """A menu of everything the bot knows; picking one shows it."""
 
     def __init__(self, knowledge: KnowledgeBase | None = None) -> None:

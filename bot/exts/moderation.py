@@ -12,8 +12,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import MovementBot
+from bot.components import SafeItem
 from bot.engine import KnowledgeError
-from bot.interactions import NO_MENTIONS, apologise, bot_of, tell
+from bot.interactions import NO_MENTIONS, bot_of, tell
 from bot.permissions import is_moderator
 from bot.render.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
 from bot.review import entry_reports, group_questions
@@ -49,6 +50,7 @@ def error_report(error: KnowledgeError) -> tuple[str, discord.File | None]:
 
 
 class TeachRowButton(
+    SafeItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mb:teachrow:(?P<ask>[0-9]{1,20}):(?P<entry>[a-z0-9-]{1,64})",
 ):
@@ -73,20 +75,17 @@ class TeachRowButton(
         """Rebuild from a clicked custom id."""
         return cls(int(match["ask"]), match["entry"], getattr(item, "label", None) or "Teach")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def handle(self, interaction: discord.Interaction) -> None:
         """Teach the stored question, after the moderator check."""
         bot = bot_of(interaction)
-        try:
-            if not is_moderator(interaction, bot.settings):
-                await tell(interaction, "Sorry, teaching is for moderators.")
-                return
-            ask = await asyncio.to_thread(bot.store.ask, self.ask_id)
-            if ask is None:
-                await tell(interaction, "That question is no longer stored.")
-                return
-            await _teach(interaction, bot, ask.text, self.entry_id)
-        except Exception as error:
-            await apologise(interaction, error)
+        if not is_moderator(interaction, bot.settings):
+            await tell(interaction, "Sorry, teaching is for moderators.")
+            return
+        ask = await asyncio.to_thread(bot.store.ask, self.ask_id)
+        if ask is None:
+            await tell(interaction, "That question is no longer stored.")
+            return
+        await _teach(interaction, bot, ask.text, self.entry_id)
 
 
 async def _teach(
