@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, KnowledgeError, load_knowledge
-from tests.conftest import TINY_EXERCISES, TINY_TOPICS, write_files
+from tests.conftest import KNOWLEDGE, TINY_EXERCISES, TINY_TOPICS, write_files
 
 
 def _errors(directory: Path) -> list[str]:
@@ -175,3 +175,16 @@ def test_successful_reload_swaps(tiny_dir: Path) -> None:
     (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("The IT band", "The iliotibial band"))
     engine.reload(tiny_dir)
     assert engine.knowledge.get("it-band").title == "The iliotibial band"
+
+
+@pytest.mark.parametrize("path", sorted(KNOWLEDGE.glob("*.yaml")), ids=lambda p: p.name)
+def test_libyaml_and_pure_python_parsers_agree(path: Path) -> None:
+    """The fast libyaml event parser reads every knowledge file exactly like the pure one."""
+    import yaml
+
+    from bot.engine.strict_yaml import read_yaml
+
+    text = path.read_text(encoding="utf-8")
+    fast, pure = read_yaml(text), read_yaml(text, yaml.SafeLoader)
+    assert fast.data == pure.data
+    assert fast.lines == pure.lines
