@@ -15,6 +15,7 @@ the shortlist), so cost follows the message, not the size of the knowledge base.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from bot.engine.normalise import clean, stem
 from bot.engine.words import NEUTRAL_WORDS
 
 SHORTLIST = 8
+"""Entries whose phrasings get the (costlier) string similarity."""
+CONSIDERED = 64
+"""Entries, by word evidence, whose phrasings are compared term by term."""
 UNKNOWN_WORD_WEIGHT = 1.5
 KEYWORD_BONUS = 6.0
 SCORER = fuzz.token_sort_ratio
@@ -132,12 +136,16 @@ class Matcher:
             return 0.0
         return UNKNOWN_WORD_WEIGHT
 
-    def _overlaps(self, weights: dict[str, float], total: float) -> dict[int, float]:
-        """Per entry, the best weighted Dice coefficient of the query and a phrasing (0-100)."""
+    def _overlaps(
+        self, weights: dict[str, float], total: float, entries: set[int]
+    ) -> dict[int, float]:
+        """Per entry of ``entries``, the best weighted Dice coefficient of query and phrasing."""
         shared: dict[int, float] = defaultdict(float)
+        phrasings = self._phrasings
         for term, weight in weights.items():
             for position in self._phrasing_postings.get(term, ()):
-                shared[position] += weight
+                if phrasings[position].entry_index in entries:
+                    shared[position] += weight
         best: dict[int, float] = defaultdict(float)
         for position, weight in shared.items():
             dice = 200.0 * weight / (total + self._phrasing_weight[position])
@@ -165,14 +173,16 @@ class Matcher:
             for index in self._postings.get(term, ()):
                 evidence[index] += weight
                 matched[index] += 1
-        overlaps = self._overlaps(weights, total)
         keyword_hits = self._keyword_hits(analysis.content)
+        considered = set(heapq.nlargest(CONSIDERED, evidence, key=evidence.__getitem__))
+        considered |= keyword_hits & evidence.keys()
+        overlaps = self._overlaps(weights, total, considered)
         blend = self._blend
         partial = {
             index: blend.coverage * 100.0 * evidence[index] / total
             + blend.overlap * overlaps.get(index, 0.0)
             + (KEYWORD_BONUS if index in keyword_hits else 0.0)
-            for index in evidence
+            for index in considered
         }
         shortlist = sorted(partial, key=lambda index: -partial[index])[:SHORTLIST]
         query_text = " ".join(weights)
