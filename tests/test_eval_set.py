@@ -22,9 +22,9 @@ MAIN_SET = EVAL / "questions.yaml"
 # file: (answer accuracy, abstention, safety recall) floors, and the false-alarm ceiling
 FLOORS = {
     "questions.yaml": (0.89, 0.98, 1.00, 0.01),
-    "fresh-1.yaml": (0.60, 0.94, 1.00, 0.01),
+    "fresh-1.yaml": (0.65, 0.94, 1.00, 0.01),
     "fresh-2.yaml": (0.89, 0.88, 1.00, 0.01),
-    "fresh-3.yaml": (0.73, 0.88, 0.87, 0.05),
+    "fresh-3.yaml": (0.71, 0.94, 0.87, 0.05),
 }
 
 

@@ -23,6 +23,9 @@ MAX_MATCH_CHARS = 300
 """Matching reads at most this much of a (question) sentence."""
 MAX_SEGMENTS = 4
 """A message is matched as a whole and by at most this many question sentences."""
+MIN_SENTENCE_TERMS = 2
+"""A question sentence counts on its own only with this many topic words: in "how does that
+help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class Engine:
         suggestions = tuple(
             Topic(candidate.entry.id, candidate.entry.title)
             for candidate in candidates[:3]
-            if candidate.score >= self.thresholds.suggest and not_covered is None
+            if candidate.score >= self.thresholds.suggest
         )
         score = round(candidates[0].score) if candidates else 0
         return Reply(
@@ -162,12 +165,15 @@ class Engine:
         segments += [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
         best: dict[str, Candidate] = {}
         not_covered = None
-        for segment in dict.fromkeys(segments[:MAX_SEGMENTS]):
+        for position, segment in enumerate(dict.fromkeys(segments[:MAX_SEGMENTS])):
             outside = state.scope.find(segment)
             if outside is not None:
                 not_covered = not_covered or outside.payload
                 continue
-            for candidate in state.matcher.rank(state.analyser.analyse(segment)):
+            analysis = state.analyser.analyse(segment)
+            if position and len(set(analysis.content)) < MIN_SENTENCE_TERMS:
+                continue
+            for candidate in state.matcher.rank(analysis):
                 known = best.get(candidate.entry.id)
                 if known is None or candidate.score > known.score:
                     best[candidate.entry.id] = candidate
