@@ -39,7 +39,7 @@ class Thresholds:
     answer: float = 58.0
     suggest: float = 55.0
     passive: float = 75.0
-    margin: float = 3.0
+    margin: float = 1.0
 
 
 @dataclass(frozen=True)
