@@ -12,6 +12,7 @@ from watchfiles import Change, awatch
 
 from bot.client import MovementBot
 from bot.engine import KnowledgeError
+from bot.interactions import NO_MENTIONS
 from bot.render.embeds import CONTENT_LIMIT, clip
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class AutoReload(commands.Cog):
         if not isinstance(channel, discord.abc.Messageable):
             return
         text = "Automatic knowledge reload failed; the live knowledge base is unchanged:\n"
-        await channel.send(clip(text + str(error), CONTENT_LIMIT))
+        await channel.send(clip(text + str(error), CONTENT_LIMIT), allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: MovementBot) -> None:

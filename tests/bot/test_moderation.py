@@ -219,3 +219,32 @@ async def test_file_change_triggers_automatic_reload(world: World) -> None:
             break
         await asyncio.sleep(0.05)
     assert world.bot.engine.knowledge.get("it-band").title == "The IT band, explained"
+
+
+async def test_long_error_list_is_attached_as_a_file(world: World) -> None:
+    """Many problems: the first ones inline, the full list as an attachment, within limits."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    for number in range(20):
+        (world.settings.knowledge_dir / f"broken-{number}.yaml").write_text("entries: [oops\n")
+    result = await world.mod.slash("kb", "reload", channel=world.general)
+    message = await result.final()
+    assert len(message.content) <= 2000
+    assert "20 problem(s)" in message.content
+    [attachment] = message.attachments
+    assert attachment.filename == "knowledge-errors.txt"
+    assert attachment.data.decode().count("YAML syntax") == 20
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])
+async def test_failed_automatic_reload_is_posted_to_the_log_channel(world: World) -> None:
+    """A broken edit is not loaded; the errors go to the log channel; answers are unchanged."""
+    log_channel = world.guild.add_text_channel("bot-log")
+    world.bot.settings = world.bot.settings.model_copy(update={"log_channel_id": log_channel.id})
+    await world.fake.sync_with_bot()
+    before = world.bot.engine.knowledge
+    (world.settings.knowledge_dir / "topics.yaml").write_text("entries: [oops\n")
+    posted = await log_channel.next_bot_message(timeout=10)
+    assert "Automatic knowledge reload failed" in posted.content
+    assert "topics.yaml:" in posted.content
+    assert world.bot.engine.knowledge is before
+    assert world.bot.reloader.last_error is not None
