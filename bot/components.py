@@ -76,8 +76,10 @@ class VoteButton(
         changed = await asyncio.to_thread(
             store.record_vote, message_id, interaction.user.id, self.entry_id, self.helpful
         )
+        helpful, unhelpful = await asyncio.to_thread(store.votes_for, message_id)
         verdict = "helpful" if self.helpful else "not helpful"
         note = f"Changed your vote to {verdict}." if changed else f"Thanks, noted as {verdict}."
+        note += f" Votes on this answer: 👍 {helpful} · 👎 {unhelpful}."
         if not self.helpful:
             note += " A moderator will look at how to answer this better."
         await tell(interaction, note)

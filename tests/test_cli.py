@@ -189,3 +189,10 @@ def test_unanswered_and_stats_read_the_bots_database(tmp_path: Path) -> None:
     stats = run("stats", "--db", str(database))
     assert "it-band" in stats.stdout
     assert "asks    1  helpful   1" in stats.stdout
+
+
+def test_ask_text_shows_links_or_whom_to_ask() -> None:
+    """The resources answer lists its links; unfilled ones point to a moderator."""
+    result = run("ask", "is there a video showing the exercises?")
+    assert "Video" in result.stdout
+    assert "ask a moderator" in result.stdout

@@ -49,10 +49,6 @@ class KnowledgeBase:
         """The entry with this id, if any."""
         return self.entries.get(entry_id)
 
-    def tier(self, tier_id: str) -> SafetyTier | None:
-        """The red-flag tier with this id, if any."""
-        return next((tier for tier in self.tiers if tier.id == tier_id), None)
-
     def exercises(self) -> list[Entry]:
         """Exercise entries in routine order."""
         found = [entry for entry in self.entries.values() if entry.is_exercise]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -23,6 +24,11 @@ from bot.teaching import TeachError, TeachResult
 CHOICE_LIMIT = 25
 ROWS_SHOWN = 10
 ERRORS_INLINE = 15
+RECENT_TEACHES = 5
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def outcome_line(result: TeachResult) -> str:
@@ -157,6 +163,16 @@ class Moderation(commands.Cog):
         embed.add_field(
             name="Last reload error",
             value=clip(str(error), 1000) if error else "none",
+        )
+        teaches = await asyncio.to_thread(self.bot.store.teach_log, RECENT_TEACHES)
+        embed.add_field(
+            name="Recent teaches",
+            value="\n".join(
+                f"{record.action} “{clip(record.question, 60)}” → `{record.entry_id}` "
+                f"by <@{record.member_id}> {discord.utils.format_dt(_utc(record.created_at), 'R')}"
+                for record in teaches
+            )
+            or "none",
         )
         embed.add_field(
             name="Since start",

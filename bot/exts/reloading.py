@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 300
 
 
-def _is_knowledge_file(change: Change, path: str) -> bool:
+def _is_knowledge_file(_change: Change, path: str) -> bool:
     return path.endswith(".yaml") and not path.rsplit("/", 1)[-1].startswith(".")
 
 

@@ -16,6 +16,7 @@ from bot.render.wording import (
     WHAT_I_DO,
     abstain_text,
     dose_text,
+    link_lines,
     numbered,
 )
 
@@ -90,6 +91,8 @@ def entry_embed(reply: Reply) -> discord.Embed:
     for number, exercise in enumerate(reply.routine, start=1):
         cues = "\n".join(f"• {cue}" for cue in exercise.cues[:3])
         embed.add_field(name=f"{number}. {exercise.title}", value=f"{dose_text(exercise)}\n{cues}")
+    if entry.links:
+        embed.add_field(name="Links", value="\n".join(link_lines(entry)))
     if reply.related:
         embed.add_field(name="Related", value=", ".join(topic.title for topic in reply.related))
     embed.set_footer(text=_footer(reply.source, reply.disclaimer))

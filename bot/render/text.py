@@ -11,6 +11,7 @@ from bot.render.wording import (
     WHAT_I_DO,
     abstain_text,
     dose_text,
+    link_lines,
     numbered,
 )
 
@@ -48,6 +49,8 @@ def render(reply: Reply) -> str:
         lines += ["", *_exercise_lines(entry)]
     if reply.routine:
         lines += ["", *_routine_lines(reply)]
+    if entry.links:
+        lines += ["", *link_lines(entry)]
     if reply.related:
         lines += ["", "Related: " + ", ".join(topic.title for topic in reply.related)]
     lines += ["", f"Source: the article, “{reply.source}”. {reply.disclaimer}"]

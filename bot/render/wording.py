@@ -54,6 +54,14 @@ def dose_text(entry: Entry) -> str:
     return " · ".join(parts)
 
 
+def link_lines(entry: Entry) -> list[str]:
+    """One line per link of an entry; links nobody has filled in say whom to ask."""
+    return [
+        f"{link.label}: {link.url or 'not shared here yet, ask a moderator'}"
+        for link in entry.links
+    ]
+
+
 def numbered(lines: list[str]) -> str:
     """``1. first`` / ``2. second`` ... one per line."""
     return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))

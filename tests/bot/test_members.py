@@ -264,9 +264,11 @@ async def test_feedback_votes_are_stored_and_changeable(world: World) -> None:
     answer = await world.general.next_bot_message()
     first = await world.bob.click(answer, "Helpful")
     assert "noted as helpful" in first.content
+    assert "👍 1 · 👎 0" in first.content
     assert world.bot.store.votes_for(answer.id) == (1, 0)
     changed = await world.bob.click(answer, "Not helpful")
     assert "Changed your vote" in changed.content
+    assert "👍 0 · 👎 1" in changed.content
     assert world.bot.store.votes_for(answer.id) == (0, 1)
 
 
@@ -308,3 +310,12 @@ async def test_a_failing_command_apologises_logs_and_keeps_running(
     monkeypatch.undo()
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
     assert "IT band" in (await world.general.next_bot_message()).text
+
+
+async def test_resources_answer_lists_its_links(world: World) -> None:
+    """Links moderators have not filled in yet say whom to ask instead of staying hidden."""
+    await world.alice.says(world.general, mention(world, "is there a video showing the exercises?"))
+    reply = await world.general.next_bot_message()
+    links = {field["name"]: field["value"] for field in reply.embeds[0]["fields"]}["Links"]
+    assert "Video" in links
+    assert "ask a moderator" in links

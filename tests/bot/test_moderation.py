@@ -162,6 +162,9 @@ async def test_untaught_undoes_a_teach(world: World) -> None:
     assert "Removed" in result.content
     assert world.bot.engine.knowledge.learned == ()
     assert [r.action for r in world.bot.store.teach_log()] == ["untaught", "taught"]
+    status = (await world.mod.slash("kb", "status", channel=world.general)).message.text
+    assert "untaught “strap thingy on my outer leg” → `it-band`" in status
+    assert "taught “strap thingy on my outer leg” → `it-band`" in status
 
 
 async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: World) -> None:
