@@ -16,8 +16,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from rapidfuzz import process
 
@@ -70,13 +72,11 @@ def synthetic_knowledge(size: int, base: KnowledgeBase, seed: int = 7) -> Knowle
                 source="synthetic",
             )
         )
-    return KnowledgeBase.build(
-        entries=entries,
-        synonyms=list(base.synonyms),
-        tiers=list(base.tiers),
-        not_covered=list(base.not_covered),
-        learned=[],
-        files=["synthetic"],
+    return replace(
+        base,
+        entries=MappingProxyType({entry.id: entry for entry in entries}),
+        learned=(),
+        files=("synthetic",),
         loaded_at=datetime.now(UTC),
     )
 

@@ -16,7 +16,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.engine.model import Synonym
 from bot.engine.normalise import stem, tokens
-from bot.engine.words import NEUTRAL_WORDS, STOP_WORDS
+from bot.engine.words import NEUTRAL_WORDS, STOP_WORDS, common_words
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,15 @@ class Analyser:
         """The known word closest to ``word`` when it looks like a typo of one.
 
         A typo here is one edit (two for long words), a swap of neighbours counting as one,
-        keeping the first letter: "lokced" -> "locked", but "online" stays "online".
+        keeping the first letter: "lokced" -> "locked", but "online" stays "online". Common
+        English words are not typos ("knew" stays "knew", not "knee"), except for a dropped
+        final g ("rollin" -> "rolling").
         """
         if word in self.known_words or word in _LEAVE_ALONE or len(word) < 4 or word.isdigit():
+            return word
+        if word.endswith("in") and word + "g" in self.known_words:
+            return word + "g"
+        if word in common_words():
             return word
         cached = self._corrections.get(word)
         if cached is not None:

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.engine.model import Entry, Learned, NotCovered, SafetyTier, Synonym
+from bot.engine.model import Entry, Learned, NotCovered, SafetyTier, Synonym, WordGroup
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Entries by id (in file order), synonyms, red-flag tiers and taught phrasings."""
+    """Entries by id (in file order), synonyms, red-flag tiers, word groups and taught phrasings."""
 
     entries: Mapping[str, Entry]
     synonyms: tuple[Synonym, ...]
     tiers: tuple[SafetyTier, ...]
     not_covered: tuple[NotCovered, ...]
+    word_groups: Mapping[str, tuple[str, ...]]
     learned: tuple[Learned, ...]
     files: tuple[str, ...]
     loaded_at: datetime
@@ -30,6 +31,7 @@ class KnowledgeBase:
         synonyms: list[Synonym],
         tiers: list[SafetyTier],
         not_covered: list[NotCovered],
+        word_groups: list[WordGroup],
         learned: list[Learned],
         files: list[str],
         loaded_at: datetime,
@@ -40,6 +42,7 @@ class KnowledgeBase:
             synonyms=tuple(synonyms),
             tiers=tuple(tiers),
             not_covered=tuple(not_covered),
+            word_groups=MappingProxyType({group.name: tuple(group.words) for group in word_groups}),
             learned=tuple(learned),
             files=tuple(files),
             loaded_at=loaded_at,

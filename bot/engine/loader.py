@@ -17,6 +17,13 @@ from pydantic import ValidationError
 
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import Entry, KnowledgeFile
+from bot.engine.phrase_syntax import (
+    CONJUNCTION,
+    MAX_ALTERNATIVES,
+    alternative_count,
+    references,
+    split_parts,
+)
 from bot.engine.strict_yaml import YamlDocument, YamlPath, YamlProblem, read_yaml
 
 MAX_FILE_BYTES = 512 * 1024
@@ -135,6 +142,7 @@ def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
     issues += _check_questions(located)
     issues += _check_learned(parsed, located)
     issues += _check_tiers_and_synonyms(parsed)
+    issues += _check_word_groups(parsed)
     return issues
 
 
@@ -184,6 +192,43 @@ def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
     return issues
 
 
+def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
+    issues = []
+    groups: dict[str, list[str]] = {}
+    for file in parsed:
+        for index, group in enumerate(file.content.word_groups):
+            if group.name in groups:
+                issues.append(file.issue(("word_groups", index, "name"), "duplicate group name"))
+            groups.setdefault(group.name, group.words)
+            for position, word in enumerate(group.words):
+                if references(word) or "{" in word or "}" in word or CONJUNCTION in word:
+                    where = ("word_groups", index, "words", position)
+                    issues.append(file.issue(where, "a group word can't contain {, } or ' + '"))
+    for file in parsed:
+        phrase_lists = [
+            (("safety_tiers", index), tier.phrases)
+            for index, tier in enumerate(file.content.safety_tiers)
+        ] + [
+            (("not_covered", index), item.phrases)
+            for index, item in enumerate(file.content.not_covered)
+        ]
+        for place, phrases in phrase_lists:
+            for position, phrase in enumerate(phrases):
+                message = _phrase_problem(phrase, groups)
+                if message:
+                    issues.append(file.issue((*place, "phrases", position), message))
+    return issues
+
+
+def _phrase_problem(phrase: str, groups: Mapping[str, list[str]]) -> str | None:
+    unknown = [name for name in references(phrase) if name not in groups]
+    if unknown:
+        return f"unknown word group {unknown[0]!r} (define it under word_groups)"
+    if any(alternative_count(part, groups) > MAX_ALTERNATIVES for part in split_parts(phrase)):
+        return f"expands to more than {MAX_ALTERNATIVES} wordings: split it into smaller phrases"
+    return None
+
+
 def knowledge_files(directory: Path) -> list[Path]:
     """The YAML files a knowledge directory is made of, in load order."""
     return sorted(path for path in directory.glob("*.yaml") if path.is_file())
@@ -223,6 +268,7 @@ def load_knowledge(
         synonyms=[group for file in parsed for group in file.content.synonyms],
         tiers=[tier for file in parsed for tier in file.content.safety_tiers],
         not_covered=[item for file in parsed for item in file.content.not_covered],
+        word_groups=[group for file in parsed for group in file.content.word_groups],
         learned=[item for file in parsed for item in file.content.learned],
         files=[file.name for file in parsed],
         loaded_at=datetime.now(UTC),

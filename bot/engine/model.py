@@ -116,6 +116,13 @@ class NotCovered(_Strict):
     phrases: list[Line] = Field(min_length=1, max_length=100)
 
 
+class WordGroup(_Strict):
+    """Interchangeable words for red-flag and scope phrases: ``{name}`` in a phrase means any."""
+
+    name: EntryId
+    words: list[Line] = Field(min_length=1, max_length=100)
+
+
 class Learned(_Strict):
     """A phrasing a moderator taught the bot for an entry."""
 
@@ -137,4 +144,5 @@ class KnowledgeFile(_Strict):
     synonyms: list[Synonym] = Field(default_factory=list)
     safety_tiers: list[SafetyTier] = Field(default_factory=list)
     not_covered: list[NotCovered] = Field(default_factory=list)
+    word_groups: list[WordGroup] = Field(default_factory=list)
     learned: list[Learned] = Field(default_factory=list)

@@ -7,7 +7,9 @@ dropped on both sides ("my knee just totally lokced up" contains "knee locked") 
 written, so a phrase made mostly of filler words ("keeps getting worse") still works.
 
 A phrase written ``a + b`` matches when every part appears anywhere in the message:
-"swelling + twisted" catches "twisted it on Sunday and by the evening it was swelling".
+"swelling + twisted" catches "twisted it on Sunday and by the evening it was swelling". A part
+may name word groups (``{swelling} + {injury}``, see :mod:`bot.engine.phrase_syntax`); it is
+found when any of its wordings is.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from typing import Generic, TypeVar
 
 from bot.engine.analysis import Analyser
 from bot.engine.normalise import stem
+from bot.engine.phrase_syntax import WordGroups, alternatives, split_parts
 from bot.engine.words import FILLER_WORDS
 
 _FILLER_STEMS = frozenset(FILLER_WORDS | {stem(word) for word in FILLER_WORDS})
-CONJUNCTION = " + "
 
 Payload = TypeVar("Payload")
 Terms = tuple[str, ...]
@@ -61,8 +63,8 @@ class _Views:
 
 
 @dataclass(frozen=True)
-class _Part:
-    """One part of a phrase, as written and compact (``None`` when compacting empties it)."""
+class _Wording:
+    """One wording of a part, as written and compact (``None`` when compacting empties it)."""
 
     written: Terms
     compact: Terms | None
@@ -73,21 +75,46 @@ class _Part:
         return views.written.contains(self.written)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One part of a phrase: found when any of its wordings is."""
+
+    wordings: tuple[_Wording, ...]
+
+    def found_in(self, views: _Views) -> bool:
+        return any(wording.found_in(views) for wording in self.wordings)
+
+    def first_terms(self) -> set[str]:
+        """The terms a message must contain for this part to be found."""
+        keys: set[str] = set()
+        for wording in self.wordings:
+            keys.add(wording.written[0])
+            keys.update(wording.compact[:1] if wording.compact else ())
+        return keys
+
+
 class PhraseIndex(Generic[Payload]):
     """Phrases grouped by payload; earlier groups rank before later ones."""
 
-    def __init__(self, groups: Iterable[tuple[Payload, Iterable[str]]], analyser: Analyser) -> None:
-        """Analyse every phrase of every ``(payload, phrases)`` group once."""
+    def __init__(
+        self,
+        groups: Iterable[tuple[Payload, Iterable[str]]],
+        analyser: Analyser,
+        word_groups: WordGroups | None = None,
+    ) -> None:
+        """Analyse every phrase of every ``(payload, phrases)`` group once.
+
+        ``word_groups`` gives the words each ``{name}`` in a phrase stands for.
+        """
         self._analyser = analyser
+        self._word_groups = word_groups or {}
         self._phrases: list[tuple[Payload, str, tuple[_Part, ...]]] = []
         self._by_first_term: dict[str, set[int]] = defaultdict(set)
         for payload, phrases in groups:
             for phrase in phrases:
-                parts = tuple(self._part(text) for text in phrase.casefold().split(CONJUNCTION))
-                if all(part.written for part in parts):
-                    first = parts[0]
-                    keys = {first.written[0], *(first.compact[:1] if first.compact else ())}
-                    for key in keys:
+                parts = tuple(self._part(text) for text in split_parts(phrase))
+                if all(part.wordings for part in parts):
+                    for key in parts[0].first_terms():
                         self._by_first_term[key].add(len(self._phrases))
                     self._phrases.append((payload, phrase, parts))
 
@@ -97,10 +124,14 @@ class PhraseIndex(Generic[Payload]):
         return _Views(_Terms(written), _Terms(compact))
 
     def _part(self, text: str) -> _Part:
-        views = self._views(text)
-        written, compact = views.written.terms, views.compact.terms
-        keeps_meaning = len(compact) > 1 or len(written) == 1
-        return _Part(written, compact if keeps_meaning else None)
+        wordings = []
+        for wording in alternatives(text, self._word_groups):
+            views = self._views(wording.casefold())
+            written, compact = views.written.terms, views.compact.terms
+            if written:
+                keeps_meaning = len(compact) > 1 or len(written) == 1
+                wordings.append(_Wording(written, compact if keeps_meaning else None))
+        return _Part(tuple(wordings))
 
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.engine.analysis import Analyser
 from bot.engine.model import SafetyTier
+from bot.engine.phrase_syntax import WordGroups
 from bot.engine.phrases import Found, PhraseIndex
 
 RedFlag = Found[SafetyTier]
@@ -16,9 +17,11 @@ RedFlag = Found[SafetyTier]
 class Triage:
     """Finds the most urgent red-flag tier a message describes."""
 
-    def __init__(self, tiers: tuple[SafetyTier, ...], analyser: Analyser) -> None:
-        """Index every tier's phrases."""
-        self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser)
+    def __init__(
+        self, tiers: tuple[SafetyTier, ...], analyser: Analyser, word_groups: WordGroups
+    ) -> None:
+        """Index every tier's phrases, ``{name}`` standing for any word of that word group."""
+        self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
 
     def check(self, cleaned: str) -> RedFlag | None:
         """The most urgent tier whose phrase appears in ``cleaned`` text, if any."""

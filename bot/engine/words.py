@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -27,7 +30,8 @@ STOP_WORDS = _words(
     didnt isnt arent wasnt wont wouldnt shouldnt take took see seen look looking looked find
     found seem seems stuff lot lots someone plain english simple simply explain explanation
     understand understood clarify true false real sure alright wat r tho fr rn pls smth
-    good better best bad worse worst great awesome nice cool fine
+    good better best bad worse worst great awesome nice cool fine bot nah naw aye ye yer ma wi
+    tae dae ah masel tldr tl dr innit eh
     """
 )
 """Function words and chat filler: they carry no topic, so matching ignores them."""
@@ -52,3 +56,10 @@ FILLER_WORDS = _words(
     """
 )
 """Words red-flag phrases may skip: "my knee just totally locked" reads as "knee locked"."""
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Frequent English words, which typo correction must not turn into knowledge-base words."""
+    lines = (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))

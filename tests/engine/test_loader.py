@@ -188,3 +188,45 @@ def test_libyaml_and_pure_python_parsers_agree(path: Path) -> None:
     fast, pure = read_yaml(text), read_yaml(text, yaml.SafeLoader)
     assert fast.data == pure.data
     assert fast.lines == pure.lines
+
+
+def test_word_group_problems_are_reported_at_their_lines(tiny_dir: Path) -> None:
+    """An unknown group, a duplicate group name and a nested reference are errors with lines."""
+    safety = (
+        "safety_tiers:\n"
+        "  - id: same-day\n"
+        "    title: Get seen today\n"
+        "    response: Please see a doctor today.\n"
+        "    phrases:\n"
+        "      - knee locked\n"
+        "      - '{swelling} + {ghost}'\n"
+        "word_groups:\n"
+        "  - name: swelling\n"
+        "    words: [swollen, puffy]\n"
+        "  - name: swelling\n"
+        "    words: ['{swelling}']\n"
+    )
+    (tiny_dir / "safety.yaml").write_text(safety)
+    path = tiny_dir / "safety.yaml"
+    assert _errors(tiny_dir) == [
+        f"{path}:11: word_groups[1].name: duplicate group name",
+        f"{path}:12: word_groups[1].words[0]: a group word can't contain {{, }} or ' + '",
+        f"{path}:7: safety_tiers[0].phrases[1]: unknown word group 'ghost' "
+        "(define it under word_groups)",
+    ]
+
+
+def test_a_phrase_that_expands_too_far_is_rejected(tiny_dir: Path) -> None:
+    """Two large groups in one part would multiply into too many wordings: an error, not a hang."""
+    words = ", ".join(f"w{number}" for number in range(60))
+    safety = (
+        "safety_tiers:\n  - id: same-day\n    title: T\n    response: R.\n"
+        "    phrases: ['{big} {big}']\n"
+        f"word_groups:\n  - name: big\n    words: [{words}]\n"
+    )
+    (tiny_dir / "safety.yaml").write_text(safety)
+    [error] = _errors(tiny_dir)
+    assert error.endswith(
+        "safety_tiers[0].phrases[0]: expands to more than 2000 wordings: "
+        "split it into smaller phrases"
+    )

@@ -83,3 +83,30 @@ def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
     engine = Engine.from_directory(tiny_dir)
     assert engine.answer("twisted it at football, now massive swelling").outcome is Outcome.SAFETY
     assert engine.answer("some swelling after the leg curl").outcome is not Outcome.SAFETY
+
+
+def test_word_groups_stand_for_any_of_their_words(tiny_dir: Path) -> None:
+    """``{swelling} + {injury}`` covers every pairing of the two groups' words, and only those."""
+    (tiny_dir / "safety.yaml").write_text(
+        "safety_tiers:\n  - id: same-day\n    title: Get seen today\n"
+        "    response: Please see a doctor today.\n"
+        "    phrases: ['{swelling} + {injury}', 'my {child} + knee']\n"
+        "word_groups:\n"
+        "  - name: swelling\n    words: [swollen, puffed up, ballooned]\n"
+        "  - name: injury\n    words: [twisted, slipped, came off]\n"
+        "  - name: child\n    words: [son, daughter]\n"
+    )
+    engine = Engine.from_directory(tiny_dir)
+    for message in [
+        "slipped on the stairs, now it's puffed up",
+        "came off my bike and the knee ballooned",
+        "it's swolen since I twisted it",
+        "my daughter says her knee hurts after netball",
+    ]:
+        assert engine.answer(message).outcome is Outcome.SAFETY, message
+    for message in [
+        "knee puffed up a bit, how do I do the leg curl",
+        "I slipped and laughed, what is the it band",
+        "my son asked what the it band is",
+    ]:
+        assert engine.answer(message).outcome is not Outcome.SAFETY, message
