@@ -31,7 +31,9 @@ STOP_WORDS = _words(
     found seem seems stuff lot lots someone plain english simple simply explain explanation
     understand understood clarify true false real sure alright wat r tho fr rn pls smth
     good better best bad worse worst great awesome nice cool fine bot nah naw aye ye yer ma wi
-    tae dae ah masel tldr tl dr innit eh
+    tae dae ah masel tldr tl dr innit eh kindly grateful ought shall whilst somewhat indeed
+    however therefore regarding concerning chiefly mainly mostly particularly especially naturally
+    sort sorry reckon reckons gone y
     """
 )
 """Function words and chat filler: they carry no topic, so matching ignores them."""
@@ -40,9 +42,11 @@ NEUTRAL_WORDS = _words(
     """
     run running runner runs ran jog jogging gym lift lifting workout workouts train training
     session sessions day days week weeks month months year years today yesterday tomorrow
-    morning night ago since recently lately time times while long bit little often sometime
+    morning afternoon evening night ago since recently lately time times while long bit little
+    often sometime
     sometimes always never usually currently now side left right one two both leg legs coach
     physio pt friend wife husband girlfriend boyfriend doctor story internet online video
+    rugby football footy soccer netball basketball hockey lad lads mate mates channel person
     """
 )
 """Context words that say little about which topic is meant: neither evidence nor surprise."""
