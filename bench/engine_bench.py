@@ -148,7 +148,8 @@ def main() -> None:
             f"  answered {hits}/{len(asked)}; p99 goal <= 5 ms: {'met' if p99 <= 5 else 'MISSED'}"
         )
     huge = ("my outside knee hurts when I run and " * 600)[:20_000] + " should I foam roll?"
-    _, huge_p99 = report("20,000-character message", time_each(engine.answer, [huge] * 20))
+    distinct = [f"message {number}: {huge}" for number in range(20)]  # no cached analysis
+    _, huge_p99 = report("20,000-character message", time_each(engine.answer, distinct))
     print(f"  goal <= 2 ms: {'met' if huge_p99 <= 2 else 'MISSED'}")
     print(f"cold `python -m bot ask` median of {COLD_RUNS}: {cold_start():.0f} ms (goal <= 300 ms)")
 

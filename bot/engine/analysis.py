@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -32,6 +33,8 @@ class Analysis:
         return " ".join(self.content)
 
 
+ANALYSES_KEPT = 64
+"""Recently analysed texts kept per analyser (one message is read by several steps)."""
 _LEAVE_ALONE = STOP_WORDS | NEUTRAL_WORDS
 _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
@@ -64,6 +67,7 @@ class Analyser:
             if len(word) >= 4 and not word.isdigit():
                 self._choices[word[0]].append(word)
         self._corrections: dict[str, str] = {}
+        self.analyse = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
 
     @staticmethod
     def _stems(words: Iterable[str]) -> tuple[str, ...]:
@@ -114,8 +118,12 @@ class Analyser:
                 index += 1
         return folded
 
-    def analyse(self, cleaned: str) -> Analysis:
-        """Terms of already-cleaned text (see :func:`bot.engine.normalise.clean`)."""
+    def _analyse(self, cleaned: str) -> Analysis:
+        """Terms of already-cleaned text (see :func:`bot.engine.normalise.clean`).
+
+        Called as ``analyse``, which remembers recent texts: triage, the scope check and the
+        matcher all read the same message.
+        """
         words = [self.correct(word) for word in tokens(cleaned)]
         terms = self._fold_synonyms([stem(word) for word in words])
         content = tuple(term for term in terms if term not in _STOP_STEMS)

@@ -109,13 +109,14 @@ class PhraseIndex(Generic[Payload]):
         self._analyser = analyser
         self._word_groups = word_groups or {}
         self._phrases: list[tuple[Payload, str, tuple[_Part, ...]]] = []
-        self._by_first_term: dict[str, set[int]] = defaultdict(set)
+        self._by_first_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for payload, phrases in groups:
             for phrase in phrases:
                 parts = tuple(self._part(text) for text in split_parts(phrase))
                 if all(part.wordings for part in parts):
-                    for key in parts[0].first_terms():
-                        self._by_first_term[key].add(len(self._phrases))
+                    for number, part in enumerate(parts):
+                        for key in part.first_terms():
+                            self._by_first_term[key].append((len(self._phrases), number))
                     self._phrases.append((payload, phrase, parts))
 
     def _views(self, cleaned: str) -> _Views:
@@ -136,10 +137,14 @@ class PhraseIndex(Generic[Payload]):
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
-        present = views.written.positions
-        candidates = set().union(*(self._by_first_term.get(term, ()) for term in present))
-        for position in sorted(candidates):
-            payload, phrase, parts = self._phrases[position]
+        starts: dict[int, set[int]] = defaultdict(set)
+        for term in views.written.positions:
+            for position, number in self._by_first_term.get(term, ()):
+                starts[position].add(number)
+        phrases = self._phrases
+        viable = (p for p, numbers in starts.items() if len(numbers) == len(phrases[p][2]))
+        for position in sorted(viable):
+            payload, phrase, parts = phrases[position]
             if all(part.found_in(views) for part in parts):
                 return Found(payload=payload, phrase=phrase)
         return None
