@@ -39,19 +39,24 @@ class Found(Generic[Payload]):
 
 
 class _Terms:
-    """A sequence of terms with the positions of each term, for fast run lookups."""
+    """A sequence of terms with its runs of each length, built on first use, for fast lookups."""
 
     def __init__(self, terms: Terms) -> None:
         self.terms = terms
         self.positions: dict[str, list[int]] = defaultdict(list)
         for position, term in enumerate(terms):
             self.positions[term].append(position)
+        self._runs: dict[int, set[Terms]] = {}
 
     def contains(self, run: Terms) -> bool:
         size = len(run)
-        return any(
-            self.terms[start : start + size] == run for start in self.positions.get(run[0], ())
-        )
+        if size == 1:
+            return run[0] in self.positions
+        runs = self._runs.get(size)
+        if runs is None:
+            terms = self.terms
+            runs = self._runs[size] = {terms[i : i + size] for i in range(len(terms) - size + 1)}
+        return run in runs
 
 
 @dataclass(frozen=True)
