@@ -67,7 +67,7 @@ class Analyser:
             if len(word) >= 4 and not word.isdigit():
                 self._choices[word[0]].append(word)
         self._corrections: dict[str, str] = {}
-        self.analyse = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
+        self._remembered = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
 
     @staticmethod
     def _stems(words: Iterable[str]) -> tuple[str, ...]:
@@ -118,12 +118,15 @@ class Analyser:
                 index += 1
         return folded
 
-    def _analyse(self, cleaned: str) -> Analysis:
+    def analyse(self, cleaned: str) -> Analysis:
         """Terms of already-cleaned text (see :func:`bot.engine.normalise.clean`).
 
-        Called as ``analyse``, which remembers recent texts: triage, the scope check and the
-        matcher all read the same message.
+        Recent texts are remembered: triage, the scope check and the matcher all read the same
+        message.
         """
+        return self._remembered(cleaned)
+
+    def _analyse(self, cleaned: str) -> Analysis:
         words = [self.correct(word) for word in tokens(cleaned)]
         terms = self._fold_synonyms([stem(word) for word in words])
         content = tuple(term for term in terms if term not in _STOP_STEMS)

@@ -201,7 +201,7 @@ def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
                 issues.append(file.issue(("word_groups", index, "name"), "duplicate group name"))
             groups.setdefault(group.name, group.words)
             for position, word in enumerate(group.words):
-                if references(word) or "{" in word or "}" in word or CONJUNCTION in word:
+                if "{" in word or "}" in word or CONJUNCTION in word:
                     where = ("word_groups", index, "words", position)
                     issues.append(file.issue(where, "a group word can't contain {, } or ' + '"))
     for file in parsed:

@@ -110,3 +110,14 @@ def test_word_groups_stand_for_any_of_their_words(tiny_dir: Path) -> None:
         "my son asked what the it band is",
     ]:
         assert engine.answer(message).outcome is not Outcome.SAFETY, message
+
+
+def test_scope_phrases_use_word_groups_too(tiny_dir: Path) -> None:
+    """A not-covered phrase may name a word group defined in any file."""
+    (tiny_dir / "scope.yaml").write_text(
+        "not_covered:\n  - topic: other lifts\n    phrases: ['{lift} + it band']\n"
+        "word_groups:\n  - name: lift\n    words: [clamshells, back squats]\n"
+    )
+    engine = Engine.from_directory(tiny_dir)
+    assert engine.answer("are back squats bad for my it band?").not_covered == "other lifts"
+    assert engine.answer("what is the it band").entry_id == "it-band"
