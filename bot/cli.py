@@ -18,18 +18,26 @@ EXIT_USAGE = 2
 
 
 def _settings():  # noqa: ANN202 - imported lazily to keep `check` light
-    from bot.config import Settings
+    from bot.config import Settings, SettingsError
 
-    return Settings()
+    try:
+        return Settings.from_environment()
+    except SettingsError as error:
+        print("Some settings (environment or .env) can't be read:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202
-    from bot.engine import Engine, KnowledgeError
+    from bot.engine import KnowledgeError
+    from bot.engine.engine_cache import default_cache_dir, load_engine
 
     settings = _settings()
     directory = args.knowledge or settings.knowledge_dir
+    cache_dir = settings.cache_dir or default_cache_dir()
     try:
-        return Engine.from_directory(directory, settings.thresholds)
+        return load_engine(directory, settings.thresholds, cache_dir)
     except KnowledgeError as error:
         print(f"The knowledge base in {directory} is not valid:", file=sys.stderr)
         for issue in error.issues:
@@ -132,7 +140,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bot.runner import run_bot
 
-    return run_bot()
+    return run_bot(_settings())
 
 
 def _parser() -> argparse.ArgumentParser:

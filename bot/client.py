@@ -119,7 +119,7 @@ class ShardedMovementBot(_MovementBotMixin, commands.AutoShardedBot):
 
 def create_bot(settings: Settings | None = None, engine: Engine | None = None) -> commands.Bot:
     """A configured bot, not yet started: ``await bot.start(token)`` runs it."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_environment()
     engine = engine or Engine.from_directory(settings.knowledge_dir, settings.thresholds)
     point_at(settings.discord_api_base, settings.discord_gateway_url)
     # The bot has no voice features: skip discord.py's warnings about voice libraries.

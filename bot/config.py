@@ -1,55 +1,165 @@
-"""Settings: one typed object from the environment and ``.env`` (documented in .env.example)."""
+"""Settings: one typed object from the environment and ``.env`` (documented in .env.example).
+
+Read with the standard library only, so the command line starts fast. An environment
+variable wins over the same name in ``.env``; an empty value means "use the default". Every
+value that can't be read is reported at once, by name, in a :class:`SettingsError`.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Any
 
 from bot.engine import Thresholds
+from bot.env_file import read_env_file
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+ENV_FILE = Path(".env")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+Parse = Callable[[str], Any]
 
 
-class Settings(BaseSettings):
+class SettingsError(Exception):
+    """Some settings could not be read; ``problems`` says which and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        """Keep the problems and list them in the message."""
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that never appears in ``repr``, ``str`` or a log line."""
+
+    _value: str = field(repr=False)
+
+    def get_secret_value(self) -> str:
+        """The value itself, for the one place that needs it."""
+        return self._value
+
+    def __str__(self) -> str:
+        """Masked."""
+        return "**********"
+
+
+def _whole(low: int | None = None, high: int | None = None) -> Parse:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(f"must be from {low} to {high}" if high else f"must be {low} or more")
+        return value
+
+    return parse
+
+
+def _number(low: float, high: float | None = None) -> Parse:
+    span = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
+
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"must be a number {span}") from None
+        if not (low <= value <= (high if high is not None else float("inf"))):
+            raise ValueError(f"must be a number {span}")
+        return value
+
+    return parse
+
+
+def _flag(raw: str) -> bool:
+    word = raw.casefold()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ValueError("must be true or false")
+
+
+def _ids(raw: str) -> frozenset[int]:
+    parts = raw.replace(",", " ").split()
+    if not all(part.isdigit() for part in parts):
+        raise ValueError("must be channel ids separated by commas")
+    return frozenset(int(part) for part in parts)
+
+
+def _choice(*options: str) -> Parse:
+    def parse(raw: str) -> str:
+        if raw.upper() not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return raw.upper()
+
+    return parse
+
+
+def _read_as(parse: Parse) -> dict[str, Parse]:
+    return {"parse": parse}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
     """Everything the bot can be told; every field but the token has a default."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    discord_token: Secret | None = field(default=None, metadata=_read_as(Secret))
+    guild_id: int | None = field(default=None, metadata=_read_as(_whole(1)))
+    answer_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
+    moderator_role: str = field(default="Moderator", metadata=_read_as(str))
+    log_channel_id: int | None = field(default=None, metadata=_read_as(_whole(1)))
+
+    knowledge_dir: Path = field(default=Path("knowledge"), metadata=_read_as(Path))
+    cache_dir: Path | None = field(default=None, metadata=_read_as(Path))
+    database_path: Path = field(default=Path("data/bot.sqlite3"), metadata=_read_as(Path))
+    auto_reload: bool = field(default=True, metadata=_read_as(_flag))
+    retention_days: int = field(default=90, metadata=_read_as(_whole(1, 3650)))
+
+    answer_bar: float = field(default=Thresholds.answer, metadata=_read_as(_number(0, 100)))
+    suggest_bar: float = field(default=Thresholds.suggest, metadata=_read_as(_number(0, 100)))
+    passive_bar: float = field(default=Thresholds.passive, metadata=_read_as(_number(0, 100)))
+    cooldown_seconds: float = field(default=10.0, metadata=_read_as(_number(0)))
+    repeat_window_seconds: float = field(default=600.0, metadata=_read_as(_number(0)))
+
+    sharded: bool = field(default=False, metadata=_read_as(_flag))
+    shard_count: int | None = field(default=None, metadata=_read_as(_whole(1)))
+    discord_api_base: str = field(default=DISCORD_API_BASE, metadata=_read_as(str))
+    discord_gateway_url: str = field(default=DISCORD_GATEWAY_URL, metadata=_read_as(str))
+    log_level: str = field(
+        default="INFO", metadata=_read_as(_choice("DEBUG", "INFO", "WARNING", "ERROR"))
     )
 
-    discord_token: SecretStr | None = None
-    guild_id: int | None = None
-    answer_channels: Annotated[frozenset[int], NoDecode] = frozenset()
-    moderator_role: str = "Moderator"
-    log_channel_id: int | None = None
-
-    knowledge_dir: Path = Path("knowledge")
-    database_path: Path = Path("data/bot.sqlite3")
-    auto_reload: bool = True
-    retention_days: int = Field(default=90, ge=1, le=3650)
-
-    answer_bar: float = Field(default=Thresholds.answer, ge=0, le=100)
-    suggest_bar: float = Field(default=Thresholds.suggest, ge=0, le=100)
-    passive_bar: float = Field(default=Thresholds.passive, ge=0, le=100)
-    cooldown_seconds: float = Field(default=10.0, ge=0)
-    repeat_window_seconds: float = Field(default=600.0, ge=0)
-
-    sharded: bool = False
-    shard_count: int | None = Field(default=None, ge=1)
-    discord_api_base: str = DISCORD_API_BASE
-    discord_gateway_url: str = DISCORD_GATEWAY_URL
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-
-    @field_validator("answer_channels", mode="before")
     @classmethod
-    def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(",", " ").split())
-        return value
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = ENV_FILE
+    ) -> Settings:
+        """Settings from ``environ`` (default: this process's), then ``env_file``, then defaults.
+
+        Names are upper case (``ANSWER_BAR`` sets ``answer_bar``). Raises
+        :class:`SettingsError` listing every value that can't be read.
+        """
+        given = read_env_file(env_file) if env_file else {}
+        environ = os.environ if environ is None else environ
+        given.update((name.upper(), value) for name, value in environ.items())
+        values: dict[str, Any] = {}
+        problems = []
+        for setting in fields(cls):
+            name = setting.name.upper()
+            raw = given.get(name, "").strip()
+            if not raw:
+                continue
+            try:
+                values[setting.name] = setting.metadata["parse"](raw)
+            except ValueError as error:
+                problems.append(f"{name}={raw!r}: {error}")
+        if problems:
+            raise SettingsError(problems)
+        return cls(**values)
 
     @property
     def thresholds(self) -> Thresholds:

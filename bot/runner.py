@@ -54,9 +54,8 @@ async def _serve(settings: Settings, token: str) -> None:
         await bot.start(token)
 
 
-def run_bot(settings: Settings | None = None) -> int:
+def run_bot(settings: Settings) -> int:
     """Run until stopped; return the process exit code."""
-    settings = settings or Settings()
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
     if not token.strip():
         print(SETUP_HINT, file=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from bot.engine.model import KnowledgeFile
 
 SCHEMA_FILE = "schema.json"
@@ -12,7 +14,7 @@ SCHEMA_FILE = "schema.json"
 
 def schema_text() -> str:
     """The schema as stable, pretty JSON."""
-    schema = KnowledgeFile.model_json_schema()
+    schema = TypeAdapter(KnowledgeFile).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

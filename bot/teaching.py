@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def learned_yaml(items: list[Learned]) -> str:
     """The text of ``learned.yaml`` for these items."""
-    data = {"learned": [item.model_dump() for item in items]}
+    data = {"learned": [asdict(item) for item in items]}
     return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -88,3 +89,9 @@ def knowledge_copy(tmp_path: Path) -> Path:
 def engine() -> Engine:
     """An engine on the real knowledge base (read-only)."""
     return Engine.from_directory(KNOWLEDGE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_engine_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands run by the tests keep their built engine in a temporary directory."""
+    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("engine-cache"))

@@ -6,6 +6,7 @@ The CLI, the console chat, ``eval`` and every Discord feature call :meth:`Engine
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,25 @@ class Engine:
     def from_directory(cls, directory: Path | str, thresholds: Thresholds | None = None) -> Engine:
         """Load and validate a knowledge directory (raises ``KnowledgeError``)."""
         return cls(load_knowledge(directory), thresholds)
+
+    def snapshot(self) -> bytes:
+        """The built knowledge base and indexes as bytes, for :meth:`from_snapshot`."""
+        return pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_snapshot(cls, data: bytes, thresholds: Thresholds | None = None) -> Engine:
+        """An engine restored from :meth:`snapshot` bytes, with no loading or indexing.
+
+        Only for bytes this program wrote itself (see ``bot.engine.engine_cache``): unpickling
+        runs code. Raises ``ValueError`` when the bytes hold something else.
+        """
+        state = pickle.loads(data)  # noqa: S301 - our own cache file, written by snapshot()
+        if not isinstance(state, _State):
+            raise ValueError("not an engine snapshot")
+        engine = cls.__new__(cls)
+        engine.thresholds = thresholds or Thresholds()
+        engine._state = state
+        return engine
 
     @property
     def knowledge(self) -> KnowledgeBase:

@@ -48,6 +48,19 @@ class KnowledgeBase:
             loaded_at=loaded_at,
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the read-only mappings as plain dicts (a mapping view can't be pickled)."""
+        return {
+            name: dict(value) if isinstance(value, MappingProxyType) else value
+            for name, value in self.__dict__.items()
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Restore a pickled knowledge base with its mappings read-only again."""
+        for name, value in state.items():
+            read_only = MappingProxyType(value) if isinstance(value, dict) else value
+            object.__setattr__(self, name, read_only)
+
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if any."""
         return self.entries.get(entry_id)

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import Entry, KnowledgeFile
@@ -24,7 +24,11 @@ from bot.engine.phrase_syntax import (
     references,
     split_parts,
 )
-from bot.engine.strict_yaml import YamlDocument, YamlPath, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
+
+    from bot.engine.strict_yaml import YamlDocument, YamlPath
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_FILES = 100
@@ -73,11 +77,25 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return text
 
 
+_PLAIN_MESSAGES = {
+    "missing_argument": "field required",
+    "unexpected_keyword_argument": "unknown field",
+}
+"""Clearer words for the validator's messages about the fields themselves."""
+
+
+@cache
+def _file_validator() -> TypeAdapter[KnowledgeFile]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(KnowledgeFile)
+
+
 def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) -> list[Issue]:
     issues = []
     for detail in error.errors(include_url=False):
         path = tuple(part for part in detail["loc"] if isinstance(part, str | int))
-        message = detail["msg"]
+        message = _PLAIN_MESSAGES.get(detail["type"], detail["msg"])
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         message = message[:1].lower() + message[1:]
@@ -86,6 +104,12 @@ def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) 
 
 
 def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
+    # The YAML reader and the validator are imported here, when a file is read, so that an
+    # engine restored from the cache (``bot.engine.cache``) never loads either.
+    from pydantic import ValidationError
+
+    from bot.engine.strict_yaml import YamlProblem, read_yaml
+
     try:
         raw = replacement.encode("utf-8") if replacement is not None else path.read_bytes()
     except OSError as error:
@@ -107,7 +131,7 @@ def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | lis
     ]
     data = {} if document.data is None else document.data
     try:
-        content = KnowledgeFile.model_validate(data)
+        content = _file_validator().validate_python(data)
     except ValidationError as error:
         return issues + _pydantic_issues(name, document, error)
     return issues or _Parsed(name, document, content)

@@ -78,7 +78,7 @@ def entry_texts(entry: Entry, taught: list[str]) -> list[str]:
 
 def reference_texts(entry: Entry) -> list[str]:
     """Longer texts whose words the bot knows but that are not evidence for the entry."""
-    dose = entry.dose.model_dump(exclude_none=True).values() if entry.dose else []
+    dose = entry.dose.given() if entry.dose else []
     return [entry.body, entry.purpose or "", *entry.steps, *entry.cues, entry.feel or "", *dose]
 
 

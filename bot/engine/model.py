@@ -1,33 +1,42 @@
 """The shape of the knowledge files: what moderators may write, checked strictly.
 
-Every model forbids unknown fields and coerces nothing (``title: no`` is not silently a
+Every record forbids unknown fields and coerces nothing (``title: no`` is not silently a
 boolean-turned-string, ``sets: 2`` must be written ``sets: "2"``), so a typo in a field name
 or a value of the wrong kind is an error with a line number rather than a quiet surprise.
+The records are plain frozen dataclasses; the rules on their fields (:mod:`field_rules`) are
+applied by the loader, so code that only answers questions never imports a validator.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field, fields
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from bot.engine.field_rules import Items, Text, Whole
 
 EntryId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
-    Field(description="Stable kebab-case identifier, e.g. `prone-leg-curl`."),
+    Text(
+        64,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        description="Stable kebab-case identifier, e.g. `prone-leg-curl`.",
+    ),
 ]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Prose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+Line = Annotated[str, Text(300)]
+Title = Annotated[str, Text(100)]
+Prose = Annotated[str, Text(2000)]
+Url = Annotated[str, Text(500, pattern=r"^https?://\S+$")]
+
+_STRICT: dict[str, Any] = {"extra": "forbid"}
+"""Validation settings of every record: an unknown field is an error."""
+_FILE_CONFIG: dict[str, Any] = {**_STRICT, "title": "Knowledge file"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class Dose(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dose:
     """How much of an exercise, exactly as the article states it."""
+
+    __pydantic_config__ = _STRICT
 
     sets: Line | None = None
     reps: Line | None = None
@@ -35,43 +44,52 @@ class Dose(_Strict):
     tempo: Line | None = None
     note: Line | None = None
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> Dose:
-        if not any((self.sets, self.reps, self.duration, self.tempo, self.note)):
+    def __post_init__(self) -> None:
+        """Refuse a dose that says nothing."""
+        if not self.given():
             raise ValueError("give at least one of sets, reps, duration, tempo, note")
-        return self
+
+    def given(self) -> list[str]:
+        """The parts of the dose that are stated, in field order."""
+        return [value for value in (getattr(self, part.name) for part in fields(self)) if value]
 
 
-class Link(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
     """A link a moderator can fill in; ``url: null`` until someone does."""
+
+    __pydantic_config__ = _STRICT
 
     label: Title
     url: Url | None = None
 
 
-class Entry(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
     """One thing the bot can explain: a topic, an exercise, or the routine."""
+
+    __pydantic_config__ = _STRICT
 
     id: EntryId
     kind: Literal["topic", "exercise", "routine"] = "topic"
     title: Title
     summary: Line
     body: Prose
-    questions: list[Line] = Field(min_length=1, max_length=200)
-    keywords: list[Line] = Field(default_factory=list, max_length=50)
-    related: list[EntryId] = Field(default_factory=list, max_length=10)
+    questions: Annotated[list[Line], Items(1, 200)]
+    keywords: Annotated[list[Line], Items(0, 50)] = field(default_factory=list)
+    related: Annotated[list[EntryId], Items(0, 10)] = field(default_factory=list)
     source: Title
     purpose: Prose | None = None
-    steps: list[Line] = Field(default_factory=list, max_length=20)
+    steps: Annotated[list[Line], Items(0, 20)] = field(default_factory=list)
     dose: Dose | None = None
-    cues: list[Line] = Field(default_factory=list, max_length=20)
+    cues: Annotated[list[Line], Items(0, 20)] = field(default_factory=list)
     feel: Line | None = None
-    order: int | None = Field(default=None, ge=1, le=20)
-    routine: list[EntryId] = Field(default_factory=list, max_length=20)
-    links: list[Link] = Field(default_factory=list, max_length=10)
+    order: Annotated[int, Whole(1, 20)] | None = None
+    routine: Annotated[list[EntryId], Items(0, 20)] = field(default_factory=list)
+    links: Annotated[list[Link], Items(0, 10)] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _fields_fit_kind(self) -> Entry:
+    def __post_init__(self) -> None:
+        """Refuse fields that don't belong to the entry's kind, or missing ones that do."""
         exercise_fields = {"purpose": self.purpose, "steps": self.steps, "dose": self.dose}
         if self.kind == "exercise":
             missing = [name for name, value in exercise_fields.items() if not value]
@@ -85,7 +103,6 @@ class Entry(_Strict):
             raise ValueError("a routine needs `routine`: the exercise ids in order")
         if self.kind != "routine" and self.routine:
             raise ValueError("`routine` belongs to entries of kind routine")
-        return self
 
     @property
     def is_exercise(self) -> bool:
@@ -93,38 +110,55 @@ class Entry(_Strict):
         return self.kind == "exercise"
 
 
-class Synonym(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Synonym:
     """Words members use for the same thing; matching reads every variant as ``canonical``."""
 
+    __pydantic_config__ = _STRICT
+
     canonical: Line
-    variants: list[Line] = Field(min_length=1, max_length=50)
+    variants: Annotated[list[Line], Items(1, 50)]
 
 
-class SafetyTier(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SafetyTier:
     """A red-flag tier: what members might say, and what the bot says back."""
+
+    __pydantic_config__ = _STRICT
 
     id: EntryId
     title: Title
     response: Prose
-    phrases: list[Line] = Field(min_length=1, max_length=300)
+    phrases: Annotated[list[Line], Items(1, 300)]
 
 
-class NotCovered(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotCovered:
     """A subject members ask about that the article does not cover: the bot says so."""
 
-    topic: Title = Field(description="Shown to members: 'The article doesn't cover <topic>.'")
-    phrases: list[Line] = Field(min_length=1, max_length=100)
+    __pydantic_config__ = _STRICT
+
+    topic: Annotated[
+        str, Text(100, description="Shown to members: 'The article doesn't cover <topic>.'")
+    ]
+    phrases: Annotated[list[Line], Items(1, 100)]
 
 
-class WordGroup(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordGroup:
     """Interchangeable words for red-flag and scope phrases: ``{name}`` in a phrase means any."""
 
+    __pydantic_config__ = _STRICT
+
     name: EntryId
-    words: list[Line] = Field(min_length=1, max_length=100)
+    words: Annotated[list[Line], Items(1, 100)]
 
 
-class Learned(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Learned:
     """A phrasing a moderator taught the bot for an entry."""
+
+    __pydantic_config__ = _STRICT
 
     entry: EntryId
     question: Line
@@ -132,17 +166,15 @@ class Learned(_Strict):
     taught_at: Line
 
 
-class KnowledgeFile(_Strict):
-    """One YAML file in the knowledge directory; every section is optional."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KnowledgeFile:
+    """A file of the bot's knowledge base (knowledge/*.yaml); every section is optional."""
 
-    model_config = ConfigDict(
-        title="Knowledge file",
-        json_schema_extra={"description": "A file of the bot's knowledge base (knowledge/*.yaml)."},
-    )
+    __pydantic_config__ = _FILE_CONFIG
 
-    entries: list[Entry] = Field(default_factory=list)
-    synonyms: list[Synonym] = Field(default_factory=list)
-    safety_tiers: list[SafetyTier] = Field(default_factory=list)
-    not_covered: list[NotCovered] = Field(default_factory=list)
-    word_groups: list[WordGroup] = Field(default_factory=list)
-    learned: list[Learned] = Field(default_factory=list)
+    entries: Annotated[list[Entry], Items()] = field(default_factory=list)
+    synonyms: Annotated[list[Synonym], Items()] = field(default_factory=list)
+    safety_tiers: Annotated[list[SafetyTier], Items()] = field(default_factory=list)
+    not_covered: Annotated[list[NotCovered], Items()] = field(default_factory=list)
+    word_groups: Annotated[list[WordGroup], Items()] = field(default_factory=list)
+    learned: Annotated[list[Learned], Items()] = field(default_factory=list)

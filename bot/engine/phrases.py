@@ -112,12 +112,11 @@ class PhraseIndex(Generic[Payload]):
         ``word_groups`` gives the words each ``{name}`` in a phrase stands for.
         """
         self._analyser = analyser
-        self._word_groups = word_groups or {}
         self._phrases: list[tuple[Payload, str, tuple[_Part, ...]]] = []
         self._by_first_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for payload, phrases in groups:
             for phrase in phrases:
-                parts = tuple(self._part(text) for text in split_parts(phrase))
+                parts = tuple(self._part(text, word_groups or {}) for text in split_parts(phrase))
                 if all(part.wordings for part in parts):
                     for number, part in enumerate(parts):
                         for key in part.first_terms():
@@ -129,9 +128,9 @@ class PhraseIndex(Generic[Payload]):
         compact = tuple(term for term in written if term not in _FILLER_STEMS)
         return _Views(_Terms(written), _Terms(compact))
 
-    def _part(self, text: str) -> _Part:
+    def _part(self, text: str, word_groups: WordGroups) -> _Part:
         wordings = []
-        for wording in alternatives(text, self._word_groups):
+        for wording in alternatives(text, word_groups):
             views = self._views(wording.casefold())
             written, compact = views.written.terms, views.compact.terms
             if written:

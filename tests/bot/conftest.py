@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot.client import create_bot
-from bot.config import Settings
+from bot.config import Secret, Settings
 from tests.conftest import KNOWLEDGE
 from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
 
@@ -40,7 +40,7 @@ def make_settings(
     if not knowledge.exists():
         shutil.copytree(KNOWLEDGE, knowledge)
     values: dict[str, object] = {
-        "discord_token": fake.token,
+        "discord_token": Secret(fake.token),
         "guild_id": guild.id,
         "answer_channels": frozenset({help_channel.id}),
         "knowledge_dir": knowledge,
@@ -51,7 +51,7 @@ def make_settings(
         "auto_reload": False,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return Settings(**values)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.engine import Engine, Outcome, Reply, Topic
 from bot.engine.model import Dose, Entry
 from bot.render.embeds import (
@@ -73,7 +73,7 @@ def test_topics_list_fits_for_the_real_knowledge_base(engine: Engine) -> None:
 
 def test_token_is_never_in_settings_repr() -> None:
     """The token is a secret: not shown by repr or str."""
-    settings = Settings(_env_file=None, discord_token="super-secret-token-value")
+    settings = Settings(discord_token=Secret("super-secret-token-value"))
     assert "super-secret-token-value" not in repr(settings)
     assert "super-secret-token-value" not in str(settings)
 

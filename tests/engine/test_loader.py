@@ -44,10 +44,7 @@ def test_unknown_field_is_rejected_at_its_line(tiny_dir: Path) -> None:
     """A misspelt field is an error, not silently ignored."""
     (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("    keywords:", "    keywordz:"))
     errors = _errors(tiny_dir)
-    assert (
-        f"{tiny_dir / 'topics.yaml'}:9: entries[0].keywordz: extra inputs are not permitted"
-        in errors
-    )
+    assert f"{tiny_dir / 'topics.yaml'}:9: entries[0].keywordz: unknown field" in errors
 
 
 def test_yaml_booleans_are_not_strings(tiny_dir: Path) -> None:
