@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.engine.model import Synonym
-from bot.engine.normalise import stem, tokens
+from bot.engine.normalise import fold_token, raw_tokens, stem, tokens
 from bot.engine.words import NEUTRAL_WORDS, STOP_WORDS, common_words
 
 
@@ -35,6 +35,8 @@ class Analysis:
 
 ANALYSES_KEPT = 64
 """Recently analysed texts kept per analyser (one message is read by several steps)."""
+TERMS_KEPT = 50_000
+"""Words whose term (spelling fixed, stemmed) an analyser remembers: most words recur."""
 _LEAVE_ALONE = STOP_WORDS | NEUTRAL_WORDS
 _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
@@ -66,7 +68,7 @@ class Analyser:
         for word in sorted(known | STOP_WORDS):
             if len(word) >= 4 and not word.isdigit():
                 self._choices[word[0]].append(word)
-        self._corrections: dict[str, str] = {}
+        self._terms: dict[str, str] = {}
         self._remembered = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
 
     def __getstate__(self) -> dict[str, object]:
@@ -98,9 +100,6 @@ class Analyser:
             return word + "g"
         if word in common_words():
             return word
-        cached = self._corrections.get(word)
-        if cached is not None:
-            return cached
         close = process.extract(
             word,
             self._choices.get(word[0], ()),
@@ -108,24 +107,28 @@ class Analyser:
             score_cutoff=_max_edits(len(word)),
             limit=5,
         )
-        corrected = (
-            min(close, key=lambda m: (m[1], abs(len(m[0]) - len(word))))[0] if close else word
-        )
-        if len(self._corrections) < 50_000:
-            self._corrections[word] = corrected
-        return corrected
+        return min(close, key=lambda m: (m[1], abs(len(m[0]) - len(word))))[0] if close else word
+
+    def _term(self, raw: str) -> str:
+        term = stem(self.correct(fold_token(raw)))
+        if len(self._terms) < TERMS_KEPT:
+            self._terms[raw] = term
+        return term
 
     def _fold_synonyms(self, stems: list[str]) -> list[str]:
+        synonyms = self._synonyms
         folded: list[str] = []
-        index = 0
-        while index < len(stems):
-            for variant, canonical in self._synonyms.get(stems[index], ()):
-                if tuple(stems[index : index + len(variant)]) == variant:
+        index, count = 0, len(stems)
+        while index < count:
+            term = stems[index]
+            for variant, canonical in synonyms.get(term, ()):
+                end = index + len(variant)
+                if tuple(stems[index:end]) == variant:
                     folded.append(canonical)
-                    index += len(variant)
+                    index = end
                     break
             else:
-                folded.append(stems[index])
+                folded.append(term)
                 index += 1
         return folded
 
@@ -138,7 +141,9 @@ class Analyser:
         return self._remembered(cleaned)
 
     def _analyse(self, cleaned: str) -> Analysis:
-        words = [self.correct(word) for word in tokens(cleaned)]
-        terms = self._fold_synonyms([stem(word) for word in words])
+        known = self._terms
+        terms = self._fold_synonyms(
+            [known.get(raw) or self._term(raw) for raw in raw_tokens(cleaned)]
+        )
         content = tuple(term for term in terms if term not in _STOP_STEMS)
         return Analysis(terms=tuple(terms), content=content)

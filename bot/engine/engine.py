@@ -187,8 +187,10 @@ class Engine:
         segments += [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
         best: dict[str, Candidate] = {}
         not_covered = None
+        # A phrase in a part of the message is in the whole of it: most messages are checked once.
+        anything_outside = state.scope.find(cleaned) is not None
         for position, segment in enumerate(dict.fromkeys(segments[:MAX_SEGMENTS])):
-            outside = state.scope.find(segment)
+            outside = state.scope.find(segment) if anything_outside else None
             if outside is not None:
                 not_covered = not_covered or outside.payload
                 continue

@@ -105,7 +105,7 @@ def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) 
 
 def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
     # The YAML reader and the validator are imported here, when a file is read, so that an
-    # engine restored from the cache (``bot.engine.cache``) never loads either.
+    # engine restored from the cache (``bot.engine.engine_cache``) never loads either.
     from pydantic import ValidationError
 
     from bot.engine.strict_yaml import YamlProblem, read_yaml

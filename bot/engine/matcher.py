@@ -34,7 +34,9 @@ CONSIDERED = 64
 """Entries, by word evidence, whose phrasings are compared term by term."""
 UNKNOWN_WORD_WEIGHT = 1.5
 KEYWORD_BONUS = 6.0
-SCORER = fuzz.token_sort_ratio
+SCORER = fuzz.ratio
+"""Similarity of sorted term lists: rapidfuzz's ``token_sort_ratio`` with the phrasings sorted
+once, when the index is built, rather than on every comparison."""
 LONE_TERM_FACTOR = 0.85
 """An entry sharing a single word with a longer message ("watching the football") is weak."""
 _NEUTRAL_STEMS = frozenset(NEUTRAL_WORDS | {stem(word) for word in NEUTRAL_WORDS})
@@ -68,7 +70,12 @@ class _Phrasing:
 class _IndexedEntry:
     entry: Entry
     terms: frozenset[str]
-    phrasings: tuple[str, ...]
+    sorted_phrasings: tuple[str, ...]
+    """Each phrasing's terms in sorted order, ready for :data:`SCORER`."""
+
+
+def _sorted_terms(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 def entry_texts(entry: Entry, taught: list[str]) -> list[str]:
@@ -110,7 +117,9 @@ class Matcher:
                     self._keywords[content[0]].append((content, index))
             self._phrasings += phrasings
             self._entries.append(
-                _IndexedEntry(entry, frozenset(terms), tuple(p.text for p in phrasings))
+                _IndexedEntry(
+                    entry, frozenset(terms), tuple(_sorted_terms(p.text) for p in phrasings)
+                )
             )
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, indexed in enumerate(self._entries):
@@ -140,17 +149,19 @@ class Matcher:
         self, weights: dict[str, float], total: float, entries: set[int]
     ) -> dict[int, float]:
         """Per entry of ``entries``, the best weighted Dice coefficient of query and phrasing."""
-        shared: dict[int, float] = defaultdict(float)
-        phrasings = self._phrasings
+        shared: dict[int, float] = {}
+        postings = self._phrasing_postings
         for term, weight in weights.items():
-            for position in self._phrasing_postings.get(term, ()):
-                if phrasings[position].entry_index in entries:
-                    shared[position] += weight
-        best: dict[int, float] = defaultdict(float)
+            for position in postings.get(term, ()):
+                shared[position] = shared.get(position, 0.0) + weight
+        best: dict[int, float] = {}
+        phrasings, phrasing_weight = self._phrasings, self._phrasing_weight
         for position, weight in shared.items():
-            dice = 200.0 * weight / (total + self._phrasing_weight[position])
-            entry_index = self._phrasings[position].entry_index
-            best[entry_index] = max(best[entry_index], dice)
+            entry_index = phrasings[position].entry_index
+            if entry_index in entries:
+                dice = 200.0 * weight / (total + phrasing_weight[position])
+                if dice > best.get(entry_index, 0.0):
+                    best[entry_index] = dice
         return best
 
     def _keyword_hits(self, content: tuple[str, ...]) -> set[int]:
@@ -185,10 +196,12 @@ class Matcher:
             for index in considered
         }
         shortlist = sorted(partial, key=lambda index: -partial[index])[:SHORTLIST]
-        query_text = " ".join(weights)
+        query_text = " ".join(sorted(weights))
         candidates = []
         for index in shortlist:
-            best = process.extractOne(query_text, self._entries[index].phrasings, scorer=SCORER)
+            best = process.extractOne(
+                query_text, self._entries[index].sorted_phrasings, scorer=SCORER
+            )
             similarity = best[1] if best else 0.0
             score = partial[index] + blend.similarity * similarity
             if matched[index] == 1 and len(weights) > 1:

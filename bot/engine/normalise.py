@@ -17,7 +17,7 @@ _DISCORD_MARKUP = re.compile(
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]{0,20}\n?")
-_MARKDOWN = re.compile(r"[*_~`|>#]+")
+_MARKDOWN = str.maketrans(dict.fromkeys("*_~`|>#", " "))
 _EVERYONE = re.compile(r"@(?:everyone|here)\b")
 _FORMAT_CHARACTERS = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
@@ -26,7 +26,6 @@ _FORMAT_CHARACTERS = re.compile(
     "\U000e0020-\U000e007f]"
 )
 """Unicode format characters (category Cf): zero-width, joiners, bidi controls, tags."""
-_SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _QUESTION_START = re.compile(
@@ -49,25 +48,32 @@ _CONTRACTIONS = {
 
 def clean(text: str) -> str:
     """Strip Discord markup, URLs and invisible characters; NFKC; casefold; one-line spaces."""
-    text = unicodedata.normalize("NFKC", text[:MAX_RAW_CHARS])
-    text = _FORMAT_CHARACTERS.sub("", text)
+    text = text[:MAX_RAW_CHARS]
+    if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
+        text = _FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", text))
     text = _DISCORD_MARKUP.sub(" ", text)
-    text = _URL.sub(" ", text)
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
-    text = _MARKDOWN.sub(" ", text)
-    text = text.casefold()
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    lines = (" ".join(line.split()) for line in text.translate(_MARKDOWN).casefold().splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Words of cleaned text as written, apostrophes and all."""
+    return _TOKEN.findall(text)
+
+
+def fold_token(raw: str) -> str:
+    """One raw token with its apostrophes folded (``can't`` -> ``cant``)."""
+    token = raw.replace("’", "'")
+    return _CONTRACTIONS.get(token, token.replace("'", ""))
 
 
 def tokens(text: str) -> list[str]:
     """Words of cleaned text, with apostrophes folded (``can't`` -> ``cant``)."""
-    found = []
-    for raw in _TOKEN.findall(text):
-        token = raw.replace("’", "'")
-        found.append(_CONTRACTIONS.get(token, token.replace("'", "")))
-    return found
+    return [fold_token(raw) for raw in _TOKEN.findall(text)]
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -14,9 +14,10 @@ found when any of its wordings is.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from bot.engine.analysis import Analyser
@@ -25,6 +26,12 @@ from bot.engine.phrase_syntax import WordGroups, alternatives, split_parts
 from bot.engine.words import FILLER_WORDS
 
 _FILLER_STEMS = frozenset(FILLER_WORDS | {stem(word) for word in FILLER_WORDS})
+
+FEW_STARTS = 8
+"""A run whose first term occurs at most this often is checked at each occurrence; a more
+repetitive message gets a set of all its runs of that length (no quadratic scans)."""
+VIEWS_KEPT = 64
+"""Recently seen messages whose views are kept (several indexes read each message)."""
 
 Payload = TypeVar("Payload")
 Terms = tuple[str, ...]
@@ -50,8 +57,12 @@ class _Terms:
 
     def contains(self, run: Terms) -> bool:
         size = len(run)
-        if size == 1:
-            return run[0] in self.positions
+        starts = self.positions.get(run[0])
+        if not starts or size == 1:
+            return bool(starts)
+        if len(starts) <= FEW_STARTS:
+            terms = self.terms
+            return any(terms[start : start + size] == run for start in starts)
         runs = self._runs.get(size)
         if runs is None:
             terms = self.terms
@@ -79,23 +90,20 @@ class _Wording:
             return True
         return views.written.contains(self.written)
 
+    @property
+    def required(self) -> Terms:
+        """Terms a message contains whenever this wording is found in it, either way.
 
-@dataclass(frozen=True)
-class _Part:
-    """One part of a phrase: found when any of its wordings is."""
+        A compact wording is the written one without filler, so its terms are in both.
+        """
+        return self.compact or self.written
 
-    wordings: tuple[_Wording, ...]
 
-    def found_in(self, views: _Views) -> bool:
-        return any(wording.found_in(views) for wording in self.wordings)
-
-    def first_terms(self) -> set[str]:
-        """The terms a message must contain for this part to be found."""
-        keys: set[str] = set()
-        for wording in self.wordings:
-            keys.add(wording.written[0])
-            keys.update(wording.compact[:1] if wording.compact else ())
-        return keys
+@lru_cache(maxsize=VIEWS_KEPT)
+def _views_of(written: Terms) -> _Views:
+    """Both views of a message's terms; triage and the scope check read the same message."""
+    compact = tuple(term for term in written if term not in _FILLER_STEMS)
+    return _Views(_Terms(written), _Terms(compact))
 
 
 class PhraseIndex(Generic[Payload]):
@@ -112,23 +120,37 @@ class PhraseIndex(Generic[Payload]):
         ``word_groups`` gives the words each ``{name}`` in a phrase stands for.
         """
         self._analyser = analyser
-        self._phrases: list[tuple[Payload, str, tuple[_Part, ...]]] = []
-        self._by_first_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._phrases: list[tuple[Payload, str, int]] = []
+        parsed: list[tuple[_Wording, ...]] = []
         for payload, phrases in groups:
             for phrase in phrases:
-                parts = tuple(self._part(text, word_groups or {}) for text in split_parts(phrase))
-                if all(part.wordings for part in parts):
-                    for number, part in enumerate(parts):
-                        for key in part.first_terms():
-                            self._by_first_term[key].append((len(self._phrases), number))
-                    self._phrases.append((payload, phrase, parts))
+                parts = [self._part(text, word_groups or {}) for text in split_parts(phrase)]
+                if all(parts):
+                    self._phrases.append((payload, phrase, len(parts)))
+                    parsed.append(parts)
+        uses = Counter(
+            term
+            for parts in parsed
+            for wordings in parts
+            for wording in wordings
+            for term in set(wording.required)
+        )
+
+        def rarity(term: str) -> tuple[int, int]:
+            return uses[term], -len(term)
+
+        by_key_term: dict[str, list[tuple[int, int, _Wording]]] = defaultdict(list)
+        for position, parts in enumerate(parsed):
+            for number, wordings in enumerate(parts):
+                for wording in wordings:
+                    key = min(wording.required, key=rarity)
+                    by_key_term[key].append((position, number, wording))
+        self._by_key_term = dict(by_key_term)
 
     def _views(self, cleaned: str) -> _Views:
-        written = self._analyser.analyse(cleaned).terms
-        compact = tuple(term for term in written if term not in _FILLER_STEMS)
-        return _Views(_Terms(written), _Terms(compact))
+        return _views_of(self._analyser.analyse(cleaned).terms)
 
-    def _part(self, text: str, word_groups: WordGroups) -> _Part:
+    def _part(self, text: str, word_groups: WordGroups) -> tuple[_Wording, ...]:
         wordings = []
         for wording in alternatives(text, word_groups):
             views = self._views(wording.casefold())
@@ -136,19 +158,22 @@ class PhraseIndex(Generic[Payload]):
             if written:
                 keeps_meaning = len(compact) > 1 or len(written) == 1
                 wordings.append(_Wording(written, compact if keeps_meaning else None))
-        return _Part(tuple(wordings))
+        return tuple(wordings)
 
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
-        starts: dict[int, set[int]] = defaultdict(set)
+        present: dict[int, dict[int, list[_Wording]]] = {}
         for term in views.written.positions:
-            for position, number in self._by_first_term.get(term, ()):
-                starts[position].add(number)
+            for position, number, wording in self._by_key_term.get(term, ()):
+                present.setdefault(position, {}).setdefault(number, []).append(wording)
         phrases = self._phrases
-        viable = (p for p, numbers in starts.items() if len(numbers) == len(phrases[p][2]))
+        viable = (p for p, parts in present.items() if len(parts) == phrases[p][2])
         for position in sorted(viable):
-            payload, phrase, parts = phrases[position]
-            if all(part.found_in(views) for part in parts):
+            if all(
+                any(wording.found_in(views) for wording in wordings)
+                for wordings in present[position].values()
+            ):
+                payload, phrase, _ = phrases[position]
                 return Found(payload=payload, phrase=phrase)
         return None
