@@ -50,22 +50,24 @@ class _Terms:
 
     def __init__(self, terms: Terms) -> None:
         self.terms = terms
-        self.positions: dict[str, list[int]] = defaultdict(list)
-        for position, term in enumerate(terms):
-            self.positions[term].append(position)
+        self.present = frozenset(terms)
         self._runs: dict[int, set[Terms]] = {}
 
     def contains(self, run: Terms) -> bool:
-        size = len(run)
-        starts = self.positions.get(run[0])
-        if not starts or size == 1:
-            return bool(starts)
-        if len(starts) <= FEW_STARTS:
-            terms = self.terms
-            return any(terms[start : start + size] == run for start in starts)
+        first, size = run[0], len(run)
+        if first not in self.present or size == 1:
+            return first in self.present
+        terms = self.terms
+        occurrences = terms.count(first)
+        if occurrences <= FEW_STARTS:
+            start = -1
+            for _ in range(occurrences):
+                start = terms.index(first, start + 1)
+                if terms[start : start + size] == run:
+                    return True
+            return False
         runs = self._runs.get(size)
         if runs is None:
-            terms = self.terms
             runs = self._runs[size] = {terms[i : i + size] for i in range(len(terms) - size + 1)}
         return run in runs
 
@@ -164,7 +166,7 @@ class PhraseIndex(Generic[Payload]):
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
         present: dict[int, dict[int, list[_Wording]]] = {}
-        for term in views.written.positions:
+        for term in views.written.present:
             for position, number, wording in self._by_key_term.get(term, ()):
                 present.setdefault(position, {}).setdefault(number, []).append(wording)
         phrases = self._phrases
