@@ -43,10 +43,12 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
-def time_each(function: Callable[[str], object], questions: list[str]) -> list[float]:
-    """Seconds per call, for every question, REPEATS times."""
+def time_each(
+    function: Callable[[str], object], questions: list[str], repeats: int = REPEATS
+) -> list[float]:
+    """Seconds per call, for every question, ``repeats`` times."""
     samples = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         for question in questions:
             start = time.perf_counter()
             function(question)
@@ -163,8 +165,8 @@ def main() -> None:
             f"  answered {hits}/{len(asked)}; p99 goal <= 5 ms: {'met' if p99 <= 5 else 'MISSED'}"
         )
     huge = ("my outside knee hurts when I run and " * 600)[:20_000] + " should I foam roll?"
-    distinct = [f"message {number}: {huge}" for number in range(20)]  # no cached analysis
-    _, huge_p99 = report("20,000-character message", time_each(engine.answer, distinct))
+    distinct = [f"message {number}: {huge}" for number in range(100)]  # never a cached analysis
+    _, huge_p99 = report("20,000-character message", time_each(engine.answer, distinct, 1))
     print(f"  goal <= 2 ms: {'met' if huge_p99 <= 2 else 'MISSED'}")
     cold_start()
 

@@ -145,7 +145,7 @@ class Settings:
         """
         given = read_env_file(env_file) if env_file else {}
         environ = os.environ if environ is None else environ
-        given.update((name.upper(), value) for name, value in environ.items())
+        given.update((name.upper(), value) for name, value in environ.items() if value.strip())
         values: dict[str, Any] = {}
         problems = []
         for setting in fields(cls):

@@ -44,8 +44,11 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
 
 def test_the_environment_wins_over_the_env_file(tmp_path: Path) -> None:
     """An exported variable overrides the same name in .env, whatever its case."""
-    settings = _settings("PASSIVE_BAR=80\n", tmp_path, passive_bar="90")
+    settings = _settings(
+        "PASSIVE_BAR=80\nSUGGEST_BAR=50\n", tmp_path, passive_bar="90", SUGGEST_BAR=""
+    )
     assert settings.passive_bar == 90.0
+    assert settings.suggest_bar == 50.0, "an empty variable does not hide the .env value"
 
 
 def test_env_file_syntax(tmp_path: Path) -> None:
