@@ -33,6 +33,11 @@ _QUESTION_START = re.compile(
     r"do|does|did|any|anyone|anybody|has|have|was|were|tips?|help|pls|please|explain|tell)\b"
 )
 
+_REFERS_BACK = re.compile(r"^(?:\S+ ){0,2}(?:that|this|these|those)\b")
+"""A sentence whose first three words include a pointer back to something said before."""
+SHORT_QUESTION_WORDS = 6
+"""A question this short that points back says too little on its own."""
+
 _CONTRACTIONS = {
     "cannot": "cant",
     "can't": "cant",
@@ -107,5 +112,16 @@ def is_question(sentence: str) -> bool:
 
 
 def question_sentences(text: str) -> list[str]:
-    """The question-like sentences of cleaned text, in order."""
-    return [sentence for sentence in sentences(text) if is_question(sentence)]
+    """The question-like sentences of cleaned text, in order.
+
+    A short question that points back ("is that legit?", "does this work?") comes with the
+    sentence before it, which says what "that" is.
+    """
+    found = []
+    parts = sentences(text)
+    for index, sentence in enumerate(parts):
+        if is_question(sentence):
+            short = sentence.count(" ") < SHORT_QUESTION_WORDS
+            refers_back = index > 0 and short and _REFERS_BACK.match(sentence)
+            found.append(f"{parts[index - 1]} {sentence}" if refers_back else sentence)
+    return found

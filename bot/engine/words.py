@@ -33,7 +33,7 @@ STOP_WORDS = _words(
     good better best bad worse worst great awesome nice cool fine bot nah naw aye ye yer ma wi
     tae dae ah masel tldr tl dr innit eh kindly grateful ought shall whilst somewhat indeed
     however therefore regarding concerning chiefly mainly mostly particularly especially naturally
-    sort sorry reckon reckons gone y
+    sort sorry reckon reckons gone y w lowkey highkey
     """
 )
 """Function words and chat filler: they carry no topic, so matching ignores them."""
@@ -47,6 +47,8 @@ NEUTRAL_WORDS = _words(
     sometimes always never usually currently now side left right one two both leg legs coach
     physio pt friend wife husband girlfriend boyfriend doctor story internet online video
     rugby football footy soccer netball basketball hockey lad lads mate mates channel person
+    crossfit hiking hike climbing skiing walking walk walks buzzword hype overrated confusing
+    confused confuse deal big article blog post according legit
     """
 )
 """Context words that say little about which topic is meant: neither evidence nor surprise."""

@@ -57,6 +57,19 @@ def test_question_sentences_pick_the_questions_out_of_a_ramble() -> None:
     assert question_sentences(clean(ramble)) == ["should i stretch?"]
 
 
+def test_a_short_question_pointing_back_keeps_the_sentence_before_it() -> None:
+    """A question like "is that legit?" is read with what "that" is; others stand alone."""
+    text = clean("just foam roll it, works every time. is that legit? is my it band tight?")
+    assert question_sentences(text) == [
+        "just foam roll it, works every time. is that legit?",
+        "is my it band tight?",
+    ]
+    long_question = clean("i sit all day. is that the reason my outer quad gets so overloaded?")
+    assert question_sentences(long_question) == [
+        "is that the reason my outer quad gets so overloaded?"
+    ]
+
+
 def test_every_format_character_is_removed() -> None:
     """All Unicode format characters (category Cf), and only those, are stripped."""
     import sys

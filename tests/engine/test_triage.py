@@ -121,3 +121,20 @@ def test_scope_phrases_use_word_groups_too(tiny_dir: Path) -> None:
     engine = Engine.from_directory(tiny_dir)
     assert engine.answer("are back squats bad for my it band?").not_covered == "other lifts"
     assert engine.answer("what is the it band").entry_id == "it-band"
+
+
+@pytest.mark.parametrize(
+    ("message", "red_flag"),
+    [
+        ("my knee has given out on me twice this week", True),
+        ("knee keeps giving out on the stairs", True),
+        ("my leg just gave out walking downstairs", True),
+        ("they were giving out free foam rollers at the race, should I roll my IT band", False),
+        ("my coach was giving out to me about my squat form, how do I do the curtsy squat", False),
+    ],
+)
+def test_a_knee_giving_out_is_a_red_flag_handing_things_out_is_not(
+    engine: Engine, message: str, red_flag: bool
+) -> None:
+    """Giving way is named with what gave out, so "giving out free rollers" stays a question."""
+    assert (engine.answer(message).outcome == Outcome.SAFETY) is red_flag
