@@ -62,6 +62,12 @@ class Analyser:
                     self._synonyms.setdefault(stems[0], []).append((stems, canonical))
         for candidates in self._synonyms.values():
             candidates.sort(key=lambda pair: -len(pair[0]))
+        # Per first stem of a synonym, the stems that can follow it ("" for a one-word synonym):
+        # most words that start a synonym are not followed by its second word.
+        self._second_terms = {
+            first: frozenset(variant[1] if len(variant) > 1 else "" for variant, _ in candidates)
+            for first, candidates in self._synonyms.items()
+        }
         known.update(word for text in vocabulary for word in tokens(text.casefold()))
         self.known_words = frozenset(known)
         self._choices: dict[str, list[str]] = defaultdict(list)
@@ -116,14 +122,18 @@ class Analyser:
         return term
 
     def _fold_synonyms(self, stems: list[str]) -> list[str]:
-        synonyms = self._synonyms
+        synonyms, second_terms = self._synonyms, self._second_terms
+        sequence = tuple(stems)
         folded: list[str] = []
-        index, count = 0, len(stems)
+        index, count = 0, len(sequence)
         while index < count:
-            term = stems[index]
-            for variant, canonical in synonyms.get(term, ()):
+            term = sequence[index]
+            following = sequence[index + 1] if index + 1 < count else ""
+            seconds = second_terms.get(term, ())
+            options = synonyms[term] if following in seconds or "" in seconds else ()
+            for variant, canonical in options:
                 end = index + len(variant)
-                if tuple(stems[index:end]) == variant:
+                if sequence[index:end] == variant:
                     folded.append(canonical)
                     index = end
                     break
