@@ -134,6 +134,7 @@ class Matcher:
         self._phrasing_weight = [
             sum(self._idf.get(term, 0.0) for term in phrasing.terms) for phrasing in self._phrasings
         ]
+        self._phrasing_entry = [phrasing.entry_index for phrasing in self._phrasings]
 
     def _analyse(self, text: str) -> Analysis:
         return self._analyser.analyse(clean(text))
@@ -150,17 +151,19 @@ class Matcher:
     ) -> dict[int, float]:
         """Per entry of ``entries``, the best weighted Dice coefficient of query and phrasing."""
         shared: dict[int, float] = {}
+        shared_so_far = shared.get
         postings = self._phrasing_postings
         for term, weight in weights.items():
             for position in postings.get(term, ()):
-                shared[position] = shared.get(position, 0.0) + weight
+                shared[position] = shared_so_far(position, 0.0) + weight
         best: dict[int, float] = {}
-        phrasings, phrasing_weight = self._phrasings, self._phrasing_weight
+        best_so_far = best.get
+        owner, phrasing_weight = self._phrasing_entry, self._phrasing_weight
         for position, weight in shared.items():
-            entry_index = phrasings[position].entry_index
+            entry_index = owner[position]
             if entry_index in entries:
                 dice = 200.0 * weight / (total + phrasing_weight[position])
-                if dice > best.get(entry_index, 0.0):
+                if dice > best_so_far(entry_index, 0.0):
                     best[entry_index] = dice
         return best
 
@@ -178,12 +181,12 @@ class Matcher:
         total = sum(weights.values())
         if total <= 0:
             return []
-        evidence: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        evidence: dict[int, float] = {}
+        evidence_so_far = evidence.get
+        postings = self._postings
         for term, weight in weights.items():
-            for index in self._postings.get(term, ()):
-                evidence[index] += weight
-                matched[index] += 1
+            for index in postings.get(term, ()):
+                evidence[index] = evidence_so_far(index, 0.0) + weight
         keyword_hits = self._keyword_hits(analysis.content)
         considered = set(heapq.nlargest(CONSIDERED, evidence, key=evidence.__getitem__))
         considered |= keyword_hits & evidence.keys()
@@ -199,13 +202,23 @@ class Matcher:
         query_text = " ".join(sorted(weights))
         candidates = []
         for index in shortlist:
-            best = process.extractOne(
-                query_text, self._entries[index].sorted_phrasings, scorer=SCORER
-            )
+            indexed = self._entries[index]
+            best = process.extractOne(query_text, indexed.sorted_phrasings, scorer=SCORER)
             similarity = best[1] if best else 0.0
             score = partial[index] + blend.similarity * similarity
-            if matched[index] == 1 and len(weights) > 1:
+            if len(weights) > 1 and _shares_one_term(indexed.terms, weights):
                 score *= LONE_TERM_FACTOR
-            candidates.append(Candidate(self._entries[index].entry, min(score, 100.0)))
+            candidates.append(Candidate(indexed.entry, min(score, 100.0)))
         candidates.sort(key=lambda candidate: -candidate.score)
         return candidates[:limit]
+
+
+def _shares_one_term(entry_terms: frozenset[str], query: dict[str, float]) -> bool:
+    """Whether exactly one of the query's terms is among an entry's terms."""
+    shared = 0
+    for term in query:
+        if term in entry_terms:
+            shared += 1
+            if shared > 1:
+                return False
+    return shared == 1

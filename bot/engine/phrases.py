@@ -46,11 +46,12 @@ class Found(Generic[Payload]):
 
 
 class _Terms:
-    """A sequence of terms with its runs of each length, built on first use, for fast lookups."""
+    """A sequence of terms with where each term occurs, built on first use, for fast lookups."""
 
     def __init__(self, terms: Terms) -> None:
         self.terms = terms
         self.present = frozenset(terms)
+        self._starts: dict[str, list[int]] | None = None
         self._runs: dict[int, set[Terms]] = {}
 
     def contains(self, run: Terms) -> bool:
@@ -58,18 +59,20 @@ class _Terms:
         if first not in self.present or size == 1:
             return first in self.present
         terms = self.terms
-        occurrences = terms.count(first)
-        if occurrences <= FEW_STARTS:
-            start = -1
-            for _ in range(occurrences):
-                start = terms.index(first, start + 1)
-                if terms[start : start + size] == run:
-                    return True
-            return False
+        starts = self._starts_of(first)
+        if len(starts) <= FEW_STARTS:
+            return any(terms[start : start + size] == run for start in starts)
         runs = self._runs.get(size)
         if runs is None:
             runs = self._runs[size] = {terms[i : i + size] for i in range(len(terms) - size + 1)}
         return run in runs
+
+    def _starts_of(self, term: str) -> list[int]:
+        if self._starts is None:
+            self._starts = {}
+            for position, each in enumerate(self.terms):
+                self._starts.setdefault(each, []).append(position)
+        return self._starts[term]
 
 
 @dataclass(frozen=True)
@@ -141,12 +144,14 @@ class PhraseIndex(Generic[Payload]):
         def rarity(term: str) -> tuple[int, int]:
             return uses[term], -len(term)
 
-        by_key_term: dict[str, list[tuple[int, int, _Wording]]] = defaultdict(list)
+        by_key_term: dict[str, list[tuple[int, int, _Wording, frozenset[str]]]] = defaultdict(list)
         for position, parts in enumerate(parsed):
             for number, wordings in enumerate(parts):
                 for wording in wordings:
                     key = min(wording.required, key=rarity)
-                    by_key_term[key].append((position, number, wording))
+                    by_key_term[key].append(
+                        (position, number, wording, frozenset(wording.required))
+                    )
         self._by_key_term = dict(by_key_term)
 
     def _views(self, cleaned: str) -> _Views:
@@ -165,10 +170,12 @@ class PhraseIndex(Generic[Payload]):
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
+        terms = views.written.present
         present: dict[int, dict[int, list[_Wording]]] = {}
-        for term in views.written.present:
-            for position, number, wording in self._by_key_term.get(term, ()):
-                present.setdefault(position, {}).setdefault(number, []).append(wording)
+        for term in terms:
+            for position, number, wording, required in self._by_key_term.get(term, ()):
+                if required <= terms:
+                    present.setdefault(position, {}).setdefault(number, []).append(wording)
         phrases = self._phrases
         viable = (p for p, parts in present.items() if len(parts) == phrases[p][2])
         for position in sorted(viable):
