@@ -123,23 +123,27 @@ class Analyser:
 
     def _fold_synonyms(self, stems: list[str]) -> list[str]:
         synonyms, second_terms = self._synonyms, self._second_terms
-        sequence = tuple(stems)
+        starts = [index for index, term in enumerate(stems) if term in second_terms]
+        if not starts:
+            return stems
         folded: list[str] = []
-        index, count = 0, len(sequence)
-        while index < count:
-            term = sequence[index]
-            following = sequence[index + 1] if index + 1 < count else ""
-            seconds = second_terms.get(term, ())
-            options = synonyms[term] if following in seconds or "" in seconds else ()
-            for variant, canonical in options:
+        done, count = 0, len(stems)
+        for index in starts:
+            if index < done:  # inside a synonym already folded
+                continue
+            term = stems[index]
+            following = stems[index + 1] if index + 1 < count else ""
+            seconds = second_terms[term]
+            if following not in seconds and "" not in seconds:
+                continue
+            for variant, canonical in synonyms[term]:
                 end = index + len(variant)
-                if sequence[index:end] == variant:
+                if tuple(stems[index:end]) == variant:
+                    folded += stems[done:index]
                     folded.append(canonical)
-                    index = end
+                    done = end
                     break
-            else:
-                folded.append(term)
-                index += 1
+        folded += stems[done:]
         return folded
 
     def analyse(self, cleaned: str) -> Analysis:
@@ -155,5 +159,5 @@ class Analyser:
         terms = self._fold_synonyms(
             [known.get(raw) or self._term(raw) for raw in raw_tokens(cleaned)]
         )
-        content = tuple(term for term in terms if term not in _STOP_STEMS)
+        content = tuple([term for term in terms if term not in _STOP_STEMS])
         return Analysis(terms=tuple(terms), content=content)

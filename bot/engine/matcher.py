@@ -28,7 +28,7 @@ from bot.engine.model import Entry
 from bot.engine.normalise import clean, stem
 from bot.engine.words import NEUTRAL_WORDS
 
-SHORTLIST = 8
+SHORTLIST = 5
 """Entries whose phrasings get the (costlier) string similarity."""
 CONSIDERED = 64
 """Entries, by word evidence, whose phrasings are compared term by term."""
@@ -188,8 +188,11 @@ class Matcher:
             for index in postings.get(term, ()):
                 evidence[index] = evidence_so_far(index, 0.0) + weight
         keyword_hits = self._keyword_hits(analysis.content)
-        considered = set(heapq.nlargest(CONSIDERED, evidence, key=evidence.__getitem__))
-        considered |= keyword_hits & evidence.keys()
+        if len(evidence) > CONSIDERED:
+            considered = set(heapq.nlargest(CONSIDERED, evidence, key=evidence.__getitem__))
+            considered |= keyword_hits & evidence.keys()
+        else:
+            considered = set(evidence)
         overlaps = self._overlaps(weights, total, considered)
         blend = self._blend
         partial = {
@@ -198,7 +201,7 @@ class Matcher:
             + (KEYWORD_BONUS if index in keyword_hits else 0.0)
             for index in considered
         }
-        shortlist = sorted(partial, key=lambda index: -partial[index])[:SHORTLIST]
+        shortlist = heapq.nlargest(SHORTLIST, partial, key=partial.__getitem__)
         query_text = " ".join(sorted(weights))
         candidates = []
         for index in shortlist:

@@ -81,6 +81,14 @@ def tokens(text: str) -> list[str]:
     return [fold_token(raw) for raw in _TOKEN.findall(text)]
 
 
+_SUFFIXES_BY_LAST_LETTER = {
+    "s": (("ies", "y"), ("sses", "ss"), ("s", "")),
+    "g": (("ing", ""),),
+    "d": (("ed", ""),),
+}
+"""Suffixes stripped by :func:`stem`, looked up by a word's last letter, in the order tried."""
+
+
 @functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light suffix stripper: ``locking``/``locked``/``locks`` -> ``lock``, ``caves`` -> ``cav``.
@@ -89,7 +97,7 @@ def stem(word: str) -> str:
     """
     if len(word) <= 3 or word.isdigit():
         return word
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
+    for suffix, replacement in _SUFFIXES_BY_LAST_LETTER.get(word[-1], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 break
