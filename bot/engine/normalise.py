@@ -27,7 +27,6 @@ _FORMAT_CHARACTERS = re.compile(
 )
 """Unicode format characters (category Cf): zero-width, joiners, bidi controls, tags."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _QUESTION_START = re.compile(
     r"^(?:how|what|whats|why|when|where|which|who|should|shall|can|could|would|will|is|are|am|"
     r"do|does|did|any|anyone|anybody|has|have|was|were|tips?|help|pls|please|explain|tell)\b"
@@ -111,7 +110,9 @@ def stem(word: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split cleaned text into sentences (line breaks count as ends)."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    # In cleaned text the only spaces are single " " and "\n", so an end is ". ", "! ", "? ", "\n".
+    marked = text.replace(". ", ".\n").replace("! ", "!\n").replace("? ", "?\n")
+    return [part.strip() for part in marked.split("\n") if part.strip()]
 
 
 def is_question(sentence: str) -> bool:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from bot.engine.normalise import MAX_RAW_CHARS, clean, question_sentences, stem, tokens
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.engine.normalise import (
+    MAX_RAW_CHARS,
+    clean,
+    question_sentences,
+    sentences,
+    stem,
+    tokens,
+)
 
 
 def test_discord_markup_is_stripped() -> None:
@@ -80,3 +92,16 @@ def test_every_format_character_is_removed() -> None:
     )
     assert clean(f"a{every}b") == "ab"
     assert clean("a\u00e9\u0301b") == unicodedata.normalize("NFKC", "a\u00e9\u0301b").casefold()
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab .!?\n\t\r\u2028\u00a0x")), max_size=60))
+def test_cleaned_text_splits_into_sentences_after_end_punctuation_and_at_line_breaks(
+    text: str,
+) -> None:
+    """A sentence ends at ., ! or ? followed by a space, or at a line break; nothing is lost."""
+    cleaned = clean(text)
+    found = sentences(cleaned)
+    assert all(part and part == part.strip() and "\n" not in part for part in found)
+    assert all(not re.search(r"[.!?] ", part) for part in found)
+    assert " ".join(found) == " ".join(cleaned.split())
