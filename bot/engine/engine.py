@@ -22,8 +22,11 @@ from bot.engine.triage import RedFlag, Triage
 
 MAX_MATCH_CHARS = 300
 """Matching reads at most this much of a (question) sentence."""
+CONTEXT_CHARS = 200
+"""When a message has question sentences, the whole of it is context, read this far: the
+questions themselves are matched in full."""
 MAX_SEGMENTS = 4
-"""A message is matched as a whole and by at most this many question sentences."""
+"""A message is matched as a whole and by its first question sentences, this many in all."""
 MIN_SENTENCE_TERMS = 2
 """A question sentence counts on its own only with this many topic words: in "how does that
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
@@ -180,19 +183,26 @@ class Engine:
         """Candidates over the whole message and its question sentences.
 
         A segment that asks about something the article doesn't cover yields no candidates,
-        so "should I ice my IT band?" is not answered with the IT band entry; the subject
-        not covered is returned when no other segment produced a candidate.
+        so "should I ice my IT band?" is not answered with the IT band entry, and when every
+        question asked is such a one, neither is the rest of the message. The first subject not
+        covered that a question asks about is returned too: an abstaining reply with nothing to
+        suggest names it.
         """
-        segments = [cleaned[:MAX_MATCH_CHARS]]
-        segments += [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
-        best: dict[str, Candidate] = {}
-        not_covered = None
+        questions = [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
+        context = cleaned[: CONTEXT_CHARS if questions else MAX_MATCH_CHARS]
+        segments = list(dict.fromkeys([context, *questions][:MAX_SEGMENTS]))
+        outside: dict[str, NotCovered] = {}
         # A phrase in a part of the message is in the whole of it: most messages are checked once.
-        anything_outside = state.scope.find(cleaned) is not None
-        for position, segment in enumerate(dict.fromkeys(segments[:MAX_SEGMENTS])):
-            outside = state.scope.find(segment) if anything_outside else None
-            if outside is not None:
-                not_covered = not_covered or outside.payload
+        if state.scope.find(cleaned) is not None:
+            found = {segment: state.scope.find(segment) for segment in segments}
+            outside = {segment: item.payload for segment, item in found.items() if item}
+        asked = questions[: MAX_SEGMENTS - 1] or [context]
+        not_covered = next((outside[segment] for segment in asked if segment in outside), None)
+        if all(segment in outside for segment in asked):
+            return [], not_covered  # the context alone must not answer a question the article skips
+        best: dict[str, Candidate] = {}
+        for position, segment in enumerate(segments):
+            if segment in outside:
                 continue
             analysis = state.analyser.analyse(segment)
             if position and len(set(analysis.content)) < MIN_SENTENCE_TERMS:
@@ -202,7 +212,7 @@ class Engine:
                 if known is None or candidate.score > known.score:
                     best[candidate.entry.id] = candidate
         ranked = sorted(best.values(), key=lambda candidate: -candidate.score)
-        return ranked, None if ranked else not_covered
+        return ranked, not_covered
 
     @staticmethod
     def _entry_reply(knowledge: KnowledgeBase, entry_id: str, score: int) -> Reply:
