@@ -188,15 +188,21 @@ class Engine:
         covered that a question asks about is returned too: an abstaining reply with nothing to
         suggest names it.
         """
-        questions = [sentence[:MAX_MATCH_CHARS] for sentence in question_sentences(cleaned)]
+        questions = question_sentences(cleaned)[: MAX_SEGMENTS - 1]
         context = cleaned[: CONTEXT_CHARS if questions else MAX_MATCH_CHARS]
-        segments = list(dict.fromkeys([context, *questions][:MAX_SEGMENTS]))
+        # Each segment is matched on its text, and checked for subjects not covered on what it
+        # asks: "my chiropractor says my pelvis is rotated. could that be why..." asks about the
+        # pelvis, not about chiropractors.
+        asks = {context: context}
+        for question in questions:
+            asks[question.text[:MAX_MATCH_CHARS]] = question.asked
+        segments = list(asks)
+        asked = [question.text[:MAX_MATCH_CHARS] for question in questions] or [context]
         outside: dict[str, NotCovered] = {}
         # A phrase in a part of the message is in the whole of it: most messages are checked once.
         if state.scope.find(cleaned) is not None:
-            found = {segment: state.scope.find(segment) for segment in segments}
+            found = {segment: state.scope.find(asks[segment]) for segment in segments}
             outside = {segment: item.payload for segment, item in found.items() if item}
-        asked = questions[: MAX_SEGMENTS - 1] or [context]
         not_covered = next((outside[segment] for segment in asked if segment in outside), None)
         if all(segment in outside for segment in asked):
             return [], not_covered  # the context alone must not answer a question the article skips

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MAX_RAW_CHARS = 2000
 """Only this much of a message is read (a normal Discord message is at most 2,000 characters)."""
@@ -34,8 +35,6 @@ _QUESTION_START = re.compile(
 
 _REFERS_BACK = re.compile(r"^(?:\S+ ){0,2}(?:that|this|these|those)\b")
 """A sentence whose first three words include a pointer back to something said before."""
-SHORT_QUESTION_WORDS = 6
-"""A question this short that points back says too little on its own."""
 
 _CONTRACTIONS = {
     "cannot": "cant",
@@ -120,17 +119,25 @@ def is_question(sentence: str) -> bool:
     return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
 
 
-def question_sentences(text: str) -> list[str]:
+@dataclass(frozen=True)
+class Question:
+    """A question sentence of a message: ``asked`` as written, ``text`` with what it refers to."""
+
+    asked: str
+    text: str
+
+
+def question_sentences(text: str) -> list[Question]:
     """The question-like sentences of cleaned text, in order.
 
-    A short question that points back ("is that legit?", "does this work?") comes with the
-    sentence before it, which says what "that" is.
+    A question that points back ("is that legit?", "how does that turn my VL into a
+    stabiliser?") is read with the sentence before it, which says what "that" is.
     """
     found = []
     parts = sentences(text)
     for index, sentence in enumerate(parts):
         if is_question(sentence):
-            short = sentence.count(" ") < SHORT_QUESTION_WORDS
-            refers_back = index > 0 and short and _REFERS_BACK.match(sentence)
-            found.append(f"{parts[index - 1]} {sentence}" if refers_back else sentence)
+            refers_back = index > 0 and _REFERS_BACK.match(sentence)
+            context = f"{parts[index - 1]} {sentence}" if refers_back else sentence
+            found.append(Question(asked=sentence, text=context))
     return found

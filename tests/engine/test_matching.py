@@ -47,3 +47,14 @@ def test_backstory_does_not_answer_a_question_the_article_does_not_cover(engine:
     reply = engine.answer(f"{backstory} should i ice it after runs as well?")
     assert reply.outcome is Outcome.ABSTAIN
     assert reply.not_covered == "icing or heat"
+
+
+def test_a_subject_in_the_sentence_pointed_back_to_is_not_what_is_asked(engine: Engine) -> None:
+    """"My chiropractor says..., could that be why...?" asks about the pelvis, not chiropractors."""
+    reply = engine.answer(
+        "My chiropractor says my pelvis is rotated. Could that be why the outside of my knee hurts?"
+    )
+    assert engine.not_covered("should I see a chiropractor?") is not None
+    assert reply.not_covered is None
+    offered = {reply.entry_id, *(topic.id for topic in reply.suggestions)}
+    assert offered & {"pelvic-position", "outside-knee-pain"}

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.engine.normalise import (
     MAX_RAW_CHARS,
+    Question,
     clean,
     question_sentences,
     sentences,
@@ -66,19 +67,26 @@ def test_stems_group_word_forms() -> None:
 def test_question_sentences_pick_the_questions_out_of_a_ramble() -> None:
     """Backstory is skipped; question-like sentences are kept in order."""
     ramble = "so i ran 10k yesterday. felt fine\nthen my knee hurt. should i stretch? thanks all"
-    assert question_sentences(clean(ramble)) == ["should i stretch?"]
-
-
-def test_a_short_question_pointing_back_keeps_the_sentence_before_it() -> None:
-    """A question like "is that legit?" is read with what "that" is; others stand alone."""
-    text = clean("just foam roll it, works every time. is that legit? is my it band tight?")
-    assert question_sentences(text) == [
-        "just foam roll it, works every time. is that legit?",
-        "is my it band tight?",
+    assert question_sentences(clean(ramble)) == [
+        Question(asked="should i stretch?", text="should i stretch?")
     ]
-    long_question = clean("i sit all day. is that the reason my outer quad gets so overloaded?")
-    assert question_sentences(long_question) == [
-        "is that the reason my outer quad gets so overloaded?"
+
+
+def test_a_question_pointing_back_is_read_with_the_sentence_before_it() -> None:
+    """In "is that legit?" or "how does that turn my VL into a stabiliser?", "that" is said before."""
+    text = clean(
+        "just foam roll it, works every time. is that legit? is my it band tight?"
+        " my hip ir is zero. how does that turn my vl into a stabiliser?"
+    )
+    assert question_sentences(text) == [
+        Question(
+            asked="is that legit?", text="just foam roll it, works every time. is that legit?"
+        ),
+        Question(asked="is my it band tight?", text="is my it band tight?"),
+        Question(
+            asked="how does that turn my vl into a stabiliser?",
+            text="my hip ir is zero. how does that turn my vl into a stabiliser?",
+        ),
     ]
 
 
