@@ -50,7 +50,7 @@ def test_backstory_does_not_answer_a_question_the_article_does_not_cover(engine:
 
 
 def test_a_subject_in_the_sentence_pointed_back_to_is_not_what_is_asked(engine: Engine) -> None:
-    """ "My chiropractor says..., could that be why...?" asks about the pelvis, not chiropractors."""
+    """In "my chiropractor says..., could that be why...?" the question is about the pelvis."""
     reply = engine.answer(
         "My chiropractor says my pelvis is rotated. Could that be why the outside of my knee hurts?"
     )
