@@ -60,7 +60,7 @@ def synthetic_knowledge(size: int, base: KnowledgeBase, seed: int = 7) -> Knowle
     """``size`` entries of made-up words (plus the real red-flag tiers)."""
     rng = random.Random(seed)
     syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "pe", "qui", "dra"]
-    words = list({"".join(rng.choices(syllables, k=3)) for _ in range(4000)})
+    words = sorted({"".join(rng.choices(syllables, k=3)) for _ in range(4000)})  # same every run
     entries = []
     for number in range(size):
         topic = rng.sample(words, 3)
