@@ -170,11 +170,11 @@ class PhraseIndex(Generic[Payload]):
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
         views = self._views(cleaned)
-        terms = views.written.present
+        in_message = views.written.present
         present: dict[int, dict[int, list[_Wording]]] = {}
-        for term in terms:
+        for term in in_message:
             for position, number, wording, required in self._by_key_term.get(term, ()):
-                if required <= terms:
+                if required <= in_message:
                     present.setdefault(position, {}).setdefault(number, []).append(wording)
         phrases = self._phrases
         viable = (p for p, parts in present.items() if len(parts) == phrases[p][2])
