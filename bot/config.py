@@ -49,32 +49,27 @@ class Secret:
         return "**********"
 
 
-def _whole(low: int | None = None, high: int | None = None) -> Parse:
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValueError("must be a whole number") from None
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise ValueError(f"must be from {low} to {high}" if high else f"must be {low} or more")
-        return value
-
-    return parse
-
-
-def _number(low: float, high: float | None = None) -> Parse:
+def _bounded(convert: Callable[[str], float], what: str, low: float, high: float | None) -> Parse:
     span = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
 
     def parse(raw: str) -> float:
         try:
-            value = float(raw)
+            value = convert(raw)
         except ValueError:
-            raise ValueError(f"must be a number {span}") from None
-        if not (low <= value <= (high if high is not None else float("inf"))):
-            raise ValueError(f"must be a number {span}")
+            raise ValueError(f"must be {what} {span}") from None
+        if not (low <= value and (high is None or value <= high)):  # NaN is out of range too
+            raise ValueError(f"must be {what} {span}")
         return value
 
     return parse
+
+
+def _whole(low: int, high: int | None = None) -> Parse:
+    return _bounded(int, "a whole number", low, high)
+
+
+def _number(low: float, high: float | None = None) -> Parse:
+    return _bounded(float, "a number", low, high)
 
 
 def _flag(raw: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.store import Store
 
 pytest_plugins = ["tests.fakediscord.pytest_plugin"]
 
@@ -53,6 +54,27 @@ safety_tiers:
     response: Please see a doctor today.
     phrases: [knee locked, cant bear weight]
 """
+
+
+def record_ask(
+    store: Store,
+    member: int,
+    text: str,
+    outcome: str = "abstain",
+    message: int | None = None,
+    entry: str | None = None,
+) -> None:
+    """Store a member's question as the bot does (channel and score don't matter to tests)."""
+    store.record_ask(
+        member_id=member,
+        channel_id=5,
+        message_id=message,
+        text=text,
+        outcome=outcome,
+        entry_id=entry,
+        suggested=[],
+        score=10,
+    )
 
 
 def write_files(directory: Path, files: dict[str, str]) -> Path:

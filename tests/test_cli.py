@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, TINY_TOPICS
+from tests.conftest import REPO, TINY_TOPICS, record_ask
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -167,16 +167,7 @@ def test_unanswered_and_stats_read_the_bots_database(tmp_path: Path) -> None:
         (2, "Is there a Discord role for marathon people??", "abstain", None),
         (3, "what is the IT band", "answer", "it-band"),
     ]:
-        store.record_ask(
-            member_id=member,
-            channel_id=1,
-            message_id=member,
-            text=text,
-            outcome=outcome,
-            entry_id=entry,
-            suggested=[],
-            score=50,
-        )
+        record_ask(store, member, text, outcome=outcome, message=member, entry=entry)
     store.record_vote(3, member_id=4, entry_id="it-band", helpful=True)
     store.close()
     unanswered = run("unanswered", "--db", str(database))

@@ -74,15 +74,16 @@ def test_every_bad_value_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         _settings(
             "ANSWER_BAR=high\nRETENTION_DAYS=0\nAUTO_RELOAD=maybe\nANSWER_CHANNELS=12,general\n"
-            "LOG_LEVEL=loud\nSUGGEST_BAR=101\n",
+            "LOG_LEVEL=loud\nSUGGEST_BAR=101\nPASSIVE_BAR=nan\n",
             tmp_path,
         )
     assert caught.value.problems == [
         "ANSWER_CHANNELS='12,general': must be channel ids separated by commas",
         "AUTO_RELOAD='maybe': must be true or false",
-        "RETENTION_DAYS='0': must be from 1 to 3650",
+        "RETENTION_DAYS='0': must be a whole number from 1 to 3650",
         "ANSWER_BAR='high': must be a number from 0 to 100",
         "SUGGEST_BAR='101': must be a number from 0 to 100",
+        "PASSIVE_BAR='nan': must be a number from 0 to 100",
         "LOG_LEVEL='loud': must be one of DEBUG, INFO, WARNING, ERROR",
     ]
 

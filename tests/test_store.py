@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import DAY, Store
+from tests.conftest import record_ask
 
 
 class Clock:
@@ -31,26 +32,6 @@ def store(tmp_path: Path, clock: Clock) -> Store:
     opened.close()
 
 
-def ask(
-    store: Store,
-    member: int,
-    text: str,
-    outcome: str = "abstain",
-    message: int | None = None,
-    entry: str | None = None,
-) -> None:
-    store.record_ask(
-        member_id=member,
-        channel_id=5,
-        message_id=message,
-        text=text,
-        outcome=outcome,
-        entry_id=entry,
-        suggested=[],
-        score=10,
-    )
-
-
 def test_database_uses_wal(store: Store, tmp_path: Path) -> None:
     """The journal mode is WAL, so readers don't block the bot."""
     assert (tmp_path / "data" / "bot.sqlite3").exists()
@@ -69,9 +50,9 @@ def test_vote_is_one_per_member_and_changeable(store: Store) -> None:
 
 def test_unanswered_includes_abstains_and_thumbs_down(store: Store) -> None:
     """Abstains and answers voted not helpful are both up for review."""
-    ask(store, 1, "do i ice it")
-    ask(store, 1, "what is the itb", outcome="answer", message=900, entry="it-band")
-    ask(store, 1, "how do i curl", outcome="answer", message=901, entry="leg-curl")
+    record_ask(store, 1, "do i ice it")
+    record_ask(store, 1, "what is the itb", outcome="answer", message=900, entry="it-band")
+    record_ask(store, 1, "how do i curl", outcome="answer", message=901, entry="leg-curl")
     store.record_vote(900, member_id=2, entry_id="it-band", helpful=False)
     store.record_vote(901, member_id=2, entry_id="leg-curl", helpful=True)
     assert sorted(a.text for a in store.unanswered(7)) == ["do i ice it", "what is the itb"]
@@ -79,8 +60,8 @@ def test_unanswered_includes_abstains_and_thumbs_down(store: Store) -> None:
 
 def test_forget_member_removes_only_their_rows(store: Store) -> None:
     """A member's asks and votes go; everyone else's stay."""
-    ask(store, 1, "mine")
-    ask(store, 2, "theirs")
+    record_ask(store, 1, "mine")
+    record_ask(store, 2, "theirs")
     store.record_vote(5, member_id=1, entry_id="x", helpful=True)
     store.record_vote(5, member_id=2, entry_id="x", helpful=True)
     assert store.forget_member(1) == 2
@@ -90,23 +71,23 @@ def test_forget_member_removes_only_their_rows(store: Store) -> None:
 
 def test_retention_purge_drops_old_rows(store: Store, clock: Clock) -> None:
     """Rows older than the retention period are deleted; newer ones stay."""
-    ask(store, 1, "old")
+    record_ask(store, 1, "old")
     clock.now += 100 * DAY
-    ask(store, 1, "new")
+    record_ask(store, 1, "new")
     assert store.purge(retention_days=90) == 1
     assert [a.text for a in store.asks_since(1000)] == ["new"]
 
 
 def test_stored_text_is_capped(store: Store) -> None:
     """A 20,000-character question is stored truncated."""
-    ask(store, 1, "x" * 20_000)
+    record_ask(store, 1, "x" * 20_000)
     assert len(store.asks_since(1)[0].text) == 500
 
 
 def test_entry_stats_count_answers_and_votes(store: Store) -> None:
     """Stats per entry add up asks and votes."""
-    ask(store, 1, "a", outcome="answer", message=1, entry="it-band")
-    ask(store, 2, "b", outcome="answer", message=2, entry="it-band")
+    record_ask(store, 1, "a", outcome="answer", message=1, entry="it-band")
+    record_ask(store, 2, "b", outcome="answer", message=2, entry="it-band")
     store.record_vote(1, member_id=3, entry_id="it-band", helpful=True)
     store.record_vote(2, member_id=3, entry_id="it-band", helpful=False)
     [row] = store.entry_stats(7)

@@ -193,11 +193,12 @@ class Engine:
         # Each segment is matched on its text, and checked for subjects not covered on what it
         # asks: "my chiropractor says my pelvis is rotated. could that be why..." asks about the
         # pelvis, not about chiropractors.
-        asks = {context: context}
-        for question in questions:
-            asks[question.text[:MAX_MATCH_CHARS]] = question.asked
+        texts = [question.text[:MAX_MATCH_CHARS] for question in questions]
+        asks = {context: context} | {
+            text: question.asked for text, question in zip(texts, questions, strict=True)
+        }
         segments = list(asks)
-        asked = [question.text[:MAX_MATCH_CHARS] for question in questions] or [context]
+        asked = texts or [context]
         outside: dict[str, NotCovered] = {}
         # A phrase in a part of the message is in the whole of it: most messages are checked once.
         if state.scope.find(cleaned) is not None:

@@ -150,12 +150,7 @@ class Matcher:
         self, weights: dict[str, float], total: float, entries: set[int]
     ) -> dict[int, float]:
         """Per entry of ``entries``, the best weighted Dice coefficient of query and phrasing."""
-        shared: dict[int, float] = {}
-        shared_so_far = shared.get
-        postings = self._phrasing_postings
-        for term, weight in weights.items():
-            for position in postings.get(term, ()):
-                shared[position] = shared_so_far(position, 0.0) + weight
+        shared = _weighted_sums(weights, self._phrasing_postings)
         best: dict[int, float] = {}
         best_so_far = best.get
         owner, phrasing_weight = self._phrasing_entry, self._phrasing_weight
@@ -181,12 +176,7 @@ class Matcher:
         total = sum(weights.values())
         if total <= 0:
             return []
-        evidence: dict[int, float] = {}
-        evidence_so_far = evidence.get
-        postings = self._postings
-        for term, weight in weights.items():
-            for index in postings.get(term, ()):
-                evidence[index] = evidence_so_far(index, 0.0) + weight
+        evidence = _weighted_sums(weights, self._postings)
         keyword_hits = self._keyword_hits(analysis.content)
         if len(evidence) > CONSIDERED:
             considered = set(heapq.nlargest(CONSIDERED, evidence, key=evidence.__getitem__))
@@ -214,6 +204,16 @@ class Matcher:
             candidates.append(Candidate(indexed.entry, min(score, 100.0)))
         candidates.sort(key=lambda candidate: -candidate.score)
         return candidates[:limit]
+
+
+def _weighted_sums(weights: dict[str, float], postings: dict[str, list[int]]) -> dict[int, float]:
+    """Per item listed under any of the terms, the summed weight of the terms it is listed under."""
+    sums: dict[int, float] = {}
+    sum_so_far = sums.get
+    for term, weight in weights.items():
+        for item in postings.get(term, ()):
+            sums[item] = sum_so_far(item, 0.0) + weight
+    return sums
 
 
 def _shares_one_term(entry_terms: frozenset[str], query: dict[str, float]) -> bool:
