@@ -7,7 +7,7 @@ import io
 import logging
 import zlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
 import discord
@@ -27,6 +27,7 @@ from tests.fakediscord import (
     NoBotResponse,
     Role,
     UnknownCommand,
+    handlers_settled,
     run_client,
 )
 
@@ -79,6 +80,8 @@ class Seen:
     own_messages: list[int]
     shard_of_guild: dict[int, int | None]
     reactions: list[tuple[int, str]]
+    after_reply: list[int] = field(default_factory=list)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def install(bot: commands.Bot | commands.AutoShardedBot, seen: Seen) -> None:
@@ -112,6 +115,10 @@ def install(bot: commands.Bot | commands.AutoShardedBot, seen: Seen) -> None:
                 f"@everyone {moderators.mention} {message.author.mention} listen",
                 allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True),
             )
+        elif message.content == "!then-store":
+            await message.channel.send("stored soon")
+            await seen.release.wait()
+            seen.after_reply.append(message.id)
         elif message.content == "!react":
             await message.add_reaction("\N{THUMBS UP SIGN}")
         elif message.content == "!boom":
@@ -370,6 +377,18 @@ async def test_mention_gets_a_reply_and_the_bot_sees_its_own_message(world: Worl
     await world.fake.sync_with_bot()
     assert reply.id in world.seen.own_messages
     await world.help_ch.assert_no_bot_message(within=0.2)
+
+
+@pytest.mark.asyncio
+async def test_handlers_settled_waits_for_work_after_the_reply(world: World) -> None:
+    asked = await world.alice.says(world.general, "!then-store")
+    assert (await world.general.next_bot_message()).content == "stored soon"
+    with pytest.raises(NoBotResponse, match=r"discord\.py: on_message"):
+        await handlers_settled(timeout=0.1)
+    assert world.seen.after_reply == []
+    world.seen.release.set()
+    await handlers_settled()
+    assert world.seen.after_reply == [asked.id]
 
 
 @pytest.mark.asyncio

@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine.strict_yaml import read_yaml
 from tests.bot.conftest import World
-from tests.fakediscord import CommandNotVisible
+from tests.fakediscord import CommandNotVisible, handlers_settled
 
 
 def mention(world: World, text: str) -> str:
@@ -178,6 +178,7 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     ]:
         await member.says(world.general, mention(world, text))
         await world.general.next_bot_message()
+    await handlers_settled()
     result = await world.mod.slash("kb", "unanswered", channel=world.general)
     text = result.message.text
     assert "×2 “is there a discord role for marathon people??”" in text.casefold()
@@ -195,6 +196,7 @@ async def test_stats_show_asks_and_votes(world: World) -> None:
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
     answer = await world.general.next_bot_message()
     await world.bob.click(answer, "Not helpful")
+    await handlers_settled()
     result = await world.mod.slash("kb", "stats", channel=world.general)
     assert "it-band: 1 asks · 👍 0 · 👎 1" in result.message.text
 
@@ -206,6 +208,7 @@ async def test_forget_me_removes_only_the_callers_rows(world: World) -> None:
     await world.bob.says(world.general, mention(world, "what is the VL?"))
     await world.general.next_bot_message()
     await world.alice.click(answer, "Helpful")
+    await handlers_settled()
     result = await world.alice.slash("forget-me", channel=world.general)
     assert "removed 2 stored item(s)" in result.content
     remaining = world.bot.store.asks_since(1)

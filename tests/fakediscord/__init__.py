@@ -22,7 +22,7 @@ from .errors import (
 )
 from .fake import FakeDiscord
 from .gateway import GatewayFrame
-from .harness import DiscordErrorGuard, discord_endpoints, run_client
+from .harness import DiscordErrorGuard, discord_endpoints, handlers_settled, run_client
 from .recording import RecordedRequest, UploadedFile
 from .results import InteractionResult
 from .state import FakeMessage, Role, StoredAttachment, User
@@ -47,5 +47,6 @@ __all__ = [
     "UploadedFile",
     "User",
     "discord_endpoints",
+    "handlers_settled",
     "run_client",
 ]
