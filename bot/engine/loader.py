@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING
 
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import Entry, KnowledgeFile
+from bot.engine.normalise import clean, tokens
 from bot.engine.phrase_syntax import (
     CONJUNCTION,
     MAX_ALTERNATIVES,
     alternative_count,
+    alternatives,
     references,
     split_parts,
 )
+from bot.engine.words import FILLER_WORDS, STOP_WORDS
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from bot.engine.strict_yaml import YamlDocument, YamlPath
 
 MAX_FILE_BYTES = 512 * 1024
+COMMON_WORDS = STOP_WORDS | FILLER_WORDS
+"""Words too common to be a red-flag or scope phrase on their own."""
 MAX_FILES = 100
 
 
@@ -248,14 +253,33 @@ def _phrase_problem(phrase: str, groups: Mapping[str, list[str]]) -> str | None:
     unknown = [name for name in references(phrase) if name not in groups]
     if unknown:
         return f"unknown word group {unknown[0]!r} (define it under word_groups)"
-    if any(alternative_count(part, groups) > MAX_ALTERNATIVES for part in split_parts(phrase)):
+    parts = split_parts(phrase)
+    if any(alternative_count(part, groups) > MAX_ALTERNATIVES for part in parts):
         return f"expands to more than {MAX_ALTERNATIVES} wordings: split it into smaller phrases"
+    for part in parts:
+        for wording in alternatives(part, groups):
+            words = tokens(clean(wording))
+            if not words:
+                return f"{wording!r} has no words to match"
+            if len(parts) == 1 and len(words) == 1 and words[0] in COMMON_WORDS:
+                return f"{wording!r} alone would match almost any message: say more"
     return None
 
 
 def knowledge_files(directory: Path) -> list[Path]:
     """The YAML files a knowledge directory is made of, in load order."""
     return sorted(path for path in directory.glob("*.yaml") if path.is_file())
+
+
+def _files_not_loaded(directory: Path) -> list[Issue]:
+    """Names that look like knowledge files but would be skipped: said, not silently ignored."""
+    issues = []
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.suffix == ".yml":
+            issues.append(Issue(str(path), None, "knowledge files end in .yaml: rename it"))
+        elif path.suffix == ".yaml" and not path.is_file():
+            issues.append(Issue(str(path), None, "not a readable file"))
+    return issues
 
 
 def load_knowledge(
@@ -275,7 +299,7 @@ def load_knowledge(
         raise KnowledgeError([Issue(str(directory), None, "no .yaml files found")])
     if len(paths) > MAX_FILES:
         raise KnowledgeError([Issue(str(directory), None, f"more than {MAX_FILES} files")])
-    issues: list[Issue] = []
+    issues = _files_not_loaded(directory)
     parsed: list[_Parsed] = []
     for path in paths:
         result = _parse_file(path, str(directory / path.name), replacements.get(path.name))

@@ -164,7 +164,7 @@ class PhraseIndex(Generic[Payload]):
             written, compact = views.written.terms, views.compact.terms
             if written:
                 keeps_meaning = len(compact) > 1 or len(written) == 1
-                wordings.append(_Wording(written, compact if keeps_meaning else None))
+                wordings.append(_Wording(written, compact if compact and keeps_meaning else None))
         return tuple(wordings)
 
     def find(self, cleaned: str) -> Found[Payload] | None:

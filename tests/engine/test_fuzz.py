@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -78,3 +79,46 @@ def test_loader_never_crashes_on_yaml_like_text(tmp_path_factory, text: str) -> 
     directory: Path = tmp_path_factory.mktemp("kb")
     write_files(directory, {"safety.yaml": TINY_SAFETY, "fuzz.yaml": text})
     _issues(directory)
+
+
+PHRASE_WORDS = st.sampled_from(
+    ["the", "all", "my", "knee", "locked", "worse", "it", "band", "+", "{g}", "?", "'s", "ice", "-"]
+)
+PHRASES = st.lists(PHRASE_WORDS, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    red_flags=st.lists(PHRASES, min_size=1, max_size=4),
+    not_covered=st.lists(PHRASES, min_size=1, max_size=4),
+    synonyms=st.lists(PHRASES, min_size=1, max_size=3),
+    message=st.lists(PHRASE_WORDS, max_size=12).map(" ".join),
+)
+def test_any_phrases_that_load_give_an_engine_that_answers(
+    tmp_path_factory,
+    red_flags: list[str],
+    not_covered: list[str],
+    synonyms: list[str],
+    message: str,
+) -> None:
+    """Odd phrases are refused by the loader, one problem a line, or work: saying one is a red flag."""
+    safety = (
+        "safety_tiers:\n  - id: same-day\n    title: T\n    response: R.\n"
+        f"    phrases: {json.dumps(red_flags)}\n"
+        "word_groups:\n  - name: g\n    words: [all, knee, the]\n"
+        f"not_covered:\n  - topic: odd\n    phrases: {json.dumps(not_covered)}\n"
+        f"synonyms:\n  - canonical: knee\n    variants: {json.dumps(synonyms)}\n"
+    )
+    directory = write_files(
+        tmp_path_factory.mktemp("kb"),
+        {"topics.yaml": TINY_TOPICS, "exercises.yaml": TINY_EXERCISES, "safety.yaml": safety},
+    )
+    issues = _issues(directory)
+    assert all("\n" not in str(issue) for issue in issues)
+    if not issues:
+        engine = Engine.from_directory(directory)
+        assert engine.answer(message).outcome in set(Outcome)
+        said = red_flags[0].replace("{g}", "knee").replace(" + ", " . ")
+        assert engine.answer(f"{message} . {said}").outcome is Outcome.SAFETY

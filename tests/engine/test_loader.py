@@ -155,6 +155,25 @@ def test_invalid_utf8_is_reported(tiny_dir: Path) -> None:
     assert _errors(tiny_dir) == [f"{tiny_dir / 'junk.yaml'}:2: not valid UTF-8 text"]
 
 
+def test_control_characters_are_reported_at_their_line(tiny_dir: Path) -> None:
+    """A stray NUL byte in otherwise good text names its line, on one line."""
+    (tiny_dir / "topics.yaml").write_text(TINY_TOPICS.replace("title: The IT band", "title: \0"))
+    line = TINY_TOPICS.split("title: The IT band")[0].count("\n") + 1
+    assert _errors(tiny_dir) == [
+        f"{tiny_dir / 'topics.yaml'}:{line}: YAML syntax: character U+0000 is not allowed"
+    ]
+
+
+def test_files_that_would_be_skipped_are_reported(tiny_dir: Path) -> None:
+    """A ``.yml`` file or a ``.yaml`` name that is not a file is an error, not silently left out."""
+    (tiny_dir / "topics.yaml").rename(tiny_dir / "topics.yml")
+    (tiny_dir / "extra.yaml").mkdir()
+    assert _errors(tiny_dir) == [
+        f"{tiny_dir / 'extra.yaml'}: not a readable file",
+        f"{tiny_dir / 'topics.yml'}: knowledge files end in .yaml: rename it",
+    ]
+
+
 def test_failed_reload_keeps_the_live_knowledge_base(tiny_dir: Path) -> None:
     """Swap only on success: after a broken reload the engine answers from the old base."""
     engine = Engine.from_directory(tiny_dir)
@@ -227,3 +246,18 @@ def test_a_phrase_that_expands_too_far_is_rejected(tiny_dir: Path) -> None:
         "safety_tiers[0].phrases[0]: expands to more than 2000 wordings: "
         "split it into smaller phrases"
     )
+
+
+def test_phrases_too_common_or_without_words_are_rejected(tiny_dir: Path) -> None:
+    """A lone common word would flag almost every message; punctuation alone would match none."""
+    safety = (
+        "safety_tiers:\n  - id: same-day\n    title: T\n    response: R.\n"
+        "    phrases: ['the', '???', 'knee locked', 'worse + the']\n"
+    )
+    (tiny_dir / "safety.yaml").write_text(safety)
+    path = tiny_dir / "safety.yaml"
+    assert _errors(tiny_dir) == [
+        f"{path}:5: safety_tiers[0].phrases[0]: 'the' alone would match almost any message: "
+        "say more",
+        f"{path}:5: safety_tiers[0].phrases[1]: '???' has no words to match",
+    ]

@@ -85,6 +85,17 @@ def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
     assert engine.answer("some swelling after the leg curl").outcome is not Outcome.SAFETY
 
 
+def test_a_part_made_only_of_a_filler_word_still_matches(tiny_dir: Path) -> None:
+    """ "worse + all" is "worse" and "all" anywhere; a filler-only part is read as written."""
+    safety = (tiny_dir / "safety.yaml").read_text()
+    (tiny_dir / "safety.yaml").write_text(
+        safety.replace("phrases: [knee locked, cant bear weight]", "phrases: [worse + all]")
+    )
+    engine = Engine.from_directory(tiny_dir)
+    assert engine.answer("worse all week, what now").outcome is Outcome.SAFETY
+    assert engine.answer("worse after the leg curl").outcome is not Outcome.SAFETY
+
+
 def test_word_groups_stand_for_any_of_their_words(tiny_dir: Path) -> None:
     """``{swelling} + {injury}`` covers every pairing of the two groups' words, and only those."""
     (tiny_dir / "safety.yaml").write_text(
