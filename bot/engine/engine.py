@@ -62,13 +62,14 @@ def _build_state(knowledge: KnowledgeBase) -> _State:
         vocabulary += reference_texts(entry)
     vocabulary += [phrase for tier in knowledge.tiers for phrase in tier.phrases]
     vocabulary += [phrase for item in knowledge.not_covered for phrase in item.phrases]
+    vocabulary += list(knowledge.exercise_cues)
     vocabulary += [word for words in knowledge.word_groups.values() for word in words]
     analyser = Analyser(vocabulary, knowledge.synonyms)
     scope_phrases = ((item, item.phrases) for item in knowledge.not_covered)
     return _State(
         knowledge=knowledge,
         analyser=analyser,
-        triage=Triage(knowledge.tiers, analyser, knowledge.word_groups),
+        triage=Triage(knowledge.tiers, analyser, knowledge.word_groups, knowledge.exercise_cues),
         scope=PhraseIndex(scope_phrases, analyser, knowledge.word_groups),
         matcher=Matcher(knowledge, analyser),
     )

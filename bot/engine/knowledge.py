@@ -12,7 +12,7 @@ from bot.engine.model import Entry, Learned, NotCovered, SafetyTier, Synonym, Wo
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Entries by id (in file order), synonyms, red-flag tiers, word groups and taught phrasings."""
+    """Entries by id (file order), synonyms, red flags and cues, word groups, taught phrasings."""
 
     entries: Mapping[str, Entry]
     synonyms: tuple[Synonym, ...]
@@ -20,6 +20,7 @@ class KnowledgeBase:
     not_covered: tuple[NotCovered, ...]
     word_groups: Mapping[str, tuple[str, ...]]
     learned: tuple[Learned, ...]
+    exercise_cues: tuple[str, ...]
     files: tuple[str, ...]
     loaded_at: datetime
 
@@ -33,6 +34,7 @@ class KnowledgeBase:
         not_covered: list[NotCovered],
         word_groups: list[WordGroup],
         learned: list[Learned],
+        exercise_cues: list[str],
         files: list[str],
         loaded_at: datetime,
     ) -> KnowledgeBase:
@@ -44,6 +46,7 @@ class KnowledgeBase:
             not_covered=tuple(not_covered),
             word_groups=MappingProxyType({group.name: tuple(group.words) for group in word_groups}),
             learned=tuple(learned),
+            exercise_cues=tuple(exercise_cues),
             files=tuple(files),
             loaded_at=loaded_at,
         )

@@ -235,17 +235,20 @@ def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
                     issues.append(file.issue(where, "a group word can't contain {, } or ' + '"))
     for file in parsed:
         phrase_lists = [
-            (("safety_tiers", index), tier.phrases)
+            (("safety_tiers", index, "phrases"), tier.phrases)
             for index, tier in enumerate(file.content.safety_tiers)
         ] + [
-            (("not_covered", index), item.phrases)
+            (("not_covered", index, "phrases"), item.phrases)
             for index, item in enumerate(file.content.not_covered)
         ]
+        phrase_lists.append((("exercise_cues",), file.content.exercise_cues))
         for place, phrases in phrase_lists:
             for position, phrase in enumerate(phrases):
                 message = _phrase_problem(phrase, groups)
+                if place == ("exercise_cues",) and CONJUNCTION in phrase:
+                    message = "a cue is one run of words: ' + ' doesn't apply"
                 if message:
-                    issues.append(file.issue((*place, "phrases", position), message))
+                    issues.append(file.issue((*place, position), message))
     return issues
 
 
@@ -318,6 +321,7 @@ def load_knowledge(
         not_covered=[item for file in parsed for item in file.content.not_covered],
         word_groups=[group for file in parsed for group in file.content.word_groups],
         learned=[item for file in parsed for item in file.content.learned],
+        exercise_cues=[cue for file in parsed for cue in file.content.exercise_cues],
         files=[file.name for file in parsed],
         loaded_at=datetime.now(UTC),
     )

@@ -178,3 +178,6 @@ class KnowledgeFile:
     not_covered: Annotated[list[NotCovered], Items()] = field(default_factory=list)
     word_groups: Annotated[list[WordGroup], Items()] = field(default_factory=list)
     learned: Annotated[list[Learned], Items()] = field(default_factory=list)
+    exercise_cues: Annotated[list[Line], Items(0, 100)] = field(default_factory=list)
+    """Wordings of exercise cues that read like red flags ("should I lock my knee out?"):
+    red-flag triage skips the words they cover."""

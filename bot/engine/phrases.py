@@ -154,13 +154,10 @@ class PhraseIndex(Generic[Payload]):
                     )
         self._by_key_term = dict(by_key_term)
 
-    def _views(self, cleaned: str) -> _Views:
-        return _views_of(self._analyser.analyse(cleaned).terms)
-
     def _part(self, text: str, word_groups: WordGroups) -> tuple[_Wording, ...]:
         wordings = []
         for wording in alternatives(text, word_groups):
-            views = self._views(wording.casefold())
+            views = _views_of(self._analyser.analyse(wording.casefold()).terms)
             written, compact = views.written.terms, views.compact.terms
             if written:
                 keeps_meaning = len(compact) > 1 or len(written) == 1
@@ -169,7 +166,11 @@ class PhraseIndex(Generic[Payload]):
 
     def find(self, cleaned: str) -> Found[Payload] | None:
         """The first phrase (in group order) that appears in ``cleaned`` text, if any."""
-        views = self._views(cleaned)
+        return self.find_in_terms(self._analyser.analyse(cleaned).terms)
+
+    def find_in_terms(self, terms: Terms) -> Found[Payload] | None:
+        """:meth:`find` on a message's analysed terms (some perhaps masked by :class:`Masker`)."""
+        views = _views_of(terms)
         in_message = views.written.present
         present: dict[int, dict[int, list[_Wording]]] = {}
         for term in in_message:
@@ -186,3 +187,43 @@ class PhraseIndex(Generic[Payload]):
                 payload, phrase, _ = phrases[position]
                 return Found(payload=payload, phrase=phrase)
         return None
+
+
+MASK = "\x00"
+"""Stands in for a masked term: no phrase contains it, so nothing matches across it."""
+
+
+class Masker:
+    """Hides wordings (filler words skipped) from later phrase lookups, term by term."""
+
+    def __init__(
+        self, wordings: Iterable[str], analyser: Analyser, word_groups: WordGroups
+    ) -> None:
+        """Analyse every wording once, ``{name}`` standing for any word of that word group."""
+        self._analyser = analyser
+        runs: dict[str, set[Terms]] = defaultdict(set)
+        for wording in wordings:
+            for text in alternatives(wording, word_groups):
+                terms = self._analyser.analyse(text.casefold()).terms
+                run = tuple(term for term in terms if term not in _FILLER_STEMS)
+                if run:
+                    runs[run[0]].add(run)
+        self._runs_by_first = dict(runs)
+        self._term_sets = [frozenset(run) for group in runs.values() for run in group]
+
+    def masked(self, cleaned: str) -> Terms:
+        """The terms of ``cleaned`` text with every occurrence of a wording replaced by MASK."""
+        terms = self._analyser.analyse(cleaned).terms
+        present = _views_of(terms).written.present
+        if not any(needed <= present for needed in self._term_sets):
+            return terms
+        kept = [position for position, term in enumerate(terms) if term not in _FILLER_STEMS]
+        compact = [terms[position] for position in kept]
+        masked = list(terms)
+        for start, first in enumerate(compact):
+            for run in self._runs_by_first.get(first, ()):
+                end = start + len(run)
+                if tuple(compact[start:end]) == run:
+                    first_at, last_at = kept[start], kept[end - 1]
+                    masked[first_at : last_at + 1] = [MASK] * (last_at + 1 - first_at)
+        return tuple(masked)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.engine.analysis import Analyser
 from bot.engine.model import SafetyTier
 from bot.engine.phrase_syntax import WordGroups
-from bot.engine.phrases import Found, PhraseIndex
+from bot.engine.phrases import Found, Masker, PhraseIndex
 
 RedFlag = Found[SafetyTier]
 
@@ -18,11 +18,20 @@ class Triage:
     """Finds the most urgent red-flag tier a message describes."""
 
     def __init__(
-        self, tiers: tuple[SafetyTier, ...], analyser: Analyser, word_groups: WordGroups
+        self,
+        tiers: tuple[SafetyTier, ...],
+        analyser: Analyser,
+        word_groups: WordGroups,
+        exercise_cues: tuple[str, ...] = (),
     ) -> None:
-        """Index every tier's phrases, ``{name}`` standing for any word of that word group."""
+        """Index every tier's phrases, ``{name}`` standing for any word of that word group.
+
+        ``exercise_cues`` are wordings of exercise instructions that read like red flags
+        ("lock your knee out at the top"); the words they cover are not read for red flags.
+        """
         self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
+        self._cues = Masker(exercise_cues, analyser, word_groups)
 
     def check(self, cleaned: str) -> RedFlag | None:
-        """The most urgent tier whose phrase appears in ``cleaned`` text, if any."""
-        return self._index.find(cleaned)
+        """The most urgent tier whose phrase appears in ``cleaned`` text, outside exercise cues."""
+        return self._index.find_in_terms(self._cues.masked(cleaned))

@@ -261,3 +261,17 @@ def test_phrases_too_common_or_without_words_are_rejected(tiny_dir: Path) -> Non
         "say more",
         f"{path}:5: safety_tiers[0].phrases[1]: '???' has no words to match",
     ]
+
+
+def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
+    """A cue hides the words it covers; a conjunction or a lone common word can't be a cue."""
+    safety = (tiny_dir / "safety.yaml").read_text()
+    (tiny_dir / "safety.yaml").write_text(
+        safety + "exercise_cues: [lock + top, the, should i lock]\n"
+    )
+    path = tiny_dir / "safety.yaml"
+    line = safety.count("\n") + 1
+    assert _errors(tiny_dir) == [
+        f"{path}:{line}: exercise_cues[0]: a cue is one run of words: ' + ' doesn't apply",
+        f"{path}:{line}: exercise_cues[1]: 'the' alone would match almost any message: say more",
+    ]

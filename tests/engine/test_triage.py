@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, Outcome
+from tests.conftest import write_files
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
 
 
 def test_a_part_made_only_of_a_filler_word_still_matches(tiny_dir: Path) -> None:
-    """ "worse + all" is "worse" and "all" anywhere; a filler-only part is read as written."""
+    """A phrase ``worse + all`` needs both words; a filler-only part is read as written."""
     safety = (tiny_dir / "safety.yaml").read_text()
     (tiny_dir / "safety.yaml").write_text(
         safety.replace("phrases: [knee locked, cant bear weight]", "phrases: [worse + all]")
@@ -94,6 +95,26 @@ def test_a_part_made_only_of_a_filler_word_still_matches(tiny_dir: Path) -> None
     engine = Engine.from_directory(tiny_dir)
     assert engine.answer("worse all week, what now").outcome is Outcome.SAFETY
     assert engine.answer("worse after the leg curl").outcome is not Outcome.SAFETY
+
+
+def test_exercise_cues_are_not_red_flags_but_symptoms_beside_them_are(tiny_dir: Path) -> None:
+    """Only the words a cue covers are skipped: a locked knee elsewhere still gets the safety reply."""
+    safety = (
+        (tiny_dir / "safety.yaml")
+        .read_text()
+        .replace("phrases: [knee locked, cant bear weight]", "phrases: [knee locked, locked knee]")
+    )
+    (tiny_dir / "safety.yaml").write_text(safety + "exercise_cues: [should i lock the knee]\n")
+    engine = Engine.from_directory(tiny_dir)
+    assert engine.answer("should I lock my knee out on the leg curl?").outcome is Outcome.ANSWER
+    for symptom in [
+        "should I lock my knee out? my knee locked yesterday",
+        "my knee locked at the top of the stairs",
+        "what should I do, my knee locked",
+    ]:
+        assert engine.answer(symptom).outcome is Outcome.SAFETY, symptom
+    without_cues = Engine.from_directory(write_files(tiny_dir, {"safety.yaml": safety}))
+    assert without_cues.answer("should I lock my knee out?").outcome is Outcome.SAFETY
 
 
 def test_word_groups_stand_for_any_of_their_words(tiny_dir: Path) -> None:
