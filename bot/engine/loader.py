@@ -134,9 +134,10 @@ def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | lis
         Issue(name, line, "duplicate key", format_path(key_path))
         for line, key_path in document.duplicate_keys
     ]
-    data = {} if document.data is None else document.data
+    if document.data is None:
+        return [*issues, Issue(name, 1, "the file is empty: an emptied file would drop its part")]
     try:
-        content = _file_validator().validate_python(data)
+        content = _file_validator().validate_python(document.data)
     except ValidationError as error:
         return issues + _pydantic_issues(name, document, error)
     return issues or _Parsed(name, document, content)
@@ -211,6 +212,9 @@ def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
                 issues.append(file.issue(("safety_tiers", index, "id"), "duplicate tier id"))
         for index, group in enumerate(file.content.synonyms):
             for position, variant in enumerate(group.variants):
+                problem = _variant_problem(variant)
+                if problem:
+                    issues.append(file.issue(("synonyms", index, "variants", position), problem))
                 key = variant.casefold()
                 if variants.setdefault(key, group.canonical) != group.canonical:
                     where = ("synonyms", index, "variants", position)
@@ -259,13 +263,20 @@ def _phrase_problem(phrase: str, groups: Mapping[str, list[str]]) -> str | None:
     parts = split_parts(phrase)
     if any(alternative_count(part, groups) > MAX_ALTERNATIVES for part in parts):
         return f"expands to more than {MAX_ALTERNATIVES} wordings: split it into smaller phrases"
-    for part in parts:
-        for wording in alternatives(part, groups):
-            words = tokens(clean(wording))
-            if not words:
-                return f"{wording!r} has no words to match"
-            if len(parts) == 1 and len(words) == 1 and words[0] in COMMON_WORDS:
-                return f"{wording!r} alone would match almost any message: say more"
+    wordings = [tokens(clean(text)) for part in parts for text in alternatives(part, groups)]
+    if not all(wordings):
+        return "a part has no words to match"
+    if all(len(words) == 1 and words[0] in COMMON_WORDS for words in wordings):
+        return "only common words: it would match almost any message; say more"
+    return None
+
+
+def _variant_problem(variant: str) -> str | None:
+    words = tokens(clean(variant))
+    if not words:
+        return "no words to match"
+    if all(word in COMMON_WORDS for word in words):
+        return "only common words: every message saying them would be read as this synonym"
     return None
 
 

@@ -248,18 +248,23 @@ def test_a_phrase_that_expands_too_far_is_rejected(tiny_dir: Path) -> None:
     )
 
 
-def test_phrases_too_common_or_without_words_are_rejected(tiny_dir: Path) -> None:
-    """A lone common word would flag almost every message; punctuation alone would match none."""
+def test_phrases_and_synonyms_too_common_or_without_words_are_rejected(tiny_dir: Path) -> None:
+    """Common words alone would flag (or rewrite) almost every message; punctuation matches none."""
     safety = (
         "safety_tiers:\n  - id: same-day\n    title: T\n    response: R.\n"
-        "    phrases: ['the', '???', 'knee locked', 'worse + the']\n"
+        "    phrases: ['the', 'knee + ???', 'knee locked', 'worse + the', 'limping + the']\n"
+        "synonyms:\n  - canonical: it band\n    variants: [itb, it, '!!']\n"
     )
     (tiny_dir / "safety.yaml").write_text(safety)
     path = tiny_dir / "safety.yaml"
+    common = "only common words: it would match almost any message; say more"
     assert _errors(tiny_dir) == [
-        f"{path}:5: safety_tiers[0].phrases[0]: 'the' alone would match almost any message: "
-        "say more",
-        f"{path}:5: safety_tiers[0].phrases[1]: '???' has no words to match",
+        f"{path}:8: synonyms[0].variants[1]: only common words: every message saying them "
+        "would be read as this synonym",
+        f"{path}:8: synonyms[0].variants[2]: no words to match",
+        f"{path}:5: safety_tiers[0].phrases[0]: {common}",
+        f"{path}:5: safety_tiers[0].phrases[1]: a part has no words to match",
+        f"{path}:5: safety_tiers[0].phrases[3]: {common}",
     ]
 
 
@@ -273,5 +278,16 @@ def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
     line = safety.count("\n") + 1
     assert _errors(tiny_dir) == [
         f"{path}:{line}: exercise_cues[0]: a cue is one run of words: ' + ' doesn't apply",
-        f"{path}:{line}: exercise_cues[1]: 'the' alone would match almost any message: say more",
+        f"{path}:{line}: exercise_cues[1]: only common words: it would match almost any message;"
+        " say more",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "~\n"])
+def test_an_emptied_file_is_refused_not_loaded_as_nothing(tiny_dir: Path, text: str) -> None:
+    """A file saved empty by accident must not silently drop its entries or synonyms."""
+    (tiny_dir / "topics.yaml").write_text(text)
+    errors = _errors(tiny_dir)
+    assert errors == [
+        f"{tiny_dir / 'topics.yaml'}:1: the file is empty: an emptied file would drop its part"
     ]

@@ -87,14 +87,14 @@ def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
 
 
 def test_a_part_made_only_of_a_filler_word_still_matches(tiny_dir: Path) -> None:
-    """A phrase ``worse + all`` needs both words; a filler-only part is read as written."""
+    """A phrase ``limping + all`` needs both words; a filler-only part is read as written."""
     safety = (tiny_dir / "safety.yaml").read_text()
     (tiny_dir / "safety.yaml").write_text(
-        safety.replace("phrases: [knee locked, cant bear weight]", "phrases: [worse + all]")
+        safety.replace("phrases: [knee locked, cant bear weight]", "phrases: [limping + all]")
     )
     engine = Engine.from_directory(tiny_dir)
-    assert engine.answer("worse all week, what now").outcome is Outcome.SAFETY
-    assert engine.answer("worse after the leg curl").outcome is not Outcome.SAFETY
+    assert engine.answer("limping all week, what now").outcome is Outcome.SAFETY
+    assert engine.answer("limping after the leg curl").outcome is not Outcome.SAFETY
 
 
 def test_exercise_cues_are_not_red_flags_but_symptoms_beside_them_are(tiny_dir: Path) -> None:
