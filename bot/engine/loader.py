@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 512 * 1024
 COMMON_WORDS = STOP_WORDS | FILLER_WORDS
-"""Words too common to be a red-flag or scope phrase on their own."""
+"""Words too common to make up a red-flag, scope or cue phrase, or a synonym, on their own."""
 MAX_FILES = 100
 
 
@@ -239,24 +239,26 @@ def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
                     issues.append(file.issue(where, "a group word can't contain {, } or ' + '"))
     for file in parsed:
         phrase_lists = [
-            (("safety_tiers", index, "phrases"), tier.phrases)
+            (("safety_tiers", index, "phrases"), tier.phrases, True)
             for index, tier in enumerate(file.content.safety_tiers)
         ] + [
-            (("not_covered", index, "phrases"), item.phrases)
+            (("not_covered", index, "phrases"), item.phrases, True)
             for index, item in enumerate(file.content.not_covered)
         ]
-        phrase_lists.append((("exercise_cues",), file.content.exercise_cues))
-        for place, phrases in phrase_lists:
+        phrase_lists.append((("exercise_cues",), file.content.exercise_cues, False))
+        for place, phrases, parts_allowed in phrase_lists:
             for position, phrase in enumerate(phrases):
-                message = _phrase_problem(phrase, groups)
-                if place == ("exercise_cues",) and CONJUNCTION in phrase:
-                    message = "a cue is one run of words: ' + ' doesn't apply"
+                message = _phrase_problem(phrase, groups, parts_allowed)
                 if message:
                     issues.append(file.issue((*place, position), message))
     return issues
 
 
-def _phrase_problem(phrase: str, groups: Mapping[str, list[str]]) -> str | None:
+def _phrase_problem(
+    phrase: str, groups: Mapping[str, list[str]], parts_allowed: bool
+) -> str | None:
+    if not parts_allowed and CONJUNCTION in phrase:
+        return "a cue is one run of words: ' + ' doesn't apply"
     unknown = [name for name in references(phrase) if name not in groups]
     if unknown:
         return f"unknown word group {unknown[0]!r} (define it under word_groups)"

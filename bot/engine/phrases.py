@@ -204,8 +204,7 @@ class Masker:
         runs: dict[str, set[Terms]] = defaultdict(set)
         for wording in wordings:
             for text in alternatives(wording, word_groups):
-                terms = self._analyser.analyse(text.casefold()).terms
-                run = tuple(term for term in terms if term not in _FILLER_STEMS)
+                run = _views_of(self._analyser.analyse(text.casefold()).terms).compact.terms
                 if run:
                     runs[run[0]].add(run)
         self._runs_by_first = dict(runs)
@@ -214,16 +213,16 @@ class Masker:
     def masked(self, cleaned: str) -> Terms:
         """The terms of ``cleaned`` text with every occurrence of a wording replaced by MASK."""
         terms = self._analyser.analyse(cleaned).terms
-        present = _views_of(terms).written.present
-        if not any(needed <= present for needed in self._term_sets):
+        views = _views_of(terms)
+        if not any(needed <= views.written.present for needed in self._term_sets):
             return terms
         kept = [position for position, term in enumerate(terms) if term not in _FILLER_STEMS]
-        compact = [terms[position] for position in kept]
+        compact = views.compact.terms
         masked = list(terms)
         for start, first in enumerate(compact):
             for run in self._runs_by_first.get(first, ()):
                 end = start + len(run)
-                if tuple(compact[start:end]) == run:
+                if compact[start:end] == run:
                     first_at, last_at = kept[start], kept[end - 1]
                     masked[first_at : last_at + 1] = [MASK] * (last_at + 1 - first_at)
         return tuple(masked)

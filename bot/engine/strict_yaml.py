@@ -176,8 +176,8 @@ def read_yaml(text: str, parser: type = _PARSER) -> YamlDocument:
         raise YamlProblem(line, f"YAML syntax: {problem}") from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
-        character = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
-        raise YamlProblem(line, f"YAML syntax: character {character} is not allowed") from None
+        message = f"YAML syntax: character U+{error.character:04X} is not allowed"
+        raise YamlProblem(line, message) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"YAML syntax: {error}") from None
     except RecursionError:

@@ -22,7 +22,7 @@ class Triage:
         tiers: tuple[SafetyTier, ...],
         analyser: Analyser,
         word_groups: WordGroups,
-        exercise_cues: tuple[str, ...] = (),
+        exercise_cues: tuple[str, ...],
     ) -> None:
         """Index every tier's phrases, ``{name}`` standing for any word of that word group.
 
