@@ -31,13 +31,12 @@ def _settings():  # noqa: ANN202 - imported lazily to keep `check` light
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202
     from bot.engine import KnowledgeError
-    from bot.engine.engine_cache import default_cache_dir, load_engine
+    from bot.startup import build_engine
 
     settings = _settings()
     directory = args.knowledge or settings.knowledge_dir
-    cache_dir = settings.cache_dir or default_cache_dir()
     try:
-        return load_engine(directory, settings.thresholds, cache_dir)
+        return build_engine(settings, directory)
     except KnowledgeError as error:
         print(f"The knowledge base in {directory} is not valid:", file=sys.stderr)
         for issue in error.issues:
@@ -78,21 +77,42 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(
         f"{args.directory}: OK: {len(knowledge.entries)} entries, "
-        f"{knowledge.question_count()} questions, {len(knowledge.tiers)} red-flag tiers, "
+        f"{knowledge.question_count()} questions, {len(knowledge.safety_tiers)} red-flag tiers, "
         f"{len(knowledge.files)} files."
     )
     return EXIT_OK
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import EvalFileError, evaluate, read_items
+    from bot.evaluation import EvalFileError, cross_validate, evaluate, pooled, read_examples
 
+    if args.cv == (args.file is not None):
+        print("error: give a FILE to score, or --cv (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.cv:
+        engine = _engine(args)
+        reports = cross_validate(engine)
+        total = pooled(reports)
+        if args.json:
+            data = {
+                "sets": {name: report.as_dict() for name, report in reports.items()},
+                "pooled": total.as_dict(),
+            }
+            print(json.dumps(data, indent=2))
+            return EXIT_OK
+        print(f"leave-one-set-out, {engine.semantic_status}")
+        for name, report in reports.items():
+            print(f"\n{name}")
+            print("\n".join(f"  {line}" for line in report.headline()))
+        print("\npooled")
+        print("\n".join(f"  {line}" for line in total.headline()))
+        return EXIT_OK
     try:
-        items = read_items(Path(args.file))
+        examples = read_examples(Path(args.file))
     except EvalFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    report = evaluate(_engine(args), items)
+    report = evaluate(_engine(args), examples)
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.as_text())
     return EXIT_OK
 
@@ -165,7 +185,12 @@ def _parser() -> argparse.ArgumentParser:
     check = add("check", _check, "validate a knowledge directory; exit 1 if it has problems")
     check.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
     evaluate = add("eval", _eval, "score a labelled question file")
-    evaluate.add_argument("file", help="YAML list of {q, expect, kind}")
+    evaluate.add_argument(
+        "file", nargs="?", help="a knowledge file of examples: {q, expect, tier, kind}"
+    )
+    evaluate.add_argument(
+        "--cv", action="store_true", help="leave one example set of knowledge/examples/ out"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--knowledge", type=Path, help=knowledge_help)
     for name, handler, text, days in (

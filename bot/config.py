@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from bot.engine import Thresholds
+from bot.engine import SemanticOptions, Thresholds
 from bot.env_file import read_env_file
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -95,6 +95,16 @@ def _choice(*options: str) -> Parse:
     return parse
 
 
+def _sha256(raw: str) -> str:
+    if len(raw) != 64 or not all(char in "0123456789abcdefABCDEF" for char in raw):
+        raise ValueError("must be 64 hexadecimal digits (a sha256)")
+    return raw.casefold()
+
+
+def _pooling(raw: str) -> str:
+    return _choice("MEAN", "CLS")(raw).lower()
+
+
 def _read_as(parse: Parse) -> dict[str, Parse]:
     return {"parse": parse}
 
@@ -118,8 +128,17 @@ class Settings:
     answer_bar: float = field(default=Thresholds.answer, metadata=_read_as(_number(0, 100)))
     suggest_bar: float = field(default=Thresholds.suggest, metadata=_read_as(_number(0, 100)))
     passive_bar: float = field(default=Thresholds.passive, metadata=_read_as(_number(0, 100)))
+    red_flag_bar: float = field(default=Thresholds.red_flag, metadata=_read_as(_number(0, 100)))
+    screen_bar: float = field(default=Thresholds.screen, metadata=_read_as(_number(0, 100)))
     cooldown_seconds: float = field(default=10.0, metadata=_read_as(_number(0)))
     repeat_window_seconds: float = field(default=600.0, metadata=_read_as(_number(0)))
+
+    semantic: bool = field(default=True, metadata=_read_as(_flag))
+    encoder_model: Path | None = field(default=None, metadata=_read_as(Path))
+    encoder_tokenizer: Path | None = field(default=None, metadata=_read_as(Path))
+    encoder_sha256: str | None = field(default=None, metadata=_read_as(_sha256))
+    encoder_pooling: str = field(default="mean", metadata=_read_as(_pooling))
+    encoder_threads: int = field(default=0, metadata=_read_as(_whole(0, 64)))
 
     sharded: bool = field(default=False, metadata=_read_as(_flag))
     shard_count: int | None = field(default=None, metadata=_read_as(_whole(1)))
@@ -160,5 +179,22 @@ class Settings:
     def thresholds(self) -> Thresholds:
         """The engine's confidence bars."""
         return Thresholds(
-            answer=self.answer_bar, suggest=self.suggest_bar, passive=self.passive_bar
+            answer=self.answer_bar,
+            suggest=self.suggest_bar,
+            passive=self.passive_bar,
+            red_flag=self.red_flag_bar,
+            screen=self.screen_bar,
+        )
+
+    @property
+    def semantic_options(self) -> SemanticOptions:
+        """Which sentence encoder to load, and where its embeddings are kept."""
+        return SemanticOptions(
+            enabled=self.semantic,
+            model=self.encoder_model,
+            tokenizer=self.encoder_tokenizer,
+            model_sha256=self.encoder_sha256,
+            pooling="cls" if self.encoder_pooling == "cls" else "mean",
+            threads=self.encoder_threads,
+            cache_dir=self.cache_dir,
         )

@@ -1,30 +1,26 @@
-"""Score the engine on a labelled question file (``python -m bot eval``).
+"""Score the engine on labelled example messages (``python -m bot eval``).
 
-The file is a YAML list of items: ``q`` (the message), ``expect`` (a list of acceptable entry
-ids, or the string ``abstain``, or the string ``safety``) and an optional ``kind``.
+A file of examples is a knowledge file with an ``examples`` section (see
+``knowledge/examples/``): ``q`` (the message), ``expect`` (a list of acceptable entry ids,
+``abstain``, or ``safety`` with a ``tier``) and an optional ``kind``. Every figure is a
+held-out figure: the engine scoring a file is retrained without that file's messages.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import Engine, Outcome
-from bot.engine.strict_yaml import YamlProblem, read_yaml
+from bot.engine import Engine, KnowledgeError, Outcome
+from bot.engine.loader import read_knowledge_file
+from bot.engine.model import ABSTAIN, Example
+from bot.engine.semantic.training import comparable
 
 
 class EvalFileError(Exception):
     """The labelled file cannot be read or is not in the expected shape."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One labelled message."""
-
-    q: str
-    expect: tuple[str, ...] | str
-    kind: str
 
 
 @dataclass
@@ -39,9 +35,18 @@ class Tally:
         self.total += 1
         self.correct += int(ok)
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts to this one."""
+        self.correct += other.correct
+        self.total += other.total
+
     def as_dict(self) -> dict[str, int]:
         """``{"correct": n, "total": n}``."""
         return {"correct": self.correct, "total": self.total}
+
+    def count_dict(self) -> dict[str, int]:
+        """``{"count": n, "total": n}``, for tallies of alarms."""
+        return {"count": self.correct, "total": self.total}
 
     def __str__(self) -> str:
         """``correct/total (percent)``."""
@@ -51,14 +56,28 @@ class Tally:
 
 @dataclass
 class EvalReport:
-    """The four figures, the per-kind breakdown, and every failure."""
+    """The figures, the per-kind breakdown, every item's result, and every failure."""
 
     answerable: Tally = field(default_factory=Tally)
     abstain: Tally = field(default_factory=Tally)
     safety: Tally = field(default_factory=Tally)
+    screened: Tally = field(default_factory=Tally)
     false_alarms: Tally = field(default_factory=Tally)
+    soft_false_alarms: Tally = field(default_factory=Tally)
     by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    items: list[dict[str, object]] = field(default_factory=list)
     failures: list[dict[str, object]] = field(default_factory=list)
+
+    def merge(self, other: EvalReport) -> None:
+        """Pool another report into this one."""
+        for name in ("answerable", "abstain", "safety", "screened"):
+            getattr(self, name).merge(getattr(other, name))
+        self.false_alarms.merge(other.false_alarms)
+        self.soft_false_alarms.merge(other.soft_false_alarms)
+        for kind, tally in other.by_kind.items():
+            self.by_kind[kind].merge(tally)
+        self.items += other.items
+        self.failures += other.failures
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape ``eval --json`` prints."""
@@ -66,18 +85,28 @@ class EvalReport:
             "answerable": self.answerable.as_dict(),
             "abstain": self.abstain.as_dict(),
             "safety": self.safety.as_dict(),
-            "false_alarms": {"count": self.false_alarms.correct, "total": self.false_alarms.total},
+            "screened": self.screened.count_dict(),
+            "false_alarms": self.false_alarms.count_dict(),
+            "soft_false_alarms": self.soft_false_alarms.count_dict(),
             "by_kind": {kind: tally.as_dict() for kind, tally in sorted(self.by_kind.items())},
             "failures": self.failures,
+            "items": self.items,
         }
+
+    def headline(self) -> list[str]:
+        """The four figures and the screens, one per line."""
+        return [
+            f"answer accuracy:     {self.answerable}",
+            f"abstention:          {self.abstain}",
+            f"red-flag recall:     {self.safety} (screened: {self.screened.correct})",
+            f"firm false alarms:   {self.false_alarms}",
+            f"screens, no red flag: {self.soft_false_alarms}",
+        ]
 
     def as_text(self) -> str:
         """A readable report."""
         lines = [
-            f"answer accuracy:     {self.answerable}",
-            f"abstention:          {self.abstain}",
-            f"safety recall:       {self.safety}",
-            f"safety false alarms: {self.false_alarms}",
+            *self.headline(),
             "",
             "by kind:",
             *(f"  {kind:<16} {tally}" for kind, tally in sorted(self.by_kind.items())),
@@ -91,57 +120,70 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def _item(index: int, raw: object) -> Item:
-    if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
-        raise EvalFileError(f"item {index}: needs a `q` text")
-    expect = raw.get("expect")
-    if isinstance(expect, list) and expect and all(isinstance(one, str) for one in expect):
-        expected: tuple[str, ...] | str = tuple(expect)
-    elif expect in ("abstain", "safety"):
-        expected = str(expect)
-    else:
-        raise EvalFileError(f"item {index}: `expect` must be a list of ids, abstain or safety")
-    kind = raw.get("kind", "unlabelled")
-    return Item(q=raw["q"], expect=expected, kind=str(kind))
-
-
-def read_items(path: Path) -> list[Item]:
-    """Read and check a labelled file; raise :class:`EvalFileError` with a clear message."""
+def read_examples(path: Path) -> list[Example]:
+    """The examples of a labelled file; raise :class:`EvalFileError` naming ``file:line``."""
+    if not path.is_file():
+        raise EvalFileError(f"{path}: not a readable file")
     try:
-        data = read_yaml(path.read_text(encoding="utf-8")).data
-    except (OSError, UnicodeDecodeError) as error:
-        raise EvalFileError(f"{path}: cannot read: {error}") from None
-    except YamlProblem as problem:
-        raise EvalFileError(f"{path}:{problem.line}: {problem.message}") from None
-    if not isinstance(data, list):
-        raise EvalFileError(f"{path}: expected a YAML list of items")
-    try:
-        return [_item(index, raw) for index, raw in enumerate(data)]
-    except EvalFileError as error:
-        raise EvalFileError(f"{path}: {error}") from None
+        examples = read_knowledge_file(path).examples
+    except KnowledgeError as error:
+        raise EvalFileError(str(error)) from None
+    if not examples:
+        raise EvalFileError(f"{path}: no `examples` to score")
+    return examples
 
 
-def evaluate(engine: Engine, items: list[Item]) -> EvalReport:
-    """Answer every item and tally the four figures."""
+def _got(outcome: Outcome, entry_id: str | None) -> str:
+    return entry_id if outcome is Outcome.ANSWER and entry_id else outcome.value
+
+
+def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
+    """Answer every example with an engine retrained without them, and tally the results."""
+    scorer = engine.with_held_out({comparable(example.q) for example in examples})
     report = EvalReport()
-    for item in items:
-        reply = engine.answer(item.q)
-        if isinstance(item.expect, tuple):
-            ok = reply.outcome is Outcome.ANSWER and reply.entry_id in item.expect
+    for example in examples:
+        reply = scorer.answer(example.q)
+        outcome = reply.outcome
+        if isinstance(example.expect, list):
+            ok = outcome is Outcome.ANSWER and reply.entry_id in example.expect
             report.answerable.add(ok)
-            expect: object = list(item.expect)
-        elif item.expect == "abstain":
-            ok = reply.outcome is Outcome.ABSTAIN
+        elif example.expect == ABSTAIN:
+            ok = outcome is Outcome.ABSTAIN
             report.abstain.add(ok)
-            expect = item.expect
         else:
-            ok = reply.outcome is Outcome.SAFETY
+            ok = outcome in (Outcome.SAFETY, Outcome.SCREEN)
             report.safety.add(ok)
-            expect = item.expect
-        if item.expect != "safety":
-            report.false_alarms.add(reply.outcome is Outcome.SAFETY)
-        report.by_kind[item.kind].add(ok)
+            report.screened.add(outcome is Outcome.SCREEN)
+        if example.expect != "safety":
+            report.false_alarms.add(outcome is Outcome.SAFETY)
+            report.soft_false_alarms.add(outcome is Outcome.SCREEN)
+        report.by_kind[example.kind].add(ok)
+        got = _got(outcome, reply.entry_id)
+        report.items.append(
+            {
+                "q": example.q,
+                "expect": example.expect,
+                "got": got,
+                "outcome": outcome.value,
+                "score": reply.score,
+            }
+        )
         if not ok:
-            got = reply.entry_id or reply.outcome.value
-            report.failures.append({"q": item.q, "expect": expect, "got": got})
+            report.failures.append({"q": example.q, "expect": example.expect, "got": got})
     return report
+
+
+def cross_validate(engine: Engine) -> dict[str, EvalReport]:
+    """Leave one example set out: each set scored by an engine trained on all the others."""
+    return {
+        name: evaluate(engine, examples)
+        for name, examples in engine.knowledge.example_sets.items()
+    }
+
+
+def pooled(reports: dict[str, EvalReport]) -> EvalReport:
+    """All reports added up."""
+    total = EvalReport()
+    for report in reports.values():
+        total.merge(report)
+    return total

@@ -5,6 +5,7 @@ from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import Issue, KnowledgeError, load_knowledge
 from bot.engine.model import Entry
 from bot.engine.reply import DISCLAIMER, Outcome, Reply, Topic
+from bot.engine.semantic.setup import SemanticOptions, open_embeddings
 
 __all__ = [
     "DISCLAIMER",
@@ -15,7 +16,9 @@ __all__ = [
     "KnowledgeError",
     "Outcome",
     "Reply",
+    "SemanticOptions",
     "Thresholds",
     "Topic",
     "load_knowledge",
+    "open_embeddings",
 ]

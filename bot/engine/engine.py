@@ -1,4 +1,4 @@
-"""The one way through: message -> clean -> red-flag triage -> match -> Reply.
+"""The one way through: message -> clean -> triage -> lexical + semantic signals -> Reply.
 
 The CLI, the console chat, ``eval`` and every Discord feature call :meth:`Engine.answer` (or
 :meth:`Engine.reply_for` when the member already chose an entry), so they all agree.
@@ -6,18 +6,23 @@ The CLI, the console chat, ``eval`` and every Discord feature call :meth:`Engine
 
 from __future__ import annotations
 
-import pickle
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from bot.engine.analysis import Analyser
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
 from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
-from bot.engine.model import NotCovered
-from bot.engine.normalise import MAX_RAW_CHARS, clean, is_question, question_sentences
+from bot.engine.model import NotCovered, SafetyTier
+from bot.engine.normalise import MAX_RAW_CHARS, clean, is_question, question_sentences, windows
 from bot.engine.phrases import PhraseIndex
 from bot.engine.reply import Outcome, Reply, Topic
+from bot.engine.semantic.decision import DecisionLayer, Judgement
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.training import training_rows
 from bot.engine.triage import RedFlag, Triage
 
 MAX_MATCH_CHARS = 300
@@ -30,20 +35,33 @@ MAX_SEGMENTS = 4
 MIN_SENTENCE_TERMS = 2
 """A question sentence counts on its own only with this many topic words: in "how does that
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
+WINDOW_CHARS = 600
+"""A longer message is also read for red flags window by window, each about this long."""
+SIGNS_SHOWN = 4
+"""Warning signs a screening question lists."""
+SEMANTIC_OFF = "semantic layer off: no encoder was given"
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Confidence bars (0-100): answer above ``answer``, suggest above ``suggest``.
+    """Bars (0-100) on the decision layer's calibrated confidence.
 
-    ``passive`` is the stricter bar for messages nobody addressed to the bot. When the runner-up
-    is within ``margin`` of the best entry, the message is ambiguous: "did you mean" instead.
+    Answer at or above ``answer`` with a lead of ``margin`` over the runner-up; offer "did you
+    mean" at or above ``suggest``; ``passive`` is the stricter bar for messages nobody
+    addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
+    safety reply, at or above ``screen`` the screening question.
     """
 
-    answer: float = 58.0
-    suggest: float = 55.0
-    passive: float = 75.0
-    margin: float = 1.0
+    answer: float = 50.0
+    suggest: float = 20.0
+    passive: float = 80.0
+    margin: float = 15.0
+    red_flag: float = 85.0
+    screen: float = 40.0
+
+
+LEXICAL_THRESHOLDS = Thresholds(answer=58.0, suggest=55.0, passive=75.0, margin=1.0)
+"""Bars on the lexical score, used when the semantic layer is off."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +71,17 @@ class _State:
     triage: Triage
     scope: PhraseIndex[NotCovered]
     matcher: Matcher
+    decision: DecisionLayer | None = None
+    signs: tuple[str, ...] = ()
+    sign_vectors: np.ndarray | None = None
 
 
-def _build_state(knowledge: KnowledgeBase) -> _State:
+def _lexical_state(knowledge: KnowledgeBase) -> _State:
     vocabulary: list[str] = []
     for entry in knowledge.entries.values():
         vocabulary += entry_texts(entry, knowledge.taught(entry.id))
         vocabulary += reference_texts(entry)
-    vocabulary += [phrase for tier in knowledge.tiers for phrase in tier.phrases]
+    vocabulary += [phrase for tier in knowledge.safety_tiers for phrase in tier.phrases]
     vocabulary += [phrase for item in knowledge.not_covered for phrase in item.phrases]
     vocabulary += list(knowledge.exercise_cues)
     vocabulary += [word for words in knowledge.word_groups.values() for word in words]
@@ -69,52 +90,118 @@ def _build_state(knowledge: KnowledgeBase) -> _State:
     return _State(
         knowledge=knowledge,
         analyser=analyser,
-        triage=Triage(knowledge.tiers, analyser, knowledge.word_groups, knowledge.exercise_cues),
+        triage=Triage(
+            knowledge.safety_tiers, analyser, knowledge.word_groups, knowledge.exercise_cues
+        ),
         scope=PhraseIndex(scope_phrases, analyser, knowledge.word_groups),
         matcher=Matcher(knowledge, analyser),
     )
 
 
+def _build_state(
+    knowledge: KnowledgeBase, embeddings: EmbeddingCache | None, held_out: Collection[str]
+) -> _State:
+    state = _lexical_state(knowledge)
+    if embeddings is None:
+        return state
+    rows = training_rows(knowledge, held_out)
+    vectors = embeddings.vectors([clean(row.text) for row in rows])
+
+    def lexical(text: str) -> dict[str, float]:
+        return _lexical_scores(Engine._rank(state, clean(text))[0])
+
+    decision = DecisionLayer.train(
+        rows,
+        vectors,
+        lexical,
+        entries=list(knowledge.entries),
+        tiers=[tier.id for tier in knowledge.safety_tiers],
+    )
+    signs = tuple(sign for tier in knowledge.safety_tiers for sign in tier.signs)
+    sign_vectors = embeddings.vectors([clean(sign) for sign in signs]) if signs else None
+    return _State(
+        knowledge=knowledge,
+        analyser=state.analyser,
+        triage=state.triage,
+        scope=state.scope,
+        matcher=state.matcher,
+        decision=decision,
+        signs=signs,
+        sign_vectors=sign_vectors,
+    )
+
+
+def _lexical_scores(candidates: list[Candidate]) -> dict[str, float]:
+    return {candidate.entry.id: candidate.score for candidate in candidates}
+
+
 class Engine:
-    """Answers messages from one knowledge base, which can be swapped for a newer one."""
+    """Answers messages from one knowledge base, which can be swapped for a newer one.
 
-    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
-        """Index ``knowledge`` for matching."""
-        self.thresholds = thresholds or Thresholds()
-        self._state = _build_state(knowledge)
+    With ``embeddings`` (a sentence encoder and its cache) the lexical signals are fused with
+    the encoder's by a decision layer trained on the knowledge base's labelled texts; without
+    it the engine answers on the lexical signals alone, and :attr:`semantic_status` says why.
+    Texts in ``held_out`` (compared after normalisation) are never trained on.
+    """
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        *,
+        embeddings: EmbeddingCache | None = None,
+        semantic_off: str = SEMANTIC_OFF,
+        held_out: Collection[str] = (),
+    ) -> None:
+        """Index ``knowledge`` for matching and train the decision layer on it."""
+        self._thresholds = thresholds or Thresholds()
+        self._embeddings = embeddings
+        self._semantic_off = semantic_off
+        self._state = _build_state(knowledge, embeddings, frozenset(held_out))
 
     @classmethod
-    def from_directory(cls, directory: Path | str, thresholds: Thresholds | None = None) -> Engine:
+    def from_directory(
+        cls,
+        directory: Path | str,
+        thresholds: Thresholds | None = None,
+        *,
+        embeddings: EmbeddingCache | None = None,
+        semantic_off: str = SEMANTIC_OFF,
+    ) -> Engine:
         """Load and validate a knowledge directory (raises ``KnowledgeError``)."""
-        return cls(load_knowledge(directory), thresholds)
-
-    def snapshot(self) -> bytes:
-        """The built knowledge base and indexes as bytes, for :meth:`from_snapshot`."""
-        return pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
-
-    @classmethod
-    def from_snapshot(cls, data: bytes, thresholds: Thresholds | None = None) -> Engine:
-        """An engine restored from :meth:`snapshot` bytes, with no loading or indexing.
-
-        Only for bytes this program wrote itself (see ``bot.engine.engine_cache``): unpickling
-        runs code. Raises ``ValueError`` when the bytes hold something else.
-        """
-        state = pickle.loads(data)  # noqa: S301 - our own cache file, written by snapshot()
-        if not isinstance(state, _State):
-            raise ValueError("not an engine snapshot")
-        engine = cls.__new__(cls)
-        engine.thresholds = thresholds or Thresholds()
-        engine._state = state
-        return engine
+        knowledge = load_knowledge(directory)
+        return cls(knowledge, thresholds, embeddings=embeddings, semantic_off=semantic_off)
 
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base currently answering."""
         return self._state.knowledge
 
+    @property
+    def thresholds(self) -> Thresholds:
+        """The bars in use: the lexical ones while the semantic layer is off."""
+        return self._thresholds if self._state.decision else LEXICAL_THRESHOLDS
+
+    @property
+    def semantic_status(self) -> str:
+        """``semantic layer on: <model>``, or ``semantic layer off: <why>``."""
+        if self._embeddings is None:
+            return self._semantic_off
+        return f"semantic layer on: {self._embeddings.encoder.name}"
+
+    def with_held_out(self, held_out: Collection[str]) -> Engine:
+        """An engine on the same knowledge and encoder that never trained on ``held_out``."""
+        return Engine(
+            self.knowledge,
+            self._thresholds,
+            embeddings=self._embeddings,
+            semantic_off=self._semantic_off,
+            held_out=held_out,
+        )
+
     def swap(self, knowledge: KnowledgeBase) -> None:
-        """Answer from ``knowledge`` from now on; indexes are built before the swap."""
-        self._state = _build_state(knowledge)
+        """Answer from ``knowledge`` from now on; indexes and training happen before the swap."""
+        self._state = _build_state(knowledge, self._embeddings, frozenset())
 
     def reload(self, directory: Path | str) -> KnowledgeBase:
         """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes."""
@@ -132,36 +219,99 @@ class Engine:
         found = self._state.scope.find(clean(text))
         return found.payload.topic if found else None
 
-    def answer(self, text: str, *, passive: bool = False) -> Reply:
-        """Answer a member's message; ``passive`` applies the stricter bar."""
+    def answer(self, text: str, *, passive: bool = False, screened: bool = False) -> Reply:
+        """Answer a member's message.
+
+        ``passive`` applies the stricter bar; ``screened`` means the member has already said
+        that none of the screening question's warning signs applies.
+        """
         state = self._state
         cleaned = clean(text)
         flag = state.triage.check(cleaned)
         if flag is not None:
             return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
         candidates, not_covered = self._rank(state, cleaned)
-        bar = self.thresholds.passive if passive else self.thresholds.answer
-        if candidates and candidates[0].score >= bar and self._clear_winner(candidates):
-            best = candidates[0]
-            return self._entry_reply(state.knowledge, best.entry.id, round(best.score))
-        suggestions = tuple(
-            Topic(candidate.entry.id, candidate.entry.title)
-            for candidate in candidates[:3]
-            if candidate.score >= self.thresholds.suggest
+        if state.decision is None or self._embeddings is None:
+            return self._lexical_reply(state, candidates, not_covered, passive)
+        pieces = [cleaned, *windows(cleaned, WINDOW_CHARS)] if len(cleaned) > WINDOW_CHARS else [cleaned]
+        vectors = self._embeddings.vectors(pieces, keep=False)
+        judgement = state.decision.judge(vectors, _lexical_scores(candidates))
+        caution = self._red_flag_reply(state, judgement, vectors[0], screened)
+        if caution is not None:
+            return caution
+        if not_covered is not None and not candidates:
+            return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
+        ranked = [
+            (entry_id, 100.0 * probability) for entry_id, probability in judgement.entries
+        ]
+        return self._decide(state, ranked, not_covered, passive)
+
+    def _red_flag_reply(
+        self, state: _State, judgement: Judgement, vector: np.ndarray, screened: bool
+    ) -> Reply | None:
+        tier = state.knowledge.tier(judgement.tier) if judgement.tier else None
+        confidence = 100.0 * judgement.red_flag
+        if tier is None or confidence < self._thresholds.screen:
+            return None
+        if confidence >= self._thresholds.red_flag:
+            return Reply(outcome=Outcome.SAFETY, score=round(confidence), tier=tier)
+        if screened:
+            return None
+        return Reply(
+            outcome=Outcome.SCREEN,
+            score=round(confidence),
+            tier=tier,
+            signs=self._fitting_signs(state, vector, tier),
         )
-        score = round(candidates[0].score) if candidates else 0
+
+    @staticmethod
+    def _fitting_signs(state: _State, vector: np.ndarray, tier: SafetyTier) -> tuple[str, ...]:
+        """The warning signs closest in meaning to the message, the likeliest tier's first."""
+        if state.sign_vectors is None:
+            return tuple(tier.signs[:SIGNS_SHOWN])
+        closeness = state.sign_vectors @ vector
+        order = np.argsort(-closeness, kind="stable")
+        closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
+        return tuple(dict.fromkeys([*closest[: SIGNS_SHOWN - 1], *tier.signs[:1], *closest]))[
+            :SIGNS_SHOWN
+        ]
+
+    def _lexical_reply(
+        self,
+        state: _State,
+        candidates: list[Candidate],
+        not_covered: NotCovered | None,
+        passive: bool,
+    ) -> Reply:
+        ranked = [(candidate.entry.id, candidate.score) for candidate in candidates]
+        return self._decide(state, ranked, not_covered, passive)
+
+    def _decide(
+        self,
+        state: _State,
+        ranked: list[tuple[str, float]],
+        not_covered: NotCovered | None,
+        passive: bool,
+    ) -> Reply:
+        """Answer, "did you mean", or "I don't know", from entries ranked by confidence."""
+        bars = self.thresholds
+        bar = bars.passive if passive else bars.answer
+        if ranked and ranked[0][1] >= bar and self._clear_winner(ranked):
+            return self._entry_reply(state.knowledge, ranked[0][0], round(ranked[0][1]))
+        suggestions = tuple(
+            Topic(entry_id, state.knowledge.entries[entry_id].title)
+            for entry_id, score in ranked[:3]
+            if score >= bars.suggest
+        )
         return Reply(
             outcome=Outcome.ABSTAIN,
-            score=score,
+            score=round(ranked[0][1]) if ranked else 0,
             suggestions=suggestions,
             not_covered=not_covered.topic if not_covered else None,
         )
 
-    def _clear_winner(self, candidates: list[Candidate]) -> bool:
-        return (
-            len(candidates) < 2
-            or candidates[0].score - candidates[1].score >= self.thresholds.margin
-        )
+    def _clear_winner(self, ranked: list[tuple[str, float]]) -> bool:
+        return len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= self.thresholds.margin
 
     def search(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries ranked for ``text`` with no bar applied (for autocomplete and review)."""

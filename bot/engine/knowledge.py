@@ -2,71 +2,76 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.engine.model import Entry, Learned, NotCovered, SafetyTier, Synonym, WordGroup
+from bot.engine.model import (
+    Entry,
+    Example,
+    KnowledgeFile,
+    Learned,
+    NotCovered,
+    SafetyTier,
+    Synonym,
+)
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Entries by id (file order), synonyms, red flags and cues, word groups, taught phrasings."""
+    """Every section of :class:`KnowledgeFile`, merged over the files in load order.
+
+    Sections are tuples, except ``entries`` (by id) and ``word_groups`` (name -> words), which
+    are looked up.
+    """
 
     entries: Mapping[str, Entry]
     synonyms: tuple[Synonym, ...]
-    tiers: tuple[SafetyTier, ...]
+    safety_tiers: tuple[SafetyTier, ...]
     not_covered: tuple[NotCovered, ...]
     word_groups: Mapping[str, tuple[str, ...]]
     learned: tuple[Learned, ...]
     exercise_cues: tuple[str, ...]
+    examples: tuple[Example, ...]
     files: tuple[str, ...]
     loaded_at: datetime
+    example_sets: Mapping[str, tuple[Example, ...]]
+    """The labelled examples by the file they came from (one set per file)."""
 
     @classmethod
     def build(
-        cls,
-        *,
-        entries: list[Entry],
-        synonyms: list[Synonym],
-        tiers: list[SafetyTier],
-        not_covered: list[NotCovered],
-        word_groups: list[WordGroup],
-        learned: list[Learned],
-        exercise_cues: list[str],
-        files: list[str],
-        loaded_at: datetime,
+        cls, files: Sequence[KnowledgeFile], names: Sequence[str], loaded_at: datetime
     ) -> KnowledgeBase:
-        """Freeze already-validated parts into a knowledge base."""
+        """Merge already-validated files (named by ``names``) into a knowledge base."""
+        merged: dict[str, object] = {
+            section.name: tuple(item for file in files for item in getattr(file, section.name))
+            for section in fields(KnowledgeFile)
+        }
+        entries: tuple[Entry, ...] = merged.pop("entries")  # type: ignore[assignment]
+        groups = merged.pop("word_groups")
         return cls(
             entries=MappingProxyType({entry.id: entry for entry in entries}),
-            synonyms=tuple(synonyms),
-            tiers=tuple(tiers),
-            not_covered=tuple(not_covered),
-            word_groups=MappingProxyType({group.name: tuple(group.words) for group in word_groups}),
-            learned=tuple(learned),
-            exercise_cues=tuple(exercise_cues),
-            files=tuple(files),
+            word_groups=MappingProxyType({group.name: tuple(group.words) for group in groups}),  # type: ignore[attr-defined]
+            files=tuple(names),
             loaded_at=loaded_at,
+            example_sets=MappingProxyType(
+                {
+                    name: tuple(file.examples)
+                    for file, name in zip(files, names, strict=True)
+                    if file.examples
+                }
+            ),
+            **merged,  # type: ignore[arg-type]
         )
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle the read-only mappings as plain dicts (a mapping view can't be pickled)."""
-        return {
-            name: dict(value) if isinstance(value, MappingProxyType) else value
-            for name, value in self.__dict__.items()
-        }
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        """Restore a pickled knowledge base with its mappings read-only again."""
-        for name, value in state.items():
-            read_only = MappingProxyType(value) if isinstance(value, dict) else value
-            object.__setattr__(self, name, read_only)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if any."""
         return self.entries.get(entry_id)
+
+    def tier(self, tier_id: str) -> SafetyTier | None:
+        """The red-flag tier with this id, if any."""
+        return next((tier for tier in self.safety_tiers if tier.id == tier_id), None)
 
     def exercises(self) -> list[Entry]:
         """Exercise entries in routine order."""

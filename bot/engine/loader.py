@@ -171,6 +171,7 @@ def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
                 issues.append(file.issue(where, f"{target!r} is not an exercise entry"))
     issues += _check_questions(located)
     issues += _check_learned(parsed, located)
+    issues += _check_examples(parsed, located)
     issues += _check_tiers_and_synonyms(parsed)
     issues += _check_word_groups(parsed)
     return issues
@@ -199,6 +200,23 @@ def _check_learned(parsed: list[_Parsed], located: dict[str, object]) -> list[Is
         for index, item in enumerate(file.content.learned)
         if item.entry not in located
     ]
+
+
+def _check_examples(parsed: list[_Parsed], located: dict[str, object]) -> list[Issue]:
+    tiers = {tier.id for file in parsed for tier in file.content.safety_tiers}
+    issues = []
+    for file in parsed:
+        for index, example in enumerate(file.content.examples):
+            if isinstance(example.expect, list):
+                issues += [
+                    file.issue(("examples", index, "expect", position), _unknown(target))
+                    for position, target in enumerate(example.expect)
+                    if target not in located
+                ]
+            if example.tier is not None and example.tier not in tiers:
+                message = f"unknown red-flag tier {example.tier!r}"
+                issues.append(file.issue(("examples", index, "tier"), message))
+    return issues
 
 
 def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
@@ -282,15 +300,28 @@ def _variant_problem(variant: str) -> str | None:
     return None
 
 
+EXAMPLES_DIR = "examples"
+"""The folder of a knowledge directory that holds the labelled example messages."""
+
+
+def _folders(directory: Path) -> list[Path]:
+    return [directory, directory / EXAMPLES_DIR]
+
+
 def knowledge_files(directory: Path) -> list[Path]:
-    """The YAML files a knowledge directory is made of, in load order."""
-    return sorted(path for path in directory.glob("*.yaml") if path.is_file())
+    """The YAML files a knowledge directory is made of (``examples/`` last), in load order."""
+    return [
+        path
+        for folder in _folders(directory)
+        for path in sorted(folder.glob("*.yaml"))
+        if path.is_file()
+    ]
 
 
 def _files_not_loaded(directory: Path) -> list[Issue]:
     """Names that look like knowledge files but would be skipped: said, not silently ignored."""
     issues = []
-    for path in sorted(directory.glob("*.y*ml")):
+    for path in [path for folder in _folders(directory) for path in sorted(folder.glob("*.y*ml"))]:
         if path.suffix == ".yml":
             issues.append(Issue(str(path), None, "knowledge files end in .yaml: rename it"))
         elif path.suffix == ".yaml" and not path.is_file():
@@ -318,7 +349,7 @@ def load_knowledge(
     issues = _files_not_loaded(directory)
     parsed: list[_Parsed] = []
     for path in paths:
-        result = _parse_file(path, str(directory / path.name), replacements.get(path.name))
+        result = _parse_file(path, str(path), replacements.get(path.name))
         if isinstance(result, _Parsed):
             parsed.append(result)
         else:
@@ -328,13 +359,5 @@ def load_knowledge(
     if issues:
         raise KnowledgeError(issues)
     return KnowledgeBase.build(
-        entries=[entry for file in parsed for entry in file.content.entries],
-        synonyms=[group for file in parsed for group in file.content.synonyms],
-        tiers=[tier for file in parsed for tier in file.content.safety_tiers],
-        not_covered=[item for file in parsed for item in file.content.not_covered],
-        word_groups=[group for file in parsed for group in file.content.word_groups],
-        learned=[item for file in parsed for item in file.content.learned],
-        exercise_cues=[cue for file in parsed for cue in file.content.exercise_cues],
-        files=[file.name for file in parsed],
-        loaded_at=datetime.now(UTC),
+        [file.content for file in parsed], [file.name for file in parsed], datetime.now(UTC)
     )

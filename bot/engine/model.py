@@ -26,6 +26,8 @@ Line = Annotated[str, Text(300)]
 Title = Annotated[str, Text(100)]
 Prose = Annotated[str, Text(2000)]
 Url = Annotated[str, Text(500, pattern=r"^https?://\S+$")]
+Message = Annotated[str, Text(4000)]
+"""A member's message as written: Discord allows 4,000 characters with Nitro."""
 
 _STRICT: dict[str, Any] = {"extra": "forbid"}
 """Validation settings of every record: an unknown field is an error."""
@@ -130,6 +132,8 @@ class SafetyTier:
     title: Title
     response: Prose
     phrases: Annotated[list[Line], Items(1, 300)]
+    signs: Annotated[list[Line], Items(0, 20)] = field(default_factory=list)
+    """Warning signs of this tier in plain words, listed by the screening question."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,6 +170,38 @@ class Learned:
     taught_at: Line
 
 
+ABSTAIN = "abstain"
+"""The label of a message the bot should not answer (not covered, chatter)."""
+RED_FLAG = "safety"
+"""The label of a message that describes a red flag: it needs the safety reply of ``tier``."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    """A labelled member message: what the decision layer learns from and ``eval`` scores.
+
+    ``expect`` is the list of entry ids that answer it, ``abstain``, or ``safety`` (a red flag,
+    with its ``tier``).
+    """
+
+    __pydantic_config__ = _STRICT
+
+    q: Message
+    expect: Annotated[list[EntryId], Items(1, 5)] | Literal["abstain", "safety"]
+    tier: EntryId | None = None
+    kind: Annotated[str, Text(40)] = "unlabelled"
+
+    def __post_init__(self) -> None:
+        """A red flag names its tier; nothing else does."""
+        if (self.expect == RED_FLAG) != (self.tier is not None):
+            raise ValueError("a `safety` example needs `tier`, and only a safety example has one")
+
+    @property
+    def label(self) -> str:
+        """The first acceptable entry id, ``abstain``, or ``safety``."""
+        return self.expect if isinstance(self.expect, str) else self.expect[0]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KnowledgeFile:
     """A file of the bot's knowledge base (knowledge/*.yaml); every section is optional."""
@@ -181,3 +217,5 @@ class KnowledgeFile:
     exercise_cues: Annotated[list[Line], Items(0, 100)] = field(default_factory=list)
     """Wordings of exercise cues that read like red flags ("should I lock my knee out?"):
     red-flag triage skips the words they cover."""
+    examples: Annotated[list[Example], Items(0, 2000)] = field(default_factory=list)
+    """Labelled member messages (``knowledge/examples/``): the decision layer learns from them."""

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_RAW_CHARS = 2000
-"""Only this much of a message is read (a normal Discord message is at most 2,000 characters)."""
+MAX_RAW_CHARS = 4000
+"""Only this much of a message is read: Discord's longest message (with Nitro) is 4,000."""
 
 _DISCORD_MARKUP = re.compile(
     r"<a?:\w{1,64}:\d{1,25}>|<(?:@[!&]?|#|/[\w -]{1,64}:)\d{1,25}>|<t:\d+(?::\w)?>"
@@ -112,6 +112,24 @@ def sentences(text: str) -> list[str]:
     # In cleaned text the only spaces are single " " and "\n", so an end is ". ", "! ", "? ", "\n".
     marked = text.replace(". ", ".\n").replace("! ", "!\n").replace("? ", "?\n")
     return [part.strip() for part in marked.split("\n") if part.strip()]
+
+
+def windows(text: str, size: int) -> list[str]:
+    """Cleaned text cut into runs of whole sentences of about ``size`` characters at most.
+
+    A sentence longer than ``size`` is cut at ``size``; every character is in some window.
+    """
+    found: list[str] = []
+    current = ""
+    for sentence in sentences(text):
+        for start in range(0, len(sentence), size):
+            piece = sentence[start : start + size]
+            if current and len(current) + 1 + len(piece) > size:
+                found.append(current)
+                current = piece
+            else:
+                current = f"{current} {piece}" if current else piece
+    return [*found, current] if current else found
 
 
 def is_question(sentence: str) -> bool:

@@ -17,6 +17,8 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     ABSTAIN = "abstain"
     SAFETY = "safety"
+    SCREEN = "screen"
+    """Maybe a red flag: ask whether one of ``signs`` applies before any exercise advice."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Reply:
     related: tuple[Topic, ...] = ()
     routine: tuple[Entry, ...] = ()
     not_covered: str | None = None
+    signs: tuple[str, ...] = ()
+    """For a screen: the warning signs that fit the message, most fitting first."""
     disclaimer: str = DISCLAIMER
 
     @property
@@ -54,7 +58,7 @@ class Reply:
     @property
     def source(self) -> str | None:
         """The article section (or the safety guidance) this reply comes from."""
-        if self.outcome is Outcome.SAFETY:
+        if self.outcome in (Outcome.SAFETY, Outcome.SCREEN):
             return SAFETY_SOURCE
         return self.entry.source if self.entry else None
 

@@ -155,7 +155,7 @@ class Moderation(commands.Cog):
         embed.add_field(
             name="Loaded",
             value=f"{len(knowledge.entries)} entries, {knowledge.question_count()} questions, "
-            f"{len(knowledge.tiers)} red-flag tiers\n"
+            f"{len(knowledge.safety_tiers)} red-flag tiers\n"
             f"at {discord.utils.format_dt(knowledge.loaded_at)} from "
             + ", ".join(f"`{name}`" for name in knowledge.files),
         )

@@ -20,7 +20,7 @@ def test_tiny_knowledge_base_loads(tiny_dir: Path) -> None:
     """A valid directory gives every entry, tier and file."""
     knowledge = load_knowledge(tiny_dir)
     assert list(knowledge.entries) == ["leg-curl", "it-band"]
-    assert [tier.id for tier in knowledge.tiers] == ["same-day"]
+    assert [tier.id for tier in knowledge.safety_tiers] == ["same-day"]
     assert knowledge.get("leg-curl").dose.reps == "8 to 10"
 
 

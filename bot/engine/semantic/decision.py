@@ -1,0 +1,234 @@
+"""The learned decision layer: sentence embeddings fused with the lexical matcher's scores.
+
+Two stages, both deterministic and trained in well under a second:
+
+1. **Semantic scores.** A ridge classifier on the embedding of a message gives a score per
+   class: every entry, ``abstain``, and every red-flag tier. It learns from the entries'
+   example questions, taught phrasings, plain red-flag and scope phrases, and the labelled
+   example messages.
+2. **Fusion.** Two small logistic regressions turn those scores and the lexical scores into
+   calibrated probabilities: that an entry answers the message, and that the message describes
+   a red flag. They are fitted on *out-of-fold* semantic scores (each set of examples scored by
+   a ridge that never saw it), so they learn how far to trust the semantic layer on wording it
+   has not seen, not on wording it memorised. Entry questions are not fusion rows: the lexical
+   matcher indexes them, so their lexical scores would be flattering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.engine.model import ABSTAIN
+from bot.engine.semantic.encoder import Vectors
+
+RIDGE_L2 = 1.0
+FUSION_L2 = 0.1
+NEWTON_STEPS = 30
+CANDIDATES = 3
+"""Entries considered per message from each signal (the best by semantic and by lexical score)."""
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    """A text and the classes it belongs to; ``group`` names its example set, if it is one."""
+
+    text: str
+    targets: tuple[str, ...]
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the decision layer makes of one message."""
+
+    entries: tuple[tuple[str, float], ...]
+    """Candidate entries with the probability that each answers the message, best first."""
+    red_flag: float
+    """Probability that the message describes a red flag."""
+    tier: str | None
+    """The red-flag tier the message reads closest to."""
+
+
+LexicalScores = Callable[[str], Mapping[str, float]]
+"""Entry id -> lexical score (0-100) for a text; entries not ranked are left out."""
+
+
+def _with_bias(vectors: Vectors) -> Vectors:
+    return np.hstack([vectors, np.ones((vectors.shape[0], 1), dtype=np.float32)])
+
+
+def _ridge(gram: np.ndarray, cross: np.ndarray) -> np.ndarray:
+    penalty = np.eye(gram.shape[0]) * RIDGE_L2
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    return np.linalg.solve(gram + penalty, cross)
+
+
+def _logistic(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Weights of an L2-regularised logistic regression, by Newton's method."""
+    weights = np.zeros(features.shape[1])
+    for _ in range(NEWTON_STEPS):
+        probability = 1.0 / (1.0 + np.exp(-np.clip(features @ weights, -30, 30)))
+        gradient = features.T @ (probability - targets) + FUSION_L2 * weights
+        curvature = (features * (probability * (1 - probability))[:, None]).T @ features
+        weights -= np.linalg.solve(curvature + FUSION_L2 * np.eye(len(weights)), gradient)
+    return weights
+
+
+def _sigmoid(value: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-np.clip(value, -30, 30))))
+
+
+@dataclass(frozen=True)
+class _Classes:
+    entries: tuple[str, ...]
+    tiers: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.entries, ABSTAIN, *self.tiers)
+
+    def matrix(self, rows: Sequence[TrainingRow]) -> np.ndarray:
+        column = {name: index for index, name in enumerate(self.all)}
+        targets = np.zeros((len(rows), len(column)))
+        for index, row in enumerate(rows):
+            for target in row.targets:
+                targets[index, column[target]] = 1.0
+        return targets
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Semantic scores of one message, split by kind of class."""
+
+    entries: np.ndarray
+    abstain: float
+    tiers: np.ndarray
+
+
+def _split(classes: _Classes, row: np.ndarray) -> _Scores:
+    count = len(classes.entries)
+    return _Scores(row[:count], float(row[count]), row[count + 1 :])
+
+
+def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, entry: str) -> list[float]:
+    """What the answer model reads about one candidate entry of a message."""
+    semantic = scores.entries
+    others = np.delete(semantic, index)
+    lexical_others = [score for other, score in lexical.items() if other != entry]
+    own = lexical.get(entry, 0.0) / 100.0
+    best_other = max(lexical_others, default=0.0) / 100.0
+    tier = float(scores.tiers.max()) if scores.tiers.size else 0.0
+    return [
+        own,
+        own - best_other,
+        float(semantic[index]),
+        float(semantic[index] - (others.max() if others.size else 0.0)),
+        scores.abstain,
+        tier,
+        1.0,
+    ]
+
+
+def red_flag_features(scores: _Scores) -> list[float]:
+    """What the red-flag model reads about a message."""
+    tier = float(scores.tiers.max()) if scores.tiers.size else 0.0
+    return [tier, tier - float(scores.entries.max()), scores.abstain, 1.0]
+
+
+def _candidates(scores: _Scores, lexical: Mapping[str, float], entries: tuple[str, ...]) -> list[int]:
+    by_semantic = np.argsort(-scores.entries, kind="stable")[:CANDIDATES].tolist()
+    position = {entry: index for index, entry in enumerate(entries)}
+    by_lexical = sorted(lexical, key=lambda entry: -lexical[entry])[:CANDIDATES]
+    return list(dict.fromkeys([*by_semantic, *(position[e] for e in by_lexical if e in position)]))
+
+
+class DecisionLayer:
+    """Trained semantic scores plus the two fusion models, for one knowledge base."""
+
+    def __init__(
+        self,
+        classes: _Classes,
+        ridge: np.ndarray,
+        answer_weights: np.ndarray,
+        red_flag_weights: np.ndarray,
+    ) -> None:
+        """Use trained weights (see :meth:`train`)."""
+        self._classes = classes
+        self._ridge = ridge
+        self._answer = answer_weights
+        self._red_flag = red_flag_weights
+
+    @classmethod
+    def train(
+        cls,
+        rows: Sequence[TrainingRow],
+        vectors: Vectors,
+        lexical: LexicalScores,
+        entries: Sequence[str],
+        tiers: Sequence[str],
+    ) -> DecisionLayer:
+        """Fit on ``rows`` (embedded as ``vectors``); ``lexical`` scores the example rows."""
+        classes = _Classes(tuple(entries), tuple(tiers))
+        inputs = _with_bias(vectors).astype(np.float64)
+        targets = classes.matrix(rows)
+        gram, cross = inputs.T @ inputs, inputs.T @ targets
+        ridge = _ridge(gram, cross)
+        groups = sorted({row.group for row in rows if row.group is not None})
+        answer_rows: list[list[float]] = []
+        answer_targets: list[float] = []
+        flag_rows: list[list[float]] = []
+        flag_targets: list[float] = []
+        tier_names = set(tiers)
+        for group in groups:
+            members = np.array([row.group == group for row in rows])
+            held_in, held_out = inputs[members], targets[members]
+            weights = _ridge(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
+            for row, scores_row in zip(
+                (row for row in rows if row.group == group), held_in @ weights, strict=True
+            ):
+                scores = _split(classes, scores_row)
+                flag_rows.append(red_flag_features(scores))
+                flag_targets.append(float(bool(tier_names & set(row.targets))))
+                lexical_scores = lexical(row.text)
+                for index in _candidates(scores, lexical_scores, classes.entries):
+                    entry = classes.entries[index]
+                    answer_rows.append(entry_features(scores, lexical_scores, index, entry))
+                    answer_targets.append(float(entry in row.targets))
+        answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
+        red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
+        return cls(classes, ridge, answer, red_flag)
+
+    def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
+        """Judge a message from the embeddings of its windows (the first is the whole start).
+
+        Entries are judged on the first window; the red flag on every window, so one at the
+        end of a long message counts as much as one at its start.
+        """
+        raw = _with_bias(vectors).astype(np.float64) @ self._ridge
+        windows = [_split(self._classes, row) for row in raw]
+        first = windows[0]
+        judged = []
+        for index in _candidates(first, lexical, self._classes.entries):
+            entry = self._classes.entries[index]
+            features = np.array(entry_features(first, lexical, index, entry))
+            judged.append((entry, _sigmoid(features @ self._answer)))
+        judged.sort(key=lambda pair: -pair[1])
+        flags = [_sigmoid(np.array(red_flag_features(w)) @ self._red_flag) for w in windows]
+        worst = int(np.argmax(flags))
+        tiers = windows[worst].tiers
+        tier = self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
+        return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
+
+
+_DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, -2.0, -1.0, -3.0])
+"""Fusion weights for a knowledge base without example sets to fit them on."""
+_DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, -3.0])
+
+
+def _fit_or_default(rows: list[list[float]], targets: list[float], default: np.ndarray) -> np.ndarray:
+    if len(set(targets)) < 2:  # nothing to separate: a tiny knowledge base
+        return default
+    return _logistic(np.array(rows), np.array(targets))

@@ -1,0 +1,92 @@
+"""Embeddings of the knowledge base's texts, kept by text so only new texts are encoded.
+
+In memory for the life of the process, and on disk as plain arrays (``.npz`` read with
+``allow_pickle=False``: nothing in the file can run code). The file is keyed by the encoder's
+fingerprint, so another model never reads these vectors. Only knowledge texts go to disk,
+never members' messages. A damaged or unwritable file only means encoding again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.engine.semantic.encoder import Encoder, Vectors
+
+log = logging.getLogger(__name__)
+
+KEY_LENGTH = 40
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324 - a key
+
+
+class EmbeddingCache:
+    """Vectors of texts for one encoder, encoded once and optionally kept in ``directory``."""
+
+    def __init__(self, encoder: Encoder, directory: Path | None = None) -> None:
+        """Read what ``directory`` already holds for this encoder."""
+        self.encoder = encoder
+        self._path = directory / f"embeddings-{encoder.fingerprint[:16]}.npz" if directory else None
+        self._vectors: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
+        self._read()
+
+    def _read(self) -> None:
+        if self._path is None or not self._path.is_file():
+            return
+        try:
+            with np.load(self._path, allow_pickle=False) as stored:
+                keys, vectors = stored["keys"], stored["vectors"]
+            if keys.shape[0] != vectors.shape[0] or vectors.ndim != 2:
+                raise ValueError("keys and vectors differ in length")
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            log.warning("Embedding cache %s unreadable (%s): encoding again", self._path, error)
+            return
+        self._vectors.update(zip(keys.tolist(), vectors.astype(np.float32), strict=True))
+
+    def vectors(self, texts: Sequence[str], *, keep: bool = True) -> Vectors:
+        """One row per text; texts not seen before are encoded (and kept when ``keep``)."""
+        keys = [_key(text) for text in texts]
+        with self._lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        if missing:
+            wanted = {key: text for key, text in zip(keys, texts, strict=True)}
+            fresh = self.encoder.encode([wanted[key] for key in missing])
+            found = dict(zip(missing, fresh, strict=True))
+            if keep:
+                with self._lock:
+                    self._vectors.update(found)
+                self._write()
+        else:
+            found = {}
+        with self._lock:
+            rows = [found[k] if k in found else self._vectors[k] for k in keys]
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def _write(self) -> None:
+        if self._path is None:
+            return
+        with self._lock:
+            keys = np.array(list(self._vectors), dtype=f"<U{KEY_LENGTH}")
+            vectors = np.stack(list(self._vectors.values()))
+        try:
+            self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self._path.parent, suffix=".npz.tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, keys=keys, vectors=vectors)
+            os.replace(temporary, self._path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)

