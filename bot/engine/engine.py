@@ -52,11 +52,11 @@ class Thresholds:
     safety reply, at or above ``screen`` the screening question.
     """
 
-    answer: float = 50.0
+    answer: float = 40.0
     suggest: float = 20.0
-    passive: float = 80.0
-    margin: float = 15.0
-    red_flag: float = 85.0
+    passive: float = 75.0
+    margin: float = 5.0
+    red_flag: float = 90.0
     screen: float = 40.0
 
 

@@ -101,16 +101,41 @@ class _Classes:
 
 @dataclass(frozen=True)
 class _Scores:
-    """Semantic scores of one message, split by kind of class."""
+    """Semantic scores of one message, split by kind of class.
+
+    ``entries``, ``abstain`` and ``tiers`` are the ridge classifier's scores; the ``nearest``
+    ones are the cosine similarity of the closest training text of each class.
+    """
 
     entries: np.ndarray
     abstain: float
     tiers: np.ndarray
+    nearest_entries: np.ndarray
+    nearest_abstain: float
+    nearest_tier: float
 
 
-def _split(classes: _Classes, row: np.ndarray) -> _Scores:
+def _split(classes: _Classes, row: np.ndarray, nearest: np.ndarray) -> _Scores:
     count = len(classes.entries)
-    return _Scores(row[:count], float(row[count]), row[count + 1 :])
+    tiers = nearest[count + 1 :]
+    return _Scores(
+        row[:count],
+        float(row[count]),
+        row[count + 1 :],
+        nearest[:count],
+        float(nearest[count]),
+        float(tiers.max()) if tiers.size else 0.0,
+    )
+
+
+def _nearest(similarity: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per text (row of ``similarity``) and class, the similarity of its closest member."""
+    members = targets > 0
+    best = np.full((similarity.shape[0], targets.shape[1]), -1.0)
+    for column in range(targets.shape[1]):
+        if members[:, column].any():
+            best[:, column] = similarity[:, members[:, column]].max(axis=1)
+    return best
 
 
 def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, entry: str) -> list[float]:
@@ -121,11 +146,16 @@ def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, en
     own = lexical.get(entry, 0.0) / 100.0
     best_other = max(lexical_others, default=0.0) / 100.0
     tier = float(scores.tiers.max()) if scores.tiers.size else 0.0
+    nearest = scores.nearest_entries
+    nearest_others = np.delete(nearest, index)
     return [
         own,
         own - best_other,
         float(semantic[index]),
         float(semantic[index] - (others.max() if others.size else 0.0)),
+        float(nearest[index]),
+        float(nearest[index] - (nearest_others.max() if nearest_others.size else 0.0)),
+        float(nearest[index] - scores.nearest_abstain),
         scores.abstain,
         tier,
         1.0,
@@ -135,7 +165,15 @@ def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, en
 def red_flag_features(scores: _Scores) -> list[float]:
     """What the red-flag model reads about a message."""
     tier = float(scores.tiers.max()) if scores.tiers.size else 0.0
-    return [tier, tier - float(scores.entries.max()), scores.abstain, 1.0]
+    others = max(float(scores.nearest_entries.max()), scores.nearest_abstain)
+    return [
+        tier,
+        tier - float(scores.entries.max()),
+        scores.abstain,
+        scores.nearest_tier,
+        scores.nearest_tier - others,
+        1.0,
+    ]
 
 
 def _candidates(scores: _Scores, lexical: Mapping[str, float], entries: tuple[str, ...]) -> list[int]:
@@ -152,12 +190,14 @@ class DecisionLayer:
         self,
         classes: _Classes,
         ridge: np.ndarray,
+        memory: tuple[np.ndarray, np.ndarray],
         answer_weights: np.ndarray,
         red_flag_weights: np.ndarray,
     ) -> None:
-        """Use trained weights (see :meth:`train`)."""
+        """Use trained weights and the training texts' vectors and classes (see :meth:`train`)."""
         self._classes = classes
         self._ridge = ridge
+        self._memory, self._memory_targets = memory
         self._answer = answer_weights
         self._red_flag = red_flag_weights
 
@@ -186,10 +226,14 @@ class DecisionLayer:
             members = np.array([row.group == group for row in rows])
             held_in, held_out = inputs[members], targets[members]
             weights = _ridge(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
-            for row, scores_row in zip(
-                (row for row in rows if row.group == group), held_in @ weights, strict=True
+            nearest = _nearest(vectors[members] @ vectors[~members].T, targets[~members])
+            for row, scores_row, nearest_row in zip(
+                (row for row in rows if row.group == group),
+                held_in @ weights,
+                nearest,
+                strict=True,
             ):
-                scores = _split(classes, scores_row)
+                scores = _split(classes, scores_row, nearest_row)
                 flag_rows.append(red_flag_features(scores))
                 flag_targets.append(float(bool(tier_names & set(row.targets))))
                 lexical_scores = lexical(row.text)
@@ -199,7 +243,7 @@ class DecisionLayer:
                     answer_targets.append(float(entry in row.targets))
         answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
         red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
-        return cls(classes, ridge, answer, red_flag)
+        return cls(classes, ridge, (vectors, targets), answer, red_flag)
 
     def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
         """Judge a message from the embeddings of its windows (the first is the whole start).
@@ -208,7 +252,11 @@ class DecisionLayer:
         end of a long message counts as much as one at its start.
         """
         raw = _with_bias(vectors).astype(np.float64) @ self._ridge
-        windows = [_split(self._classes, row) for row in raw]
+        nearest = _nearest(vectors @ self._memory.T, self._memory_targets)
+        windows = [
+            _split(self._classes, row, nearest_row)
+            for row, nearest_row in zip(raw, nearest, strict=True)
+        ]
         first = windows[0]
         judged = []
         for index in _candidates(first, lexical, self._classes.entries):
@@ -223,9 +271,9 @@ class DecisionLayer:
         return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
 
 
-_DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, -2.0, -1.0, -3.0])
+_DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, -3.0])
 """Fusion weights for a knowledge base without example sets to fit them on."""
-_DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, -3.0])
+_DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, 2.0, 4.0, -3.0])
 
 
 def _fit_or_default(rows: list[list[float]], targets: list[float], default: np.ndarray) -> np.ndarray:
