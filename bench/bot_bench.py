@@ -3,7 +3,10 @@
 Runs ``python -m bot run`` as a separate process pointed at the fake, and beside it, in the
 same run, a do-nothing discord.py bot that replies "ok" (``bench/echo_bot.py``): the fake's
 and discord.py's own round trip. Prints round-trip latency p50/p99 for both, the bot-side
-difference, a burst of 1,000 mentions (all answered, none twice) and the bot's peak RSS.
+difference, a burst of 1,000 mentions (all answered, none twice), the bot's RSS, and the
+worst stall of the bot's event loop during the burst: each bot runs under
+``bench/loop_probe.py``, a task that sleeps 5 ms in a loop and records how late it wakes (the
+bench's own loop, which serves the fake Discord, is probed the same way).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.loop_probe import StallProbe, read_samples, worst_between  # noqa: E402
 from tests.fakediscord import Channel, FakeDiscord, Member  # noqa: E402
 
 QUESTIONS = [
@@ -34,6 +38,10 @@ QUESTIONS = [
 ]
 ROUND_TRIPS = 200
 BURST = 1000
+SETTLE = 1.0
+"""Seconds to keep watching after the last burst reply, for replies sent twice."""
+STALL_GOAL = 0.050
+PROBE = ROOT / "bench/loop_probe.py"
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -71,8 +79,12 @@ async def measure(
     member: Member,
     label: str,
     process: subprocess.Popen[bytes],
+    stalls: Path,
 ) -> tuple[float, float]:
-    """Round trips one at a time, then a burst; print the numbers."""
+    """Round trips one at a time, then a burst; print the numbers.
+
+    ``stalls`` is the file the bot's loop probe writes its late wake-ups to.
+    """
     mention = f"<@{fake.bot_user.id}>"
     samples = []
     for number in range(ROUND_TRIPS):
@@ -83,6 +95,9 @@ async def measure(
     p50, p99 = percentiles(samples)
     print(f"{label:<28} round trip p50 {p50:7.2f} ms  p99 {p99:7.2f} ms")
     before = len(channel.bot_messages)
+    own_loop = StallProbe()
+    own_loop.start()
+    burst_start = time.monotonic()
     started = time.perf_counter()
     sent = [
         await member.says(channel, f"{mention} {QUESTIONS[n % len(QUESTIONS)]}")
@@ -92,6 +107,15 @@ async def measure(
     while len(channel.bot_messages) - before < BURST and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     elapsed = time.perf_counter() - started
+    burst_end = time.monotonic()
+    await asyncio.sleep(SETTLE)  # a reply sent twice would arrive after the count is reached
+    await own_loop.stop()
+    bot_samples = read_samples(stalls)
+    bot_stall = worst_between(bot_samples, burst_start, burst_end)
+    over_goal = sum(
+        1 for woke, late in bot_samples if burst_start <= woke <= burst_end and late > STALL_GOAL
+    )
+    fake_stall = own_loop.worst(burst_start, burst_end)
     replies = Counter(
         int(message.reference["message_id"])
         for message in channel.bot_messages[before:]
@@ -100,9 +124,16 @@ async def measure(
     answered = sum(1 for message in sent if replies[message.id] >= 1)
     twice = sum(1 for count in replies.values() if count > 1)
     rss = psutil.Process(process.pid).memory_info().rss / 2**20
+    complete = "all answered, none twice" if answered == BURST and not twice else "INCOMPLETE"
     print(
-        f"{'':<28} burst of {BURST}: {answered} answered, {twice} twice, "
+        f"{'':<28} burst of {BURST}: {answered} answered, {twice} twice ({complete}), "
         f"{elapsed:.1f} s ({BURST / elapsed:.0f}/s); RSS {rss:.0f} MB"
+    )
+    verdict = "met" if bot_stall <= STALL_GOAL else "MISSED"
+    print(
+        f"{'':<28} worst event-loop stall during the burst: bot {bot_stall * 1000:.1f} ms "
+        f"({over_goal} wake-ups over {STALL_GOAL * 1000:.0f} ms; goal <= "
+        f"{STALL_GOAL * 1000:.0f} ms: {verdict}); fake Discord's loop {fake_stall * 1000:.1f} ms"
     )
     return p50, p99
 
@@ -111,17 +142,19 @@ async def main() -> None:
     """Measure the echo baseline, then the real bot, on fresh fakes."""
     results = {}
     for label, command in (
-        ("do-nothing bot (baseline)", [sys.executable, str(ROOT / "bench/echo_bot.py")]),
-        ("movement bot", [sys.executable, "-m", "bot", "run"]),
+        ("do-nothing bot (baseline)", [str(ROOT / "bench/echo_bot.py")]),
+        ("movement bot", ["-m", "bot", "run"]),
     ):
         async with FakeDiscord() as fake:
             guild = fake.add_guild("Bench")
             channel = guild.add_text_channel("general")
             member = guild.add_member("alice")
             with tempfile.TemporaryDirectory() as workdir:
-                process = await start(command, fake, guild.id, Path(workdir))
+                stalls = Path(workdir) / "stalls.txt"
+                probed = [sys.executable, str(PROBE), str(stalls), *command]
+                process = await start(probed, fake, guild.id, Path(workdir))
                 try:
-                    results[label] = await measure(fake, channel, member, label, process)
+                    results[label] = await measure(fake, channel, member, label, process, stalls)
                 finally:
                     process.terminate()
                     process.wait(timeout=15)

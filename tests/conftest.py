@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine import Engine, SemanticOptions, open_embeddings
+from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.store import Store
 
 pytest_plugins = ["tests.fakediscord.pytest_plugin"]
@@ -107,13 +108,27 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
 
 
-@pytest.fixture(scope="session")
-def engine() -> Engine:
-    """An engine on the real knowledge base (read-only)."""
-    return Engine.from_directory(KNOWLEDGE)
-
-
 @pytest.fixture(autouse=True, scope="session")
-def _private_engine_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Commands run by the tests keep their built engine in a temporary directory."""
-    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("engine-cache"))
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests, and commands they run, keep embeddings in one temporary directory."""
+    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("embedding-cache"))
+
+
+@pytest.fixture(scope="session")
+def embeddings(_private_cache_dir: None) -> EmbeddingCache:
+    """The shipped encoder with the session's embedding cache (shared: encoding is the cost)."""
+    found, why = open_embeddings(SemanticOptions(cache_dir=Path(os.environ["CACHE_DIR"])))
+    assert found is not None, why
+    return found
+
+
+@pytest.fixture(scope="session")
+def engine(embeddings: EmbeddingCache) -> Engine:
+    """An engine on the real knowledge base with the semantic layer (read-only)."""
+    return Engine.from_directory(KNOWLEDGE, embeddings=embeddings)
+
+
+@pytest.fixture(scope="session")
+def lexical_engine() -> Engine:
+    """An engine on the real knowledge base with the semantic layer off (read-only)."""
+    return Engine.from_directory(KNOWLEDGE)

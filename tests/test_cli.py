@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, TINY_TOPICS, record_ask
+from tests.conftest import REPO, TINY_TOPICS, record_ask, write_files
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -94,35 +94,67 @@ def test_check_on_a_missing_directory(tmp_path: Path) -> None:
 
 
 def test_eval_json_report(tmp_path: Path) -> None:
-    """``eval --json`` counts the four figures, per kind, and lists failures."""
+    """``eval --json`` counts the figures, per kind, and lists every item and failure."""
     labelled = tmp_path / "set.yaml"
     labelled.write_text(
+        "examples:\n"
         "- {q: 'should i foam roll my itb', expect: [foam-rolling], kind: plain}\n"
         "- {q: 'should i foam roll my itb', expect: [routine], kind: plain}\n"
         "- {q: 'whats for dinner', expect: abstain, kind: off-topic}\n"
-        "- {q: 'my knee locked', expect: safety, kind: red-flag, note: ignored}\n"
+        "- {q: 'my knee locked', expect: safety, tier: same-day, kind: red-flag}\n"
     )
     result = run("eval", str(labelled), "--json")
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["answerable"] == {"correct": 1, "total": 2}
     assert report["abstain"] == {"correct": 1, "total": 1}
     assert report["safety"] == {"correct": 1, "total": 1}
+    assert report["screened"] == {"count": 0, "total": 1}
     assert report["false_alarms"] == {"count": 0, "total": 3}
+    assert report["soft_false_alarms"] == {"count": 0, "total": 3}
     assert report["by_kind"]["plain"] == {"correct": 1, "total": 2}
     assert report["failures"] == [
         {"q": "should i foam roll my itb", "expect": ["routine"], "got": "foam-rolling"}
     ]
+    assert [(item["q"], item["got"], item["outcome"]) for item in report["items"]] == [
+        ("should i foam roll my itb", "foam-rolling", "answer"),
+        ("should i foam roll my itb", "foam-rolling", "answer"),
+        ("whats for dinner", "abstain", "abstain"),
+        ("my knee locked", "safety", "safety"),
+    ]
+    assert all(isinstance(item["score"], int) for item in report["items"])
 
 
 def test_eval_unreadable_file_exits_2(tmp_path: Path) -> None:
-    """A missing or malformed labelled file exits 2 with a clear message."""
-    assert run("eval", str(tmp_path / "missing.yaml")).returncode == 2
+    """A missing or malformed labelled file exits 2 naming the file and line."""
+    missing = run("eval", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2
+    assert "missing.yaml: not a readable file" in missing.stderr
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- {q: hello}\n")
+    bad.write_text("examples:\n  - {q: hello}\n")
     result = run("eval", str(bad))
     assert result.returncode == 2
-    assert "expect" in result.stderr
+    assert "bad.yaml:2: examples[0].expect: field required" in result.stderr
+
+
+def test_eval_needs_a_file_or_cv() -> None:
+    """``eval`` alone, or with both a file and ``--cv``, is a usage error."""
+    assert run("eval").returncode == 2
+    assert run("eval", "x.yaml", "--cv").returncode == 2
+
+
+def test_eval_cv_scores_each_set_with_the_others(tmp_path: Path, tiny_files: dict[str, str]) -> None:
+    """``eval --cv --json`` reports every example set and the pooled figures."""
+    first = "examples:\n- {q: what is the it band, expect: [it-band]}\n"
+    second = "examples:\n- {q: my knee locked today, expect: safety, tier: same-day}\n"
+    directory = write_files(tmp_path / "kb", tiny_files)
+    write_files(directory / "examples", {"one.yaml": first, "two.yaml": second})
+    result = run("eval", "--cv", "--json", "--knowledge", str(directory))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sorted(Path(name).name for name in report["sets"]) == ["one.yaml", "two.yaml"]
+    assert report["pooled"]["answerable"] == {"correct": 1, "total": 1}
+    assert report["pooled"]["safety"] == {"correct": 1, "total": 1}
 
 
 def test_chat_answers_commands_and_exits_on_eof() -> None:
@@ -193,25 +225,3 @@ def test_unreadable_settings_are_named_not_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "ANSWER_BAR='high': must be a number from 0 to 100" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_a_warm_ask_loads_neither_yaml_nor_the_validator(tmp_path: Path) -> None:
-    """Once built, the engine is restored from the cache: no YAML parsing, no validation."""
-    code = (
-        "import sys; from bot.cli import main; main(['ask', '--json', 'should I foam roll']);"
-        "print(sorted({'yaml', 'pydantic'} & set(sys.modules)), file=sys.stderr)"
-    )
-    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=env,
-            check=True,
-        )
-        for _ in range(2)
-    ]
-    assert [json.loads(result.stdout)["id"] for result in runs] == ["foam-rolling"] * 2
-    assert [result.stderr.strip() for result in runs] == ["['pydantic', 'yaml']", "[]"]

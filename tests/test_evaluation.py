@@ -1,0 +1,38 @@
+"""Honest scoring: ``evaluate`` never trains on the messages it scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine import Engine, Outcome, load_knowledge
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.evaluation import evaluate, read_examples
+from tests.conftest import write_files
+
+PLANTED = "zorblax quintessence flimflam wobbly"
+"""A message no entry's words match: only training on it can answer it."""
+
+
+def test_a_message_in_training_and_in_the_scored_file_is_held_out(
+    knowledge_copy: Path, embeddings: EmbeddingCache, tmp_path: Path
+) -> None:
+    """Planted in the examples, it is learned; scored from a file, it is not trained on."""
+    planted = f"examples:\n  - q: {PLANTED!r}\n    expect: [resources]\n"
+    write_files(knowledge_copy / "examples", {"planted.yaml": planted})
+    engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
+    learned = engine.answer(PLANTED)
+    assert (learned.outcome, learned.entry_id) == (Outcome.ANSWER, "resources")
+    scored = write_files(tmp_path / "scored", {"set.yaml": planted.replace("'", '"')})
+    report = evaluate(engine, read_examples(scored / "set.yaml"))
+    assert report.items[0]["got"] != "resources"
+
+
+def test_held_out_texts_are_compared_after_normalisation(
+    knowledge_copy: Path, embeddings: EmbeddingCache
+) -> None:
+    """Case, markup and spacing don't smuggle a scored message into training."""
+    planted = f"examples:\n  - q: {PLANTED!r}\n    expect: [resources]\n"
+    write_files(knowledge_copy / "examples", {"planted.yaml": planted})
+    engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
+    disguised = engine.with_held_out({"zorblax quintessence flimflam wobbly"})
+    assert disguised.answer(f"**{PLANTED.upper()}**  ").entry_id != "resources"
