@@ -8,6 +8,8 @@ from bot.render.wording import (
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
+    SCREEN_QUESTION,
+    SCREEN_TITLE,
     WHAT_I_DO,
     abstain_text,
     dose_text,
@@ -38,6 +40,9 @@ def render(reply: Reply) -> str:
     """A reply as readable text."""
     if reply.outcome is Outcome.SAFETY and reply.tier is not None:
         return "\n".join([f"⚠ {reply.tier.title}", reply.tier.response, SAFETY_FOOTER])
+    if reply.outcome is Outcome.SCREEN:
+        signs = [f"  - {sign}" for sign in reply.signs]
+        return "\n".join([SCREEN_TITLE, SCREEN_QUESTION, *signs, "Answer y or n."])
     if reply.outcome is Outcome.ABSTAIN or reply.entry is None:
         if reply.suggestions:
             options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]

@@ -14,6 +14,10 @@ NOT_COVERED = (
 )
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 SAFETY_FOOTER = "I can't give exercise advice for this. Please get it checked first."
+SCREEN_TITLE = "Before I suggest any exercises"
+SCREEN_QUESTION = "Does any of these apply to you?"
+SCREEN_YES = "Yes, one of these"
+SCREEN_NO = "No, none of these"
 PRIVACY = (
     "Privacy: I keep questions I couldn't answer and feedback votes for up to the retention "
     "period so moderators can improve me; `/forget-me` deletes yours."

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.engine import Engine, Outcome, SemanticOptions, load_knowledge, open_embeddings
+from bot.engine import (
+    Engine,
+    Outcome,
+    SemanticOptions,
+    Thresholds,
+    load_knowledge,
+    open_embeddings,
+)
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import (
     EncoderUnavailable,
@@ -178,18 +185,26 @@ def test_a_paraphrase_no_phrasing_shares_words_with_is_answered(engine: Engine) 
     assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "it-band")
 
 
-def test_an_uncertain_red_flag_is_screened_before_any_exercise(engine: Engine) -> None:
-    """A fall at 67 then knee pain: a screening question listing fitting signs, no exercise."""
-    reply = engine.answer("fell at 67 yesterday and my knee hurts, can I do the curtsy squat?")
-    assert reply.outcome in (Outcome.SCREEN, Outcome.SAFETY)
-    if reply.outcome is Outcome.SCREEN:
-        assert reply.tier is not None
-        assert any("fall" in sign for sign in reply.signs)
-        assert len(reply.signs) <= 4
-        after = engine.answer(
-            "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?", screened=True
-        )
-        assert after.outcome is not Outcome.SCREEN
+def test_a_red_flag_no_phrase_names_is_caught_by_the_learned_signal(engine: Engine) -> None:
+    """A fall at 67 then knee pain, a tackle then a dead leg: no exercise, whatever the words."""
+    for message in (
+        "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?",
+        "my leg went dead after that tackle",
+    ):
+        assert engine.red_flag(message) is None  # no phrase rule says it
+        assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+def test_a_screen_lists_fitting_signs_and_screened_skips_it(embeddings: EmbeddingCache) -> None:
+    """Below the firm bar, a screening question with the signs that fit; after "no", none."""
+    engine = Engine.from_directory(KNOWLEDGE, Thresholds(red_flag=100.0), embeddings=embeddings)
+    message = "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?"
+    reply = engine.answer(message)
+    assert reply.outcome is Outcome.SCREEN
+    assert reply.tier is not None
+    assert any("fall" in sign for sign in reply.signs)
+    assert len(reply.signs) <= 4
+    assert engine.answer(message, screened=True).outcome is not Outcome.SCREEN
 
 
 def test_a_red_flag_at_the_end_of_a_4000_character_message_is_caught(engine: Engine) -> None:

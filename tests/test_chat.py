@@ -1,0 +1,61 @@
+"""The console chat asks the screening question as y/n, like Discord's two buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat import ChatSession
+from bot.engine import Engine, Outcome, Thresholds
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.render.text import render
+from tests.conftest import KNOWLEDGE
+
+SCREENED = "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?"
+"""No red-flag phrase says this: only the learned signal flags it."""
+
+
+@pytest.fixture(scope="module")
+def engine(embeddings: EmbeddingCache) -> Engine:
+    """An engine that screens every learned red flag (none is firm without a phrase)."""
+    return Engine.from_directory(KNOWLEDGE, Thresholds(red_flag=100.0), embeddings=embeddings)
+
+
+@pytest.fixture
+def session(engine: Engine) -> ChatSession:
+    assert engine.answer(SCREENED).outcome is Outcome.SCREEN
+    return ChatSession(engine)
+
+
+def test_a_screen_lists_the_signs_and_asks_y_or_n(session: ChatSession, engine: Engine) -> None:
+    """The screening question comes first, with every fitting sign, and no exercise."""
+    text = session.respond(SCREENED)
+    assert "Does any of these apply to you?" in text
+    assert all(sign in text for sign in engine.answer(SCREENED).signs)
+    assert "How to do it" not in text
+
+
+def test_yes_gives_the_safety_reply_of_the_screened_tier(
+    session: ChatSession, engine: Engine
+) -> None:
+    """"y" turns into the safety response of the tier the screen was for."""
+    tier = engine.answer(SCREENED).tier
+    assert tier is not None
+    session.respond(SCREENED)
+    text = session.respond("y")
+    assert tier.response.strip() in text
+    assert "How to do it" not in text
+
+
+def test_no_gives_the_answer_without_the_screen(session: ChatSession, engine: Engine) -> None:
+    """"n" gives what the engine answers once the member has ruled the signs out."""
+    session.respond(SCREENED)
+    assert session.respond("no") == render(engine.answer(SCREENED, screened=True))
+    assert engine.answer(SCREENED, screened=True).outcome is not Outcome.SCREEN
+
+
+def test_anything_else_asks_again_and_keeps_the_question(session: ChatSession) -> None:
+    """An unclear reply repeats the y/n question; the screen still waits for its answer."""
+    session.respond(SCREENED)
+    assert "answer y" in session.respond("what?")
+    assert "Does any of these" not in session.respond("n")
+    assert "Foam roller" in session.respond("/routine")
