@@ -16,11 +16,24 @@ import discord
 from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 from bot.interactions import NO_MENTIONS, apologise, bot_of, tell
 from bot.permissions import is_moderator
-from bot.render.embeds import clip, entry_embed, guide_embed
+from bot.render.embeds import (
+    asked_question,
+    clip,
+    entry_embed,
+    guide_embed,
+    reply_embed,
+    safety_embed,
+)
+from bot.render.wording import SCREEN_NO, SCREEN_YES
 
 BUTTON_LABEL_LIMIT = 80
 SELECT_OPTION_LIMIT = 25
 NOT_YOURS = "Only the member who asked, or a moderator, can remove this answer."
+NOT_YOUR_SCREEN = (
+    "Only the member who asked can answer this: it's about their knee. "
+    "Mention me or use `/ask` to get your own answer."
+)
+QUESTION_GONE = "I can't read the question on this message any more; please ask it again."
 FINISHED = (
     "That's the whole routine: all three exercises, in order. Move slowly and stop if "
     "anything hurts in a way that worries you; `/help` says when to get checked."
@@ -250,15 +263,77 @@ class TopicSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select[Any]], temp
         )
 
 
-DYNAMIC_ITEMS = (VoteButton, DeleteButton, PickButton, GuideButton, TopicSelect)
+# Custom ids hold 100 characters: a 64-character tier id leaves room for any snowflake (20 digits).
+class ScreenButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:screen:(?P<applies>[01]):(?P<tier>[a-z0-9-]{1,64}):(?P<asker>[0-9]{1,20})",
+):
+    """An answer to the screening question: a warning sign applies, or none does.
+
+    Only the asker may answer. "Yes" turns the message into the tier's safety reply; "No"
+    answers the question quoted in the message as if no warning sign applied.
+    """
+
+    def __init__(self, applies: bool, tier_id: str, asker_id: int) -> None:
+        """The "Yes" (``applies``) or "No" button of ``asker_id``'s screen for ``tier_id``."""
+        super().__init__(
+            discord.ui.Button(
+                label=SCREEN_YES if applies else SCREEN_NO,
+                style=discord.ButtonStyle.primary if applies else discord.ButtonStyle.secondary,
+                custom_id=f"mb:screen:{int(applies)}:{tier_id}:{asker_id}",
+            )
+        )
+        self.applies = applies
+        self.tier_id = tier_id
+        self.asker_id = asker_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ScreenButton:
+        """Rebuild from a clicked custom id."""
+        return cls(match["applies"] == "1", match["tier"], int(match["asker"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Replace the screen with the safety reply or the answer; refuse anyone else."""
+        if interaction.user.id != self.asker_id:
+            await tell(interaction, NOT_YOUR_SCREEN)
+            return
+        engine = bot_of(interaction).engine
+        if self.applies:
+            # A tier a reload has removed since still gets the generic "get this checked".
+            reply = Reply(
+                outcome=Outcome.SAFETY, score=100, tier=engine.knowledge.tier(self.tier_id)
+            )
+            embed = safety_embed(reply)
+        else:
+            question = _screened_question(interaction)
+            if question is None:
+                await tell(interaction, QUESTION_GONE)
+                return
+            reply = await asyncio.to_thread(engine.answer, question, screened=True)
+            embed = reply_embed(reply, question)
+        await interaction.response.edit_message(embed=embed, view=answer_view(reply, self.asker_id))
+
+
+def _screened_question(interaction: discord.Interaction) -> str | None:
+    message = interaction.message
+    return asked_question(message.embeds[0]) if message and message.embeds else None
+
+
+DYNAMIC_ITEMS = (VoteButton, DeleteButton, PickButton, GuideButton, TopicSelect, ScreenButton)
 
 
 def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
-    """Buttons under a reply: votes for answers, choices for "did you mean", always Delete."""
+    """Buttons under a reply: votes, "did you mean" choices or a screen's Yes / No; Delete."""
     view = discord.ui.View(timeout=None)
     if reply.outcome is Outcome.ANSWER and reply.entry_id:
         view.add_item(VoteButton(True, reply.entry_id))
         view.add_item(VoteButton(False, reply.entry_id))
+    elif reply.outcome is Outcome.SCREEN and reply.tier_id:
+        view.add_item(ScreenButton(True, reply.tier_id, asker_id))
+        view.add_item(ScreenButton(False, reply.tier_id, asker_id))
     elif reply.outcome is Outcome.ABSTAIN:
         for topic in reply.suggestions:
             view.add_item(PickButton(topic.id, topic.title, asker_id))

@@ -130,6 +130,7 @@ class Settings:
     passive_bar: float = field(default=Thresholds.passive, metadata=_read_as(_number(0, 100)))
     red_flag_bar: float = field(default=Thresholds.red_flag, metadata=_read_as(_number(0, 100)))
     screen_bar: float = field(default=Thresholds.screen, metadata=_read_as(_number(0, 100)))
+    doubt_bar: float = field(default=Thresholds.doubt, metadata=_read_as(_number(0, 100)))
     cooldown_seconds: float = field(default=10.0, metadata=_read_as(_number(0)))
     repeat_window_seconds: float = field(default=600.0, metadata=_read_as(_number(0)))
 
@@ -184,6 +185,7 @@ class Settings:
             passive=self.passive_bar,
             red_flag=self.red_flag_bar,
             screen=self.screen_bar,
+            doubt=self.doubt_bar,
         )
 
     @property

@@ -49,7 +49,8 @@ class Thresholds:
     Answer at or above ``answer`` with a lead of ``margin`` over the runner-up; offer "did you
     mean" at or above ``suggest``; ``passive`` is the stricter bar for messages nobody
     addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
-    safety reply, at or above ``screen`` the screening question.
+    safety reply, at or above ``screen`` the screening question. A red-flag phrase gets the
+    safety reply unless the learned confidence is below ``doubt``: then the screening question.
     """
 
     answer: float = 40.0
@@ -58,6 +59,7 @@ class Thresholds:
     margin: float = 5.0
     red_flag: float = 90.0
     screen: float = 40.0
+    doubt: float = 10.0
 
 
 LEXICAL_THRESHOLDS = Thresholds(answer=58.0, suggest=55.0, passive=75.0, margin=1.0)
@@ -228,15 +230,18 @@ class Engine:
         state = self._state
         cleaned = clean(text)
         flag = state.triage.check(cleaned)
-        if flag is not None:
-            return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
-        candidates, not_covered = self._rank(state, cleaned)
         if state.decision is None or self._embeddings is None:
-            return self._lexical_reply(state, candidates, not_covered, passive)
-        pieces = [cleaned, *windows(cleaned, WINDOW_CHARS)] if len(cleaned) > WINDOW_CHARS else [cleaned]
+            if flag is not None:
+                return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
+            return self._lexical_reply(state, *self._rank(state, cleaned), passive)
+        candidates, not_covered = self._rank(state, cleaned)
+        pieces = [cleaned]
+        if len(cleaned) > WINDOW_CHARS:
+            pieces += windows(cleaned, WINDOW_CHARS)
         vectors = self._embeddings.vectors(pieces, keep=False)
         judgement = state.decision.judge(vectors, _lexical_scores(candidates))
-        caution = self._red_flag_reply(state, judgement, vectors[0], screened)
+        phrase_tier = flag.payload if flag else None
+        caution = self._red_flag_reply(state, phrase_tier, judgement, vectors[0], screened)
         if caution is not None:
             return caution
         if not_covered is not None and not candidates:
@@ -247,14 +252,31 @@ class Engine:
         return self._decide(state, ranked, not_covered, passive)
 
     def _red_flag_reply(
-        self, state: _State, judgement: Judgement, vector: np.ndarray, screened: bool
+        self,
+        state: _State,
+        phrase_tier: SafetyTier | None,
+        judgement: Judgement,
+        vector: np.ndarray,
+        screened: bool,
     ) -> Reply | None:
-        tier = state.knowledge.tier(judgement.tier) if judgement.tier else None
+        """Safety, a screen, or nothing: a red-flag phrase OR the learned signal.
+
+        A phrase is firm unless the learned signal all but rules a red flag out ("numb to
+        the jokes"): then it asks the screening question, still before any exercise advice.
+        """
+        bars = self._thresholds
         confidence = 100.0 * judgement.red_flag
-        if tier is None or confidence < self._thresholds.screen:
-            return None
-        if confidence >= self._thresholds.red_flag:
-            return Reply(outcome=Outcome.SAFETY, score=round(confidence), tier=tier)
+        if phrase_tier is not None:
+            firm = confidence >= bars.doubt
+            tier: SafetyTier | None = phrase_tier
+        else:
+            tier = state.knowledge.tier(judgement.tier) if judgement.tier else None
+            if tier is None or confidence < bars.screen:
+                return None
+            firm = confidence >= bars.red_flag
+        if firm:
+            score = 100 if phrase_tier is not None else round(confidence)
+            return Reply(outcome=Outcome.SAFETY, score=score, tier=tier)
         if screened:
             return None
         return Reply(

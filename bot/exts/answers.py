@@ -77,7 +77,8 @@ class Answers(commands.Cog):
         if not addressed and not self._passive_channel(message):
             return
         question = self._without_my_mention(message.content)
-        reply = self.bot.engine.answer(question, passive=not addressed)
+        # The sentence encoder takes milliseconds of CPU: off the loop, the gateway keeps up.
+        reply = await asyncio.to_thread(self.bot.engine.answer, question, passive=not addressed)
         if not addressed and not self._worth_answering_passively(message, reply):
             return
         if not self.bot.member_cooldown.try_use(message.author.id):
@@ -85,7 +86,7 @@ class Answers(commands.Cog):
                 await message.add_reaction(COOLDOWN_EMOJI)
             return
         sent = await message.reply(
-            embed=reply_embed(reply),
+            embed=reply_embed(reply, question),
             view=answer_view(reply, message.author.id),
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
@@ -93,14 +94,18 @@ class Answers(commands.Cog):
         await self._record(message.author.id, message.channel.id, sent.id, question, reply)
 
     def _worth_answering_passively(self, message: discord.Message, reply: Reply) -> bool:
-        """Red flags always; otherwise only confident answers to what reads as a question."""
+        """Red flags and screens always; otherwise only confident answers to questions.
+
+        Each is shown once per channel within the repeat window; a screen is kept apart from
+        the safety reply of its tier, so a maybe never silences a definite red flag.
+        """
         if reply.outcome is Outcome.ABSTAIN:
             return False
         if reply.outcome is Outcome.ANSWER and not self.bot.engine.looks_like_question(
             message.content
         ):
             return False
-        key = (message.channel.id, reply.entry_id or reply.tier_id)
+        key = (message.channel.id, reply.outcome.value, reply.entry_id or reply.tier_id)
         return self.bot.repeat_guard.try_use(key)
 
     @app_commands.command(
@@ -118,10 +123,10 @@ class Answers(commands.Cog):
             await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
             return
         self.bot.member_cooldown.try_use(interaction.user.id)
-        reply = self.bot.engine.answer(question)
+        reply = await asyncio.to_thread(self.bot.engine.answer, question)
         private = reply.outcome is not Outcome.ANSWER
         response = await interaction.response.send_message(
-            embed=reply_embed(reply),
+            embed=reply_embed(reply, question),
             view=answer_view(reply, interaction.user.id),
             ephemeral=private,
             allowed_mentions=NO_MENTIONS,

@@ -13,6 +13,8 @@ from bot.render.wording import (
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
+    SCREEN_QUESTION,
+    SCREEN_TITLE,
     WHAT_I_DO,
     abstain_text,
     dose_text,
@@ -32,6 +34,14 @@ TOTAL_LIMIT = 6000
 ANSWER_COLOUR = discord.Colour.teal()
 SAFETY_COLOUR = discord.Colour.red()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
+SCREEN_COLOUR = discord.Colour.orange()
+
+ASKED_FIELD = "You asked"
+"""The screening question's field holding the member's question, read back on "No"."""
+CODE_FENCE = "```"
+BROKEN_FENCE = "``\u200b`"
+"""A fence inside the question, broken by a zero-width space so the code block holds."""
+ASKED_LIMIT = FIELD_VALUE_LIMIT - len(f"{CODE_FENCE}\n\n{CODE_FENCE}")
 
 
 def clip(text: str, limit: int) -> str:
@@ -110,6 +120,39 @@ def safety_embed(reply: Reply) -> discord.Embed:
     return fit(embed)
 
 
+def quote_question(question: str) -> str:
+    """``question`` as a code block: no markdown, links or mentions render from it.
+
+    Clipped before fencing, so :func:`fit` never cuts the closing fence.
+    """
+    body = clip(question.replace(CODE_FENCE, BROKEN_FENCE), ASKED_LIMIT)
+    return f"{CODE_FENCE}\n{body}\n{CODE_FENCE}"
+
+
+def asked_question(embed: discord.Embed) -> str | None:
+    """The question a screening embed quotes (as :func:`quote_question` wrote it), if any."""
+    value = next((field.value for field in embed.fields if field.name == ASKED_FIELD), None)
+    if value is None:
+        return None
+    body = value.removeprefix(f"{CODE_FENCE}\n").removesuffix(f"\n{CODE_FENCE}")
+    return body.replace(BROKEN_FENCE, CODE_FENCE)
+
+
+def screen_embed(reply: Reply, question: str) -> discord.Embed:
+    """The screening question: the warning signs that fit, and the question to answer after.
+
+    The question travels in the message itself, so the "No" button can answer it after a
+    restart with nothing stored; it disappears once the member has answered.
+    """
+    signs = "\n".join(f"• {sign}" for sign in reply.signs)
+    embed = discord.Embed(
+        title=SCREEN_TITLE, description=f"{SCREEN_QUESTION}\n{signs}", colour=SCREEN_COLOUR
+    )
+    embed.add_field(name=ASKED_FIELD, value=quote_question(question))
+    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    return fit(embed)
+
+
 def abstain_embed(reply: Reply) -> discord.Embed:
     """The "I don't know that one" embed, or "did you mean" when there are suggestions."""
     if reply.suggestions:
@@ -120,10 +163,12 @@ def abstain_embed(reply: Reply) -> discord.Embed:
     return fit(embed)
 
 
-def reply_embed(reply: Reply) -> discord.Embed:
-    """The embed for any reply."""
+def reply_embed(reply: Reply, question: str) -> discord.Embed:
+    """The embed for any reply to ``question``."""
     if reply.outcome is Outcome.SAFETY:
         return safety_embed(reply)
+    if reply.outcome is Outcome.SCREEN:
+        return screen_embed(reply, question)
     if reply.outcome is Outcome.ANSWER:
         return entry_embed(reply)
     return abstain_embed(reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -12,8 +14,14 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Secret, Settings
+from bot.engine import Engine
+from bot.startup import build_engine
 from tests.conftest import KNOWLEDGE
 from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
+
+WARM_EMBEDDINGS = os.environ.get("CACHE_DIR")
+"""Read when pytest imports this file, before tests/conftest.py points ``CACHE_DIR`` at an
+empty directory: a developer's warm embedding cache saves encoding every knowledge text."""
 
 
 @dataclass
@@ -60,8 +68,20 @@ def bot_settings() -> dict[str, object]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def semantic_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The engine a deployment builds: lexical signals fused with the sentence encoder's."""
+    cache = Path(WARM_EMBEDDINGS) if WARM_EMBEDDINGS else tmp_path_factory.mktemp("embeddings")
+    engine = build_engine(Settings(cache_dir=cache), KNOWLEDGE)
+    if not engine.semantic_status.startswith("semantic layer on"):
+        pytest.fail(engine.semantic_status)
+    return engine
+
+
 @pytest.fixture
-async def world(tmp_path: Path, bot_settings: dict[str, object]) -> AsyncIterator[World]:
+async def world(
+    tmp_path: Path, bot_settings: dict[str, object], semantic_engine: Engine
+) -> AsyncIterator[World]:
     """Start the fake, populate a server, run the bot; fail on any discord.py error log."""
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Movement Club")
@@ -72,7 +92,9 @@ async def world(tmp_path: Path, bot_settings: dict[str, object]) -> AsyncIterato
         bob = guild.add_member("bob")
         mod = guild.add_member("mod", roles=[moderators])
         settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
-        bot = create_bot(settings)
+        # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
+        # test that reloads or teaches swaps in new knowledge on its copy only.
+        bot = create_bot(settings, copy.copy(semantic_engine))
         bot.guild_ready_timeout = 0.1
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):

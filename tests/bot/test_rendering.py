@@ -6,15 +6,19 @@ import discord
 
 from bot.config import Secret, Settings
 from bot.engine import Engine, Outcome, Reply, Topic
-from bot.engine.model import Dose, Entry
+from bot.engine.model import Dose, Entry, SafetyTier
 from bot.render.embeds import (
+    ASKED_FIELD,
+    CODE_FENCE,
     DESCRIPTION_LIMIT,
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
     TITLE_LIMIT,
     TOTAL_LIMIT,
+    asked_question,
     entry_embed,
     fit,
+    screen_embed,
     topics_embed,
 )
 from bot.runner import REDACTED, RedactToken
@@ -64,6 +68,36 @@ def test_fit_clips_every_part() -> None:
     assert len(fitted.title) == TITLE_LIMIT
     assert len(fitted) <= TOTAL_LIMIT
     assert len(fitted.fields) <= FIELD_COUNT_LIMIT
+
+
+def screen_reply() -> Reply:
+    tier = SafetyTier(id="soon", title="Book a check", response="See a GP.", phrases=["x y"])
+    return Reply(outcome=Outcome.SCREEN, score=60, tier=tier, signs=("s" * 300,) * 4)
+
+
+def asked_value(embed: discord.Embed) -> str:
+    return next(field.value or "" for field in embed.fields if field.name == ASKED_FIELD)
+
+
+def test_screen_quotes_the_question_inertly_and_gives_it_back() -> None:
+    """Markup in the question can't escape its code block, and "No" reads back what was asked."""
+    question = "```my knee``` [free](https://x.example) <@123> **hurts**, can I squat?"
+    embed = screen_embed(screen_reply(), question)
+    value = asked_value(embed)
+    assert value.startswith(f"{CODE_FENCE}\n")
+    assert value.endswith(f"\n{CODE_FENCE}")
+    assert value.count(CODE_FENCE) == 2
+    assert asked_question(embed) == question
+
+
+def test_screen_clips_a_huge_question_inside_its_code_block() -> None:
+    """A 20,000-character question is cut, the closing fence kept, the embed within limits."""
+    embed = screen_embed(screen_reply(), "x" * 20_000)
+    value = asked_value(embed)
+    assert len(embed) <= TOTAL_LIMIT
+    assert len(value) <= FIELD_VALUE_LIMIT
+    assert value.endswith(f"\n{CODE_FENCE}")
+    assert (asked_question(embed) or "").startswith("x" * 1000)
 
 
 def test_topics_list_fits_for_the_real_knowledge_base(engine: Engine) -> None:
