@@ -147,6 +147,8 @@ async def measure(
 
 async def main() -> None:
     """Measure the echo baseline, then the real bot, on fresh fakes."""
+    load = "/".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load} (other work here skews the figures)")
     results = {}
     for label, command in (
         ("do-nothing bot (baseline)", [str(ROOT / "bench/echo_bot.py")]),

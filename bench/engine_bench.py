@@ -150,9 +150,10 @@ def main() -> None:
     engine = Engine(knowledge)
     questions = [item.q for path in QUESTIONS for item in read_examples(path)]
     phrasings = [q for entry in knowledge.entries.values() for q in entry.questions]
+    load = "/".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"article knowledge base: {len(knowledge.entries)} entries, {len(phrasings)} phrasings;"
-        f" {len(questions)} questions x {REPEATS}"
+        f" {len(questions)} questions x {REPEATS}; {os.cpu_count()} CPUs, load average {load}"
     )
     _, engine_p99 = report("engine.answer (article KB)", time_each(engine.answer, questions))
     engine_p50 = percentiles(time_each(engine.answer, questions))[0]

@@ -17,6 +17,7 @@ AMBIGUOUS = [
     "should I foam roll or stretch my ITB",
     "if the itb isnt actually short why does literally everyone tell me to stretch it",
     "is it the IT band or the outer quad that hurts?",
+    "foam rolling or stretching, which one?",
 ]
 
 

@@ -158,6 +158,8 @@ def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, en
         float(nearest[index] - scores.nearest_abstain),
         scores.abstain,
         tier,
+        float(own > 0 and own >= best_other),
+        float(semantic[index] >= (others.max() if others.size else 0.0)),
         1.0,
     ]
 
@@ -271,7 +273,7 @@ class DecisionLayer:
         return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
 
 
-_DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, -3.0])
+_DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, 0.5, 0.5, -3.0])
 """Fusion weights for a knowledge base without example sets to fit them on."""
 _DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, 2.0, 4.0, -3.0])
 
