@@ -66,7 +66,8 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bot.engine import KnowledgeError, load_knowledge
+    from bot.engine import KnowledgeError, load_knowledge, open_embeddings
+    from bot.engine.semantic.setup import semantic_status
 
     try:
         knowledge = load_knowledge(args.directory)
@@ -78,8 +79,9 @@ def _check(args: argparse.Namespace) -> int:
     print(
         f"{args.directory}: OK: {len(knowledge.entries)} entries, "
         f"{knowledge.question_count()} questions, {len(knowledge.safety_tiers)} red-flag tiers, "
-        f"{len(knowledge.files)} files."
+        f"{len(knowledge.files)} files, {len(knowledge.examples)} labelled examples."
     )
+    print(semantic_status(*open_embeddings(_settings().semantic_options)))
     return EXIT_OK
 
 

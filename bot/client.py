@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.reloader import Reloader
 from bot.spam import Cooldown
+from bot.startup import build_engine
 from bot.store import Store
 from bot.teaching import Teacher
 
@@ -120,7 +121,7 @@ class ShardedMovementBot(_MovementBotMixin, commands.AutoShardedBot):
 def create_bot(settings: Settings | None = None, engine: Engine | None = None) -> commands.Bot:
     """A configured bot, not yet started: ``await bot.start(token)`` runs it."""
     settings = settings or Settings.from_environment()
-    engine = engine or Engine.from_directory(settings.knowledge_dir, settings.thresholds)
+    engine = engine or build_engine(settings)
     point_at(settings.discord_api_base, settings.discord_gateway_url)
     # The bot has no voice features: skip discord.py's warnings about voice libraries.
     discord.VoiceClient.warn_nacl = False

@@ -22,6 +22,7 @@ from bot.engine.phrases import PhraseIndex
 from bot.engine.reply import Outcome, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
 from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.setup import semantic_status
 from bot.engine.semantic.training import training_rows
 from bot.engine.triage import RedFlag, Triage
 
@@ -187,9 +188,7 @@ class Engine:
     @property
     def semantic_status(self) -> str:
         """``semantic layer on: <model>``, or ``semantic layer off: <why>``."""
-        if self._embeddings is None:
-            return self._semantic_off
-        return f"semantic layer on: {self._embeddings.encoder.name}"
+        return semantic_status(self._embeddings, self._semantic_off)
 
     def with_held_out(self, held_out: Collection[str]) -> Engine:
         """An engine on the same knowledge and encoder that never trained on ``held_out``."""

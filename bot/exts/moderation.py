@@ -159,6 +159,7 @@ class Moderation(commands.Cog):
             f"at {discord.utils.format_dt(knowledge.loaded_at)} from "
             + ", ".join(f"`{name}`" for name in knowledge.files),
         )
+        embed.add_field(name="Understanding", value=self.bot.engine.semantic_status, inline=False)
         error = self.bot.reloader.last_error
         embed.add_field(
             name="Last reload error",
@@ -177,7 +178,7 @@ class Moderation(commands.Cog):
         embed.add_field(
             name="Since start",
             value=", ".join(
-                f"{name}: {counts.get(name, 0)}" for name in ("answer", "abstain", "safety")
+                f"{name}: {counts.get(name, 0)}" for name in ("answer", "abstain", "safety", "screen")
             ),
         )
         await interaction.response.send_message(embed=fit(embed), ephemeral=True)

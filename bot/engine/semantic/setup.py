@@ -52,6 +52,11 @@ class SemanticOptions:
         )
 
 
+def semantic_status(embeddings: EmbeddingCache | None, off: str) -> str:
+    """``semantic layer on: <model>``, or ``off``: the reason it is off."""
+    return f"semantic layer on: {embeddings.encoder.name}" if embeddings else off
+
+
 def open_embeddings(options: SemanticOptions) -> tuple[EmbeddingCache | None, str]:
     """The embedding cache over the chosen encoder, or ``None`` and why the layer is off.
 
