@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
+from bot.render.embeds import CONTENT_LIMIT, clip
+
 if TYPE_CHECKING:
     from bot.client import MovementBot
 
@@ -22,7 +24,8 @@ def bot_of(interaction: discord.Interaction) -> MovementBot:
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:
-    """A short ephemeral message to whoever triggered the interaction."""
+    """A short ephemeral message to whoever triggered the interaction, clipped to fit Discord."""
+    text = clip(text, CONTENT_LIMIT)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:

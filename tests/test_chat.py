@@ -37,7 +37,7 @@ def test_a_screen_lists_the_signs_and_asks_y_or_n(session: ChatSession, engine: 
 def test_yes_gives_the_safety_reply_of_the_screened_tier(
     session: ChatSession, engine: Engine
 ) -> None:
-    """"y" turns into the safety response of the tier the screen was for."""
+    """Answering y turns into the safety response of the tier the screen was for."""
     tier = engine.answer(SCREENED).tier
     assert tier is not None
     session.respond(SCREENED)
@@ -47,7 +47,7 @@ def test_yes_gives_the_safety_reply_of_the_screened_tier(
 
 
 def test_no_gives_the_answer_without_the_screen(session: ChatSession, engine: Engine) -> None:
-    """"n" gives what the engine answers once the member has ruled the signs out."""
+    """Answering n gives what the engine answers once the member has ruled the signs out."""
     session.respond(SCREENED)
     assert session.respond("no") == render(engine.answer(SCREENED, screened=True))
     assert engine.answer(SCREENED, screened=True).outcome is not Outcome.SCREEN

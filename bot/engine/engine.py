@@ -102,7 +102,10 @@ def _lexical_state(knowledge: KnowledgeBase) -> _State:
 
 
 def _build_state(
-    knowledge: KnowledgeBase, embeddings: EmbeddingCache | None, held_out: Collection[str]
+    knowledge: KnowledgeBase,
+    embeddings: EmbeddingCache | None,
+    held_out: Collection[str],
+    previous: DecisionLayer | None = None,
 ) -> _State:
     state = _lexical_state(knowledge)
     if embeddings is None:
@@ -119,6 +122,7 @@ def _build_state(
         lexical,
         entries=list(knowledge.entries),
         tiers=[tier.id for tier in knowledge.safety_tiers],
+        previous=previous,
     )
     signs = tuple(sign for tier in knowledge.safety_tiers for sign in tier.signs)
     sign_vectors = embeddings.vectors([clean(sign) for sign in signs]) if signs else None
@@ -202,7 +206,7 @@ class Engine:
 
     def swap(self, knowledge: KnowledgeBase) -> None:
         """Answer from ``knowledge`` from now on; indexes and training happen before the swap."""
-        self._state = _build_state(knowledge, self._embeddings, frozenset())
+        self._state = _build_state(knowledge, self._embeddings, frozenset(), self._state.decision)
 
     def reload(self, directory: Path | str) -> KnowledgeBase:
         """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes."""
@@ -245,9 +249,7 @@ class Engine:
             return caution
         if not_covered is not None and not candidates:
             return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
-        ranked = [
-            (entry_id, 100.0 * probability) for entry_id, probability in judgement.entries
-        ]
+        ranked = [(entry_id, 100.0 * probability) for entry_id, probability in judgement.entries]
         return self._decide(state, ranked, not_covered, passive)
 
     def _red_flag_reply(

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import decancer_py
+
 MAX_RAW_CHARS = 4000
 """Only this much of a message is read: Discord's longest message (with Nitro) is 4,000."""
 
@@ -27,6 +29,22 @@ _FORMAT_CHARACTERS = re.compile(
     "\U000e0020-\U000e007f]"
 )
 """Unicode format characters (category Cf): zero-width, joiners, bidi controls, tags."""
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[`´ʼ′‘’](?=[^\W\d_])")
+"""An apostrophe typed as a backtick, acute accent, prime or curly quote, inside a word."""
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+"""A word broken over a line with a hyphen: ``lo-\ncked``."""
+_INNER_MARKUP = re.compile(r"(?<=[^\W_])(?:\*+|_+|~+|\|\|)(?=[^\W_])")
+"""Emphasis or spoiler marks inside a word: ``lo**ck**ed``, ``lock||ed||``."""
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+"""A letter typed three or more times (``lockedddd``, ``soooo``): kept twice, and spelling
+correction takes it from there."""
+_SPACED = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
+"""A word spelt out letter by letter: ``l o c k e d``."""
+_CAN_NOT = re.compile(r"\bcan not\b")
+"""``can not`` written as two words, read as ``cannot``."""
+_FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
+"""Invisible characters that are not format characters: the combining grapheme joiner,
+Hangul fillers, Khmer inherent vowels, the blank Braille pattern, variation selectors."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _QUESTION_START = re.compile(
     r"^(?:how|what|whats|why|when|where|which|who|should|shall|can|could|would|will|is|are|am|"
@@ -49,18 +67,44 @@ _CONTRACTIONS = {
 }
 
 
+def _skeleton(word: str) -> str:
+    """A word with look-alike letters folded to plain ones (``lосkеd`` -> ``locked``).
+
+    Only words with a letter or mark outside ASCII are folded: emoji and symbols stay as they
+    are rather than turning into stray letters.
+    """
+    if word.isascii() or not any(
+        unicodedata.category(char)[0] in "LM" for char in word if not char.isascii()
+    ):
+        return word
+    return str(decancer_py.parse(word))
+
+
+def _fold_lookalikes(text: str) -> str:
+    text = _FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", _FILLERS.sub("", text)))
+    return "\n".join(" ".join(map(_skeleton, line.split(" "))) for line in text.split("\n"))
+
+
 def clean(text: str) -> str:
-    """Strip Discord markup, URLs and invisible characters; NFKC; casefold; one-line spaces."""
+    """The text as matching reads it, in lower case, one-line spaces.
+
+    Markup, URLs and invisible characters are gone; look-alike letters are folded; apostrophes,
+    stretched letters and words broken over a line or by emphasis are mended.
+    """
     text = text[:MAX_RAW_CHARS]
     if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
-        text = _FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", text))
+        text = _fold_lookalikes(text)
     text = _DISCORD_MARKUP.sub(" ", text)
     if "://" in text or "www." in text:
         text = _URL.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
-    lines = (" ".join(line.split()) for line in text.translate(_MARKDOWN).casefold().splitlines())
-    return "\n".join(line for line in lines if line)
+    text = _HYPHENATED.sub("", _APOSTROPHE.sub("'", text))
+    text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).casefold()
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    text = "\n".join(line for line in lines if line)
+    text = _CAN_NOT.sub("cannot", _STRETCHED.sub(r"\1\1", text))
+    return _SPACED.sub(lambda found: found.group().replace(" ", ""), text)
 
 
 def raw_tokens(text: str) -> list[str]:

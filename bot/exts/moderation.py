@@ -97,6 +97,8 @@ class TeachRowButton(
 async def _teach(
     interaction: discord.Interaction, bot: MovementBot, question: str, entry_id: str
 ) -> None:
+    # Teaching retrains the decision layer (about a second): answer Discord first.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         result = await asyncio.to_thread(bot.teacher.teach, question, entry_id, interaction.user.id)
     except TeachError as error:
@@ -105,7 +107,7 @@ async def _teach(
     await asyncio.to_thread(
         bot.store.log_teach, interaction.user.id, entry_id, result.question, "taught"
     )
-    await tell(interaction, clip(outcome_line(result), CONTENT_LIMIT))
+    await tell(interaction, outcome_line(result))
 
 
 class Moderation(commands.Cog):
@@ -178,7 +180,8 @@ class Moderation(commands.Cog):
         embed.add_field(
             name="Since start",
             value=", ".join(
-                f"{name}: {counts.get(name, 0)}" for name in ("answer", "abstain", "safety", "screen")
+                f"{name}: {counts.get(name, 0)}"
+                for name in ("answer", "abstain", "safety", "screen")
             ),
         )
         await interaction.response.send_message(embed=fit(embed), ephemeral=True)
@@ -189,8 +192,9 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7
     ) -> None:
         """Grouped near-duplicates, most frequent first, with teach buttons."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         asks = await asyncio.to_thread(self.bot.store.unanswered, days)
-        groups = group_questions(asks, self.bot.engine)[:ROWS_SHOWN]
+        groups = (await asyncio.to_thread(group_questions, asks, self.bot.engine))[:ROWS_SHOWN]
         if not groups:
             await tell(interaction, f"Nothing unanswered in the last {days} day(s). 🎉")
             return
@@ -215,7 +219,7 @@ class Moderation(commands.Cog):
         embed.set_footer(
             text="A button teaches that question to its closest entry; /kb teach picks another."
         )
-        await interaction.response.send_message(embed=fit(embed), view=view, ephemeral=True)
+        await interaction.followup.send(embed=fit(embed), view=view, ephemeral=True)
 
     @kb.command(name="teach", description="Teach a phrasing for an entry, answered at once.")
     @app_commands.describe(question="The phrasing members use", entry="The entry it should find")
@@ -233,6 +237,8 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Entries ranked by the matcher for what was typed (all entries when empty)."""
+        if not is_moderator(interaction, self.bot.settings):
+            return []  # autocomplete skips interaction_check: the knowledge base is theirs
         knowledge = self.bot.engine.knowledge
         typed = current.strip().lower()
         ids = list(knowledge.entries)
@@ -251,6 +257,7 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]
     ) -> None:
         """Remove the phrasing from ``learned.yaml`` (validated, atomic) and log it."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             removed = await asyncio.to_thread(self.bot.teacher.untaught, question)
         except TeachError as error:
@@ -270,6 +277,8 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Taught phrasings containing what was typed, newest first."""
+        if not is_moderator(interaction, self.bot.settings):
+            return []  # members' questions are health data: moderators only
         wanted = current.casefold()
         learned = [
             item

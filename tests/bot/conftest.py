@@ -15,13 +15,8 @@ import pytest
 from bot.client import create_bot
 from bot.config import Secret, Settings
 from bot.engine import Engine
-from bot.startup import build_engine
 from tests.conftest import KNOWLEDGE
 from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
-
-WARM_EMBEDDINGS = os.environ.get("CACHE_DIR")
-"""Read when pytest imports this file, before tests/conftest.py points ``CACHE_DIR`` at an
-empty directory: a developer's warm embedding cache saves encoding every knowledge text."""
 
 
 @dataclass
@@ -53,6 +48,7 @@ def make_settings(
         "answer_channels": frozenset({help_channel.id}),
         "knowledge_dir": knowledge,
         "database_path": tmp_path / "bot.sqlite3",
+        "cache_dir": Path(os.environ["CACHE_DIR"]),
         "discord_api_base": fake.api_base,
         "discord_gateway_url": fake.gateway_url,
         "cooldown_seconds": 0,
@@ -68,19 +64,9 @@ def bot_settings() -> dict[str, object]:
     return {}
 
 
-@pytest.fixture(scope="session")
-def semantic_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The engine a deployment builds: lexical signals fused with the sentence encoder's."""
-    cache = Path(WARM_EMBEDDINGS) if WARM_EMBEDDINGS else tmp_path_factory.mktemp("embeddings")
-    engine = build_engine(Settings(cache_dir=cache), KNOWLEDGE)
-    if not engine.semantic_status.startswith("semantic layer on"):
-        pytest.fail(engine.semantic_status)
-    return engine
-
-
 @pytest.fixture
 async def world(
-    tmp_path: Path, bot_settings: dict[str, object], semantic_engine: Engine
+    tmp_path: Path, bot_settings: dict[str, object], engine: Engine
 ) -> AsyncIterator[World]:
     """Start the fake, populate a server, run the bot; fail on any discord.py error log."""
     async with FakeDiscord() as fake:
@@ -94,7 +80,7 @@ async def world(
         settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
         # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
         # test that reloads or teaches swaps in new knowledge on its copy only.
-        bot = create_bot(settings, copy.copy(semantic_engine))
+        bot = create_bot(settings, copy.copy(engine))
         bot.guild_ready_timeout = 0.1
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):

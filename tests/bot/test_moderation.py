@@ -85,8 +85,9 @@ async def test_teach_answers_next_question_and_writes_valid_yaml(world: World) -
     result = await world.mod.slash(
         "kb", "teach", channel=world.general, question=question, entry="it-band"
     )
-    assert "Taught" in result.content
-    assert "now it-band" in result.content
+    taught = (await result.final()).text
+    assert "Taught" in taught
+    assert "now it-band" in taught
     await world.alice.says(world.general, mention(world, question))
     second = await world.general.next_bot_message()
     assert second.embeds[0]["title"] == world.bot.engine.knowledge.get("it-band").title
@@ -113,12 +114,12 @@ async def test_teach_refuses_red_flags_and_other_entries_phrasings(world: World)
         question="knee locked during curtsy squat",
         entry="reverse-curtsy-split-squat",
     )
-    assert "red-flag" in flagged.content
+    assert "red-flag" in (await flagged.final()).text
     existing = world.bot.engine.knowledge.get("it-band").questions[0]
     other = await world.mod.slash(
         "kb", "teach", channel=world.general, question=existing, entry="foam-rolling"
     )
-    assert "already belongs to 'it-band'" in other.content
+    assert "already belongs to 'it-band'" in (await other.final()).text
 
 
 async def test_two_concurrent_teaches_both_land(world: World) -> None:
@@ -140,7 +141,7 @@ async def test_two_concurrent_teaches_both_land(world: World) -> None:
             entry="prone-leg-curl",
         ),
     )
-    assert all("Taught" in result.content for result in results)
+    assert all(["Taught" in (await result.final()).text for result in results])
     questions = {item.question for item in world.bot.engine.knowledge.learned}
     assert questions == {"strap thingy on my outer leg", "hamstring machine toes pointing in"}
 
@@ -148,19 +149,20 @@ async def test_two_concurrent_teaches_both_land(world: World) -> None:
 async def test_untaught_undoes_a_teach(world: World) -> None:
     """/kb untaught removes the phrasing again, and it is logged."""
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
-    await world.mod.slash(
+    taught = await world.mod.slash(
         "kb",
         "teach",
         channel=world.general,
         question="strap thingy on my outer leg",
         entry="it-band",
     )
+    await taught.final()
     choices = await world.mod.autocomplete("kb", "untaught", focused="question", value="strap")
     assert [c["value"] for c in choices] == ["strap thingy on my outer leg"]
     result = await world.mod.slash(
         "kb", "untaught", channel=world.general, question="strap thingy on my outer leg"
     )
-    assert "Removed" in result.content
+    assert "Removed" in (await result.final()).text
     assert world.bot.engine.knowledge.learned == ()
     assert [r.action for r in world.bot.store.teach_log()] == ["untaught", "taught"]
     status = (await world.mod.slash("kb", "status", channel=world.general)).message.text
@@ -180,14 +182,15 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
         await world.general.next_bot_message()
     await handlers_settled()
     result = await world.mod.slash("kb", "unanswered", channel=world.general)
-    text = result.message.text
+    report = await result.final()
+    text = report.text
     assert "×2 “is there a discord role for marathon people??”" in text.casefold()
     assert "×1 “what's the best pizza topping”" in text
     assert str(world.fake.bot_user.id) not in text
-    teach_buttons = [b["label"] for b in result.message.buttons()]
+    teach_buttons = [b["label"] for b in report.buttons()]
     assert teach_buttons
-    clicked = await world.mod.click(result.message, teach_buttons[0])
-    assert "Taught" in clicked.content
+    clicked = await world.mod.click(report, teach_buttons[0])
+    assert "Taught" in (await clicked.final()).text
 
 
 async def test_stats_show_asks_and_votes(world: World) -> None:

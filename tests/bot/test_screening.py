@@ -250,18 +250,16 @@ async def ask_recorded(bot: Any, timeout: float = 2.0) -> None:
         await asyncio.sleep(TICK)
 
 
-async def test_screening_buttons_work_after_a_restart(
-    tmp_path: Path, semantic_engine: Engine
-) -> None:
+async def test_screening_buttons_work_after_a_restart(tmp_path: Path, engine: Engine) -> None:
     """Everything "No" needs is on the message: a restarted bot answers the click."""
-    question = screened_question(semantic_engine)
+    question = screened_question(engine)
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Club")
         channel = guild.add_text_channel("general")
         member = guild.add_member("alice")
         settings = make_settings(tmp_path, fake, guild, channel)
         for run in ("before", "after"):
-            bot = create_bot(settings, copy.copy(semantic_engine))
+            bot = create_bot(settings, copy.copy(engine))
             bot.guild_ready_timeout = 0.1
             async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
                 if run == "before":

@@ -68,7 +68,11 @@ def test_the_shipped_encoder_loads_and_runs_with_the_network_blocked(
 def test_paraphrases_are_closer_than_unrelated_messages(embeddings: EmbeddingCache) -> None:
     """The encoder places a paraphrase nearer than a message about something else."""
     question, paraphrase, other = embeddings.vectors(
-        ["is the IT band a tendon or a ligament?", "what kind of tissue is the iliotibial band", "best pizza in town"],
+        [
+            "is the IT band a tendon or a ligament?",
+            "what kind of tissue is the iliotibial band",
+            "best pizza in town",
+        ],
         keep=False,
     )
     assert question @ paraphrase > question @ other + 0.2

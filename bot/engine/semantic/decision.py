@@ -138,7 +138,9 @@ def _nearest(similarity: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return best
 
 
-def entry_features(scores: _Scores, lexical: Mapping[str, float], index: int, entry: str) -> list[float]:
+def entry_features(
+    scores: _Scores, lexical: Mapping[str, float], index: int, entry: str
+) -> list[float]:
     """What the answer model reads about one candidate entry of a message."""
     semantic = scores.entries
     others = np.delete(semantic, index)
@@ -178,7 +180,9 @@ def red_flag_features(scores: _Scores) -> list[float]:
     ]
 
 
-def _candidates(scores: _Scores, lexical: Mapping[str, float], entries: tuple[str, ...]) -> list[int]:
+def _candidates(
+    scores: _Scores, lexical: Mapping[str, float], entries: tuple[str, ...]
+) -> list[int]:
     by_semantic = np.argsort(-scores.entries, kind="stable")[:CANDIDATES].tolist()
     position = {entry: index for index, entry in enumerate(entries)}
     by_lexical = sorted(lexical, key=lambda entry: -lexical[entry])[:CANDIDATES]
@@ -195,8 +199,11 @@ class DecisionLayer:
         memory: tuple[np.ndarray, np.ndarray],
         answer_weights: np.ndarray,
         red_flag_weights: np.ndarray,
+        examples_key: int,
     ) -> None:
         """Use trained weights and the training texts' vectors and classes (see :meth:`train`)."""
+        self.examples_key = examples_key
+        """Identifies the example sets and classes the fusion weights were fitted on."""
         self._classes = classes
         self._ridge = ridge
         self._memory, self._memory_targets = memory
@@ -211,13 +218,23 @@ class DecisionLayer:
         lexical: LexicalScores,
         entries: Sequence[str],
         tiers: Sequence[str],
+        previous: DecisionLayer | None = None,
     ) -> DecisionLayer:
-        """Fit on ``rows`` (embedded as ``vectors``); ``lexical`` scores the example rows."""
+        """Fit on ``rows`` (embedded as ``vectors``); ``lexical`` scores the example rows.
+
+        When ``previous`` was fitted on the same example sets and classes (a teach, or a
+        reload that changed no example), its fusion weights are kept and only the semantic
+        scores are refitted: a teach costs one solve, not the whole out-of-fold fit.
+        """
         classes = _Classes(tuple(entries), tuple(tiers))
         inputs = _with_bias(vectors).astype(np.float64)
         targets = classes.matrix(rows)
         gram, cross = inputs.T @ inputs, inputs.T @ targets
         ridge = _ridge(gram, cross)
+        key = _examples_key(classes, rows)
+        memory = (vectors, targets)
+        if previous is not None and previous.examples_key == key:
+            return cls(classes, ridge, memory, previous._answer, previous._red_flag, key)
         groups = sorted({row.group for row in rows if row.group is not None})
         answer_rows: list[list[float]] = []
         answer_targets: list[float] = []
@@ -245,7 +262,7 @@ class DecisionLayer:
                     answer_targets.append(float(entry in row.targets))
         answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
         red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
-        return cls(classes, ridge, (vectors, targets), answer, red_flag)
+        return cls(classes, ridge, memory, answer, red_flag, key)
 
     def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
         """Judge a message from the embeddings of its windows (the first is the whole start).
@@ -273,12 +290,18 @@ class DecisionLayer:
         return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
 
 
+def _examples_key(classes: _Classes, rows: Sequence[TrainingRow]) -> int:
+    return hash((classes, tuple(row for row in rows if row.group is not None)))
+
+
 _DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, 0.5, 0.5, -3.0])
 """Fusion weights for a knowledge base without example sets to fit them on."""
 _DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, 2.0, 4.0, -3.0])
 
 
-def _fit_or_default(rows: list[list[float]], targets: list[float], default: np.ndarray) -> np.ndarray:
+def _fit_or_default(
+    rows: list[list[float]], targets: list[float], default: np.ndarray
+) -> np.ndarray:
     if len(set(targets)) < 2:  # nothing to separate: a tiny knowledge base
         return default
     return _logistic(np.array(rows), np.array(targets))

@@ -60,7 +60,7 @@ class EmbeddingCache:
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
         if missing:
-            wanted = {key: text for key, text in zip(keys, texts, strict=True)}
+            wanted = dict(zip(keys, texts, strict=True))
             fresh = self.encoder.encode([wanted[key] for key in missing])
             found = dict(zip(missing, fresh, strict=True))
             if keep:

