@@ -126,11 +126,20 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace):  # noqa: ANN202 - imported lazily, like the rest
+    from bot.store import Store, StoreError
+
+    try:
+        return Store(args.db or _settings().database_path)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
 def _unanswered(args: argparse.Namespace) -> int:
     from bot.review import group_questions
-    from bot.store import Store
 
-    store = Store(args.db or _settings().database_path)
+    store = _store(args)
     groups = group_questions(store.unanswered(args.days), _engine(args))
     if not groups:
         print(f"Nothing unanswered in the last {args.days} day(s).")
@@ -142,9 +151,8 @@ def _unanswered(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from bot.review import entry_reports
-    from bot.store import Store
 
-    store = Store(args.db or _settings().database_path)
+    store = _store(args)
     reports = entry_reports(store.entry_stats(args.days), store.asks_since(args.days))
     if not reports:
         print(f"No answers in the last {args.days} day(s).")

@@ -7,20 +7,23 @@ value that can't be read is reported at once, by name, in a :class:`SettingsErro
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.engine import SemanticOptions, Thresholds
-from bot.env_file import read_env_file
+from bot.env_file import EnvFileError, read_env_file
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 ENV_FILE = Path(".env")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit numbers
+MASK = "**********"
 
 Parse = Callable[[str], Any]
 
@@ -34,19 +37,60 @@ class SettingsError(Exception):
         super().__init__("\n".join(problems))
 
 
-@dataclass(frozen=True)
 class Secret:
-    """A value that never appears in ``repr``, ``str`` or a log line."""
+    """A value that never appears in ``repr``, ``str``, a format, a pickle or a log line.
 
-    _value: str = field(repr=False)
+    Not a dataclass on purpose: ``dataclasses.asdict`` would turn one into a plain dict
+    holding the value. Copies are the same object, so they stay masked too.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        """Hold ``value``."""
+        object.__setattr__(self, "_value", value)
 
     def get_secret_value(self) -> str:
         """The value itself, for the one place that needs it."""
         return self._value
 
+    def __repr__(self) -> str:
+        """Masked."""
+        return "Secret()"
+
     def __str__(self) -> str:
         """Masked."""
-        return "**********"
+        return MASK
+
+    def __format__(self, spec: str) -> str:
+        """The mask, formatted."""
+        return format(MASK, spec)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a Secret holding the same value."""
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return self._value == other._value
+
+    def __hash__(self) -> int:
+        """Hashable, like the frozen settings that hold it."""
+        return hash((Secret, self._value))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        """Immutable."""
+        raise AttributeError("a Secret can't be changed")
+
+    def __copy__(self) -> Secret:
+        """Itself: it is immutable."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        """Itself: it is immutable."""
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        """Refused: a pickle would carry the value in the clear."""
+        raise TypeError("a Secret can't be pickled")
 
 
 def _bounded(convert: Callable[[str], float], what: str, low: float, high: float | None) -> Parse:
@@ -57,19 +101,43 @@ def _bounded(convert: Callable[[str], float], what: str, low: float, high: float
             value = convert(raw)
         except ValueError:
             raise ValueError(f"must be {what} {span}") from None
-        if not (low <= value and (high is None or value <= high)):  # NaN is out of range too
+        # NaN is out of range too; infinity (``inf``, ``1e400``) is no usable setting.
+        if not (math.isfinite(value) and low <= value and (high is None or value <= high)):
             raise ValueError(f"must be {what} {span}")
         return value
 
     return parse
 
 
+def _digits(raw: str) -> int:
+    # int() alone also takes "٣٣", "1_000" and "+1"; a setting is plain 0-9.
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _decimal(raw: str) -> float:
+    # float() alone also takes "٧٠" and "1_0".
+    if not raw.isascii():
+        raise ValueError(raw)
+    return float(raw)
+
+
 def _whole(low: int, high: int | None = None) -> Parse:
-    return _bounded(int, "a whole number", low, high)
+    return _bounded(_digits, "a whole number", low, high)
 
 
 def _number(low: float, high: float | None = None) -> Parse:
-    return _bounded(float, "a number", low, high)
+    return _bounded(_decimal, "a number", low, high)
+
+
+def _snowflake(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError("must be a Discord id (digits 0-9)")
+    # The length check first: int() refuses strings of thousands of digits with its own error.
+    if len(raw) > len(str(SNOWFLAKE_MAX)) or not 1 <= int(raw) <= SNOWFLAKE_MAX:
+        raise ValueError(f"{raw} is not a Discord id (those run from 1 to {SNOWFLAKE_MAX})")
+    return int(raw)
 
 
 def _flag(raw: str) -> bool:
@@ -81,9 +149,9 @@ def _flag(raw: str) -> bool:
 
 def _ids(raw: str) -> frozenset[int]:
     parts = raw.replace(",", " ").split()
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):
         raise ValueError("must be channel ids separated by commas")
-    return frozenset(int(part) for part in parts)
+    return frozenset(_snowflake(part) for part in parts)
 
 
 def _choice(*options: str) -> Parse:
@@ -114,10 +182,10 @@ class Settings:
     """Everything the bot can be told; every field but the token has a default."""
 
     discord_token: Secret | None = field(default=None, metadata=_read_as(Secret))
-    guild_id: int | None = field(default=None, metadata=_read_as(_whole(1)))
+    guild_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     answer_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
     moderator_role: str = field(default="Moderator", metadata=_read_as(str))
-    log_channel_id: int | None = field(default=None, metadata=_read_as(_whole(1)))
+    log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
 
     knowledge_dir: Path = field(default=Path("knowledge"), metadata=_read_as(Path))
     cache_dir: Path | None = field(default=None, metadata=_read_as(Path))
@@ -156,13 +224,18 @@ class Settings:
         """Settings from ``environ`` (default: this process's), then ``env_file``, then defaults.
 
         Names are upper case (``ANSWER_BAR`` sets ``answer_bar``). Raises
-        :class:`SettingsError` listing every value that can't be read.
+        :class:`SettingsError` listing every value that can't be read, and an unreadable
+        ``env_file`` (the environment's values are still checked).
         """
-        given = read_env_file(env_file) if env_file else {}
+        problems = []
+        try:
+            given = read_env_file(env_file) if env_file else {}
+        except EnvFileError as error:
+            problems.append(str(error))
+            given = {}
         environ = os.environ if environ is None else environ
         given.update((name.upper(), value) for name, value in environ.items() if value.strip())
         values: dict[str, Any] = {}
-        problems = []
         for setting in fields(cls):
             name = setting.name.upper()
             raw = given.get(name, "").strip()

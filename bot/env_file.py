@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 QUOTES = ("'", '"')
+# A settings file is a few kilobytes; anything bigger is the wrong file, not settings.
+MAX_ENV_BYTES = 1 << 20
+
+
+class EnvFileError(Exception):
+    """The file can't be read as settings; the message names it and says why, on one line."""
 
 
 def _value(raw: str) -> str:
@@ -16,18 +24,50 @@ def _value(raw: str) -> str:
     return (raw[:comment] if comment >= 0 else raw).strip()
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, None when it is absent; only a regular file is opened (a FIFO hangs)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise EnvFileError(f"{path}: not a regular file")
+        with path.open("rb") as file:
+            data = file.read(MAX_ENV_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise EnvFileError(f"{path}: can't be read ({error.strerror})") from error
+    if len(data) > MAX_ENV_BYTES:
+        raise EnvFileError(f"{path}: larger than {MAX_ENV_BYTES:,} bytes, not a settings file")
+    return data
+
+
+def _text(path: Path, data: bytes) -> str:
+    """``data`` as text, refusing what no editor would save as a settings file."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = _line_of(data, error.start)
+        raise EnvFileError(f"{path}: not valid UTF-8 text (line {line})") from None
+    if "\0" in text:
+        raise EnvFileError(f"{path}: contains a NUL byte (line {_line_of(data, data.find(0))})")
+    return text
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """The settings in ``path`` by upper-cased name; an absent file gives none.
 
     Blank lines, ``#`` comments and lines without ``=`` are skipped; ``export NAME=value``
-    is read like ``NAME=value``; a value may be quoted to keep a ``#`` in it.
+    is read like ``NAME=value``; a value may be quoted to keep a ``#`` in it. Raises
+    :class:`EnvFileError` for a file that isn't readable UTF-8 text.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = _read_bytes(path)
+    if data is None:
         return {}
     values: dict[str, str] = {}
-    for raw_line in text.splitlines():
+    for raw_line in _text(path, data).splitlines():
         line = raw_line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue

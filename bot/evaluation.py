@@ -176,8 +176,7 @@ def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
 def cross_validate(engine: Engine) -> dict[str, EvalReport]:
     """Leave one example set out: each set scored by an engine trained on all the others."""
     return {
-        name: evaluate(engine, examples)
-        for name, examples in engine.knowledge.example_sets.items()
+        name: evaluate(engine, examples) for name, examples in engine.knowledge.example_sets.items()
     }
 
 

@@ -1,4 +1,4 @@
-"""``python -m bot run``: settings, logging with the token redacted, then the bot."""
+"""``python -m bot run``: settings, logging with the token redacted, the database, the bot."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import discord
 from bot.client import create_bot
 from bot.config import Settings
 from bot.engine import KnowledgeError
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,14 @@ def configure_logging(settings: Settings, token: str) -> None:
         handler.addFilter(redact)
 
 
+def check_database(settings: Settings) -> None:
+    """Open and close the database; raises ``StoreError`` saying what is wrong with it.
+
+    Done before connecting, so a bad DATABASE_PATH is reported without logging in to Discord.
+    """
+    Store(settings.database_path).close()
+
+
 async def _serve(settings: Settings, token: str) -> None:
     bot = create_bot(settings)
     async with bot:
@@ -62,7 +71,11 @@ def run_bot(settings: Settings) -> int:
         return 2
     configure_logging(settings, token)
     try:
+        check_database(settings)
         asyncio.run(_serve(settings, token))
+    except StoreError as error:  # from the check, or the bot's own opening at start-up
+        print(error, file=sys.stderr)
+        return 2
     except KnowledgeError as error:
         print(f"The knowledge base is not valid:\n{error}", file=sys.stderr)
         return 1

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 MAX_TRACKED = 10_000
 
 
 class Cooldown:
-    """Allows one action per key every ``seconds``."""
+    """Allows one action per key every ``seconds``; O(1) per call, at most MAX_TRACKED keys.
+
+    Keys are kept in the order they last acted, so expired ones are dropped from the front.
+    When MAX_TRACKED keys are still cooling down, the one that acted longest ago is forgotten:
+    it simply gets a fresh cooldown, which errs towards answering, never towards blocking.
+    """
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        """Track last-use times with ``clock``."""
+        """Track last-use times with ``clock`` (it must not go backwards)."""
         self.seconds = seconds
         self._clock = clock
-        self._last: dict[object, float] = {}
+        self._last: OrderedDict[object, float] = OrderedDict()
 
     def remaining(self, key: object) -> float:
         """Seconds until ``key`` may act again (0 when it may now)."""
@@ -28,11 +34,16 @@ class Cooldown:
         """Use the cooldown for ``key`` if it is free; True when it was."""
         if self.remaining(key) > 0:
             return False
-        if len(self._last) >= MAX_TRACKED:
-            self._forget_expired()
-        self._last[key] = self._clock()
+        now = self._clock()
+        self._last[key] = now
+        self._last.move_to_end(key)
+        self._forget(now)
         return True
 
-    def _forget_expired(self) -> None:
-        now = self._clock()
-        self._last = {k: t for k, t in self._last.items() if now - t < self.seconds}
+    def _forget(self, now: float) -> None:
+        """Drop expired keys, then the oldest past the cap: amortised O(1), each goes once."""
+        while self._last:
+            oldest = next(iter(self._last.values()))
+            if now - oldest < self.seconds and len(self._last) <= MAX_TRACKED:
+                return
+            self._last.popitem(last=False)

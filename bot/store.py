@@ -2,12 +2,15 @@
 
 One connection, WAL mode and a busy timeout; every write is one transaction under a lock and
 uses parameters only. Questions are health data: rows older than the retention period are
-purged, and :meth:`Store.forget_member` removes everything about one member.
+purged, and :meth:`Store.forget_member` removes everything about one member. Opening checks
+that the file is an intact, writable database and raises :class:`StoreError` saying what to do.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +20,9 @@ from pathlib import Path
 
 DAY = 86_400.0
 MAX_STORED_TEXT = 500
+MEMORY = ":memory:"
+# Message text can hold a lone surrogate, which can't be encoded as UTF-8 for SQLite.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS asks (
@@ -51,6 +57,97 @@ CREATE TABLE IF NOT EXISTS teach_log (
     created_at REAL NOT NULL
 );
 """
+
+
+class StoreError(Exception):
+    """The database can't be used; the message says what is wrong and what to do, on one line."""
+
+
+def _damaged(where: str) -> str:
+    return (
+        f"{where} is not a SQLite database (or is damaged): move it aside and restart to "
+        "create a new one"
+    )
+
+
+def _explain(where: str, error: sqlite3.Error) -> str:
+    """What an SQLite error on opening means for whoever runs the bot."""
+    # The primary code of an extended one; errors raised by the sqlite3 module itself have none.
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return _damaged(where)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return (
+            f"{where} can't be written ({error}): the bot needs to write the file and create "
+            "files beside it; fix the permissions or set DATABASE_PATH elsewhere"
+        )
+    return f"{where} can't be used as the database ({error}): check DATABASE_PATH"
+
+
+def _check_location(path: Path) -> None:
+    """Make the folder; refuse a path that is there but no regular file (a folder, a device)."""
+    advice = "set DATABASE_PATH to a file in a folder the bot can write"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        in_the_way = isinstance(error, FileExistsError | NotADirectoryError)
+        reason = "a file is in the way" if in_the_way else error.strerror
+        raise StoreError(
+            f"{path}: can't create the folder {path.parent} ({reason}): {advice}"
+        ) from error
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return  # a new database, created on connecting
+    except OSError as error:
+        raise StoreError(f"{path} can't be read ({error.strerror}): {advice}") from error
+    if not stat.S_ISREG(mode):
+        raise StoreError(
+            f"{path} is not a regular file (a folder or a device?): "
+            "set DATABASE_PATH to a database file"
+        )
+
+
+def _check_writable(connection: sqlite3.Connection) -> None:
+    # A read-only file opens and reads fine; only a write shows it, so try one that changes nothing.
+    with connection:
+        connection.execute("DELETE FROM asks WHERE 0")
+
+
+def _prepare(connection: sqlite3.Connection, where: str) -> None:
+    """Check the database is intact and writable, then make sure the tables are there."""
+    try:
+        connection.execute("PRAGMA busy_timeout=5000")
+        # Before any write: a damaged file is reported, not written to.
+        if connection.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise StoreError(_damaged(where))
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.executescript(_SCHEMA)
+        _check_writable(connection)
+    except sqlite3.Error as error:
+        raise StoreError(_explain(where, error)) from error
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    """A connection to an intact, writable database at ``path``; raises :class:`StoreError`."""
+    where = str(path)
+    if where != MEMORY:
+        _check_location(Path(path))
+    try:
+        connection = sqlite3.connect(where, timeout=5.0, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise StoreError(_explain(where, error)) from error
+    try:
+        _prepare(connection, where)
+    except StoreError:
+        connection.close()
+        raise
+    return connection
+
+
+def _storable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so SQLite can encode it."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -91,14 +188,12 @@ class Store:
     """The bot's database; safe to share between the event loop's worker threads."""
 
     def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
-        """Open (creating if needed) the database at ``path`` (``:memory:`` works too)."""
+        """Open (creating if needed) the database at ``path`` (``:memory:`` works too).
+
+        Raises :class:`StoreError` when ``path`` is no intact, writable SQLite database.
+        """
         self._clock = clock
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA busy_timeout=5000")
-        self._connection.executescript(_SCHEMA)
+        self._connection = _connect(path)
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -135,7 +230,7 @@ class Store:
                     member_id,
                     channel_id,
                     message_id,
-                    text[:MAX_STORED_TEXT],
+                    _storable(text[:MAX_STORED_TEXT]),
                     outcome,
                     entry_id,
                     ",".join(suggested) or None,
@@ -232,7 +327,7 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO teach_log (member_id, entry_id, question, action, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (member_id, entry_id, question, action, self._now()),
+                (member_id, entry_id, _storable(question), action, self._now()),
             )
         return int(cursor.lastrowid or 0)
 

@@ -143,7 +143,9 @@ def test_eval_needs_a_file_or_cv() -> None:
     assert run("eval", "x.yaml", "--cv").returncode == 2
 
 
-def test_eval_cv_scores_each_set_with_the_others(tmp_path: Path, tiny_files: dict[str, str]) -> None:
+def test_eval_cv_scores_each_set_with_the_others(
+    tmp_path: Path, tiny_files: dict[str, str]
+) -> None:
     """``eval --cv --json`` reports every example set and the pooled figures."""
     first = "examples:\n- {q: what is the it band, expect: [it-band]}\n"
     second = "examples:\n- {q: my knee locked today, expect: safety, tier: same-day}\n"
@@ -225,3 +227,42 @@ def test_unreadable_settings_are_named_not_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "ANSWER_BAR='high': must be a number from 0 to 100" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unanswered_and_stats_name_a_broken_database_in_one_line(tmp_path: Path) -> None:
+    """A folder, device, junk, damaged or read-only database: exit 2, one line, no traceback."""
+    from tests.test_store import BAD_DATABASES, undo_read_only
+
+    try:
+        for name, (make, phrase) in BAD_DATABASES.items():
+            folder = tmp_path / name
+            folder.mkdir()
+            database = make(folder)
+            for command in ("unanswered", "stats"):
+                result = run(command, "--db", str(database))
+                assert result.returncode == 2, (name, command, result.stderr)
+                [line] = result.stderr.splitlines()
+                assert line.startswith(str(database)), (name, command, line)
+                assert phrase in line, (name, command, line)
+    finally:
+        undo_read_only(tmp_path)
+
+
+def test_run_names_a_broken_database_before_connecting(tmp_path: Path) -> None:
+    """``run`` with a damaged DATABASE_PATH exits 2 with one line, without reaching Discord."""
+    from tests.test_store import BAD_DATABASES
+
+    make_damaged, _ = BAD_DATABASES["flipped-bytes"]
+    database = make_damaged(tmp_path)
+    # Nothing listens on port 9: if the database went unchecked, login would fail, not Discord.
+    (tmp_path / ".env").write_text(
+        f"DISCORD_TOKEN=not.a.token\nDATABASE_PATH={database}\n"
+        "DISCORD_API_BASE=http://127.0.0.1:9/api/v10\nDISCORD_GATEWAY_URL=ws://127.0.0.1:9/\n"
+        f"KNOWLEDGE_DIR={REPO / 'knowledge'}\nSEMANTIC=false\n"
+    )
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{database} is not a SQLite database (or is damaged): move it aside and restart to "
+        "create a new one"
+    ]

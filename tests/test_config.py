@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import os
+import pickle
 import re
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
@@ -96,3 +103,110 @@ def test_the_token_never_shows(tmp_path: Path) -> None:
     for shown in (repr(settings), str(settings), str(settings.discord_token), f"{settings}"):
         assert "abc.def.ghi" not in shown
     assert re.search(r"discord_token=Secret\(\)", repr(settings))
+
+
+@contextmanager
+def _no_hang(seconds: int = 5) -> Iterator[None]:
+    """Fail the test with TimeoutError instead of hanging (a read from a FIFO with no writer)."""
+
+    def give_up(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _bad_utf8(env_file: Path) -> None:
+    env_file.write_bytes(b"GUILD_ID=1\nLOG_LEVEL=INFO\nMODERATOR_ROLE=Mod\xe9rateur\n")
+
+
+def _nul(env_file: Path) -> None:
+    env_file.write_bytes(b"GUILD_ID=1\nMODERATOR_ROLE=Mod\x00\n")
+
+
+def _too_big(env_file: Path) -> None:
+    env_file.write_bytes(b"# padding\n" * 200_000)
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (_bad_utf8, "not valid UTF-8 text (line 3)"),
+        (_nul, "contains a NUL byte (line 2)"),
+        (Path.mkdir, "not a regular file"),
+        (os.mkfifo, "not a regular file"),
+        (_too_big, "larger than 1,048,576 bytes, not a settings file"),
+    ],
+    ids=["invalid-utf8", "nul-byte", "directory", "fifo", "too-big"],
+)
+def test_an_unreadable_env_file_is_one_named_problem_beside_the_others(
+    tmp_path: Path, make: Callable[[Path], object], problem: str
+) -> None:
+    """A .env that is no UTF-8 text file is named in one line, with the environment's problems."""
+    env_file = tmp_path / ".env"
+    make(env_file)
+    with _no_hang(), pytest.raises(SettingsError) as caught:
+        Settings.from_environment({"ANSWER_BAR": "high"}, env_file)
+    assert caught.value.problems == [
+        f"{env_file}: {problem}",
+        "ANSWER_BAR='high': must be a number from 0 to 100",
+    ]
+
+
+@pytest.mark.parametrize("raw", ["inf", "-inf", "nan", "1e400", "Infinity"])
+def test_non_finite_numbers_are_refused(tmp_path: Path, raw: str) -> None:
+    """An infinite or NaN cooldown is a reading error, not a cooldown that never ends."""
+    with pytest.raises(SettingsError) as caught:
+        _settings(f"COOLDOWN_SECONDS={raw}\n", tmp_path)
+    assert caught.value.problems == [f"COOLDOWN_SECONDS={raw!r}: must be a number 0 or more"]
+
+
+def test_ids_and_numbers_are_ascii_digits_only(tmp_path: Path) -> None:
+    """Other scripts' digits, superscripts and underscores are refused, all reported by name."""
+    with pytest.raises(SettingsError) as caught:
+        _settings(
+            "GUILD_ID=٣٣\nANSWER_CHANNELS=1,²\nLOG_CHANNEL_ID=+5\nRETENTION_DAYS=٣٠\n"
+            "ANSWER_BAR=٧٠\nSHARD_COUNT=1_0\n",
+            tmp_path,
+        )
+    assert caught.value.problems == [
+        "GUILD_ID='٣٣': must be a Discord id (digits 0-9)",
+        "ANSWER_CHANNELS='1,²': must be channel ids separated by commas",
+        "LOG_CHANNEL_ID='+5': must be a Discord id (digits 0-9)",
+        "RETENTION_DAYS='٣٠': must be a whole number from 1 to 3650",
+        "ANSWER_BAR='٧٠': must be a number from 0 to 100",
+        "SHARD_COUNT='1_0': must be a whole number 1 or more",
+    ]
+
+
+def test_ids_must_be_in_discords_range(tmp_path: Path) -> None:
+    """Ids run from 1 to 2**64-1; a 30-digit number or 0 is said not to be a Discord id."""
+    top = str(2**64 - 1)
+    assert _settings(f"GUILD_ID={top}\n", tmp_path).guild_id == 2**64 - 1
+    with pytest.raises(SettingsError) as caught:
+        _settings(f"GUILD_ID={'9' * 30}\nANSWER_CHANNELS=5,{2**64}\nLOG_CHANNEL_ID=0\n", tmp_path)
+    assert caught.value.problems == [
+        f"GUILD_ID='{'9' * 30}': {'9' * 30} is not a Discord id (those run from 1 to {top})",
+        f"ANSWER_CHANNELS='5,{2**64}': {2**64} is not a Discord id (those run from 1 to {top})",
+        f"LOG_CHANNEL_ID='0': 0 is not a Discord id (those run from 1 to {top})",
+    ]
+
+
+def test_the_token_survives_no_copy_pickle_format_or_asdict(tmp_path: Path) -> None:
+    """Copies stay masked, pickling is refused, and asdict or a format spec shows no token."""
+    settings = _settings("DISCORD_TOKEN=abc.def.ghi\n", tmp_path)
+    token = settings.discord_token
+    for copied in (copy.copy(token), copy.deepcopy(token), copy.deepcopy(settings).discord_token):
+        assert copied == token
+        assert "abc.def.ghi" not in repr(copied) + str(copied)
+    assert "abc.def.ghi" not in repr(dataclasses.asdict(settings))
+    assert "abc.def.ghi" not in str(settings) + f"{token:>40}" + f"{token!s}"
+    with pytest.raises(TypeError):
+        pickle.dumps(token)
+    with pytest.raises(TypeError):
+        pickle.dumps(settings)

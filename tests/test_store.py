@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import random
+import re
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.store import DAY, Store
+from bot.config import Settings
+from bot.store import DAY, Store, StoreError
 from tests.conftest import record_ask
 
 
@@ -102,3 +108,125 @@ def test_teach_log_records_who_what_when(store: Store, clock: Clock) -> None:
         (9, "untaught", clock.now),
         (9, "taught", clock.now),
     ]
+
+
+def _real_database(path: Path) -> Path:
+    """A database the bot wrote, with a few hundred rows spread over many pages."""
+    store = Store(path)
+    for member in range(300):
+        record_ask(store, member, f"question {member} " + "x" * 400)
+    store.close()
+    return path
+
+
+def _make_read_only(path: Path) -> None:
+    """Make ``path`` unwritable, even for root, who ignores permission bits."""
+    if os.geteuid() != 0:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    elif subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False).returncode:
+        pytest.skip("can't make a file read-only for root here (chattr +i refused)")
+
+
+def undo_read_only(folder: Path) -> None:
+    """Make everything in ``folder`` removable again: pytest can't delete immutable files."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-R", "-i", str(folder)], capture_output=True, check=False)
+
+
+def _directory(tmp_path: Path) -> Path:
+    (tmp_path / "bot.sqlite3").mkdir()
+    return tmp_path / "bot.sqlite3"
+
+
+def _random_bytes(tmp_path: Path) -> Path:
+    (tmp_path / "bot.sqlite3").write_bytes(random.Random(7).randbytes(16_384))
+    return tmp_path / "bot.sqlite3"
+
+
+def _under_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "somefile").write_text("not a folder\n")
+    return tmp_path / "somefile" / "bot.sqlite3"
+
+
+def _dev_null(tmp_path: Path) -> Path:
+    return Path(os.devnull)
+
+
+def _flipped_bytes(tmp_path: Path) -> Path:
+    path = _real_database(tmp_path / "bot.sqlite3")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = len(data) // 2 // page * page
+    assert middle >= 4 * page, "the damage should be in the middle pages, not the header"
+    data[middle : middle + 2 * page] = bytes(
+        byte ^ 0xFF for byte in data[middle : middle + 2 * page]
+    )
+    path.write_bytes(data)
+    return path
+
+
+def _read_only_file(tmp_path: Path) -> Path:
+    path = _real_database(tmp_path / "bot.sqlite3")
+    _make_read_only(path)
+    return path
+
+
+def _read_only_folder(tmp_path: Path) -> Path:
+    path = _real_database(tmp_path / "data" / "bot.sqlite3")
+    _make_read_only(path.parent)
+    return path
+
+
+# Each broken DATABASE_PATH, and what the one-line error must say about it.
+BAD_DATABASES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "directory": (_directory, "is not a regular file"),
+    "random-bytes": (_random_bytes, "is not a SQLite database (or is damaged): move it aside"),
+    "under-a-file": (_under_a_file, "a file is in the way"),
+    "dev-null": (_dev_null, "is not a regular file"),
+    "flipped-bytes": (_flipped_bytes, "is not a SQLite database (or is damaged): move it aside"),
+    "read-only-file": (_read_only_file, "can't be written"),
+    "read-only-folder": (_read_only_folder, "can't be written"),
+}
+
+
+@pytest.fixture(params=list(BAD_DATABASES))
+def bad_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A broken database path and the phrase its error must contain."""
+    make, phrase = BAD_DATABASES[request.param]
+    yield make(tmp_path), phrase
+    undo_read_only(tmp_path)
+
+
+def test_a_broken_database_is_one_clear_store_error(bad_database: tuple[Path, str]) -> None:
+    """Opening refuses a folder, a device, junk, damage or read-only with what to do, one line."""
+    path, phrase = bad_database
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert phrase in message
+    assert "\n" not in message
+
+
+def test_the_bot_checks_its_database_before_connecting(bad_database: tuple[Path, str]) -> None:
+    """``run`` opens the database through the same check, before logging in to Discord."""
+    from bot.runner import check_database
+
+    path, phrase = bad_database
+    with pytest.raises(StoreError, match=re.escape(phrase)):
+        check_database(Settings(database_path=path))
+
+
+def test_a_good_database_opens_again_with_its_rows(tmp_path: Path) -> None:
+    """The start-up check passes a database the bot wrote, and keeps what is in it."""
+    store = Store(_real_database(tmp_path / "bot.sqlite3"))
+    assert len(store.asks_since(1)) == 300
+    store.close()
+
+
+def test_text_with_a_lone_surrogate_is_stored_with_a_replacement(store: Store) -> None:
+    """A question or taught phrase with a lone surrogate is stored, the surrogate as U+FFFD."""
+    record_ask(store, 1, "knee \ud800 pain")
+    store.log_teach(9, "it-band", "itb \udfff hurts", "taught")
+    assert [a.text for a in store.asks_since(1)] == ["knee \ufffd pain"]
+    assert [r.question for r in store.teach_log()] == ["itb \ufffd hurts"]

@@ -7,13 +7,21 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from bot.engine import Engine, Outcome, load_knowledge
+from bot import teaching
+from bot.engine import Engine, KnowledgeBase, Outcome, load_knowledge
+from bot.engine import engine as engine_module
+from bot.engine.model import Learned
+from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.strict_yaml import read_yaml
-from bot.teaching import LEARNED_FILE, Teacher, TeachError
+from bot.teaching import LEARNED_FILE, Teacher, TeachError, learned_yaml, reload_engine
 
 
 @pytest.fixture
@@ -120,3 +128,166 @@ def test_phrasing_about_an_uncovered_subject_is_refused(teacher: Teacher, tiny_d
     teacher.engine.reload(tiny_dir)
     with pytest.raises(TeachError, match="asks about icing"):
         teacher.teach("should i ice my it band", "it-band", member_id=1)
+
+
+TEACH_IN_A_PROCESS = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from bot.engine import Engine
+    from bot.teaching import Teacher
+    directory, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    teacher = Teacher(Engine.from_directory(directory), directory)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for n in range(count):
+        teacher.teach(f"strap phrasing {worker} number {n}", "it-band", 1)
+    """
+)
+
+
+def test_teaches_from_several_processes_all_land(tiny_dir: Path) -> None:
+    """Three processes teaching at once into one directory: every phrasing reaches the file."""
+    workers, count = ["alpha", "bravo", "charlie"], 5
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", TEACH_IN_A_PROCESS, str(tiny_dir), worker, str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for worker in workers
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "ready\n"
+    # All start teaching together, once every one has loaded: that is when updates got lost.
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    results = [process.communicate(timeout=60) for process in processes]
+    for process, (_, errors) in zip(processes, results, strict=True):
+        assert process.returncode == 0, errors
+    on_disk = {item.question for item in load_knowledge(tiny_dir).learned}
+    assert on_disk == {f"strap phrasing {w} number {n}" for w in workers for n in range(count)}
+
+
+def test_phrasing_taught_by_another_process_is_not_taught_twice(tiny_dir: Path) -> None:
+    """Duplicates are checked against the file, not only against this process's engine."""
+    stale = Teacher(Engine.from_directory(tiny_dir), tiny_dir)
+    Teacher(Engine.from_directory(tiny_dir), tiny_dir).teach("the thigh strap", "it-band", 1)
+    with pytest.raises(TeachError, match="'it-band' already has that phrasing"):
+        stale.teach("The thigh  strap", "it-band", 2)
+    with pytest.raises(TeachError, match="already belongs to 'it-band'"):
+        stale.teach("the thigh strap", "leg-curl", 2)
+    assert len(load_knowledge(tiny_dir).learned) == 1
+
+
+def test_teach_waits_for_the_file_lock_then_says_why(
+    tiny_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teach that can't get the lock in time changes nothing and says so."""
+    monkeypatch.setattr(teaching, "LOCK_TIMEOUT", 0.1)
+    teacher = Teacher(Engine.from_directory(tiny_dir), tiny_dir)
+    with FileLock(teacher.lock_path), pytest.raises(TeachError, match=r"locked for 0\.1 s"):
+        teacher.teach("the thigh strap", "it-band", 1)
+    assert not teacher.path.exists()
+    assert teacher.engine.knowledge.learned == ()
+
+
+def test_taught_phrasing_stays_live_while_another_thread_reloads(
+    teacher: Teacher, tiny_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From "Taught" on, the live engine always has the phrasing, however reloads interleave.
+
+    A watcher reads what has been reported taught, then the live knowledge: each phrasing
+    reported before the read must be in it. Reloads are slowed after reading the disk, as the
+    real base's are by loading and training, so one that read the disk before a teach wrote it
+    would, unserialised, swap in after the teach did.
+    """
+
+    def slow_load(directory: Path) -> KnowledgeBase:
+        knowledge = load_knowledge(directory)
+        time.sleep(0.02)
+        return knowledge
+
+    monkeypatch.setattr(engine_module, "load_knowledge", slow_load)
+    stop = threading.Event()
+    reported: list[str] = []
+    missing: set[str] = set()
+
+    def reload_repeatedly() -> None:
+        while not stop.is_set():
+            reload_engine(teacher.engine, tiny_dir)
+
+    def watch() -> None:
+        while not stop.is_set():
+            taught = set(reported)
+            missing.update(taught - set(teacher.engine.knowledge.taught("it-band")))
+            time.sleep(0.001)  # let the other threads run
+
+    def teach_some(worker: str) -> None:
+        for n in range(10):
+            question = f"strap phrasing {worker} number {n}"
+            teacher.teach(question, "it-band", 1)
+            reported.append(question)
+
+    helpers = [threading.Thread(target=reload_repeatedly), threading.Thread(target=watch)]
+    teachers = [threading.Thread(target=teach_some, args=(w,)) for w in ("alpha", "bravo")]
+    for thread in [*helpers, *teachers]:
+        thread.start()
+    for thread in teachers:
+        thread.join()
+    stop.set()
+    for thread in helpers:
+        thread.join()
+    assert missing == set()
+    assert len(teacher.engine.knowledge.taught("it-band")) == 20
+
+
+@pytest.mark.parametrize("question", ["1e3", "5e-2", "1.5e3", "1E3"])
+def test_number_like_phrasing_is_taught_and_answered(
+    teacher: Teacher, tiny_dir: Path, question: str
+) -> None:
+    """Text YAML would read as a number is written quoted, so it validates and reads back."""
+    assert teacher.teach(question, "it-band", member_id=1).after.entry_id == "it-band"
+    assert [item.question for item in load_knowledge(tiny_dir).learned] == [question]
+    assert Engine.from_directory(tiny_dir).answer(question).entry_id == "it-band"
+
+
+@given(st.text(st.characters(blacklist_categories=["Cs"])))
+@example("1e3")
+@example("5e-2")
+@example("true")
+@example("null")
+@example("~")
+@example("- item: [x]")
+def test_learned_yaml_round_trips_any_text(question: str) -> None:
+    """Whatever the text, the knowledge reader reads back exactly what was written."""
+    item = Learned(entry="it-band", question=question, taught_by=question, taught_at=question)
+    read_back = read_yaml(learned_yaml([item])).data
+    assert isinstance(read_back, dict)
+    assert read_back["learned"] == [asdict(item)]
+
+
+@pytest.mark.parametrize("question", ["yes", "true", "on", "Yes!", "ON", "yes true on"])
+def test_filler_only_phrasing_is_refused(teacher: Teacher, question: str) -> None:
+    """Matching ignores filler words: such a phrasing is refused, saying why, not taught."""
+    with pytest.raises(TeachError, match="no topic words"):
+        teacher.teach(question, "it-band", member_id=1)
+    assert not teacher.path.exists()
+
+
+def test_a_phrasing_the_learned_signal_reads_as_a_red_flag_is_refused(
+    knowledge_copy: Path, embeddings: EmbeddingCache
+) -> None:
+    """No phrase rule says it, but the bot screens it: teaching must not turn it into advice."""
+    engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
+    question = "my leg went dead after that tackle"
+    assert engine.red_flag(question) is None
+    assert engine.answer(question).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    with pytest.raises(TeachError, match="possible red flag"):
+        Teacher(engine, knowledge_copy).teach(question, "routine", 1)
+    assert engine.knowledge.learned == load_knowledge(knowledge_copy).learned

@@ -41,6 +41,14 @@ _LEAVE_ALONE = STOP_WORDS | NEUTRAL_WORDS
 _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
 
+def _undoubled(word: str, known: frozenset[str]) -> str | None:
+    """``word`` with one doubled letter made single, if that is a known word."""
+    for index in range(len(word) - 1):
+        if word[index] == word[index + 1] and (single := word[:index] + word[index + 1 :]) in known:
+            return single
+    return None
+
+
 def _max_edits(length: int) -> int:
     return 1 if length < 8 else 2
 
@@ -100,7 +108,12 @@ class Analyser:
         English words are not typos ("knew" stays "knew", not "knee"), except for a dropped
         final g ("rollin" -> "rolling").
         """
-        if word in self.known_words or word in _LEAVE_ALONE or len(word) < 4 or word.isdigit():
+        if word in self.known_words or word in _LEAVE_ALONE or word.isdigit():
+            return word
+        single = _undoubled(word, self.known_words)
+        if single is not None:  # a stretched letter, kept twice by cleaning: "numbb", "doo"
+            return single
+        if len(word) < 4:
             return word
         if word.endswith("in") and word + "g" in self.known_words:
             return word + "g"

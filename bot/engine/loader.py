@@ -7,6 +7,8 @@ touches the knowledge base already in use, so callers swap only on success.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from bot.engine.normalise import clean, tokens
 from bot.engine.phrase_syntax import (
     CONJUNCTION,
     MAX_ALTERNATIVES,
+    MAX_TOTAL_ALTERNATIVES,
     alternative_count,
     alternatives,
     references,
@@ -74,11 +77,28 @@ class _Parsed:
         return Issue(self.name, self.document.line_of(path), message, format_path(path))
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+KEY_EXCERPT = 12
+"""A key that is not a plain field name is shown as a short, escaped excerpt: a file that is
+not a knowledge file (a linked system file, say) is never echoed."""
+
+
+def _key_text(key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    excerpt = key[:KEY_EXCERPT].encode("ascii", "backslashreplace").decode("ascii")
+    return f"[{excerpt!r}{'…' if len(key) > KEY_EXCERPT else ''}]"
+
+
 def format_path(path: tuple[str | int, ...]) -> str:
-    """``("entries", 3, "dose")`` -> ``entries[3].dose``."""
+    """``("entries", 3, "dose")`` -> ``entries[3].dose``; odd keys as short excerpts."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            key = _key_text(part)
+            text += key if not text or key.startswith("[") else f".{key}"
     return text
 
 
@@ -108,6 +128,14 @@ def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) 
     return issues
 
 
+def _read_capped(path: Path) -> bytes:
+    """At most one byte more than the cap: a huge (or sparse) file is never read whole."""
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+            return b"\0" * (MAX_FILE_BYTES + 1)
+        return file.read(MAX_FILE_BYTES + 1)
+
+
 def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
     # The YAML reader and the validator are imported here, when a file is read, so that an
     # engine restored from the cache (``bot.engine.engine_cache``) never loads either.
@@ -116,7 +144,7 @@ def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | lis
     from bot.engine.strict_yaml import YamlProblem, read_yaml
 
     try:
-        raw = replacement.encode("utf-8") if replacement is not None else path.read_bytes()
+        raw = replacement.encode("utf-8") if replacement is not None else _read_capped(path)
     except OSError as error:
         return [Issue(name, None, f"cannot read: {error.strerror or error}")]
     if len(raw) > MAX_FILE_BYTES:
@@ -269,7 +297,34 @@ def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
                 message = _phrase_problem(phrase, groups, parts_allowed)
                 if message:
                     issues.append(file.issue((*place, position), message))
+    if not issues:
+        issues += _expansion_problem(parsed, groups)
     return issues
+
+
+def _expansion_problem(parsed: list[_Parsed], groups: Mapping[str, list[str]]) -> list[Issue]:
+    """All phrases together, expanded, must stay within :data:`MAX_TOTAL_ALTERNATIVES`."""
+    by_file = {
+        file.name: sum(
+            alternative_count(part, groups)
+            for phrases in (
+                *(tier.phrases for tier in file.content.safety_tiers),
+                *(item.phrases for item in file.content.not_covered),
+            )
+            for phrase in phrases
+            for part in split_parts(phrase)
+        )
+        for file in parsed
+    }
+    total = sum(by_file.values())
+    if total <= MAX_TOTAL_ALTERNATIVES:
+        return []
+    largest = max(by_file, key=by_file.__getitem__)
+    message = (
+        f"the red-flag and scope phrases expand to {total} wordings in all, more than "
+        f"{MAX_TOTAL_ALTERNATIVES} ({by_file[largest]} here): use fewer {{group}} words"
+    )
+    return [Issue(largest, None, message)]
 
 
 def _phrase_problem(
@@ -318,9 +373,18 @@ def knowledge_files(directory: Path) -> list[Path]:
     ]
 
 
+def _outside(path: Path, directory: Path) -> bool:
+    """Whether ``path`` (a link, or in a linked folder) resolves outside ``directory``."""
+    return not path.resolve().is_relative_to(directory.resolve())
+
+
 def _files_not_loaded(directory: Path) -> list[Issue]:
     """Names that look like knowledge files but would be skipped: said, not silently ignored."""
-    issues = []
+    issues = [
+        Issue(str(path), None, "links outside the knowledge directory: refused")
+        for path in knowledge_files(directory)
+        if _outside(path, directory)
+    ]
     for path in [path for folder in _folders(directory) for path in sorted(folder.glob("*.y*ml"))]:
         if path.suffix == ".yml":
             issues.append(Issue(str(path), None, "knowledge files end in .yaml: rename it"))
@@ -349,6 +413,8 @@ def load_knowledge(
     issues = _files_not_loaded(directory)
     parsed: list[_Parsed] = []
     for path in paths:
+        if path.exists() and _outside(path, directory):
+            continue  # reported, and never read
         result = _parse_file(path, str(path), replacements.get(path.name))
         if isinstance(result, _Parsed):
             parsed.append(result)

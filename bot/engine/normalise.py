@@ -82,6 +82,7 @@ def _skeleton(word: str) -> str:
 
 def _fold_lookalikes(text: str) -> str:
     text = _FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", _FILLERS.sub("", text)))
+    text = text.casefold()  # first: "ß" is "ss", not the look-alike "b"
     return "\n".join(" ".join(map(_skeleton, line.split(" "))) for line in text.split("\n"))
 
 

@@ -15,6 +15,9 @@ from itertools import product
 CONJUNCTION = " + "
 MAX_ALTERNATIVES = 2000
 """A part may expand to at most this many wordings, so one phrase can't swamp the index."""
+MAX_TOTAL_ALTERNATIVES = 20_000
+"""All phrases of a knowledge base together may expand to at most this many wordings, so
+many phrases each under the part limit can't make building the engine take minutes."""
 
 _REFERENCE = re.compile(r"\{([^{}]*)\}")
 

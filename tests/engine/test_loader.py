@@ -291,3 +291,59 @@ def test_an_emptied_file_is_refused_not_loaded_as_nothing(tiny_dir: Path, text: 
     assert errors == [
         f"{tiny_dir / 'topics.yaml'}:1: the file is empty: an emptied file would drop its part"
     ]
+
+
+def test_a_knowledge_file_linking_outside_the_directory_is_refused_unread(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    """A link to a system file is refused by name; not one byte of it is echoed."""
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$secretsalt$secrethash:19000:0:99999:7:::\n")
+    (tiny_dir / "notes.yaml").symlink_to(secret)
+    errors = _errors(tiny_dir)
+    assert errors == [f"{tiny_dir / 'notes.yaml'}: links outside the knowledge directory: refused"]
+    assert not any("secret" in error for error in errors)
+
+
+def test_a_linked_examples_folder_outside_the_directory_is_refused(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    """The examples folder can't be a door out of the knowledge directory either."""
+    outside = write_files(tmp_path / "elsewhere", {"set.yaml": "examples: []\n"})
+    (tiny_dir / "examples").symlink_to(outside)
+    assert _errors(tiny_dir) == [
+        f"{tiny_dir / 'examples' / 'set.yaml'}: links outside the knowledge directory: refused"
+    ]
+
+
+def test_an_odd_unknown_key_is_shown_as_a_short_escaped_excerpt(tiny_dir: Path) -> None:
+    """A key that is not a field name is cut short and escaped; a plain typo shows in full."""
+    (tiny_dir / "notes.yaml").write_text(
+        "root:$6$saltsaltsalt$hashhashhash\u202e: 1\nentires: []\n"
+    )
+    errors = _errors(tiny_dir)
+    assert f"{tiny_dir / 'notes.yaml'}:1: ['root:$6$salt'…]: unknown field" in errors
+    assert f"{tiny_dir / 'notes.yaml'}:2: entires: unknown field" in errors
+    assert not any("hash" in error or "\u202e" in error for error in errors)
+
+
+def test_a_huge_sparse_file_is_refused_without_being_read(tiny_dir: Path) -> None:
+    """The size is checked before reading: a 2 GiB sparse file costs nothing."""
+    with (tiny_dir / "huge.yaml").open("wb") as file:
+        file.truncate(2 * 1024**3)
+    assert _errors(tiny_dir) == [f"{tiny_dir / 'huge.yaml'}: file is larger than 512 KiB"]
+
+
+def test_word_group_expansion_is_capped_for_the_whole_knowledge_base(tiny_dir: Path) -> None:
+    """Many phrases each under the per-phrase cap can't add up to an engine that takes minutes."""
+    words = ", ".join(f"w{number}" for number in range(40))
+    phrases = "\n".join(f"      - '{{a}} {{b}} thing{n}'" for n in range(14))
+    (tiny_dir / "groups.yaml").write_text(
+        f"word_groups:\n  - name: a\n    words: [{words}]\n  - name: b\n    words: [{words}]\n"
+        f"safety_tiers:\n  - id: soon\n    title: Soon\n    response: See someone.\n"
+        f"    phrases:\n{phrases}\n"
+    )
+    assert _errors(tiny_dir) == [
+        f"{tiny_dir / 'groups.yaml'}: the red-flag and scope phrases expand to 22402 wordings "
+        "in all, more than 20000 (22400 here): use fewer {group} words"
+    ]

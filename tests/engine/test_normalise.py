@@ -91,7 +91,7 @@ def test_a_question_pointing_back_is_read_with_the_sentence_before_it() -> None:
 
 
 def test_every_format_character_is_removed() -> None:
-    """All Unicode format characters (category Cf), and only those, are stripped."""
+    """All Unicode format characters (category Cf) are stripped; combining marks are folded."""
     import sys
     import unicodedata
 
@@ -99,7 +99,7 @@ def test_every_format_character_is_removed() -> None:
         chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
     )
     assert clean(f"a{every}b") == "ab"
-    assert clean("a\u00e9\u0301b") == unicodedata.normalize("NFKC", "a\u00e9\u0301b").casefold()
+    assert clean("a\u00e9\u0301b") == "aeb"
 
 
 @settings(max_examples=500, deadline=None)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bot.engine import Engine, Outcome
-from tests.conftest import write_files
+from bot.engine import Engine, Outcome, load_knowledge
+from bot.engine.phrase_syntax import alternatives, split_parts
+from tests.conftest import KNOWLEDGE, write_files
 
 
 @pytest.fixture
@@ -170,3 +175,86 @@ def test_a_knee_giving_out_is_a_red_flag_handing_things_out_is_not(
 ) -> None:
     """Giving way is named with what gave out, so "giving out free rollers" stays a question."""
     assert (engine.answer(message).outcome == Outcome.SAFETY) is red_flag
+
+
+REAL_TYPING = [
+    ("my knee lockedddd", "same-day"),
+    ("my foot is numbbbb", "emergency"),  # a numb foot
+    ("can`t bear weight", "same-day"),
+    ("can´t bear weight on it", "same-day"),
+    ("my knee lo-\ncked up", "same-day"),
+    ("i can not walk", "same-day"),
+    ("i can not put weight on it", "same-day"),
+    ("i can not straighten my knee. how do i do the curtsy squat?", "same-day"),
+    ("my knee lo**ck**ed", "same-day"),
+    ("my knee ||locked|| lol", "same-day"),
+    ("my knee l o c k e d", "same-day"),
+    ("my knee lосkеd", "same-day"),  # Cyrillic o, c and e
+    ("my knee ʟᴏᴄᴋᴇᴅ", "same-day"),  # small caps
+    ("my knee lo\u0301cked", "same-day"),  # a combining mark
+    ("my knee lo\u034fck\ufe0fed \u3164 \u2800", "same-day"),  # invisible fillers
+]
+
+
+@pytest.mark.parametrize(("message", "tier"), REAL_TYPING)
+def test_red_flags_as_people_really_type_them(engine: Engine, message: str, tier: str) -> None:
+    """Spellings, look-alikes and markup that used to get exercise advice get the safety reply."""
+    reply = engine.answer(message)
+    assert (reply.outcome, reply.tier_id) == (Outcome.SAFETY, tier)
+
+
+def _variants() -> list[Callable[[str], str]]:
+    def stretch(text: str) -> str:
+        return re.sub(r"([a-z])$", lambda found: found.group(1) * 4, text)
+
+    def spaced(text: str) -> str:
+        words = [word for word in text.split() if word.isalpha() and len(word) >= 4]
+        longest = max(words, key=len, default="")
+        return text.replace(longest, " ".join(longest), 1) if longest else text
+
+    homoglyphs = str.maketrans({"o": "о", "e": "е", "a": "а", "c": "с", "p": "р"})
+    return [
+        lambda text: text,
+        lambda text: text.translate(homoglyphs),
+        spaced,
+        lambda text: text.replace("'", "`"),
+        "\u200b".join,
+        lambda text: re.sub(r"([a-z]{3})([a-z]{2,})", r"\1**\2**", text),
+        lambda text: re.sub(r"\b([a-z]{3})([a-z]{3,})\b", "\\1-\n\\2", text, count=1),
+        lambda text: " ".join(stretch(word) for word in text.split()),
+    ]
+
+
+def _plain_phrases() -> list[str]:
+    knowledge = load_knowledge(KNOWLEDGE)
+    found = []
+    for tier in knowledge.safety_tiers:
+        for phrase in tier.phrases:
+            parts = [alternatives(part, knowledge.word_groups)[0] for part in split_parts(phrase)]
+            found.append(" and ".join(parts))
+    return found
+
+
+FILLER = "I have been doing the belt line reset and the leg curl most days this month. "
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    phrase=st.sampled_from(_plain_phrases()),
+    variant=st.sampled_from(_variants()),
+    position=st.sampled_from(["start", "middle", "end"]),
+)
+def test_any_red_flag_phrase_however_written_anywhere_in_a_long_message_is_caught(
+    engine: Engine, phrase: str, variant: Callable[[str], str], position: str
+) -> None:
+    """Every safety.yaml phrase, typed oddly, at the start, middle or end of 4,000 characters."""
+    written = variant(phrase)
+    padding = FILLER * 60
+    message = {
+        "start": f"{written}. {padding}",
+        "middle": f"{padding[:1900].rsplit(' ', 1)[0]} {written}. {padding[:1900]}",
+        "end": padding[: 3990 - len(written)].rsplit(" ", 1)[0] + f" {written}.",
+    }[position][:4000]
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN), written

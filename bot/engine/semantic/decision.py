@@ -194,6 +194,7 @@ class DecisionLayer:
 
     def __init__(
         self,
+        *,
         classes: _Classes,
         ridge: np.ndarray,
         memory: tuple[np.ndarray, np.ndarray],
@@ -216,6 +217,7 @@ class DecisionLayer:
         rows: Sequence[TrainingRow],
         vectors: Vectors,
         lexical: LexicalScores,
+        *,
         entries: Sequence[str],
         tiers: Sequence[str],
         previous: DecisionLayer | None = None,
@@ -234,7 +236,14 @@ class DecisionLayer:
         key = _examples_key(classes, rows)
         memory = (vectors, targets)
         if previous is not None and previous.examples_key == key:
-            return cls(classes, ridge, memory, previous._answer, previous._red_flag, key)
+            return cls(
+                classes=classes,
+                ridge=ridge,
+                memory=memory,
+                answer_weights=previous._answer,
+                red_flag_weights=previous._red_flag,
+                examples_key=key,
+            )
         groups = sorted({row.group for row in rows if row.group is not None})
         answer_rows: list[list[float]] = []
         answer_targets: list[float] = []
@@ -262,7 +271,14 @@ class DecisionLayer:
                     answer_targets.append(float(entry in row.targets))
         answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
         red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
-        return cls(classes, ridge, memory, answer, red_flag, key)
+        return cls(
+            classes=classes,
+            ridge=ridge,
+            memory=memory,
+            answer_weights=answer,
+            red_flag_weights=red_flag,
+            examples_key=key,
+        )
 
     def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
         """Judge a message from the embeddings of its windows (the first is the whole start).
