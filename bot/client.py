@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import discord
 import yarl
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.engine import Engine
+from bot.engine import Engine, Reply
 from bot.reloader import Reloader
 from bot.spam import Cooldown
 from bot.startup import build_engine
@@ -70,6 +72,15 @@ class _MovementBotMixin:
         self.reloader = Reloader(engine, str(settings.knowledge_dir))
         self.teacher = Teacher(engine, settings.knowledge_dir)
         self._purge_task: asyncio.Task[None] | None = None
+        # One worker: answering is CPU work (the encoder, then Python), and more threads
+        # would only contend with the event loop for the interpreter and starve heartbeats.
+        self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
+
+    async def answer(self, text: str, **options: bool) -> Reply:
+        """``engine.answer(text, **options)``, off the event loop, one message at a time."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self.engine.answer, text, **options)
+        return await loop.run_in_executor(self._answering, call)
 
     async def setup_hook(self) -> None:
         """Open storage, load one extension per feature, sync slash commands."""
@@ -105,6 +116,7 @@ class _MovementBotMixin:
         """Stop background work and close storage, then disconnect."""
         if self._purge_task is not None:
             self._purge_task.cancel()
+        self._answering.shutdown(wait=False, cancel_futures=True)
         await super().close()  # type: ignore[misc]
         if hasattr(self, "store"):
             self.store.close()

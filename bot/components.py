@@ -312,7 +312,7 @@ class ScreenButton(
             if question is None:
                 await tell(interaction, QUESTION_GONE)
                 return
-            reply = await asyncio.to_thread(engine.answer, question, screened=True)
+            reply = await bot_of(interaction).answer(question, screened=True)
             embed = reply_embed(reply, question)
         await interaction.response.edit_message(embed=embed, view=answer_view(reply, self.asker_id))
 

@@ -42,8 +42,12 @@ _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
 
 def _undoubled(word: str, known: frozenset[str]) -> str | None:
-    """``word`` with one doubled letter made single, if that is a known word."""
-    for index in range(len(word) - 1):
+    """``word`` with one doubled letter made single, if that is a known word.
+
+    The last pair is tried first: letters are stretched at the end ("feell" is "feel", not
+    "fell").
+    """
+    for index in reversed(range(len(word) - 1)):
         if word[index] == word[index + 1] and (single := word[:index] + word[index + 1 :]) in known:
             return single
     return None

@@ -22,6 +22,7 @@ from bot.engine.phrases import PhraseIndex
 from bot.engine.reply import Outcome, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
 from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.fusion_cache import fit_digest, read_fusion, write_fusion
 from bot.engine.semantic.setup import semantic_status
 from bot.engine.semantic.training import training_rows
 from bot.engine.triage import RedFlag, Triage
@@ -112,6 +113,9 @@ def _build_state(
         return state
     rows = training_rows(knowledge, held_out)
     vectors = embeddings.vectors([clean(row.text) for row in rows])
+    digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
+    kept = read_fusion(embeddings.directory, digest)
+    reuse = kept or (previous.fusion if previous else None)
 
     def lexical(text: str) -> dict[str, float]:
         return _lexical_scores(Engine._rank(state, clean(text))[0])
@@ -122,8 +126,10 @@ def _build_state(
         lexical,
         entries=list(knowledge.entries),
         tiers=[tier.id for tier in knowledge.safety_tiers],
-        previous=previous,
+        reuse=reuse,
     )
+    if decision.fusion is not kept:
+        write_fusion(embeddings.directory, digest, decision.fusion)
     signs = tuple(sign for tier in knowledge.safety_tiers for sign in tier.signs)
     sign_vectors = embeddings.vectors([clean(sign) for sign in signs]) if signs else None
     return _State(

@@ -78,7 +78,7 @@ class Answers(commands.Cog):
             return
         question = self._without_my_mention(message.content)
         # The sentence encoder takes milliseconds of CPU: off the loop, the gateway keeps up.
-        reply = await asyncio.to_thread(self.bot.engine.answer, question, passive=not addressed)
+        reply = await self.bot.answer(question, passive=not addressed)
         if not addressed and not self._worth_answering_passively(message, reply):
             return
         if not self.bot.member_cooldown.try_use(message.author.id):
@@ -123,7 +123,7 @@ class Answers(commands.Cog):
             await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
             return
         self.bot.member_cooldown.try_use(interaction.user.id)
-        reply = await asyncio.to_thread(self.bot.engine.answer, question)
+        reply = await self.bot.answer(question)
         private = reply.outcome is not Outcome.ANSWER
         response = await interaction.response.send_message(
             embed=reply_embed(reply, question),

@@ -194,7 +194,7 @@ class Moderation(commands.Cog):
         """Grouped near-duplicates, most frequent first, with teach buttons."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         asks = await asyncio.to_thread(self.bot.store.unanswered, days)
-        groups = (await asyncio.to_thread(group_questions, asks, self.bot.engine))[:ROWS_SHOWN]
+        groups = await asyncio.to_thread(group_questions, asks, self.bot.engine, ROWS_SHOWN)
         if not groups:
             await tell(interaction, f"Nothing unanswered in the last {days} day(s). 🎉")
             return

@@ -81,7 +81,7 @@ async def world(
         # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
         # test that reloads or teaches swaps in new knowledge on its copy only.
         bot = create_bot(settings, copy.copy(engine))
-        bot.guild_ready_timeout = 0.1
+        bot._connection.guild_ready_timeout = 0.1
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):
             yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings, guard)

@@ -260,7 +260,7 @@ async def test_screening_buttons_work_after_a_restart(tmp_path: Path, engine: En
         settings = make_settings(tmp_path, fake, guild, channel)
         for run in ("before", "after"):
             bot = create_bot(settings, copy.copy(engine))
-            bot.guild_ready_timeout = 0.1
+            bot._connection.guild_ready_timeout = 0.1
             async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
                 if run == "before":
                     await member.says(channel, f"<@{fake.bot_user.id}> {question}")

@@ -16,6 +16,8 @@ Two stages, both deterministic and trained in well under a second:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -189,6 +191,15 @@ def _candidates(
     return list(dict.fromkeys([*by_semantic, *(position[e] for e in by_lexical if e in position)]))
 
 
+@dataclass(frozen=True)
+class Fusion:
+    """The two fusion models' weights, and the example sets and classes they were fitted on."""
+
+    answer: np.ndarray
+    red_flag: np.ndarray
+    examples_key: str
+
+
 class DecisionLayer:
     """Trained semantic scores plus the two fusion models, for one knowledge base."""
 
@@ -198,18 +209,15 @@ class DecisionLayer:
         classes: _Classes,
         ridge: np.ndarray,
         memory: tuple[np.ndarray, np.ndarray],
-        answer_weights: np.ndarray,
-        red_flag_weights: np.ndarray,
-        examples_key: int,
+        fusion: Fusion,
     ) -> None:
         """Use trained weights and the training texts' vectors and classes (see :meth:`train`)."""
-        self.examples_key = examples_key
-        """Identifies the example sets and classes the fusion weights were fitted on."""
+        self.fusion = fusion
         self._classes = classes
         self._ridge = ridge
         self._memory, self._memory_targets = memory
-        self._answer = answer_weights
-        self._red_flag = red_flag_weights
+        self._answer = fusion.answer
+        self._red_flag = fusion.red_flag
 
     @classmethod
     def train(
@@ -220,13 +228,13 @@ class DecisionLayer:
         *,
         entries: Sequence[str],
         tiers: Sequence[str],
-        previous: DecisionLayer | None = None,
+        reuse: Fusion | None = None,
     ) -> DecisionLayer:
         """Fit on ``rows`` (embedded as ``vectors``); ``lexical`` scores the example rows.
 
-        When ``previous`` was fitted on the same example sets and classes (a teach, or a
-        reload that changed no example), its fusion weights are kept and only the semantic
-        scores are refitted: a teach costs one solve, not the whole out-of-fold fit.
+        When ``reuse`` was fitted on the same example sets and classes (a teach, a reload
+        that changed no example, a restart), its fusion weights are kept and only the semantic
+        scores are refitted: one solve, not the whole out-of-fold fit.
         """
         classes = _Classes(tuple(entries), tuple(tiers))
         inputs = _with_bias(vectors).astype(np.float64)
@@ -235,15 +243,8 @@ class DecisionLayer:
         ridge = _ridge(gram, cross)
         key = _examples_key(classes, rows)
         memory = (vectors, targets)
-        if previous is not None and previous.examples_key == key:
-            return cls(
-                classes=classes,
-                ridge=ridge,
-                memory=memory,
-                answer_weights=previous._answer,
-                red_flag_weights=previous._red_flag,
-                examples_key=key,
-            )
+        if reuse is not None and reuse.examples_key == key:
+            return cls(classes=classes, ridge=ridge, memory=memory, fusion=reuse)
         groups = sorted({row.group for row in rows if row.group is not None})
         answer_rows: list[list[float]] = []
         answer_targets: list[float] = []
@@ -271,14 +272,8 @@ class DecisionLayer:
                     answer_targets.append(float(entry in row.targets))
         answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
         red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
-        return cls(
-            classes=classes,
-            ridge=ridge,
-            memory=memory,
-            answer_weights=answer,
-            red_flag_weights=red_flag,
-            examples_key=key,
-        )
+        fusion = Fusion(answer=answer, red_flag=red_flag, examples_key=key)
+        return cls(classes=classes, ridge=ridge, memory=memory, fusion=fusion)
 
     def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
         """Judge a message from the embeddings of its windows (the first is the whole start).
@@ -306,8 +301,16 @@ class DecisionLayer:
         return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
 
 
-def _examples_key(classes: _Classes, rows: Sequence[TrainingRow]) -> int:
-    return hash((classes, tuple(row for row in rows if row.group is not None)))
+def _set_name(group: str) -> str:
+    """An example set's file name: the same set in another directory is the same set."""
+    return group.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _examples_key(classes: _Classes, rows: Sequence[TrainingRow]) -> str:
+    """A digest of the classes and the example rows (the same in every process)."""
+    examples = [[row.text, list(row.targets), _set_name(row.group)] for row in rows if row.group]
+    text = json.dumps([list(classes.all), examples], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, 0.5, 0.5, -3.0])

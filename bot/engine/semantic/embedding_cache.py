@@ -36,6 +36,8 @@ class EmbeddingCache:
     def __init__(self, encoder: Encoder, directory: Path | None = None) -> None:
         """Read what ``directory`` already holds for this encoder."""
         self.encoder = encoder
+        self.directory = directory
+        """Where vectors (and other fitted arrays of the knowledge base) are kept, if anywhere."""
         self._path = directory / f"embeddings-{encoder.fingerprint[:16]}.npz" if directory else None
         self._vectors: dict[str, Vectors] = {}
         self._lock = threading.Lock()
