@@ -184,6 +184,7 @@ class Settings:
     discord_token: Secret | None = field(default=None, metadata=_read_as(Secret))
     guild_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     answer_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
+    moderator_role_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     moderator_role: str = field(default="Moderator", metadata=_read_as(str))
     log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
 

@@ -1,4 +1,8 @@
-"""Who counts as a moderator: Manage Server, or the moderator role named in the settings."""
+"""Who counts as a moderator: Manage Server, or the moderator role of the settings.
+
+The role is configured by id (``MODERATOR_ROLE_ID``): anyone with Manage Roles can create a
+role *named* "Moderator". The name (``MODERATOR_ROLE``) is only a fallback when no id is set.
+"""
 
 from __future__ import annotations
 
@@ -18,4 +22,25 @@ def is_moderator(interaction: discord.Interaction, settings: Settings) -> bool:
         return False
     if interaction.permissions.manage_guild:
         return True
+    if settings.moderator_role_id is not None:
+        return any(role.id == settings.moderator_role_id for role in user.roles)
     return any(role.name == settings.moderator_role for role in user.roles)
+
+
+def role_name_warning(guild: discord.Guild, settings: Settings) -> str | None:
+    """Why moderators chosen by role name are a risk in ``guild``, if they are."""
+    if settings.moderator_role_id is not None:
+        return None
+    named = [role for role in guild.roles if role.name == settings.moderator_role]
+    if len(named) > 1:
+        return (
+            f"{len(named)} roles in {guild.name!r} are named {settings.moderator_role!r}: "
+            "members with any of them count as moderators. Set MODERATOR_ROLE_ID to the one."
+        )
+    if named:
+        return (
+            f"moderators in {guild.name!r} are chosen by the role name "
+            f"{settings.moderator_role!r}; anyone who can create roles can make one. Set "
+            f"MODERATOR_ROLE_ID={named[0].id} to choose it by id."
+        )
+    return None

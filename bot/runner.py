@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 
 import discord
@@ -21,21 +22,28 @@ SETUP_HINT = (
     "DISCORD_TOKEN. To try the bot without Discord: python -m bot chat"
 )
 REDACTED = "[token redacted]"
+_INTERACTION_TOKEN = re.compile(r"((?:interactions|webhooks)/\d+/)[\w.-]{20,}")
+"""An interaction or webhook token in a REST path: it can answer as the bot for 15 minutes."""
+_MEMBER_TEXT = re.compile(r"""(["'](?:content|value|query)["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""")
+"""Members' words in a logged gateway payload: a message's content, an option's value."""
 
 
-class RedactToken(logging.Filter):
-    """Replaces the token wherever it would appear in a log record."""
+class RedactSecrets(logging.Filter):
+    """Removes the token, interaction tokens and members' words from every log record."""
 
     def __init__(self, token: str) -> None:
-        """Redact ``token``."""
+        """Redact ``token`` (and what every deployment has: interaction tokens, message text)."""
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without the token; always keep the record."""
+        """Rewrite the record's message without secrets or members' text; keep the record."""
         message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, REDACTED)
+        cleaned = message.replace(self.token, REDACTED) if self.token else message
+        cleaned = _INTERACTION_TOKEN.sub(r"\1[interaction token redacted]", cleaned)
+        cleaned = _MEMBER_TEXT.sub(r"\1\2[member text redacted]\2", cleaned)
+        if cleaned != message:
+            record.msg = cleaned
             record.args = None
         return True
 
@@ -44,7 +52,7 @@ def configure_logging(settings: Settings, token: str) -> None:
     """discord.py's log format at the configured level; ``discord.http`` at WARNING."""
     discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
-    redact = RedactToken(token)
+    redact = RedactSecrets(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -16,10 +17,12 @@ from bot.client import MovementBot
 from bot.components import SafeItem
 from bot.engine import KnowledgeError
 from bot.interactions import NO_MENTIONS, bot_of, tell
-from bot.permissions import is_moderator
+from bot.permissions import is_moderator, role_name_warning
 from bot.render.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
 from bot.review import entry_reports, group_questions
 from bot.teaching import TeachError, TeachResult
+
+log = logging.getLogger(__name__)
 
 CHOICE_LIMIT = 25
 ROWS_SHOWN = 10
@@ -123,6 +126,13 @@ class Moderation(commands.Cog):
     def __init__(self, bot: MovementBot) -> None:
         """Keep the bot for its engine, store, teacher and reloader."""
         self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """Warn once per server when moderators are chosen by a role name (ambiguous)."""
+        warning = role_name_warning(guild, self.bot.settings)
+        if warning:
+            log.warning("%s", warning)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Run-time check: server admins can override who sees the commands."""

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from bot.client import create_bot
 from bot.engine.strict_yaml import read_yaml
-from tests.bot.conftest import World
-from tests.fakediscord import CommandNotVisible, handlers_settled
+from tests.bot.conftest import World, make_settings
+from tests.fakediscord import (
+    CommandNotVisible,
+    DiscordErrorGuard,
+    FakeDiscord,
+    handlers_settled,
+    run_client,
+)
 
 
 def mention(world: World, text: str) -> str:
@@ -258,3 +266,62 @@ async def test_failed_automatic_reload_is_posted_to_the_log_channel(world: World
     assert "topics.yaml:" in posted.content
     assert world.bot.engine.knowledge is before
     assert world.bot.reloader.last_error is not None
+
+
+async def test_a_role_merely_named_moderator_is_not_enough_once_an_id_is_set(
+    tmp_path: Path,
+) -> None:
+    """With MODERATOR_ROLE_ID, only that role counts; a look-alike role by name does not."""
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Club")
+        channel = guild.add_text_channel("general")
+        real = guild.add_role("Moderator")
+        fake_role = guild.add_role("Moderator")
+        impostor = guild.add_member("impostor", roles=[fake_role])
+        mod = guild.add_member("mod", roles=[real])
+        settings = make_settings(tmp_path, fake, guild, channel, moderator_role_id=real.id)
+        bot = create_bot(settings)
+        bot._connection.guild_ready_timeout = 0.1
+        async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
+            for role in (real, fake_role):
+                guild.set_command_permission("kb", role, allowed=True)
+            refused = await impostor.slash("kb", "status", channel=channel)
+            assert "for moderators" in refused.content
+            allowed = await mod.slash("kb", "status", channel=channel)
+            assert "entries" in allowed.message.text
+
+
+def test_moderators_by_role_name_are_warned_about() -> None:
+    """By name: a warning naming the fix, louder with two such roles; by id: none."""
+    from types import SimpleNamespace
+
+    from bot.config import Settings
+    from bot.permissions import role_name_warning
+
+    one = SimpleNamespace(name="Moderator", id=11)
+    two = SimpleNamespace(name="Moderator", id=12)
+    guild = SimpleNamespace(name="Club", roles=[one])
+    assert "MODERATOR_ROLE_ID=11" in role_name_warning(guild, Settings())
+    guild.roles.append(two)
+    assert "2 roles in 'Club' are named 'Moderator'" in role_name_warning(guild, Settings())
+    assert role_name_warning(guild, Settings(moderator_role_id=11)) is None
+
+
+async def test_autocomplete_lists_nothing_to_members_who_are_not_moderators(
+    world: World,
+) -> None:
+    """With /kb made visible to everyone, a member's autocomplete reveals no phrasings."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    taught = await world.mod.slash(
+        "kb",
+        "teach",
+        channel=world.general,
+        question="strap thingy on my outer leg",
+        entry="it-band",
+    )
+    await taught.final()
+    world.guild.set_command_permission("kb", world.guild.everyone, allowed=True)
+    assert await world.alice.autocomplete("kb", "untaught", focused="question", value="strap") == []
+    assert await world.alice.autocomplete("kb", "teach", focused="entry", value="curtsy") == []
+    own = await world.mod.autocomplete("kb", "untaught", focused="question", value="strap")
+    assert [choice["value"] for choice in own] == ["strap thingy on my outer leg"]

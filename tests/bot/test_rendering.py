@@ -21,7 +21,7 @@ from bot.render.embeds import (
     screen_embed,
     topics_embed,
 )
-from bot.runner import REDACTED, RedactToken
+from bot.runner import REDACTED, RedactSecrets
 
 
 def huge_exercise() -> Entry:
@@ -119,5 +119,28 @@ def test_log_filter_redacts_the_token() -> None:
     record = logging.LogRecord(
         "discord", logging.INFO, __file__, 1, "token is %s", ("abc.def",), None
     )
-    assert RedactToken("abc.def").filter(record)
+    assert RedactSecrets("abc.def").filter(record)
     assert record.getMessage() == f"token is {REDACTED}"
+
+
+def test_log_filter_redacts_interaction_tokens_and_members_words() -> None:
+    """DEBUG lines with a REST path or a gateway payload keep neither tokens nor text."""
+    import logging
+
+    token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZmdo"
+    lines = [
+        ("POST /interactions/1234567890/%s/callback", (token,)),
+        ("POST /webhooks/42/%s?wait=1 has returned 200", (token,)),
+        (
+            "For Shard ID None: WebSocket Event: %s",
+            ({"t": "MESSAGE_CREATE", "d": {"content": 'my "private" knee story'}},),
+        ),
+        ('payload {"options": [{"name": "question", "value": "my knee story"}]}', ()),
+    ]
+    for text, args in lines:
+        record = logging.LogRecord("discord", logging.DEBUG, __file__, 1, text, args, None)
+        assert RedactSecrets("bot-token").filter(record)
+        message = record.getMessage()
+        assert token not in message
+        assert "knee story" not in message
+        assert "redacted" in message

@@ -221,7 +221,7 @@ def _variants() -> list[Callable[[str], str]]:
         "\u200b".join,
         lambda text: re.sub(r"([a-z]{3})([a-z]{2,})", r"\1**\2**", text),
         lambda text: re.sub(r"\b([a-z]{3})([a-z]{3,})\b", "\\1-\n\\2", text, count=1),
-        lambda text: " ".join(stretch(word) for word in text.split()),
+        lambda text: text.replace(longest := max(text.split(), key=len), stretch(longest), 1),
     ]
 
 
@@ -239,7 +239,10 @@ FILLER = "I have been doing the belt line reset and the leg curl most days this 
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     phrase=st.sampled_from(_plain_phrases()),

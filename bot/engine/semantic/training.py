@@ -58,4 +58,7 @@ def training_rows(knowledge: KnowledgeBase, held_out: Collection[str] = ()) -> l
         for name, examples in knowledge.example_sets.items()
         for example in examples
     ]
-    return [row for row in rows if row.targets and comparable(row.text) not in held_out]
+    rows = [row for row in rows if row.targets]
+    if not held_out:
+        return rows
+    return [row for row in rows if comparable(row.text) not in held_out]
