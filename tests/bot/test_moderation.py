@@ -154,9 +154,8 @@ async def test_two_concurrent_teaches_both_land(world: World) -> None:
     assert questions == {"strap thingy on my outer leg", "hamstring machine toes pointing in"}
 
 
-async def test_untaught_undoes_a_teach(world: World) -> None:
-    """/kb untaught removes the phrasing again, and it is logged."""
-    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+async def _teach_strap(world: World) -> None:
+    """A moderator teaches "strap thingy on my outer leg" to the IT band, and it completes."""
     taught = await world.mod.slash(
         "kb",
         "teach",
@@ -165,6 +164,12 @@ async def test_untaught_undoes_a_teach(world: World) -> None:
         entry="it-band",
     )
     await taught.final()
+
+
+async def test_untaught_undoes_a_teach(world: World) -> None:
+    """/kb untaught removes the phrasing again, and it is logged."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    await _teach_strap(world)
     choices = await world.mod.autocomplete("kb", "untaught", focused="question", value="strap")
     assert [c["value"] for c in choices] == ["strap thingy on my outer leg"]
     result = await world.mod.slash(
@@ -312,14 +317,7 @@ async def test_autocomplete_lists_nothing_to_members_who_are_not_moderators(
 ) -> None:
     """With /kb made visible to everyone, a member's autocomplete reveals no phrasings."""
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
-    taught = await world.mod.slash(
-        "kb",
-        "teach",
-        channel=world.general,
-        question="strap thingy on my outer leg",
-        entry="it-band",
-    )
-    await taught.final()
+    await _teach_strap(world)
     world.guild.set_command_permission("kb", world.guild.everyone, allowed=True)
     assert await world.alice.autocomplete("kb", "untaught", focused="question", value="strap") == []
     assert await world.alice.autocomplete("kb", "teach", focused="entry", value="curtsy") == []
