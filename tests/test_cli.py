@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,16 @@ def test_run_names_a_broken_database_before_connecting(tmp_path: Path) -> None:
         f"{database} is not a SQLite database (or is damaged): move it aside and restart to "
         "create a new one"
     ]
+
+
+def test_ask_reports_what_check_reports(tmp_path: Path) -> None:
+    """A stray .yml or a directory named like a knowledge file stops ``ask`` as it stops ``check``."""
+    directory = tmp_path / "kb"
+    shutil.copytree(REPO / "knowledge", directory)
+    (directory / "notes.yml").write_text("synonyms: []\n")
+    (directory / "x.yaml").mkdir()
+    result = run("ask", "--json", "should I foam roll?", "--knowledge", str(directory))
+    assert result.returncode == 1
+    assert "notes.yml: knowledge files end in .yaml: rename it" in result.stderr
+    assert "x.yaml: not a readable file" in result.stderr
+    assert result.stdout == ""

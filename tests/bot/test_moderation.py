@@ -323,3 +323,28 @@ async def test_autocomplete_lists_nothing_to_members_who_are_not_moderators(
     assert await world.alice.autocomplete("kb", "teach", focused="entry", value="curtsy") == []
     own = await world.mod.autocomplete("kb", "untaught", focused="question", value="strap")
     assert [choice["value"] for choice in own] == ["strap thingy on my outer leg"]
+
+
+async def test_long_replies_are_clipped_to_fit_not_lost(world: World) -> None:
+    """A teach refused over 60 problems elsewhere, and /exercise listing 20 long titles, fit."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    knowledge = world.settings.knowledge_dir
+    long_titles = "".join(
+        f"  - id: drill-{n}\n    kind: exercise\n    title: {'Very long exercise name ' * 4}{n}\n"
+        f"    summary: s\n    body: b\n    questions: [q {n} drill]\n    source: s\n"
+        f"    purpose: p\n    steps: [a]\n    dose: {{sets: '1'}}\n    order: {n + 4}\n"
+        for n in range(20)
+    )
+    (knowledge / "drills.yaml").write_text(f"entries:\n{long_titles}")
+    await (await world.mod.slash("kb", "reload", channel=world.general)).final()
+    unknown = await world.alice.slash("exercise", channel=world.general, name="zzz nothing")
+    assert "I don't know an exercise called that" in unknown.content
+    assert len(unknown.content) <= 2000
+    broken = "".join(f"  - id: Bad_{n}\n" for n in range(60))
+    (knowledge / "broken.yaml").write_text(f"entries:\n{broken}")
+    result = await world.mod.slash(
+        "kb", "teach", channel=world.general, question="outer thigh strap", entry="it-band"
+    )
+    text = (await result.final()).text
+    assert text.startswith("Not taught: the change would not validate")
+    assert len(text) <= 2000
