@@ -210,3 +210,26 @@ def test_the_token_survives_no_copy_pickle_format_or_asdict(tmp_path: Path) -> N
         pickle.dumps(token)
     with pytest.raises(TypeError):
         pickle.dumps(settings)
+
+
+def test_encoder_settings_reach_the_semantic_options(tmp_path: Path) -> None:
+    """Another local model, its tokenizer, sha256, pooling and threads, from the environment."""
+    sha = "ab" * 32
+    settings = _settings(
+        f"ENCODER_MODEL=/models/bge.onnx\nENCODER_TOKENIZER=/models/tokenizer.json\n"
+        f"ENCODER_SHA256={sha.upper()}\nENCODER_POOLING=CLS\nENCODER_THREADS=1\nSEMANTIC=off\n",
+        tmp_path,
+    )
+    options = settings.semantic_options
+    assert (options.model, options.tokenizer) == (
+        Path("/models/bge.onnx"),
+        Path("/models/tokenizer.json"),
+    )
+    assert (options.model_sha256, options.pooling, options.threads) == (sha, "cls", 1)
+    assert options.enabled is False
+    with pytest.raises(SettingsError) as caught:
+        _settings("ENCODER_SHA256=abc\nENCODER_POOLING=max\n", tmp_path)
+    assert caught.value.problems == [
+        "ENCODER_SHA256='abc': must be 64 hexadecimal digits (a sha256)",
+        "ENCODER_POOLING='max': must be one of MEAN, CLS",
+    ]

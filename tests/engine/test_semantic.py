@@ -233,3 +233,23 @@ def test_a_taught_phrasing_is_answered_at_once(
     write_files(knowledge_copy, {"learned.yaml": learned})
     engine.reload(knowledge_copy)
     assert engine.answer(odd).entry_id == "resources"
+
+
+def test_a_deployer_can_point_the_settings_at_another_local_model(tmp_path: Path) -> None:
+    """ENCODER_MODEL / ENCODER_TOKENIZER / ENCODER_SHA256 / ENCODER_POOLING, no code change."""
+    spec = default_spec()
+    model = tmp_path / "bge-small.onnx"
+    shutil.copyfile(spec.model, model)
+    options = SemanticOptions(
+        model=model,
+        tokenizer=spec.tokenizer,
+        model_sha256=spec.model_sha256,
+        pooling="cls",
+        cache_dir=tmp_path / "cache",
+    )
+    found, why = open_embeddings(options)
+    assert found is not None, why
+    assert found.encoder.name == "bge-small.onnx"
+    assert found.encoder.fingerprint != OnnxEncoder(spec).fingerprint  # its own cache
+    wrong = SemanticOptions(model=model, tokenizer=spec.tokenizer, model_sha256="0" * 64)
+    assert "sha256" in open_embeddings(wrong)[1]
