@@ -39,10 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.engine.normalise import clean  # noqa: E402
+from bot.engine.normalise import clean, comparable  # noqa: E402
 from bot.engine.semantic.embedding_cache import EmbeddingCache  # noqa: E402
 from bot.engine.semantic.encoder import Encoder  # noqa: E402
-from bot.engine.semantic.training import comparable  # noqa: E402
 from bot.evaluation import read_examples  # noqa: E402
 from bot.startup import build_engine  # noqa: E402
 

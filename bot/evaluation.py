@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.engine import Engine, KnowledgeError, Outcome
 from bot.engine.loader import read_knowledge_file
 from bot.engine.model import ABSTAIN, Example
-from bot.engine.semantic.training import comparable
+from bot.engine.normalise import comparable
 
 
 class EvalFileError(Exception):

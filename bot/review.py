@@ -96,15 +96,17 @@ class EntryReport:
 def entry_reports(
     stats: list[EntryStats], asks: list[Ask], per_entry: int = 3
 ) -> list[EntryReport]:
-    """Stats per entry plus the phrasings members used most for it."""
-    reports = []
-    for row in stats:
-        counted: dict[str, tuple[str, int]] = {}
-        for ask in asks:
-            if ask.entry_id == row.entry_id and ask.outcome == "answer":
-                key = " ".join(clean(ask.text).split())
-                text, count = counted.get(key, (ask.text, 0))
-                counted[key] = (text, count + 1)
-        common = sorted(counted.values(), key=lambda pair: -pair[1])[:per_entry]
-        reports.append(EntryReport(row, common))
-    return reports
+    """Stats per entry plus the phrasings members used most for it (one pass over the asks)."""
+    counted: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for ask in asks:
+        if ask.outcome == "answer" and ask.entry_id is not None:
+            key = " ".join(clean(ask.text).split())
+            text, count = counted[ask.entry_id].get(key, (ask.text, 0))
+            counted[ask.entry_id][key] = (text, count + 1)
+    return [
+        EntryReport(
+            row,
+            sorted(counted[row.entry_id].values(), key=lambda pair: -pair[1])[:per_entry],
+        )
+        for row in stats
+    ]

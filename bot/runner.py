@@ -24,8 +24,11 @@ SETUP_HINT = (
 REDACTED = "[token redacted]"
 _INTERACTION_TOKEN = re.compile(r"((?:interactions|webhooks)/\d+/)[\w.-]{20,}")
 """An interaction or webhook token in a REST path: it can answer as the bot for 15 minutes."""
-_MEMBER_TEXT = re.compile(r"""(["'](?:content|value|query)["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""")
-"""Members' words in a logged gateway payload: a message's content, an option's value."""
+_MEMBER_TEXT = re.compile(
+    r"""(["'](?:content|value|query)["']\s*:\s*)(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+)
+"""Members' words in a logged gateway payload: a message's content, an option's value. Each
+quote kind has its own alternative so that no character can be matched two ways (linear)."""
 
 
 class RedactSecrets(logging.Filter):
@@ -37,15 +40,27 @@ class RedactSecrets(logging.Filter):
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without secrets or members' text; keep the record."""
+        """Rewrite the record without secrets or members' text, traceback too; keep it."""
         message = record.getMessage()
-        cleaned = message.replace(self.token, REDACTED) if self.token else message
-        cleaned = _INTERACTION_TOKEN.sub(r"\1[interaction token redacted]", cleaned)
-        cleaned = _MEMBER_TEXT.sub(r"\1\2[member text redacted]\2", cleaned)
+        cleaned = self.redact(message)
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters use exc_text when it is set: the traceback is redacted here, once.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
+
+    def redact(self, text: str) -> str:
+        """``text`` without the token, interaction tokens and members' words."""
+        if self.token:
+            text = text.replace(self.token, REDACTED)
+        text = _INTERACTION_TOKEN.sub(r"\1[interaction token redacted]", text)
+        return _MEMBER_TEXT.sub(r'\1"[member text redacted]"', text)
 
 
 def configure_logging(settings: Settings, token: str) -> None:

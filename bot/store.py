@@ -8,7 +8,6 @@ that the file is an intact, writable database and raises :class:`StoreError` say
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import stat
 import threading
@@ -18,11 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.engine.normalise import without_surrogates
+
 DAY = 86_400.0
 MAX_STORED_TEXT = 500
 MEMORY = ":memory:"
-# Message text can hold a lone surrogate, which can't be encoded as UTF-8 for SQLite.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS asks (
@@ -145,11 +144,6 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     return connection
 
 
-def _storable(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD, so SQLite can encode it."""
-    return _SURROGATE.sub("\ufffd", text)
-
-
 @dataclass(frozen=True)
 class Ask:
     """One stored question and how it was answered."""
@@ -230,7 +224,7 @@ class Store:
                     member_id,
                     channel_id,
                     message_id,
-                    _storable(text[:MAX_STORED_TEXT]),
+                    without_surrogates(text[:MAX_STORED_TEXT]),
                     outcome,
                     entry_id,
                     ",".join(suggested) or None,
@@ -327,7 +321,7 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO teach_log (member_id, entry_id, question, action, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (member_id, entry_id, _storable(question), action, self._now()),
+                (member_id, entry_id, without_surrogates(question), action, self._now()),
             )
         return int(cursor.lastrowid or 0)
 

@@ -26,8 +26,8 @@ from filelock import FileLock, Timeout
 from bot.engine import Engine, KnowledgeBase, KnowledgeError, Outcome, Reply, load_knowledge
 from bot.engine.analysis import Analyser
 from bot.engine.loader import read_knowledge_file
-from bot.engine.model import Learned
-from bot.engine.normalise import clean, tokens
+from bot.engine.model import LINE_CHARS, Learned
+from bot.engine.normalise import clean, comparable
 
 LEARNED_FILE = "learned.yaml"
 LOCK_SUFFIX = ".lock"
@@ -74,10 +74,6 @@ def reload_engine(engine: Engine, directory: Path | str) -> KnowledgeBase:
     """:meth:`Engine.reload` under :func:`swap_lock`: the way to reload an engine that teaches."""
     with swap_lock(engine):
         return engine.reload(directory)
-
-
-def _key(text: str) -> str:
-    return " ".join(tokens(clean(text)))
 
 
 def _has_topic_words(text: str, knowledge: KnowledgeBase) -> bool:
@@ -186,12 +182,12 @@ class Teacher:
 
         ``taught`` is read from disk: another process may have taught it since the last swap.
         """
-        key = _key(question)
+        key = comparable(question)
         for item in taught:
-            if _key(item.question) == key:
+            if comparable(item.question) == key:
                 return item.entry
         for entry in self.engine.knowledge.entries.values():
-            if any(_key(text) == key for text in entry.questions):
+            if any(comparable(text) == key for text in entry.questions):
                 return entry.id
         return None
 
@@ -208,8 +204,13 @@ class Teacher:
     def teach(self, question: str, entry_id: str, member_id: int) -> TeachResult:
         """Teach ``question`` as a phrasing of ``entry_id``; raise :class:`TeachError`."""
         question = " ".join(question.split())
-        if not _key(question):
+        if not comparable(question):
             raise TeachError("that phrasing is empty once markup is removed")
+        if len(question) > LINE_CHARS:
+            raise TeachError(
+                f"that phrasing is {len(question)} characters long; a taught phrasing can be "
+                f"at most {LINE_CHARS}: teach the question part of it"
+            )
         if self.engine.knowledge.get(entry_id) is None:
             raise TeachError(f"there is no entry {entry_id!r}")
         if not _has_topic_words(question, self.engine.knowledge):
@@ -257,16 +258,16 @@ class Teacher:
 
     def untaught(self, question: str) -> Learned:
         """Remove a taught phrasing; raise :class:`TeachError` if it isn't one."""
-        key = _key(question)
+        key = comparable(question)
         with self._swap_lock:
             with self._exclusive_file():
                 items = self._on_disk()
-                keep = [item for item in items if _key(item.question) != key]
+                keep = [item for item in items if comparable(item.question) != key]
                 if len(keep) == len(items):
                     raise TeachError(
                         "that phrasing was not taught (only taught ones can be undone)"
                     )
-                removed = next(item for item in items if _key(item.question) == key)
+                removed = next(item for item in items if comparable(item.question) == key)
                 knowledge = self._save(keep)
             self.engine.swap(knowledge)
         return removed

@@ -17,7 +17,14 @@ from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
 from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
 from bot.engine.model import NotCovered, SafetyTier
-from bot.engine.normalise import MAX_RAW_CHARS, clean, is_question, question_sentences, windows
+from bot.engine.normalise import (
+    MAX_RAW_CHARS,
+    clauses,
+    clean,
+    is_question,
+    question_sentences,
+    windows,
+)
 from bot.engine.phrases import PhraseIndex
 from bot.engine.reply import Outcome, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
@@ -39,6 +46,8 @@ MIN_SENTENCE_TERMS = 2
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
 WINDOW_CHARS = 600
 """A longer message is also read for red flags window by window, each about this long."""
+MAX_CLAUSES = 24
+"""Up to this many clauses, a message is also read for red flags clause by clause."""
 SIGNS_SHOWN = 4
 """Warning signs a screening question lists."""
 SEMANTIC_OFF = "semantic layer off: no encoder was given"
@@ -53,6 +62,7 @@ class Thresholds:
     addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
     safety reply, at or above ``screen`` the screening question. A red-flag phrase gets the
     safety reply unless the learned confidence is below ``doubt``: then the screening question.
+    A single clause read on its own at or above ``clause`` gets the screening question too.
     """
 
     answer: float = 40.0
@@ -62,6 +72,7 @@ class Thresholds:
     red_flag: float = 90.0
     screen: float = 40.0
     doubt: float = 10.0
+    clause: float = 98.0
 
 
 LEXICAL_THRESHOLDS = Thresholds(answer=58.0, suggest=55.0, passive=75.0, margin=1.0)
@@ -76,7 +87,8 @@ class _State:
     scope: PhraseIndex[NotCovered]
     matcher: Matcher
     decision: DecisionLayer | None = None
-    signs: tuple[str, ...] = ()
+    signs: tuple[tuple[str, SafetyTier], ...] = ()
+    """Every tier's warning signs, each with its tier, most urgent tier first."""
     sign_vectors: np.ndarray | None = None
 
 
@@ -128,10 +140,10 @@ def _build_state(
         tiers=[tier.id for tier in knowledge.safety_tiers],
         reuse=reuse,
     )
-    if decision.fusion is not kept:
+    if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
         write_fusion(embeddings.directory, digest, decision.fusion)
-    signs = tuple(sign for tier in knowledge.safety_tiers for sign in tier.signs)
-    sign_vectors = embeddings.vectors([clean(sign) for sign in signs]) if signs else None
+    signs = tuple((sign, tier) for tier in knowledge.safety_tiers for sign in tier.signs)
+    sign_vectors = embeddings.vectors([clean(sign) for sign, _ in signs]) if signs else None
     return _State(
         knowledge=knowledge,
         analyser=state.analyser,
@@ -247,8 +259,12 @@ class Engine:
         pieces = [cleaned]
         if len(cleaned) > WINDOW_CHARS:
             pieces += windows(cleaned, WINDOW_CHARS)
+        parts = clauses(cleaned)
+        clauses_from = len(pieces)
+        if 1 < len(parts) <= MAX_CLAUSES:
+            pieces += parts
         vectors = self._embeddings.vectors(pieces, keep=False)
-        judgement = state.decision.judge(vectors, _lexical_scores(candidates))
+        judgement = state.decision.judge(vectors, _lexical_scores(candidates), clauses_from)
         phrase_tier = flag.payload if flag else None
         caution = self._red_flag_reply(state, phrase_tier, judgement, vectors[0], screened)
         if caution is not None:
@@ -274,36 +290,51 @@ class Engine:
         bars = self._thresholds
         confidence = 100.0 * judgement.red_flag
         if phrase_tier is not None:
-            firm = confidence >= bars.doubt
+            firm = max(confidence, 100.0 * judgement.clause_red_flag) >= bars.doubt
             tier: SafetyTier | None = phrase_tier
-        else:
+        elif confidence >= bars.screen:
             tier = state.knowledge.tier(judgement.tier) if judgement.tier else None
-            if tier is None or confidence < bars.screen:
-                return None
             firm = confidence >= bars.red_flag
+        elif 100.0 * judgement.clause_red_flag >= bars.clause:
+            # One clause alone reads as a red flag while the whole message doesn't: ask.
+            tier = state.knowledge.tier(judgement.clause_tier) if judgement.clause_tier else None
+            confidence, firm = 100.0 * judgement.clause_red_flag, False
+        else:
+            return None
+        if tier is None:
+            return None
         if firm:
             score = 100 if phrase_tier is not None else round(confidence)
             return Reply(outcome=Outcome.SAFETY, score=score, tier=tier)
         if screened:
             return None
-        return Reply(
-            outcome=Outcome.SCREEN,
-            score=round(confidence),
-            tier=tier,
-            signs=self._fitting_signs(state, vector, tier),
-        )
+        signs, tier = self._fitting_signs(state, vector, tier)
+        return Reply(outcome=Outcome.SCREEN, score=round(confidence), tier=tier, signs=signs)
 
     @staticmethod
-    def _fitting_signs(state: _State, vector: np.ndarray, tier: SafetyTier) -> tuple[str, ...]:
-        """The warning signs closest in meaning to the message, the likeliest tier's first."""
+    def _fitting_signs(
+        state: _State, vector: np.ndarray, tier: SafetyTier
+    ) -> tuple[tuple[str, ...], SafetyTier]:
+        """The warning signs closest in meaning to the message, one of ``tier``'s among them.
+
+        The tier returned is the most urgent one any listed sign belongs to: "yes, one of
+        these" must get the reply that fits the gravest sign it may be confirming.
+        """
+        own = [(sign, tier) for sign in tier.signs[:1]]
         if state.sign_vectors is None:
-            return tuple(tier.signs[:SIGNS_SHOWN])
-        closeness = state.sign_vectors @ vector
-        order = np.argsort(-closeness, kind="stable")
-        closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
-        return tuple(dict.fromkeys([*closest[: SIGNS_SHOWN - 1], *tier.signs[:1], *closest]))[
-            :SIGNS_SHOWN
-        ]
+            listed = [(sign, tier) for sign in tier.signs[:SIGNS_SHOWN]]
+        else:
+            order = np.argsort(-(state.sign_vectors @ vector), kind="stable")
+            closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
+            # A dict keyed by the sign's words keeps the first of each, in order.
+            chosen = dict([*closest[: SIGNS_SHOWN - len(own)], *own])
+            chosen.update((sign, sign_tier) for sign, sign_tier in closest if sign not in chosen)
+            listed = list(chosen.items())[:SIGNS_SHOWN]
+        urgency = {known.id: rank for rank, known in enumerate(state.knowledge.safety_tiers)}
+        gravest = min(
+            (sign_tier for _, sign_tier in listed), key=lambda t: urgency[t.id], default=tier
+        )
+        return tuple(sign for sign, _ in listed), gravest
 
     def _lexical_reply(
         self,

@@ -22,7 +22,9 @@ EntryId = Annotated[
         description="Stable kebab-case identifier, e.g. `prone-leg-curl`.",
     ),
 ]
-Line = Annotated[str, Text(300)]
+LINE_CHARS = 300
+"""The longest one-line text of a knowledge file: a question, a phrase, a taught phrasing."""
+Line = Annotated[str, Text(LINE_CHARS)]
 Title = Annotated[str, Text(100)]
 Prose = Annotated[str, Text(2000)]
 Url = Annotated[str, Text(500, pattern=r"^https?://\S+$")]

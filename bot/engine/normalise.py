@@ -67,6 +67,15 @@ _CONTRACTIONS = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: text from a broken client can hold one, and no encoder accepts it."""
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so it can be encoded as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _skeleton(word: str) -> str:
     """A word with look-alike letters folded to plain ones (``lосkеd`` -> ``locked``).
 
@@ -94,7 +103,7 @@ def clean(text: str) -> str:
     """
     text = text[:MAX_RAW_CHARS]
     if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
-        text = _fold_lookalikes(text)
+        text = _fold_lookalikes(without_surrogates(text))
     text = _DISCORD_MARKUP.sub(" ", text)
     if "://" in text or "www." in text:
         text = _URL.sub(" ", text)
@@ -159,6 +168,29 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in marked.split("\n") if part.strip()]
 
 
+_CLAUSE_BREAK = re.compile(r"[.!?;,:]+\s+|\n|\s+(?:but|also|plus|and then|btw)\s+")
+MIN_CLAUSE_CHARS = 16
+"""A piece shorter than this ("ok so", "also") is read with the piece after it."""
+
+
+def clauses(text: str) -> list[str]:
+    """Cleaned text cut into its sentences and clauses, very short pieces joined to the next.
+
+    Red flags are read clause by clause too: "my leg went dead after that tackle" must not
+    drown in the question around it.
+    """
+    found: list[str] = []
+    pending = ""
+    for piece in _CLAUSE_BREAK.split(text):
+        pending = f"{pending} {piece}".strip() if pending else piece.strip()
+        if len(pending) >= MIN_CLAUSE_CHARS:
+            found.append(pending)
+            pending = ""
+    if pending:
+        found.append(pending)
+    return found
+
+
 def windows(text: str, size: int) -> list[str]:
     """Cleaned text cut into runs of whole sentences of about ``size`` characters at most.
 
@@ -204,3 +236,8 @@ def question_sentences(text: str) -> list[Question]:
             context = f"{parts[index - 1]} {sentence}" if refers_back else sentence
             found.append(Question(asked=sentence, text=context))
     return found
+
+
+def comparable(text: str) -> str:
+    """A message reduced to its words, to tell whether two texts are the same message."""
+    return " ".join(tokens(clean(text)))

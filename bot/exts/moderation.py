@@ -15,7 +15,8 @@ from discord.ext import commands
 
 from bot.client import MovementBot
 from bot.components import SafeItem
-from bot.engine import KnowledgeError
+from bot.engine import KnowledgeError, Reply
+from bot.engine.model import LINE_CHARS
 from bot.interactions import NO_MENTIONS, bot_of, tell
 from bot.permissions import is_moderator, role_name_warning
 from bot.render.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
@@ -25,6 +26,8 @@ from bot.teaching import TeachError, TeachResult
 log = logging.getLogger(__name__)
 
 CHOICE_LIMIT = 25
+CHOICE_VALUE_LIMIT = 100
+"""Discord's longest autocomplete value: a longer taught phrasing is offered by its start."""
 ROWS_SHOWN = 10
 ERRORS_INLINE = 15
 RECENT_TEACHES = 5
@@ -37,7 +40,7 @@ def _utc(timestamp: float) -> datetime:
 def outcome_line(result: TeachResult) -> str:
     """What a taught question matched before and after, in words."""
 
-    def describe(reply: Any) -> str:
+    def describe(reply: Reply) -> str:
         return f"{reply.entry_id or reply.outcome.value} ({reply.score})"
 
     return (
@@ -129,7 +132,7 @@ class Moderation(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
-        """Warn once per server when moderators are chosen by a role name (ambiguous)."""
+        """Warn, whenever a server becomes available, if moderators are chosen by role name."""
         warning = role_name_warning(guild, self.bot.settings)
         if warning:
             log.warning("%s", warning)
@@ -236,7 +239,7 @@ class Moderation(commands.Cog):
     async def teach(
         self,
         interaction: discord.Interaction,
-        question: app_commands.Range[str, 3, 300],
+        question: app_commands.Range[str, 3, LINE_CHARS],
         entry: app_commands.Range[str, 1, 64],
     ) -> None:
         """Validate, write ``learned.yaml`` atomically, swap, and show before/after."""
@@ -264,10 +267,11 @@ class Moderation(commands.Cog):
     @kb.command(name="untaught", description="Undo a taught phrasing.")
     @app_commands.describe(question="A phrasing taught earlier")
     async def untaught(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, LINE_CHARS]
     ) -> None:
         """Remove the phrasing from ``learned.yaml`` (validated, atomic) and log it."""
         await interaction.response.defer(ephemeral=True, thinking=True)
+        question = self._taught_phrasing(question)
         try:
             removed = await asyncio.to_thread(self.bot.teacher.untaught, question)
         except TeachError as error:
@@ -281,6 +285,15 @@ class Moderation(commands.Cog):
             "untaught",
         )
         await tell(interaction, f"Removed “{removed.question}” from `{removed.entry}`.")
+
+    def _taught_phrasing(self, picked: str) -> str:
+        """The whole taught phrasing an autocomplete choice (cut to Discord's limit) stands for."""
+        if len(picked) < CHOICE_VALUE_LIMIT:
+            return picked
+        starting = [
+            i.question for i in self.bot.engine.knowledge.learned if i.question.startswith(picked)
+        ]
+        return starting[0] if len(starting) == 1 else picked
 
     @untaught.autocomplete("question")
     async def taught_questions(
@@ -297,7 +310,8 @@ class Moderation(commands.Cog):
         ]
         return [
             app_commands.Choice(
-                name=clip(f"{item.question} → {item.entry}", 100), value=item.question[:100]
+                name=clip(f"{item.question} → {item.entry}", 100),
+                value=item.question[:CHOICE_VALUE_LIMIT],
             )
             for item in learned[:CHOICE_LIMIT]
         ]
@@ -308,9 +322,10 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
         """Most asked entries first, with 👍/👎 counts and top phrasings."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await asyncio.to_thread(self.bot.store.entry_stats, days)
         asks = await asyncio.to_thread(self.bot.store.asks_since, days)
-        reports = entry_reports(stats, asks)
+        reports = await asyncio.to_thread(entry_reports, stats, asks)
         if not reports:
             await tell(interaction, f"No answers in the last {days} day(s) yet.")
             return
@@ -322,7 +337,7 @@ class Moderation(commands.Cog):
             row = report.stats
             name = f"{row.entry_id}: {row.asks} asks · 👍 {row.helpful} · 👎 {row.not_helpful}"
             embed.add_field(name=name, value=phrasings or "-")
-        await interaction.response.send_message(embed=fit(embed), ephemeral=True)
+        await interaction.followup.send(embed=fit(embed), ephemeral=True)
 
 
 async def setup(bot: MovementBot) -> None:

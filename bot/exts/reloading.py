@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
 import discord
 from discord.ext import commands
@@ -12,6 +14,7 @@ from watchfiles import Change, awatch
 
 from bot.client import MovementBot
 from bot.engine import KnowledgeError
+from bot.engine.loader import EXAMPLES_DIR
 from bot.interactions import NO_MENTIONS
 from bot.render.embeds import CONTENT_LIMIT, clip
 
@@ -20,8 +23,19 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 300
 
 
-def _is_knowledge_file(_change: Change, path: str) -> bool:
-    return path.endswith(".yaml") and not path.rsplit("/", 1)[-1].startswith(".")
+def knowledge_filter(directory: Path) -> Callable[[Change, str], bool]:
+    """A watch filter for the YAML files of ``directory`` and its ``examples/`` folder."""
+    folders = {directory.resolve(), (directory / EXAMPLES_DIR).resolve()}
+
+    def is_knowledge_file(_change: Change, path: str) -> bool:
+        file = Path(path)
+        return (
+            file.suffix == ".yaml"
+            and not file.name.startswith(".")
+            and file.parent.resolve() in folders
+        )
+
+    return is_knowledge_file
 
 
 class AutoReload(commands.Cog):
@@ -50,10 +64,10 @@ class AutoReload(commands.Cog):
         directory = self.bot.settings.knowledge_dir
         async for _ in awatch(
             directory,
-            watch_filter=_is_knowledge_file,
+            watch_filter=knowledge_filter(directory),
             stop_event=self._stop,
             debounce=DEBOUNCE_MS,
-            recursive=False,
+            recursive=True,
         ):
             try:
                 await self.bot.reloader.reload()

@@ -232,6 +232,21 @@ async def test_forget_me_removes_only_the_callers_rows(world: World) -> None:
 
 
 @pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])
+async def test_a_new_example_set_is_picked_up_automatically(world: World) -> None:
+    """knowledge/examples/ is watched too: the decision layer learns from it."""
+    examples = world.settings.knowledge_dir / "examples"
+    before = len(world.bot.engine.knowledge.examples)
+    (examples / "new.yaml").write_text(
+        'examples:\n  - q: "what is the it band"\n    expect: [it-band]\n'
+    )
+    for _ in range(200):
+        if len(world.bot.engine.knowledge.examples) == before + 1:
+            break
+        await asyncio.sleep(0.05)
+    assert len(world.bot.engine.knowledge.examples) == before + 1
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])
 async def test_file_change_triggers_automatic_reload(world: World) -> None:
     """Editing a knowledge file is picked up without /kb reload."""
     topics = world.settings.knowledge_dir / "topics.yaml"

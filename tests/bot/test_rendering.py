@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import discord
 
 from bot.config import Secret, Settings
@@ -144,3 +146,20 @@ def test_log_filter_redacts_interaction_tokens_and_members_words() -> None:
         assert token not in message
         assert "knee story" not in message
         assert "redacted" in message
+
+
+def test_log_filter_redacts_tracebacks_too() -> None:
+    """An exception logged with its traceback keeps neither the token nor members' words."""
+    import logging
+
+    try:
+        raise ValueError("failed POST /webhooks/42/aW50ZXJhY3Rpb246MTIzNDU2Nzg5 for bot-token")
+    except ValueError:
+        record = logging.LogRecord(
+            "bot", logging.ERROR, __file__, 1, "Interaction failed", (), sys.exc_info()
+        )
+    assert RedactSecrets("bot-token").filter(record)
+    text = logging.Formatter().format(record)
+    assert "bot-token" not in text
+    assert "aW50ZXJhY3Rpb246MTIzNDU2Nzg5" not in text
+    assert "ValueError" in text

@@ -153,8 +153,8 @@ def test_the_cache_is_plain_arrays_and_a_reload_encodes_only_new_texts(
     with np.load(stored, allow_pickle=False) as arrays:
         assert sorted(arrays.files) == ["keys", "vectors"]
         assert arrays["vectors"].shape == (2, 384)
+    second = EmbeddingCache(counting, directory)  # reading it checks the width with a probe
     counting.seen.clear()
-    second = EmbeddingCache(counting, directory)
     second.vectors(["what is the it band", "is my itb tight", "brand new phrasing"])
     assert counting.seen == ["brand new phrasing"]
 
@@ -253,3 +253,77 @@ def test_a_deployer_can_point_the_settings_at_another_local_model(tmp_path: Path
     assert found.encoder.fingerprint != OnnxEncoder(spec).fingerprint  # its own cache
     wrong = SemanticOptions(model=model, tokenizer=spec.tokenizer, model_sha256="0" * 64)
     assert "sha256" in open_embeddings(wrong)[1]
+
+
+@pytest.mark.parametrize(
+    "arrays",
+    [
+        {"keys": np.array("x"), "vectors": np.array(1.0)},
+        {"keys": np.array(["a"]), "vectors": np.zeros((1, 7), dtype=np.float32)},
+        {"keys": np.array(["a", "b"]), "vectors": np.zeros((1, 384), dtype=np.float32)},
+    ],
+    ids=["scalars", "wrong-width", "unpaired"],
+)
+def test_an_odd_cache_file_means_encoding_again(
+    tmp_path: Path, counting: CountingEncoder, arrays: dict[str, np.ndarray]
+) -> None:
+    """Arrays of the wrong shape are not loaded: no crash at start-up or when answering."""
+    directory = tmp_path / "cache"
+    EmbeddingCache(counting, directory).vectors(["what is the it band"])
+    stored = next(directory.glob("*.npz"))
+    with stored.open("wb") as file:
+        np.savez(file, **arrays)
+    counting.seen.clear()
+    vectors = EmbeddingCache(counting, directory).vectors(["what is the it band"])
+    assert vectors.shape == (1, 384)
+    assert "what is the it band" in counting.seen
+
+
+def test_members_messages_stay_out_of_memory_too(counting: CountingEncoder) -> None:
+    """A message encoded with ``keep=False`` is encoded again next time: nothing kept."""
+    cache = EmbeddingCache(counting)
+    cache.vectors(["my private knee story"], keep=False)
+    cache.vectors(["my private knee story"], keep=False)
+    assert counting.seen == ["my private knee story", "my private knee story"]
+
+
+def test_a_red_flag_clause_is_not_drowned_by_the_question_around_it(engine: Engine) -> None:
+    """A learned-only red flag beside an exercise question still stops the exercise advice."""
+    for message in (
+        "my leg went dead after that tackle on saturday, how many sets of the leg curl should I do?",
+        "quick one about the leg curl: how many sets should i do? also my leg went dead after "
+        "that tackle on saturday",
+    ):
+        assert engine.red_flag(message) is None
+        assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+def test_yes_to_a_screen_gets_the_gravest_tier_among_the_signs_listed(
+    embeddings: EmbeddingCache,
+) -> None:
+    """The tier a screen answers with is the most urgent one of any sign it lists."""
+    engine = Engine.from_directory(KNOWLEDGE, Thresholds(red_flag=100.0), embeddings=embeddings)
+    reply = engine.answer("fell at 67 yesterday and my knee hurts, can I do the curtsy squat?")
+    assert reply.outcome is Outcome.SCREEN
+    tiers = engine.knowledge.safety_tiers
+    listed = [tier for tier in tiers if set(tier.signs) & set(reply.signs)]
+    assert reply.tier is not None
+    assert reply.tier.id == listed[0].id
+
+
+def test_fitted_fusion_weights_are_kept_and_reused_across_starts(
+    knowledge_copy: Path, embeddings: EmbeddingCache, tmp_path: Path
+) -> None:
+    """A second engine on the same inputs reads the fit; a changed example set fits anew."""
+    cache = EmbeddingCache(embeddings.encoder, tmp_path / "cache")
+    first = Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    kept = list((tmp_path / "cache").glob("fusion-*.npz"))
+    assert len(kept) == 1
+    second = Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    assert list((tmp_path / "cache").glob("fusion-*.npz")) == kept
+    question = "what actually is the IT band, a ligament? a tendon?"
+    assert second.answer(question) == first.answer(question)
+    extra = 'examples:\n  - q: "zorblax wobble"\n    expect: [resources]\n'
+    write_files(knowledge_copy / "examples", {"extra.yaml": extra})
+    Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    assert len(list((tmp_path / "cache").glob("fusion-*.npz"))) == 2

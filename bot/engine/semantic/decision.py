@@ -49,9 +49,13 @@ class Judgement:
     entries: tuple[tuple[str, float], ...]
     """Candidate entries with the probability that each answers the message, best first."""
     red_flag: float
-    """Probability that the message describes a red flag."""
+    """Probability that the message describes a red flag (its worst window)."""
     tier: str | None
     """The red-flag tier the message reads closest to."""
+    clause_red_flag: float = 0.0
+    """The highest such probability of any one of its clauses, read on its own."""
+    clause_tier: str | None = None
+    """The tier that clause reads closest to."""
 
 
 LexicalScores = Callable[[str], Mapping[str, float]]
@@ -275,18 +279,24 @@ class DecisionLayer:
         fusion = Fusion(answer=answer, red_flag=red_flag, examples_key=key)
         return cls(classes=classes, ridge=ridge, memory=memory, fusion=fusion)
 
-    def judge(self, vectors: Vectors, lexical: Mapping[str, float]) -> Judgement:
-        """Judge a message from the embeddings of its windows (the first is the whole start).
+    def judge(
+        self, vectors: Vectors, lexical: Mapping[str, float], clauses_from: int | None = None
+    ) -> Judgement:
+        """Judge a message from the embeddings of its parts (the first is the whole start).
 
-        Entries are judged on the first window; the red flag on every window, so one at the
-        end of a long message counts as much as one at its start.
+        Parts before ``clauses_from`` are the message and its windows; the rest are its
+        clauses. Entries are judged on the first part; the red flag on every window, so one at
+        the end of a long message counts as much as one at its start, and on every clause
+        apart, so one doesn't drown in the question around it.
         """
         raw = _with_bias(vectors).astype(np.float64) @ self._ridge
         nearest = _nearest(vectors @ self._memory.T, self._memory_targets)
-        windows = [
+        parts = [
             _split(self._classes, row, nearest_row)
             for row, nearest_row in zip(raw, nearest, strict=True)
         ]
+        split = len(parts) if clauses_from is None else clauses_from
+        windows, clauses = parts[:split], parts[split:]
         first = windows[0]
         judged = []
         for index in _candidates(first, lexical, self._classes.entries):
@@ -294,21 +304,34 @@ class DecisionLayer:
             features = np.array(entry_features(first, lexical, index, entry))
             judged.append((entry, _sigmoid(features @ self._answer)))
         judged.sort(key=lambda pair: -pair[1])
-        flags = [_sigmoid(np.array(red_flag_features(w)) @ self._red_flag) for w in windows]
+        red_flag, tier = self._worst(windows)
+        clause_red_flag, clause_tier = self._worst(clauses)
+        return Judgement(
+            entries=tuple(judged),
+            red_flag=red_flag,
+            tier=tier,
+            clause_red_flag=clause_red_flag,
+            clause_tier=clause_tier,
+        )
+
+    def _worst(self, parts: list[_Scores]) -> tuple[float, str | None]:
+        """The highest red-flag probability among ``parts``, and its closest tier."""
+        if not parts:
+            return 0.0, None
+        flags = [_sigmoid(np.array(red_flag_features(part)) @ self._red_flag) for part in parts]
         worst = int(np.argmax(flags))
-        tiers = windows[worst].tiers
-        tier = self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
-        return Judgement(entries=tuple(judged), red_flag=flags[worst], tier=tier)
+        tiers = parts[worst].tiers
+        return flags[worst], self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
 
 
-def _set_name(group: str) -> str:
+def set_name(group: str) -> str:
     """An example set's file name: the same set in another directory is the same set."""
     return group.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _examples_key(classes: _Classes, rows: Sequence[TrainingRow]) -> str:
     """A digest of the classes and the example rows (the same in every process)."""
-    examples = [[row.text, list(row.targets), _set_name(row.group)] for row in rows if row.group]
+    examples = [[row.text, list(row.targets), set_name(row.group)] for row in rows if row.group]
     text = json.dumps([list(classes.all), examples], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -316,6 +339,14 @@ def _examples_key(classes: _Classes, rows: Sequence[TrainingRow]) -> str:
 _DEFAULT_ANSWER = np.array([2.0, 4.0, 2.0, 4.0, 2.0, 4.0, 2.0, -2.0, -1.0, 0.5, 0.5, -3.0])
 """Fusion weights for a knowledge base without example sets to fit them on."""
 _DEFAULT_RED_FLAG = np.array([4.0, 2.0, -1.0, 2.0, 4.0, -3.0])
+
+
+def fusion_shapes_fit(fusion: Fusion) -> bool:
+    """Whether stored weights have the shapes this code's features need."""
+    return (
+        fusion.answer.shape == _DEFAULT_ANSWER.shape
+        and fusion.red_flag.shape == _DEFAULT_RED_FLAG.shape
+    )
 
 
 def _fit_or_default(

@@ -49,8 +49,11 @@ class EmbeddingCache:
         try:
             with np.load(self._path, allow_pickle=False) as stored:
                 keys, vectors = stored["keys"], stored["vectors"]
-            if keys.shape[0] != vectors.shape[0] or vectors.ndim != 2:
-                raise ValueError("keys and vectors differ in length")
+            if keys.ndim != 1 or vectors.ndim != 2 or keys.shape[0] != vectors.shape[0]:
+                raise ValueError("keys and vectors don't pair up")
+            width = self.encoder.encode(["."]).shape[1]
+            if vectors.shape[1] != width:
+                raise ValueError(f"vectors of {vectors.shape[1]} numbers, the model gives {width}")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             log.warning("Embedding cache %s unreadable (%s): encoding again", self._path, error)
             return

@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.knowledge import KnowledgeBase
-from bot.engine.semantic.decision import Fusion, TrainingRow
+from bot.engine.semantic.decision import Fusion, TrainingRow, fusion_shapes_fit
 
 ENGINE_CODE = Path(__file__).resolve().parent.parent
+KEPT_FITS = 16
+"""Fits kept in the cache directory (one per knowledge base and held-out set in use)."""
 LEXICAL_SECTIONS = (
     "entries",
     "synonyms",
@@ -53,18 +55,19 @@ def _path(directory: Path, digest: str) -> Path:
 
 
 def read_fusion(directory: Path | None, digest: str) -> Fusion | None:
-    """The weights fitted on exactly these inputs, if they were kept."""
+    """The weights fitted on exactly these inputs, if they were kept (and look whole)."""
     if directory is None:
         return None
     try:
         with np.load(_path(directory, digest), allow_pickle=False) as stored:
-            return Fusion(
+            fusion = Fusion(
                 answer=stored["answer"].astype(np.float64),
                 red_flag=stored["red_flag"].astype(np.float64),
                 examples_key=str(stored["examples_key"]),
             )
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None
+    return fusion if fusion_shapes_fit(fusion) else None
 
 
 def write_fusion(directory: Path | None, digest: str, fusion: Fusion) -> None:
@@ -87,3 +90,15 @@ def write_fusion(directory: Path | None, digest: str, fusion: Fusion) -> None:
         os.replace(temporary, _path(directory, digest))
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+        return
+    _prune(directory)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the newest :data:`KEPT_FITS` fits; older ones are for knowledge long gone."""
+    try:
+        fits = sorted(directory.glob("fusion-*.npz"), key=lambda path: -path.stat().st_mtime)
+        for old in fits[KEPT_FITS:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return

@@ -6,14 +6,9 @@ from collections.abc import Collection
 
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import ABSTAIN, Example
-from bot.engine.normalise import clean, tokens
+from bot.engine.normalise import comparable
 from bot.engine.phrase_syntax import CONJUNCTION
 from bot.engine.semantic.decision import TrainingRow
-
-
-def comparable(text: str) -> str:
-    """A message reduced to its words, to tell whether two texts are the same message."""
-    return " ".join(tokens(clean(text)))
 
 
 def _plain(phrase: str) -> bool:
