@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.engine import Engine, KnowledgeError, Outcome
 from bot.engine.loader import read_knowledge_file
-from bot.engine.model import ABSTAIN, Example
+from bot.engine.model import ABSTAIN, RED_FLAG, Example
 from bot.engine.normalise import comparable
 
 
@@ -154,7 +154,7 @@ def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
             ok = outcome in (Outcome.SAFETY, Outcome.SCREEN)
             report.safety.add(ok)
             report.screened.add(outcome is Outcome.SCREEN)
-        if example.expect != "safety":
+        if example.expect != RED_FLAG:
             report.false_alarms.add(outcome is Outcome.SAFETY)
             report.soft_false_alarms.add(outcome is Outcome.SCREEN)
         report.by_kind[example.kind].add(ok)

@@ -89,17 +89,6 @@ class Analyser:
         self._terms: dict[str, str] = {}
         self._remembered = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
 
-    def __getstate__(self) -> dict[str, object]:
-        """Everything but the cache of recent analyses (rebuilt empty on unpickling)."""
-        state = self.__dict__.copy()
-        del state["_remembered"]
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        """Restore a pickled analyser with an empty cache of recent analyses."""
-        self.__dict__.update(state)
-        self._remembered = lru_cache(maxsize=ANALYSES_KEPT)(self._analyse)
-
     @staticmethod
     def _stems(words: Iterable[str]) -> tuple[str, ...]:
         return tuple(stem(word) for word in words)

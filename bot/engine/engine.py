@@ -223,7 +223,10 @@ class Engine:
         )
 
     def swap(self, knowledge: KnowledgeBase) -> None:
-        """Answer from ``knowledge`` from now on; indexes and training happen before the swap."""
+        """Answer from ``knowledge`` from now on; indexes and training happen before the swap.
+
+        For the live engine (reload, teach): texts held out by :meth:`with_held_out` are not.
+        """
         self._state = _build_state(knowledge, self._embeddings, frozenset(), self._state.decision)
 
     def reload(self, directory: Path | str) -> KnowledgeBase:

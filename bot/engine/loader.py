@@ -137,8 +137,8 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
-    # The YAML reader and the validator are imported here, when a file is read, so that an
-    # engine restored from the cache (``bot.engine.engine_cache``) never loads either.
+    # The YAML reader and the validator are imported when a file is read: importing the
+    # engine (for a reply's types, say) doesn't pay for them.
     from pydantic import ValidationError
 
     from bot.engine.strict_yaml import YamlProblem, read_yaml

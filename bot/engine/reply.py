@@ -52,7 +52,7 @@ class Reply:
 
     @property
     def tier_id(self) -> str | None:
-        """The id of the red-flag tier, for safety replies."""
+        """The id of the red-flag tier, for safety replies and screens."""
         return self.tier.id if self.tier else None
 
     @property

