@@ -214,7 +214,7 @@ async def test_stats_show_asks_and_votes(world: World) -> None:
     await world.bob.click(answer, "Not helpful")
     await handlers_settled()
     result = await world.mod.slash("kb", "stats", channel=world.general)
-    assert "it-band: 1 asks · 👍 0 · 👎 1" in result.message.text
+    assert "it-band: 1 asks · 👍 0 · 👎 1" in (await result.final()).text
 
 
 async def test_forget_me_removes_only_the_callers_rows(world: World) -> None:
