@@ -46,7 +46,7 @@ MIN_SENTENCE_TERMS = 2
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
 WINDOW_CHARS = 600
 """A longer message is also read for red flags window by window, each about this long."""
-MAX_CLAUSES = 24
+MAX_CLAUSES = 8
 """Up to this many clauses, a message is also read for red flags clause by clause."""
 SIGNS_SHOWN = 4
 """Warning signs a screening question lists."""

@@ -130,10 +130,7 @@ class OnnxEncoder:
             return np.zeros((0, 0), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
         by_length = [texts[index] for index in order]
-        parts = [
-            self._batch(by_length[start : start + BATCH]) for start in range(0, len(texts), BATCH)
-        ]
-        stacked = np.concatenate(parts)
+        stacked = np.concatenate([self._batch(batch) for batch in _batches(by_length)])
         vectors = np.empty_like(stacked)
         vectors[order] = stacked
         return vectors
@@ -154,6 +151,22 @@ class OnnxEncoder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _batches(by_length: list[str]) -> list[list[str]]:
+    """Texts (shortest first) in batches of at most :data:`BATCH` of similar length.
+
+    A new batch starts whenever a text is over twice as long as the batch's first: every text
+    is padded to its batch's longest, so a message's short clauses are not padded to the
+    length of the whole message.
+    """
+    batches: list[list[str]] = []
+    for text in by_length:
+        if batches and len(batches[-1]) < BATCH and len(text) <= 2 * max(len(batches[-1][0]), 8):
+            batches[-1].append(text)
+        else:
+            batches.append([text])
+    return batches
 
 
 @cache
