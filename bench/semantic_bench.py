@@ -1,6 +1,6 @@
 """The semantic layer's cost, against the bare encoder measured in the same run.
 
-``CACHE_DIR=/tmp/embcache python bench/semantic_bench.py`` prints:
+``python bench/semantic_bench.py`` prints (set ``CACHE_DIR`` to reuse a warm embedding cache):
 
 1. per-message p50/p99 of ``engine.answer`` (built as the app builds it) on ~300 distinct
    labelled messages, beside the floor: the bare encoder's forward pass on the same cleaned
