@@ -246,9 +246,32 @@ class Settings:
                 values[setting.name] = setting.metadata["parse"](raw)
             except ValueError as error:
                 problems.append(f"{name}={raw!r}: {error}")
-        if problems:
+        settings = cls(**values) if not problems else None
+        problems += settings.bar_problems() if settings else []
+        if problems or settings is None:
             raise SettingsError(problems)
-        return cls(**values)
+        return settings
+
+    def bar_problems(self) -> list[str]:
+        """Bars in an order that would silently close a band, each said like a bad value."""
+        rules = [
+            (
+                self.suggest_bar <= self.answer_bar,
+                f"SUGGEST_BAR={self.suggest_bar:g}: must be at most ANSWER_BAR "
+                f"({self.answer_bar:g}), or 'did you mean' takes answers' place",
+            ),
+            (
+                self.passive_bar >= self.answer_bar,
+                f"PASSIVE_BAR={self.passive_bar:g}: must be at least ANSWER_BAR "
+                f"({self.answer_bar:g}): un-addressed messages need the stricter bar",
+            ),
+            (
+                self.screen_bar <= self.red_flag_bar,
+                f"SCREEN_BAR={self.screen_bar:g}: must be at most RED_FLAG_BAR "
+                f"({self.red_flag_bar:g}), or nothing is ever screened",
+            ),
+        ]
+        return [problem for holds, problem in rules if not holds]
 
     @property
     def thresholds(self) -> Thresholds:

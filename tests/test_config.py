@@ -52,10 +52,10 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
 def test_the_environment_wins_over_the_env_file(tmp_path: Path) -> None:
     """An exported variable overrides the same name in .env, whatever its case."""
     settings = _settings(
-        "PASSIVE_BAR=80\nSUGGEST_BAR=50\n", tmp_path, passive_bar="90", SUGGEST_BAR=""
+        "PASSIVE_BAR=80\nSUGGEST_BAR=30\n", tmp_path, passive_bar="90", SUGGEST_BAR=""
     )
     assert settings.passive_bar == 90.0
-    assert settings.suggest_bar == 50.0, "an empty variable does not hide the .env value"
+    assert settings.suggest_bar == 30.0, "an empty variable does not hide the .env value"
 
 
 def test_env_file_syntax(tmp_path: Path) -> None:
@@ -232,4 +232,16 @@ def test_encoder_settings_reach_the_semantic_options(tmp_path: Path) -> None:
     assert caught.value.problems == [
         "ENCODER_SHA256='abc': must be 64 hexadecimal digits (a sha256)",
         "ENCODER_POOLING='max': must be one of MEAN, CLS",
+    ]
+
+
+def test_bars_that_would_close_a_band_are_refused(tmp_path: Path) -> None:
+    """Each bar is readable alone, but their order must leave every band open."""
+    with pytest.raises(SettingsError) as caught:
+        _settings("ANSWER_BAR=50\nSUGGEST_BAR=60\nPASSIVE_BAR=30\nSCREEN_BAR=95\n", tmp_path)
+    assert caught.value.problems == [
+        "SUGGEST_BAR=60: must be at most ANSWER_BAR (50), or 'did you mean' takes answers' place",
+        "PASSIVE_BAR=30: must be at least ANSWER_BAR (50): un-addressed messages need the "
+        "stricter bar",
+        "SCREEN_BAR=95: must be at most RED_FLAG_BAR (90), or nothing is ever screened",
     ]

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_LENGTH = 500
 SLOW_DOWN = "You're asking quickly: give me {seconds:.0f} s and ask again."
 COOLDOWN_EMOJI = "⏳"
+ANSWER_WITHIN = 2.0
+"""Seconds ``/ask`` waits for its answer before acknowledging Discord (which allows 3)."""
 
 
 class Answers(commands.Cog):
@@ -123,19 +125,34 @@ class Answers(commands.Cog):
     ) -> None:
         """The same answer a mention gets; refusals and safety notes only to the asker."""
         remaining = self.bot.member_cooldown.remaining(interaction.user.id)
-        if remaining > 0:
+        if remaining > 0 and self.bot.engine.red_flag(question) is None:
             await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
             return
         self.bot.member_cooldown.try_use(interaction.user.id)
-        reply = await self.bot.answer(question)
-        private = reply.outcome is not Outcome.ANSWER
-        response = await interaction.response.send_message(
-            embed=reply_embed(reply, question),
-            view=answer_view(reply, interaction.user.id),
-            ephemeral=private,
-            allowed_mentions=NO_MENTIONS,
-        )
-        message_id = getattr(response.resource, "id", None)
+        answering = asyncio.ensure_future(self.bot.answer(question))
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(answering), ANSWER_WITHIN)
+        except TimeoutError:
+            # Discord drops an interaction not answered within 3 s: when answering queues
+            # behind a flood, acknowledge first and send the reply privately once it's ready.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await answering
+            sent = await interaction.followup.send(
+                embed=reply_embed(reply, question),
+                view=answer_view(reply, interaction.user.id),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+                wait=True,
+            )
+            message_id: int | None = sent.id
+        else:
+            response = await interaction.response.send_message(
+                embed=reply_embed(reply, question),
+                view=answer_view(reply, interaction.user.id),
+                ephemeral=reply.outcome is not Outcome.ANSWER,
+                allowed_mentions=NO_MENTIONS,
+            )
+            message_id = getattr(response.resource, "id", None)
         await self._record(interaction.user.id, interaction.channel_id, message_id, question, reply)
 
 

@@ -185,6 +185,8 @@ async def test_a_red_flag_is_answered_even_during_the_cooldown(world: World) -> 
     tier = world.bot.engine.knowledge.tier("same-day")
     assert tier is not None
     assert reply.embeds[0]["title"].endswith(tier.title)
+    slash = await world.alice.slash("ask", channel=world.general, question="my knee gave way")
+    assert slash.message.embeds[0]["title"].endswith(tier.title)
 
 
 async def test_did_you_mean_click_answers_with_the_choice(world: World) -> None:

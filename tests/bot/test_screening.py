@@ -269,3 +269,18 @@ async def test_screening_buttons_work_after_a_restart(tmp_path: Path, engine: En
                 else:
                     await member.click(screen, SCREEN_NO)
                     assert_is_screened_answer(screen, bot.engine, question, member.id)
+
+
+async def test_a_slow_answer_to_slash_ask_is_acknowledged_then_sent(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When answering queues past the wait, /ask defers and then sends the answer privately."""
+    from bot.exts import answers
+
+    embeddings = world.bot.engine._embeddings
+    monkeypatch.setattr(embeddings, "encoder", SlowEncoder(embeddings.encoder))
+    monkeypatch.setattr(answers, "ANSWER_WITHIN", ENCODE_DELAY / 3)
+    result = await world.alice.slash("ask", channel=world.general, question="what is the VL?")
+    reply = await result.final()
+    assert result.ephemeral
+    assert world.bot.engine.knowledge.get("vastus-lateralis").title in reply.text
