@@ -54,6 +54,10 @@ class Tally:
         return f"{self.correct}/{self.total} ({percent:.1f}%)"
 
 
+TALLIES = ("answerable", "abstain", "safety", "screened", "false_alarms", "soft_false_alarms")
+"""The report's tallies, by field name."""
+
+
 @dataclass
 class EvalReport:
     """The figures, the per-kind breakdown, every item's result, and every failure."""
@@ -70,10 +74,8 @@ class EvalReport:
 
     def merge(self, other: EvalReport) -> None:
         """Pool another report into this one."""
-        for name in ("answerable", "abstain", "safety", "screened"):
+        for name in TALLIES:
             getattr(self, name).merge(getattr(other, name))
-        self.false_alarms.merge(other.false_alarms)
-        self.soft_false_alarms.merge(other.soft_false_alarms)
         for kind, tally in other.by_kind.items():
             self.by_kind[kind].merge(tally)
         self.items += other.items

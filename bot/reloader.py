@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from bot.engine import Engine, KnowledgeBase, KnowledgeError
-from bot.teaching import reload_engine
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +24,7 @@ class Reloader:
         """Reload now; raise ``KnowledgeError`` (and keep the live base) on any problem."""
         async with self._lock:
             try:
-                # Under the engine's swap lock: a reload that read the disk before a teach
-                # wrote it must not swap in after the teach and drop the taught phrasing.
-                knowledge = await asyncio.to_thread(reload_engine, self.engine, self.directory)
+                knowledge = await asyncio.to_thread(self.engine.reload, self.directory)
             except KnowledgeError as error:
                 self.last_error = error
                 log.warning("Knowledge reload failed, keeping the live base:\n%s", error)

@@ -5,8 +5,8 @@ validated; the write goes to a temporary file that is fsynced and then renamed o
 one, so a crash leaves either the old file or the new one, never half of each.
 
 Two locks keep every "Taught" true: a file lock beside ``learned.yaml`` makes the
-read-modify-write of the file one step across processes, and :func:`swap_lock` orders every
-swap of an engine (teach, undo, reload) so an older knowledge base never replaces a newer one.
+read-modify-write of the file one step across processes, and the engine's ``swapping`` lock,
+held from reading the file to the swap, orders teaches, undos and reloads in the process.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 import yaml
 from filelock import FileLock, Timeout
@@ -54,26 +53,6 @@ class TeachResult:
     entry_id: str
     before: Reply
     after: Reply
-
-
-_swap_locks: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-_swap_locks_guard = threading.Lock()
-
-
-def swap_lock(engine: Engine) -> threading.Lock:
-    """The lock held from reading the knowledge directory to swapping ``engine``.
-
-    Without it a reload that read the disk before a teach wrote it could swap after the
-    teach did, putting back a knowledge base without the phrasing just reported as taught.
-    """
-    with _swap_locks_guard:
-        return _swap_locks.setdefault(engine, threading.Lock())
-
-
-def reload_engine(engine: Engine, directory: Path | str) -> KnowledgeBase:
-    """:meth:`Engine.reload` under :func:`swap_lock`: the way to reload an engine that teaches."""
-    with swap_lock(engine):
-        return engine.reload(directory)
 
 
 def _has_topic_words(text: str, knowledge: KnowledgeBase) -> bool:
@@ -138,7 +117,7 @@ class Teacher:
         """Teach into ``directory/learned.yaml`` and swap ``engine`` on success."""
         self.engine = engine
         self.directory = Path(directory)
-        self._swap_lock = swap_lock(engine)
+        self._swap_lock = engine.swapping
         self._file_lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
 
     @property

@@ -21,7 +21,7 @@ from bot.engine import engine as engine_module
 from bot.engine.model import Learned
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.strict_yaml import read_yaml
-from bot.teaching import LEARNED_FILE, Teacher, TeachError, learned_yaml, reload_engine
+from bot.teaching import LEARNED_FILE, Teacher, TeachError, learned_yaml
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_taught_phrasing_stays_live_while_another_thread_reloads(
 
     def reload_repeatedly() -> None:
         while not stop.is_set():
-            reload_engine(teacher.engine, tiny_dir)
+            teacher.engine.reload(tiny_dir)
 
     def watch() -> None:
         while not stop.is_set():

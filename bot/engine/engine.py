@@ -6,6 +6,7 @@ The CLI, the console chat, ``eval`` and every Discord feature call :meth:`Engine
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,7 @@ MIN_SENTENCE_TERMS = 2
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
 WINDOW_CHARS = 600
 """A longer message is also read for red flags window by window, each about this long."""
-MAX_CLAUSES = 8
+MAX_CLAUSES = 64
 """Up to this many clauses, a message is also read for red flags clause by clause."""
 SIGNS_SHOWN = 4
 """Warning signs a screening question lists."""
@@ -72,7 +73,7 @@ class Thresholds:
     red_flag: float = 90.0
     screen: float = 40.0
     doubt: float = 10.0
-    clause: float = 98.0
+    clause: float = 97.0
 
 
 LEXICAL_THRESHOLDS = Thresholds(answer=58.0, suggest=55.0, passive=75.0, margin=1.0)
@@ -157,6 +158,7 @@ def _build_state(
 
 
 def _lexical_scores(candidates: list[Candidate]) -> dict[str, float]:
+    """Entry id -> lexical score, best first."""
     return {candidate.entry.id: candidate.score for candidate in candidates}
 
 
@@ -183,6 +185,9 @@ class Engine:
         self._embeddings = embeddings
         self._semantic_off = semantic_off
         self._state = _build_state(knowledge, embeddings, frozenset(held_out))
+        self.swapping = threading.RLock()
+        """Held by every swap; a caller holds it from reading the knowledge directory to its
+        swap (a teach does), so an older knowledge base never replaces a newer one."""
 
     @classmethod
     def from_directory(
@@ -227,12 +232,19 @@ class Engine:
 
         For the live engine (reload, teach): texts held out by :meth:`with_held_out` are not.
         """
-        self._state = _build_state(knowledge, self._embeddings, frozenset(), self._state.decision)
+        with self.swapping:
+            decision = self._state.decision
+            self._state = _build_state(knowledge, self._embeddings, frozenset(), decision)
 
     def reload(self, directory: Path | str) -> KnowledgeBase:
-        """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes."""
-        knowledge = load_knowledge(directory)
-        self.swap(knowledge)
+        """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes.
+
+        Reading and swapping happen under :attr:`swapping`: a reload that read the directory
+        before a teach wrote it can't swap in after the teach and drop the taught phrasing.
+        """
+        with self.swapping:
+            knowledge = load_knowledge(directory)
+            self.swap(knowledge)
         return knowledge
 
     def red_flag(self, text: str) -> RedFlag | None:
@@ -257,7 +269,9 @@ class Engine:
         if state.decision is None or self._embeddings is None:
             if flag is not None:
                 return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
-            return self._lexical_reply(state, *self._rank(state, cleaned), passive)
+            candidates, not_covered = self._rank(state, cleaned)
+            ranked = list(_lexical_scores(candidates).items())
+            return self._decide(state, ranked, not_covered, passive)
         candidates, not_covered = self._rank(state, cleaned)
         pieces = [cleaned]
         if len(cleaned) > WINDOW_CHARS:
@@ -323,31 +337,19 @@ class Engine:
         The tier returned is the most urgent one any listed sign belongs to: "yes, one of
         these" must get the reply that fits the gravest sign it may be confirming.
         """
+        if state.sign_vectors is None:  # a knowledge base whose tiers list no signs
+            return (), tier
+        order = np.argsort(-(state.sign_vectors @ vector), kind="stable")
+        closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
         own = [(sign, tier) for sign in tier.signs[:1]]
-        if state.sign_vectors is None:
-            listed = [(sign, tier) for sign in tier.signs[:SIGNS_SHOWN]]
-        else:
-            order = np.argsort(-(state.sign_vectors @ vector), kind="stable")
-            closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
-            # A dict keyed by the sign's words keeps the first of each, in order.
-            chosen = dict([*closest[: SIGNS_SHOWN - len(own)], *own])
-            chosen.update((sign, sign_tier) for sign, sign_tier in closest if sign not in chosen)
-            listed = list(chosen.items())[:SIGNS_SHOWN]
+        # A dict keeps each sign once, where it first comes: the closest, the tier's own, more.
+        picked = dict([*closest[: SIGNS_SHOWN - len(own)], *own, *closest])
+        listed = list(picked.items())[:SIGNS_SHOWN]
         urgency = {known.id: rank for rank, known in enumerate(state.knowledge.safety_tiers)}
         gravest = min(
             (sign_tier for _, sign_tier in listed), key=lambda t: urgency[t.id], default=tier
         )
         return tuple(sign for sign, _ in listed), gravest
-
-    def _lexical_reply(
-        self,
-        state: _State,
-        candidates: list[Candidate],
-        not_covered: NotCovered | None,
-        passive: bool,
-    ) -> Reply:
-        ranked = [(candidate.entry.id, candidate.score) for candidate in candidates]
-        return self._decide(state, ranked, not_covered, passive)
 
     def _decide(
         self,

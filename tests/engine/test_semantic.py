@@ -217,6 +217,14 @@ def test_a_red_flag_at_the_end_of_a_4000_character_message_is_caught(engine: Eng
     message = f"{ramble[:3900]} Also, my knee is locked."
     assert len(message) <= 4000
     assert engine.answer(message).outcome is Outcome.SAFETY
+    learned_only = "my leg went dead after that tackle"  # no phrase rule says it
+    for placed in (
+        f"{ramble[:3900]} {learned_only}",
+        f"{learned_only}. {ramble[:3900]}",
+        f"{ramble[:1900]} {learned_only}. {ramble[:1900]}",
+    ):
+        assert engine.red_flag(placed) is None
+        assert engine.answer(placed).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 def test_a_taught_phrasing_is_answered_at_once(
