@@ -123,7 +123,7 @@ engine = Engine(knowledge, settings.thresholds, embeddings=embeddings, semantic_
 mark("Engine(...) (index, train the decision layer)")
 engine.answer(sys.argv[1])
 mark("first answer")
-from bot.render.text import render
+from bot.console.text import render
 render(engine.answer(sys.argv[1]))
 mark("import render + render")
 print(json.dumps(phases))

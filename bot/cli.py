@@ -45,7 +45,7 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.render.text import render
+    from bot.console.text import render
 
     engine = _engine(args)
     if args.question == "-":
@@ -59,7 +59,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.chat import run_chat
+    from bot.console.chat import run_chat
 
     run_chat(_engine(args), input, sys.stdout)
     return EXIT_OK
@@ -168,7 +168,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.runner import run_bot
+    from bot.discord_ui.runner import run_bot
 
     return run_bot(_settings())
 

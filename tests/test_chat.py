@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat import ChatSession
+from bot.console.chat import ChatSession
+from bot.console.text import render
 from bot.engine import Engine, Outcome, Thresholds
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.render.text import render
 from tests.conftest import KNOWLEDGE
 
 SCREENED = "fell at 67 yesterday and my knee hurts, can I do the curtsy squat?"

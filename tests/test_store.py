@@ -210,7 +210,7 @@ def test_a_broken_database_is_one_clear_store_error(bad_database: tuple[Path, st
 
 def test_the_bot_checks_its_database_before_connecting(bad_database: tuple[Path, str]) -> None:
     """``run`` opens the database through the same check, before logging in to Discord."""
-    from bot.runner import check_database
+    from bot.discord_ui.runner import check_database
 
     path, phrase = bad_database
     with pytest.raises(StoreError, match=re.escape(phrase)):

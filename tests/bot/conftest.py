@@ -12,8 +12,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.client import create_bot
 from bot.config import Secret, Settings
+from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from tests.conftest import KNOWLEDGE
 from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
@@ -80,8 +80,7 @@ async def world(
         settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
         # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
         # test that reloads or teaches swaps in new knowledge on its copy only.
-        bot = create_bot(settings, copy.copy(engine))
-        bot._connection.guild_ready_timeout = 0.1
+        bot = create_bot(settings, copy.copy(engine), guild_ready_timeout=0.1)
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):
             yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings, guard)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.discord_ui.embeds import DESCRIPTION_LIMIT, TOTAL_LIMIT
 from bot.engine import Engine
-from bot.render.embeds import DESCRIPTION_LIMIT, TOTAL_LIMIT
 from tests.bot.conftest import World
 from tests.fakediscord import FakeMessage
 

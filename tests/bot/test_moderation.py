@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
+from bot.discord_ui.client import create_bot
 from bot.engine.strict_yaml import read_yaml
 from tests.bot.conftest import World, make_settings
 from tests.fakediscord import (
@@ -300,8 +300,7 @@ async def test_a_role_merely_named_moderator_is_not_enough_once_an_id_is_set(
         impostor = guild.add_member("impostor", roles=[fake_role])
         mod = guild.add_member("mod", roles=[real])
         settings = make_settings(tmp_path, fake, guild, channel, moderator_role_id=real.id)
-        bot = create_bot(settings)
-        bot._connection.guild_ready_timeout = 0.1
+        bot = create_bot(settings, guild_ready_timeout=0.1)
         async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
             for role in (real, fake_role):
                 guild.set_command_permission("kb", role, allowed=True)
@@ -316,7 +315,7 @@ def test_moderators_by_role_name_are_warned_about() -> None:
     from types import SimpleNamespace
 
     from bot.config import Settings
-    from bot.permissions import role_name_warning
+    from bot.discord_ui.permissions import role_name_warning
 
     one = SimpleNamespace(name="Moderator", id=11)
     two = SimpleNamespace(name="Moderator", id=12)

@@ -7,9 +7,7 @@ import sys
 import discord
 
 from bot.config import Secret, Settings
-from bot.engine import Engine, Outcome, Reply, Topic
-from bot.engine.model import Dose, Entry, SafetyTier
-from bot.render.embeds import (
+from bot.discord_ui.embeds import (
     ASKED_FIELD,
     CODE_FENCE,
     DESCRIPTION_LIMIT,
@@ -23,7 +21,9 @@ from bot.render.embeds import (
     screen_embed,
     topics_embed,
 )
-from bot.runner import REDACTED, RedactSecrets
+from bot.discord_ui.runner import REDACTED, RedactSecrets
+from bot.engine import Engine, Outcome, Reply, Topic
+from bot.engine.model import Dose, Entry, SafetyTier
 
 
 def huge_exercise() -> Entry:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
+from bot.discord_ui.client import create_bot
 from tests.bot.conftest import World, make_settings
 from tests.conftest import REPO
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
@@ -68,7 +68,7 @@ async def test_both_gateway_encodings(tmp_path: Path, compress: bool) -> None:
         guild = fake.add_guild("Club")
         channel = guild.add_text_channel("general")
         member = guild.add_member("alice")
-        bot = create_bot(make_settings(tmp_path, fake, guild, channel))
+        bot = create_bot(make_settings(tmp_path, fake, guild, channel), guild_ready_timeout=0.1)
         async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
             await member.says(channel, f"<@{fake.bot_user.id}> what is the IT band?")
             reply = await channel.next_bot_message()
@@ -84,7 +84,7 @@ async def test_sharded_bot_answers_in_every_shard(tmp_path: Path) -> None:
         settings = make_settings(
             tmp_path, fake, guilds[0], channels[0], sharded=True, guild_id=None
         )
-        bot = create_bot(settings)
+        bot = create_bot(settings, guild_ready_timeout=0.1)
         assert bot.shard_count is None
         async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
             assert bot.shard_count == 2

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot.client import create_bot
-from bot.components import NOT_YOUR_SCREEN, answer_view
+from bot.conversation.wording import SCREEN_NO, SCREEN_QUESTION, SCREEN_TITLE, SCREEN_YES
+from bot.discord_ui.client import create_bot
+from bot.discord_ui.components import NOT_YOUR_SCREEN, answer_view
+from bot.discord_ui.embeds import ASKED_FIELD, reply_embed, safety_embed
 from bot.engine import Engine, Outcome, Reply
-from bot.render.embeds import ASKED_FIELD, reply_embed, safety_embed
-from bot.render.wording import SCREEN_NO, SCREEN_QUESTION, SCREEN_TITLE, SCREEN_YES
 from tests.bot.conftest import World, make_settings
 from tests.bot.test_members import labels, mention, titles
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, FakeMessage, run_client
@@ -259,8 +259,7 @@ async def test_screening_buttons_work_after_a_restart(tmp_path: Path, engine: En
         member = guild.add_member("alice")
         settings = make_settings(tmp_path, fake, guild, channel)
         for run in ("before", "after"):
-            bot = create_bot(settings, copy.copy(engine))
-            bot._connection.guild_ready_timeout = 0.1
+            bot = create_bot(settings, copy.copy(engine), guild_ready_timeout=0.1)
             async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
                 if run == "before":
                     await member.says(channel, f"<@{fake.bot_user.id}> {question}")
@@ -275,7 +274,7 @@ async def test_a_slow_answer_to_slash_ask_is_acknowledged_then_sent(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When answering queues past the wait, /ask defers and then sends the answer privately."""
-    from bot.exts import answers
+    from bot.discord_ui.exts import answers
 
     embeddings = world.bot.engine._embeddings
     monkeypatch.setattr(embeddings, "encoder", SlowEncoder(embeddings.encoder))

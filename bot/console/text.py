@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Entry, KnowledgeBase, Outcome, Reply
-from bot.render.wording import (
+from bot.conversation.wording import (
     DID_YOU_MEAN,
     HOW_TO_ASK,
     PRIVACY,
@@ -16,6 +15,7 @@ from bot.render.wording import (
     link_lines,
     numbered,
 )
+from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 
 
 def _exercise_lines(entry: Entry) -> list[str]:

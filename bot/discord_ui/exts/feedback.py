@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.client import MovementBot
-from bot.components import DYNAMIC_ITEMS
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.components import DYNAMIC_ITEMS
 
 
 async def setup(bot: MovementBot) -> None:

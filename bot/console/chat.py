@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.console.text import render, render_help, render_topics
 from bot.engine import Engine, Outcome, Reply
-from bot.render.text import render, render_help, render_topics
 
 PROMPT = "you> "
 GREETING = (

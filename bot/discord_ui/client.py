@@ -23,14 +23,14 @@ from bot.teaching import Teacher
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
-    "bot.exts.answers",
-    "bot.exts.routine",
-    "bot.exts.browse",
-    "bot.exts.feedback",
-    "bot.exts.moderation",
-    "bot.exts.reloading",
-    "bot.exts.privacy",
-    "bot.exts.errors",
+    "bot.discord_ui.exts.answers",
+    "bot.discord_ui.exts.routine",
+    "bot.discord_ui.exts.browse",
+    "bot.discord_ui.exts.feedback",
+    "bot.discord_ui.exts.moderation",
+    "bot.discord_ui.exts.reloading",
+    "bot.discord_ui.exts.privacy",
+    "bot.discord_ui.exts.errors",
 )
 PURGE_INTERVAL_SECONDS = 86_400
 
@@ -130,8 +130,17 @@ class ShardedMovementBot(_MovementBotMixin, commands.AutoShardedBot):
     """The bot with discord.py's automatic sharding, for large deployments."""
 
 
-def create_bot(settings: Settings | None = None, engine: Engine | None = None) -> commands.Bot:
-    """A configured bot, not yet started: ``await bot.start(token)`` runs it."""
+def create_bot(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    *,
+    guild_ready_timeout: float = 2.0,
+) -> commands.Bot:
+    """A configured bot, not yet started: ``await bot.start(token)`` runs it.
+
+    ``guild_ready_timeout`` is how long discord.py waits for servers after READY before it
+    calls the bot ready; tests against a fake that sends every server at once pass it small.
+    """
     settings = settings or Settings.from_environment()
     engine = engine or build_engine(settings)
     point_at(settings.discord_api_base, settings.discord_gateway_url)
@@ -143,6 +152,7 @@ def create_bot(settings: Settings | None = None, engine: Engine | None = None) -
         "intents": intents_for(settings),
         "allowed_mentions": discord.AllowedMentions.none(),
         "help_command": None,
+        "guild_ready_timeout": guild_ready_timeout,
         "activity": discord.Activity(type=discord.ActivityType.listening, name="/help"),
     }
     if settings.sharded:

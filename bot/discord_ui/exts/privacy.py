@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import MovementBot
-from bot.interactions import tell
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.interactions import tell
 
 
 class Privacy(commands.Cog):

@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import MovementBot
-from bot.components import answer_view
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.components import answer_view
+from bot.discord_ui.embeds import reply_embed
+from bot.discord_ui.interactions import NO_MENTIONS, tell
 from bot.engine import Outcome, Reply
-from bot.interactions import NO_MENTIONS, tell
-from bot.render.embeds import reply_embed
 
 log = logging.getLogger(__name__)
 

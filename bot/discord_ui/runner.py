@@ -9,8 +9,8 @@ import sys
 
 import discord
 
-from bot.client import create_bot
 from bot.config import Settings
+from bot.discord_ui.client import create_bot
 from bot.engine import KnowledgeError
 from bot.store import Store, StoreError
 

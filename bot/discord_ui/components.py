@@ -13,10 +13,8 @@ from typing import Any
 
 import discord
 
-from bot.engine import Entry, KnowledgeBase, Outcome, Reply
-from bot.interactions import NO_MENTIONS, apologise, bot_of, tell
-from bot.permissions import is_moderator
-from bot.render.embeds import (
+from bot.conversation.wording import SCREEN_NO, SCREEN_YES
+from bot.discord_ui.embeds import (
     asked_question,
     clip,
     entry_embed,
@@ -24,7 +22,9 @@ from bot.render.embeds import (
     reply_embed,
     safety_embed,
 )
-from bot.render.wording import SCREEN_NO, SCREEN_YES
+from bot.discord_ui.interactions import NO_MENTIONS, apologise, bot_of, tell
+from bot.discord_ui.permissions import is_moderator
+from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 
 BUTTON_LABEL_LIMIT = 80
 SELECT_OPTION_LIMIT = 25

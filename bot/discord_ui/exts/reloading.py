@@ -12,11 +12,11 @@ import discord
 from discord.ext import commands
 from watchfiles import Change, awatch
 
-from bot.client import MovementBot
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.embeds import CONTENT_LIMIT, clip
+from bot.discord_ui.interactions import NO_MENTIONS
 from bot.engine import KnowledgeError
 from bot.engine.loader import EXAMPLES_DIR
-from bot.interactions import NO_MENTIONS
-from bot.render.embeds import CONTENT_LIMIT, clip
 
 log = logging.getLogger(__name__)
 

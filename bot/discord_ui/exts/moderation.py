@@ -13,13 +13,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import MovementBot
-from bot.components import SafeItem
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.components import SafeItem
+from bot.discord_ui.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
+from bot.discord_ui.interactions import NO_MENTIONS, bot_of, tell
+from bot.discord_ui.permissions import is_moderator, role_name_warning
 from bot.engine import KnowledgeError, Reply
 from bot.engine.model import LINE_CHARS
-from bot.interactions import NO_MENTIONS, bot_of, tell
-from bot.permissions import is_moderator, role_name_warning
-from bot.render.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
 from bot.review import entry_reports, group_questions
 from bot.teaching import TeachError, TeachResult
 

@@ -7,8 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.client import MovementBot
-from bot.interactions import apologise, tell
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.interactions import apologise, tell
 
 log = logging.getLogger(__name__)
 

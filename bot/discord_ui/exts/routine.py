@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import MovementBot
-from bot.components import answer_view, routine_view
-from bot.interactions import NO_MENTIONS, tell
-from bot.render.embeds import clip, entry_embed
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.components import answer_view, routine_view
+from bot.discord_ui.embeds import clip, entry_embed
+from bot.discord_ui.interactions import NO_MENTIONS, tell
 
 CHOICE_LIMIT = 25
 NO_ROUTINE = "No routine is defined in the knowledge base right now."

@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import MovementBot
-from bot.components import topics_view
-from bot.render.embeds import help_embed, topics_embed
+from bot.discord_ui.client import MovementBot
+from bot.discord_ui.components import topics_view
+from bot.discord_ui.embeds import help_embed, topics_embed
 
 
 class Browse(commands.Cog):

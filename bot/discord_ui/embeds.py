@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
-from bot.render.wording import (
+from bot.conversation.wording import (
     DID_YOU_MEAN,
     HOW_TO_ASK,
     PRIVACY,
@@ -21,6 +20,7 @@ from bot.render.wording import (
     link_lines,
     numbered,
 )
+from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.render.embeds import CONTENT_LIMIT, clip
+from bot.discord_ui.embeds import CONTENT_LIMIT, clip
 
 if TYPE_CHECKING:
-    from bot.client import MovementBot
+    from bot.discord_ui.client import MovementBot
 
 log = logging.getLogger(__name__)
 

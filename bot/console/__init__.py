@@ -1,0 +1,1 @@
+"""The console front end: a chat in the terminal, and plain-text rendering."""

@@ -1,0 +1,1 @@
+"""The Discord front end: client, runner, extensions, components, embeds."""
