@@ -17,15 +17,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.fakediscord import (
+    ApiError,
     Channel,
     CommandNotVisible,
     DiscordErrorGuard,
     FakeDiscord,
+    FakeMessage,
     Guild,
     InvalidInvocation,
     Member,
     NoBotResponse,
     Role,
+    Thread,
     UnknownCommand,
     handlers_settled,
     run_client,
@@ -82,6 +85,8 @@ class Seen:
     reactions: list[tuple[int, str]]
     after_reply: list[int] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    received: list[discord.Message] = field(default_factory=list)
+    threads: list[discord.Thread] = field(default_factory=list)
 
 
 def install(bot: commands.Bot | commands.AutoShardedBot, seen: Seen) -> None:
@@ -95,6 +100,7 @@ def install(bot: commands.Bot | commands.AutoShardedBot, seen: Seen) -> None:
             return
         if message.author.bot:
             return
+        seen.received.append(message)
         if message.guild is not None:
             seen.shard_of_guild[message.guild.id] = message.guild.shard_id
         if message.content == "!file":
@@ -127,6 +133,13 @@ def install(bot: commands.Bot | commands.AutoShardedBot, seen: Seen) -> None:
             await message.channel.send(f"dm: {message.content}")
         elif bot.user in message.mentions:
             await message.reply(f"pong: {message.clean_content}", mention_author=False)
+
+    @bot.event
+    async def on_thread_create(thread: discord.Thread) -> None:
+        seen.threads.append(thread)
+        if isinstance(thread.parent, discord.ForumChannel):
+            starter = await thread.fetch_message(thread.id)
+            await thread.send(f"post {thread.name}: {starter.content}")
 
     @bot.event
     async def on_raw_reaction_add(payload: discord.RawReactionActionEvent) -> None:
@@ -764,3 +777,241 @@ async def test_missing_callback_reports_what_the_bot_did() -> None:
 
         with pytest.raises(AssertionError, match="Unknown interaction"):
             await scenario()
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("discord_error_guard")
+async def test_forum_channels_are_discord_forum_channels() -> None:
+    """Forums in GUILD_CREATE and in CHANNEL_CREATE are discord.ForumChannel."""
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Forums")
+        before = guild.add_forum_channel("knee-questions", topic="One question per post")
+        bot, _ = make_bot()
+        async with run_client(bot, fake):
+            after = guild.add_forum_channel("late-forum")
+            await fake.sync_with_bot()
+            seen_before = bot.get_channel(before.id)
+            assert isinstance(seen_before, discord.ForumChannel)
+            assert seen_before.topic == "One question per post"
+            assert seen_before.type is discord.ChannelType.forum
+            assert isinstance(bot.get_channel(after.id), discord.ForumChannel)
+            assert [c.name for c in guild.channels] == ["knee-questions", "late-forum"]
+
+
+async def answered_post(world: World, title: str, content: str) -> tuple[Thread, FakeMessage]:
+    """Open a post in a new forum and wait for the bot's greeting in it."""
+    forum = world.guild.add_forum_channel("knee-questions")
+    post = await world.alice.create_forum_post(forum, title, content)
+    return post, await post.next_bot_message()
+
+
+@pytest.mark.asyncio
+async def test_forum_post_is_a_thread_and_its_starter_message(world: World) -> None:
+    """A post is THREAD_CREATE then its starter message, both with the thread's id."""
+    forum = world.guild.add_forum_channel("knee-questions")
+    post = await world.alice.create_forum_post(
+        forum, "Outside knee pain", "It hurts when I run downhill"
+    )
+    answer = await post.next_bot_message()
+    assert answer.content == "post Outside knee pain: It hurts when I run downhill"
+    assert answer.channel_id == post.id
+    [thread] = world.seen.threads
+    assert isinstance(thread, discord.Thread)
+    assert thread.id == post.id
+    assert thread.name == "Outside knee pain"
+    assert thread.type is discord.ChannelType.public_thread
+    assert isinstance(thread.parent, discord.ForumChannel)
+    assert thread.parent.id == forum.id
+    assert thread.owner_id == world.alice.id
+    [starter] = world.seen.received
+    assert starter.id == post.id
+    assert isinstance(starter.channel, discord.Thread)
+    assert starter.channel.id == post.id
+    assert starter.content == "It hurts when I run downhill"
+    assert starter.author.id == world.alice.id
+    assert isinstance(starter.author, discord.Member)
+    assert post.starter_message.id == post.id
+    assert post.parent is forum
+    assert forum.threads == [post]
+    assert world.fake.requests_to("GET", rf"/channels/{post.id}/messages/{post.id}")
+    events = [
+        (f.event, f.data["id"])
+        for f in world.fake.gateway_log
+        if f.direction == "out" and f.event in ("THREAD_CREATE", "MESSAGE_CREATE")
+    ]
+    assert events[:2] == [("THREAD_CREATE", str(post.id)), ("MESSAGE_CREATE", str(post.id))]
+    created = next(f for f in world.fake.gateway_log if f.event == "THREAD_CREATE")
+    assert created.data["newly_created"] is True
+    assert created.data["parent_id"] == str(forum.id)
+
+
+@pytest.mark.asyncio
+async def test_bot_joins_the_thread_it_posts_in(world: World) -> None:
+    """Posting joins the bot (THREAD_MEMBERS_UPDATE); REST reports the thread and counts."""
+    post, _ = await answered_post(world, "Hip drop", "Is it my glutes?")
+    await world.fake.sync_with_bot()
+    assert post.member_ids == [world.alice.id, world.fake.bot_user.id]
+    assert post.message_count == 1
+    thread = world.bot.get_channel(post.id)
+    assert isinstance(thread, discord.Thread)
+    assert thread.me is not None
+    fetched = await world.bot.fetch_channel(post.id)
+    assert isinstance(fetched, discord.Thread)
+    assert (fetched.parent_id, fetched.message_count, fetched.member_count) == (
+        post.parent.id,
+        1,
+        2,
+    )
+    active = await world.bot.get_guild(world.guild.id).active_threads()
+    assert [t.id for t in active] == [post.id]
+
+
+@pytest.mark.asyncio
+async def test_mention_in_a_forum_post_is_answered_in_the_post(world: World) -> None:
+    """A mention inside a post arrives from the Thread and the reply lands there."""
+    post, _ = await answered_post(world, "Stretching", "Does it help?")
+    asked = await world.alice.says(post, f"{world.fake.bot_user.mention} and foam rolling?")
+    reply = await post.next_bot_message()
+    assert reply.content == "pong: @MovementBot and foam rolling?"
+    assert reply.channel_id == post.id
+    assert reply.reference["message_id"] == str(asked.id)
+    message = world.seen.received[-1]
+    assert isinstance(message.channel, discord.Thread)
+    assert message.channel.id == post.id
+    assert world.bot.user in message.mentions
+    assert [m.channel_id for m in world.fake.messages if m.author_id == world.fake.bot_user.id] == [
+        post.id,
+        post.id,
+    ]
+    await world.help_ch.assert_no_bot_message(within=0.2)
+
+
+@pytest.mark.asyncio
+async def test_slash_command_in_a_thread_answers_there(world: World) -> None:
+    """An interaction invoked in a thread is answered in that thread."""
+    post, _ = await answered_post(world, "Slash", "from a post")
+    result = await world.alice.slash("echo", channel=post, text="in the post")
+    assert result.content == "in the post"
+    assert result.message.channel_id == post.id
+    assert (await post.next_bot_message()).id == result.message.id
+    assert result.message.raw["position"] == 2
+
+
+@pytest.mark.asyncio
+async def test_thread_started_from_a_message_in_a_text_channel(world: World) -> None:
+    """A thread grown from a message takes its id and has the text channel as parent."""
+    root = await world.alice.says(world.general, "anyone else get outside knee pain?")
+    side = await world.alice.start_thread(root, "Outside knee")
+    assert side.id == root.id
+    assert root.flags & (1 << 5)
+    await world.fake.sync_with_bot()
+    [thread] = world.seen.threads
+    assert isinstance(thread.parent, discord.TextChannel)
+    assert thread.parent.id == world.general.id
+    assert thread.starter_message is not None
+    assert thread.starter_message.id == root.id
+    await world.alice.says(side, f"{world.fake.bot_user.mention} what helps?")
+    assert (await side.next_bot_message()).content == "pong: @MovementBot what helps?"
+    await world.general.assert_no_bot_message(within=0.2)
+    with pytest.raises(InvalidInvocation, match="already has a thread"):
+        await world.alice.start_thread(root, "again")
+
+
+@pytest.mark.asyncio
+async def test_member_reply_to_the_bot_carries_the_reference(world: World) -> None:
+    """A member's reply carries the reference and resolved message; pinging is optional."""
+    post, answer = await answered_post(world, "Cadence", "Should I shorten my stride?")
+    quiet = await world.alice.says(post, "thanks", reply_to=answer, mention_author=False)
+    await world.fake.sync_with_bot()
+    message = world.seen.received[-1]
+    assert message.id == quiet.id
+    assert message.type is discord.MessageType.reply
+    assert message.reference is not None
+    assert message.reference.message_id == answer.id
+    assert message.reference.channel_id == post.id
+    assert message.reference.guild_id == world.guild.id
+    assert isinstance(message.reference.resolved, discord.Message)
+    assert message.reference.resolved.author.id == world.fake.bot_user.id
+    assert world.bot.user not in message.mentions
+    await post.assert_no_bot_message(within=0.2)
+    await world.alice.says(post, "one more thing", reply_to=answer)
+    assert (await post.next_bot_message()).content == "pong: one more thing"
+
+
+@pytest.mark.asyncio
+async def test_threads_come_back_in_guild_create_after_reidentifying(world: World) -> None:
+    """After a fresh IDENTIFY the bot knows active threads, and its membership, again."""
+    post, _ = await answered_post(world, "Downhill", "Worse on descents")
+    await world.fake.invalidate_session()
+    await world.alice.says(post, f"{world.fake.bot_user.mention} still there?")
+    assert (await post.next_bot_message()).content == "pong: @MovementBot still there?"
+    assert len(world.fake.received_ops(2)) == 2
+    thread = world.bot.get_guild(world.guild.id).get_thread(post.id)
+    assert thread is not None
+    assert thread.me is not None
+    assert len(world.seen.threads) == 1
+
+
+@pytest.mark.asyncio
+async def test_forum_and_thread_misuse_is_refused(world: World) -> None:
+    """Posts outside forums, empty titles and messages straight into a forum are refused."""
+    forum = world.guild.add_forum_channel("knee-questions")
+    with pytest.raises(InvalidInvocation, match="type 0; this needs type 15"):
+        await world.alice.create_forum_post(world.general, "Wrong place", "hi")
+    with pytest.raises(InvalidInvocation, match="1 to 100 characters"):
+        await world.alice.create_forum_post(forum, "", "no title")
+    with pytest.raises(ApiError, match="Cannot send messages in a non-text channel"):
+        await world.alice.says(forum, "straight into the forum")
+    assert forum.threads == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("discord_error_guard")
+async def test_thread_rest_routes_and_thread_permissions(fake_discord: FakeDiscord) -> None:
+    """Thread objects over REST, and SEND_MESSAGES_IN_THREADS (not SEND_MESSAGES) in threads."""
+    guild = fake_discord.add_guild("Rest")
+    forum = guild.add_forum_channel("knee-questions")
+    general = guild.add_text_channel("general")
+    alice = guild.add_member("alice")
+    post = await alice.create_forum_post(forum, "Outside knee pain", "Sore after runs")
+    headers = {"Authorization": f"Bot {fake_discord.token}"}
+    api = fake_discord.api_base
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async with session.get(f"{api}/channels/{post.id}") as resp:
+            thread = await resp.json()
+        assert (thread["type"], thread["parent_id"], thread["owner_id"]) == (
+            11,
+            str(forum.id),
+            str(alice.id),
+        )
+        assert (thread["message_count"], thread["member_count"]) == (0, 1)
+        assert thread["thread_metadata"]["archived"] is False
+        assert "member" not in thread
+        async with session.get(f"{api}/channels/{forum.id}") as resp:
+            assert (await resp.json())["last_message_id"] == str(post.id)
+        async with session.get(f"{api}/channels/{post.id}/messages/{post.id}") as resp:
+            assert (await resp.json())["content"] == "Sore after runs"
+        async with session.post(
+            f"{api}/channels/{forum.id}/messages", json={"content": "x"}
+        ) as resp:
+            assert (resp.status, (await resp.json())["code"]) == (400, 50008)
+        guild.everyone.permissions &= ~discord.Permissions(send_messages=True).value
+        async with session.post(
+            f"{api}/channels/{general.id}/messages", json={"content": "x"}
+        ) as resp:
+            assert resp.status == 403
+        async with session.post(
+            f"{api}/channels/{post.id}/messages", json={"content": "in the thread"}
+        ) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["position"] == 1
+        async with session.get(f"{api}/channels/{post.id}") as resp:
+            thread = await resp.json()
+        assert (thread["message_count"], thread["member_count"]) == (1, 2)
+        assert thread["member"]["user_id"] == str(fake_discord.bot_user.id)
+        guild.everyone.permissions &= ~discord.Permissions(send_messages_in_threads=True).value
+        async with session.post(
+            f"{api}/channels/{post.id}/messages", json={"content": "again"}
+        ) as resp:
+            assert resp.status == 403
+    assert [m.content for m in post.bot_messages] == ["in the thread"]

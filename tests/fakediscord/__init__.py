@@ -10,10 +10,15 @@ with :func:`run_client`, and drive it as users would::
         async with run_client(bot, fake):
             result = await alice.slash("routine", channel=help_ch)
             assert "squat" in result.content
+
+Forum channels take posts (:meth:`Member.create_forum_post`); a post, like a
+thread started from a message (:meth:`Member.start_thread`), is a
+:class:`Thread` members post in with :meth:`Member.says`.
 """
 
-from .actors import Channel, Guild, Member
+from .actors import Channel, Guild, Member, Thread
 from .errors import (
+    ApiError,
     CommandNotVisible,
     FakeDiscordError,
     InvalidInvocation,
@@ -28,6 +33,7 @@ from .results import InteractionResult
 from .state import FakeMessage, Role, StoredAttachment, User
 
 __all__ = [
+    "ApiError",
     "Channel",
     "CommandNotVisible",
     "DiscordErrorGuard",
@@ -43,6 +49,7 @@ __all__ = [
     "RecordedRequest",
     "Role",
     "StoredAttachment",
+    "Thread",
     "UnknownCommand",
     "UploadedFile",
     "User",

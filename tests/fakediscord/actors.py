@@ -9,14 +9,23 @@ from .errors import NoBotResponse
 from .payloads import channel_payload, member_payload, role_payload
 from .recording import UploadedFile
 from .results import InteractionResult, Invoker
-from .state import ChannelRecord, FakeMessage, GuildRecord, MemberRecord, Role, User
+from .state import (
+    CHANNEL_FORUM,
+    ChannelRecord,
+    FakeMessage,
+    GuildRecord,
+    MemberRecord,
+    Role,
+    ThreadRecord,
+    User,
+)
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
 
 
 class Channel:
-    """A text channel (or a member's DM channel with the bot), seen from the test.
+    """A text or forum channel (or a member's DM channel with the bot), seen from the test.
 
     The channel keeps a read cursor over the bot's (non-ephemeral) messages:
     :meth:`next_bot_message` returns each one once, in order.
@@ -60,6 +69,14 @@ class Channel:
         """How many times the bot triggered the typing indicator here."""
         return self.record.typing_count
 
+    @property
+    def threads(self) -> list[Thread]:
+        """Threads started here (a forum's posts), oldest first."""
+        guild = self._fake.store.guild_of(self.record)
+        if guild is None:
+            return []
+        return [self._fake.thread(guild.threads[thread_id]) for thread_id in self.record.thread_ids]
+
     async def next_bot_message(self, timeout: float = 5.0) -> FakeMessage:
         """Wait for the next bot message in this channel not returned before.
 
@@ -97,6 +114,50 @@ class Channel:
             raise AssertionError(
                 f"expected the bot to stay silent in #{self.name}, but it sent {message!r}"
             )
+
+
+class Thread(Channel):
+    """A public thread (a forum post, or a thread started from a message), seen from the test.
+
+    Members post in it with :meth:`Member.says` and the bot's answers are read
+    with :meth:`next_bot_message`, as in any channel.
+    """
+
+    def __init__(self, fake: FakeDiscord, record: ThreadRecord) -> None:
+        super().__init__(fake, record)
+        self.record: ThreadRecord = record
+
+    def __repr__(self) -> str:
+        return f"<Thread id={self.id} name={self.name!r} parent={self.record.parent_id}>"
+
+    @property
+    def parent(self) -> Channel:
+        """The forum or text channel the thread was started in."""
+        return self._fake.channel(self._fake.store.channels[self.record.parent_id])
+
+    @property
+    def owner_id(self) -> int:
+        """The id of the member who started the thread."""
+        return self.record.owner_id
+
+    @property
+    def starter_message(self) -> FakeMessage:
+        """The message the thread grew from; its id is the thread's.
+
+        For a forum post it is the post's first message, inside the thread;
+        otherwise the message in the parent channel the thread was started from.
+        """
+        return self._fake.store.messages[self.id]
+
+    @property
+    def member_ids(self) -> list[int]:
+        """Ids of the users who joined (the owner, everyone who posted here, the bot once it did)."""
+        return list(self.record.members)
+
+    @property
+    def message_count(self) -> int:
+        """Messages as Discord counts them: without a forum post's starter or deleted ones."""
+        return self.record.message_count
 
 
 class Member:
@@ -147,23 +208,76 @@ class Member:
         *,
         attachments: Mapping[str, bytes] | None = None,
         reply_to: FakeMessage | None = None,
+        mention_author: bool = True,
     ) -> FakeMessage:
         """Post a message in ``channel`` (dispatched to the bot as MESSAGE_CREATE).
 
         Args:
-            channel: Where to post.
+            channel: Where to post: a channel, a DM channel or a :class:`Thread`
+                (posting in a thread joins it; forum channels take only posts,
+                see :meth:`create_forum_post`).
             content: Message text; mention the bot with ``fake.bot_user.mention``.
             attachments: Files to attach, filename to bytes.
-            reply_to: Make the message a reply to this message.
+            reply_to: Make the message a reply to this message: it carries
+                ``message_reference`` and ``referenced_message`` as Discord's do.
+            mention_author: Whether a reply pings the replied-to author (who
+                then counts as mentioned), as the Discord client's toggle.
+
+        Raises:
+            ApiError: 400 for a forum channel itself, or a ``reply_to`` that was deleted.
 
         """
-        return self._post(channel.record, content, attachments, reply_to)
+        return self._post(channel.record, content, attachments, reply_to, mention_author)
+
+    async def create_forum_post(
+        self,
+        forum: Channel,
+        title: str,
+        content: str = "",
+        *,
+        attachments: Mapping[str, bytes] | None = None,
+    ) -> Thread:
+        """Open a post in a forum channel, as the Discord client does.
+
+        The bot gets THREAD_CREATE (``newly_created: true``) for the post's
+        thread, then MESSAGE_CREATE for its first message, whose id and
+        ``channel_id`` are the thread's id.
+
+        Args:
+            forum: A channel made with :meth:`Guild.add_forum_channel`.
+            title: The post's title (the thread's name), 1 to 100 characters.
+            content: The post's first message; mention the bot with ``fake.bot_user.mention``.
+            attachments: Files to attach to the first message, filename to bytes.
+
+        Returns:
+            The post's thread; its first message is :attr:`Thread.starter_message`.
+
+        Raises:
+            InvalidInvocation: ``forum`` is not a forum channel, or the title is empty or too long.
+
+        """
+        record = self._fake.thread_service.create_forum_post(
+            forum.record, self.user, title, {"content": content}, _uploads(attachments)
+        )
+        return self._fake.thread(record)
+
+    async def start_thread(self, message: FakeMessage, name: str) -> Thread:
+        """Start a public thread from ``message`` in a text channel (THREAD_CREATE).
+
+        The thread takes the message's id; post in it with :meth:`says`.
+
+        Raises:
+            InvalidInvocation: The message is not in a text channel or already has a thread.
+
+        """
+        record = self._fake.thread_service.start_from_message(message, self.user, name)
+        return self._fake.thread(record)
 
     async def dm(
         self, content: str = "", *, attachments: Mapping[str, bytes] | None = None
     ) -> FakeMessage:
         """Send the bot a direct message."""
-        return self._post(self.dm_channel.record, content, attachments, None)
+        return self._post(self.dm_channel.record, content, attachments, None, True)
 
     async def next_dm(self, timeout: float = 5.0) -> FakeMessage:
         """Wait for the next message the bot sends this member by DM."""
@@ -305,6 +419,7 @@ class Member:
         content: str,
         attachments: Mapping[str, bytes] | None,
         reply_to: FakeMessage | None,
+        mention_author: bool,
     ) -> FakeMessage:
         body: dict[str, Any] = {"content": content}
         if reply_to is not None:
@@ -312,11 +427,14 @@ class Member:
                 "message_id": str(reply_to.id),
                 "channel_id": str(reply_to.channel_id),
             }
-        files = [
-            UploadedFile(index=index, filename=filename, data=data, content_type=None)
-            for index, (filename, data) in enumerate((attachments or {}).items())
-        ]
-        return self._fake.message_service.create(channel, self.user, body, files, from_user=True)
+            if not mention_author:
+                body["allowed_mentions"] = {
+                    "parse": ["users", "roles", "everyone"],
+                    "replied_user": False,
+                }
+        return self._fake.message_service.create(
+            channel, self.user, body, _uploads(attachments), from_user=True
+        )
 
     def _invoker(self, channel: Channel | None, locale: str) -> Invoker:
         record = (
@@ -367,8 +485,13 @@ class Guild:
 
     @property
     def channels(self) -> list[Channel]:
-        """The guild's text channels."""
+        """The guild's text and forum channels (threads are in :attr:`threads`)."""
         return [self._fake.channel(record) for record in self.record.channels.values()]
+
+    @property
+    def threads(self) -> list[Thread]:
+        """The guild's threads, oldest first."""
+        return [self._fake.thread(record) for record in self.record.threads.values()]
 
     @property
     def members(self) -> list[Member]:
@@ -378,6 +501,16 @@ class Guild:
     def add_text_channel(self, name: str, *, topic: str | None = None) -> Channel:
         """Create a text channel (CHANNEL_CREATE if the bot is connected)."""
         record = self._fake.store.add_channel(self.record, name, topic=topic)
+        self._fake.gateway.dispatch("CHANNEL_CREATE", channel_payload(record), self.id)
+        return self._fake.channel(record)
+
+    def add_forum_channel(self, name: str, *, topic: str | None = None) -> Channel:
+        """Create a forum channel (type 15; CHANNEL_CREATE if the bot is connected).
+
+        Members open posts in it with :meth:`Member.create_forum_post`;
+        ``topic`` is what Discord shows as the forum's guidelines.
+        """
+        record = self._fake.store.add_channel(self.record, name, topic=topic, kind=CHANNEL_FORUM)
         self._fake.gateway.dispatch("CHANNEL_CREATE", channel_payload(record), self.id)
         return self._fake.channel(record)
 
@@ -432,6 +565,14 @@ class Guild:
         """
         target_id = target.id
         self.record.command_overrides.setdefault(command, {})[target_id] = allowed
+
+
+def _uploads(attachments: Mapping[str, bytes] | None) -> list[UploadedFile]:
+    """Files a member attaches, filename to bytes, as the fake's upload records."""
+    return [
+        UploadedFile(index=index, filename=filename, data=data, content_type=None)
+        for index, (filename, data) in enumerate((attachments or {}).items())
+    ]
 
 
 def _unwrap(values: Mapping[str, Any]) -> dict[str, Any]:

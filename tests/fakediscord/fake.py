@@ -8,7 +8,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-from .actors import Channel, Guild, Member
+from .actors import Channel, Guild, Member, Thread
 from .commands import CommandRegistry
 from .errors import NoBotResponse
 from .faults import FaultInjector, FaultRule
@@ -19,7 +19,8 @@ from .payloads import guild_create_payload
 from .permissions import DEFAULT_EVERYONE_PERMISSIONS
 from .recording import RecordedRequest
 from .server import API_PREFIX, RestApi
-from .state import ChannelRecord, FakeMessage, MemberRecord, Role, Store, User
+from .state import ChannelRecord, FakeMessage, MemberRecord, Role, Store, ThreadRecord, User
+from .threads import ThreadService
 from .waiting import ChangeFeed
 
 
@@ -87,7 +88,10 @@ class FakeDiscord:
             config, self.store, self.feed, lambda: f"ws://127.0.0.1:{self.port}/resume"
         )
         self.message_service = MessageService(
-            self.store, self.gateway, self.feed, lambda: self.base_url
+            self.store, self.gateway, self.feed, lambda: self.base_url, self.bot_user
+        )
+        self.thread_service = ThreadService(
+            self.store, self.gateway, self.message_service, self.feed
         )
         self.interactions = InteractionService(
             store=self.store,
@@ -105,6 +109,7 @@ class FakeDiscord:
         self._port: int | None = None
         self._guilds: dict[int, Guild] = {}
         self._channels: dict[int, Channel] = {}
+        self._threads: dict[int, Thread] = {}
         self._members: dict[tuple[int, int], Member] = {}
 
     async def __aenter__(self) -> FakeDiscord:
@@ -217,14 +222,24 @@ class FakeDiscord:
         )
         guild = Guild(self, record)
         self._guilds[record.id] = guild
-        self.gateway.dispatch("GUILD_CREATE", guild_create_payload(record), record.id)
+        self.gateway.dispatch(
+            "GUILD_CREATE", guild_create_payload(record, self.bot_user.id), record.id
+        )
         return guild
 
     def channel(self, record: ChannelRecord) -> Channel:
-        """The (cached) test handle for a channel record."""
+        """The (cached) test handle for a channel record (a :class:`Thread` for a thread)."""
+        if isinstance(record, ThreadRecord):
+            return self.thread(record)
         if record.id not in self._channels:
             self._channels[record.id] = Channel(self, record)
         return self._channels[record.id]
+
+    def thread(self, record: ThreadRecord) -> Thread:
+        """The (cached) test handle for a thread record."""
+        if record.id not in self._threads:
+            self._threads[record.id] = Thread(self, record)
+        return self._threads[record.id]
 
     def member(self, guild: Guild, record: MemberRecord) -> Member:
         """The (cached) test handle for a membership record."""

@@ -362,7 +362,9 @@ class Gateway:
         )
         session.dispatch("READY", ready)
         for guild in guilds:
-            self._send_event(session, "GUILD_CREATE", guild_create_payload(guild))
+            self._send_event(
+                session, "GUILD_CREATE", guild_create_payload(guild, self._config.bot.id)
+            )
         held, self._held = self._held, []
         for event, event_data, guild_id in held:
             if session.covers(guild_id):

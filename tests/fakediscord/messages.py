@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
-from .payloads import member_payload, user_payload
+from .payloads import member_payload, thread_member_payload, user_payload
 from .recording import UploadedFile
 from .state import (
+    CHANNEL_FORUM,
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
@@ -23,6 +24,7 @@ from .state import (
     GuildRecord,
     Store,
     StoredAttachment,
+    ThreadRecord,
     User,
     utc_timestamp,
 )
@@ -70,16 +72,24 @@ class MessageService:
     """Stores messages and emits MESSAGE_* gateway events the way Discord does.
 
     Non-ephemeral messages (including the bot's own) are echoed to the bot
-    as MESSAGE_CREATE / MESSAGE_UPDATE / MESSAGE_DELETE.
+    as MESSAGE_CREATE / MESSAGE_UPDATE / MESSAGE_DELETE. Posting in a thread
+    (not answering an interaction there) joins the author to it; when that is
+    the bot, it gets THREAD_MEMBERS_UPDATE.
     """
 
     def __init__(
-        self, store: Store, gateway: Gateway, feed: ChangeFeed, base_url: Callable[[], str]
+        self,
+        store: Store,
+        gateway: Gateway,
+        feed: ChangeFeed,
+        base_url: Callable[[], str],
+        bot: User,
     ) -> None:
         self._store = store
         self._gateway = gateway
         self._feed = feed
         self._base_url = base_url
+        self._bot = bot
 
     def create(
         self,
@@ -91,18 +101,23 @@ class MessageService:
         origin: InteractionOrigin | None = None,
         extra_flags: int = 0,
         from_user: bool = False,
+        message_id: int | None = None,
     ) -> FakeMessage:
         """Store a new message in ``channel`` and dispatch MESSAGE_CREATE unless ephemeral.
 
         ``from_user`` marks messages typed by simulated users: if the bot is
-        offline, their event is held until it connects.
+        offline, their event is held until it connects. ``message_id`` is for
+        a forum post's starter message, which shares the thread's id.
 
         Raises:
-            ApiError: 400 when replying to an unknown message with ``fail_if_not_exists``.
+            ApiError: 400 when replying to an unknown message with ``fail_if_not_exists``,
+                or when posting straight into a forum channel.
 
         """
+        if channel.type == CHANNEL_FORUM:
+            raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
         guild = self._store.guild_of(channel)
-        message_id = self._store.ids.next()
+        message_id = message_id if message_id is not None else self._store.ids.next()
         flags = (int(body.get("flags") or 0) & _SETTABLE_FLAGS) | extra_flags
         raw: dict[str, Any] = {
             "id": str(message_id),
@@ -125,6 +140,10 @@ class MessageService:
         }
         if guild is not None:
             raw["guild_id"] = str(guild.id)
+        if isinstance(channel, ThreadRecord):
+            raw["position"] = len(channel.messages)
+            if origin is None:
+                self._join(channel, author)
         if body.get("nonce") is not None:
             raw["nonce"] = body["nonce"]
         if origin is not None:
@@ -258,6 +277,20 @@ class MessageService:
         event = "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE"
         self._gateway.dispatch(event, data, message.guild_id, hold=from_user)
         self._feed.notify()
+
+    def _join(self, thread: ThreadRecord, user: User) -> None:
+        """Add ``user`` to ``thread``'s members, telling the bot when it joined itself."""
+        if user.id in thread.members:
+            return
+        thread.members[user.id] = utc_timestamp()
+        if user.id == self._bot.id:
+            data = {
+                "id": str(thread.id),
+                "guild_id": str(thread.guild_id),
+                "member_count": thread.member_count,
+                "added_members": [thread_member_payload(thread, user.id)],
+            }
+            self._gateway.dispatch("THREAD_MEMBERS_UPDATE", data, thread.guild_id)
 
     def event_payload(self, message: FakeMessage) -> dict[str, Any]:
         """The message as the gateway (and interaction payloads) carry it, with ``member`` data."""

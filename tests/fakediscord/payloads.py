@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from .permissions import member_permissions
-from .state import CHANNEL_DM, ChannelRecord, GuildRecord, MemberRecord, Role, User
+from .state import (
+    CHANNEL_DM,
+    CHANNEL_FORUM,
+    DEFAULT_AUTO_ARCHIVE_MINUTES,
+    ChannelRecord,
+    GuildRecord,
+    MemberRecord,
+    Role,
+    ThreadRecord,
+    User,
+)
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -46,8 +56,13 @@ def role_payload(role: Role) -> dict[str, Any]:
     }
 
 
-def channel_payload(channel: ChannelRecord) -> dict[str, Any]:
-    """The channel object (guild text channel or DM)."""
+def channel_payload(channel: ChannelRecord, *, viewer_id: int | None = None) -> dict[str, Any]:
+    """The channel object: a DM, a guild text or forum channel, or a thread.
+
+    For a thread, ``viewer_id`` adds that user's thread member object (``member``)
+    if they joined it, as Discord does for the current user in ``GET /channels/{id}``
+    and in GUILD_CREATE's ``threads``.
+    """
     if channel.type == CHANNEL_DM:
         return {
             "id": str(channel.id),
@@ -56,7 +71,9 @@ def channel_payload(channel: ChannelRecord) -> dict[str, Any]:
             "recipients": [user_payload(user) for user in channel.recipients],
             "flags": 0,
         }
-    return {
+    if isinstance(channel, ThreadRecord):
+        return _thread_payload(channel, viewer_id)
+    payload: dict[str, Any] = {
         "id": str(channel.id),
         "type": channel.type,
         "guild_id": str(channel.guild_id),
@@ -70,6 +87,56 @@ def channel_payload(channel: ChannelRecord) -> dict[str, Any]:
         "last_message_id": _optional_id(channel.last_message_id),
         "flags": 0,
     }
+    if channel.type == CHANNEL_FORUM:
+        payload.update(
+            {
+                "available_tags": [],
+                "default_reaction_emoji": None,
+                "default_thread_rate_limit_per_user": 0,
+                "default_auto_archive_duration": DEFAULT_AUTO_ARCHIVE_MINUTES,
+                "default_sort_order": None,
+                "default_forum_layout": 0,
+            }
+        )
+    return payload
+
+
+def thread_member_payload(thread: ThreadRecord, user_id: int) -> dict[str, Any]:
+    """The thread member object of ``user_id`` (who must have joined ``thread``)."""
+    return {
+        "id": str(thread.id),
+        "user_id": str(user_id),
+        "join_timestamp": thread.members[user_id],
+        "flags": 0,
+    }
+
+
+def _thread_payload(thread: ThreadRecord, viewer_id: int | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "id": str(thread.id),
+        "type": thread.type,
+        "guild_id": str(thread.guild_id),
+        "parent_id": str(thread.parent_id),
+        "owner_id": str(thread.owner_id),
+        "name": thread.name,
+        "last_message_id": _optional_id(thread.last_message_id),
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "applied_tags": [],
+        "message_count": thread.message_count,
+        "total_message_sent": thread.total_message_sent,
+        "member_count": thread.member_count,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": thread.auto_archive_duration,
+            "archive_timestamp": thread.created_at,
+            "locked": False,
+            "create_timestamp": thread.created_at,
+        },
+    }
+    if viewer_id is not None and viewer_id in thread.members:
+        payload["member"] = thread_member_payload(thread, viewer_id)
+    return payload
 
 
 def member_payload(
@@ -138,8 +205,11 @@ def guild_payload(guild: GuildRecord) -> dict[str, Any]:
     }
 
 
-def guild_create_payload(guild: GuildRecord) -> dict[str, Any]:
-    """The GUILD_CREATE event data: the guild with channels, members and counts."""
+def guild_create_payload(guild: GuildRecord, viewer_id: int) -> dict[str, Any]:
+    """The GUILD_CREATE event data: the guild with channels, active threads, members, counts.
+
+    ``viewer_id`` is the bot's user id: threads it joined carry its thread member.
+    """
     channels = []
     for channel in guild.channels.values():
         data = channel_payload(channel)
@@ -153,7 +223,9 @@ def guild_create_payload(guild: GuildRecord) -> dict[str, Any]:
         "member_count": len(guild.members),
         "channels": channels,
         "members": [member_payload(member) for member in guild.members.values()],
-        "threads": [],
+        "threads": [
+            channel_payload(thread, viewer_id=viewer_id) for thread in guild.threads.values()
+        ],
         "presences": [],
         "voice_states": [],
         "stage_instances": [],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import CommandNotVisible
-from .state import ChannelRecord, GuildRecord, MemberRecord
+from .state import ChannelRecord, GuildRecord, MemberRecord, ThreadRecord
 
 CREATE_INSTANT_INVITE = 1 << 0
 ADMINISTRATOR = 1 << 3
@@ -43,6 +43,11 @@ DEFAULT_EVERYONE_PERMISSIONS = (
 
 CONTEXT_GUILD = 0
 CONTEXT_BOT_DM = 1
+
+
+def send_permission(channel: ChannelRecord) -> int:
+    """The permission posting in ``channel`` takes: in a thread, SEND_MESSAGES has no effect."""
+    return SEND_MESSAGES_IN_THREADS if isinstance(channel, ThreadRecord) else SEND_MESSAGES
 
 
 def member_permissions(guild: GuildRecord, member: MemberRecord) -> int:

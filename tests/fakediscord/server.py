@@ -15,6 +15,7 @@ from .payloads import (
     guild_payload,
     member_payload,
     role_payload,
+    thread_member_payload,
     user_payload,
 )
 from .permissions import (
@@ -22,9 +23,9 @@ from .permissions import (
     ATTACH_FILES,
     MANAGE_MESSAGES,
     READ_MESSAGE_HISTORY,
-    SEND_MESSAGES,
     VIEW_CHANNEL,
     member_permissions,
+    send_permission,
 )
 from .recording import RecordedRequest, UploadedFile, parse_body
 from .responses import json_response
@@ -104,6 +105,7 @@ class RestApi:
             ("POST", "/channels/{channel_id}/typing", self._typing),
             ("GET", "/guilds/{guild_id}", self._get_guild),
             ("GET", "/guilds/{guild_id}/channels", self._get_guild_channels),
+            ("GET", "/guilds/{guild_id}/threads/active", self._get_active_threads),
             ("GET", "/guilds/{guild_id}/roles", self._get_roles),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self._interaction_callback),
@@ -260,7 +262,9 @@ class RestApi:
         return self._guild(request).id
 
     async def _get_channel(self, request: web.Request) -> web.Response:
-        return json_response(channel_payload(self._channel(request)))
+        return json_response(
+            channel_payload(self._channel(request), viewer_id=self._fake.bot_user.id)
+        )
 
     async def _list_messages(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
@@ -279,7 +283,9 @@ class RestApi:
     async def _create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
         body, files = _json(request) or {}, _files(request)
-        self._require(channel, VIEW_CHANNEL | SEND_MESSAGES | (ATTACH_FILES if files else 0))
+        self._require(
+            channel, VIEW_CHANNEL | send_permission(channel) | (ATTACH_FILES if files else 0)
+        )
         validate_message(body, file_count=len(files), creating=True)
         message = self._fake.message_service.create(channel, self._fake.bot_user, body, files)
         return json_response(message.raw)
@@ -321,7 +327,7 @@ class RestApi:
 
     async def _typing(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        self._require(channel, VIEW_CHANNEL | SEND_MESSAGES)
+        self._require(channel, VIEW_CHANNEL | send_permission(channel))
         channel.typing_count += 1
         return web.Response(status=204)
 
@@ -334,6 +340,20 @@ class RestApi:
     async def _get_guild_channels(self, request: web.Request) -> web.Response:
         return json_response(
             [channel_payload(channel) for channel in self._guild(request).channels.values()]
+        )
+
+    async def _get_active_threads(self, request: web.Request) -> web.Response:
+        threads = self._guild(request).threads.values()
+        bot_id = self._fake.bot_user.id
+        return json_response(
+            {
+                "threads": [channel_payload(thread) for thread in threads],
+                "members": [
+                    thread_member_payload(thread, bot_id)
+                    for thread in threads
+                    if bot_id in thread.members
+                ],
+            }
         )
 
     async def _get_roles(self, request: web.Request) -> web.Response:

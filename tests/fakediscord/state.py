@@ -13,8 +13,13 @@ DISCORD_EPOCH_MS = 1420070400000
 
 CHANNEL_TEXT = 0
 CHANNEL_DM = 1
+CHANNEL_PUBLIC_THREAD = 11
+CHANNEL_FORUM = 15
+
+DEFAULT_AUTO_ARCHIVE_MINUTES = 1440
 
 FLAG_SUPPRESS_EMBEDS = 1 << 2
+FLAG_HAS_THREAD = 1 << 5
 FLAG_EPHEMERAL = 1 << 6
 FLAG_LOADING = 1 << 7
 FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
@@ -243,7 +248,10 @@ class FakeMessage:
 
 @dataclass(eq=False)
 class ChannelRecord:
-    """A guild text channel or a DM channel."""
+    """A guild text or forum channel, or a DM channel.
+
+    ``thread_ids`` lists the threads started in the channel, oldest first.
+    """
 
     id: int
     type: int
@@ -253,13 +261,51 @@ class ChannelRecord:
     topic: str | None = None
     recipients: list[User] = field(default_factory=list)
     messages: list[FakeMessage] = field(default_factory=list)
+    thread_ids: list[int] = field(default_factory=list)
     bot_cursor: int = 0
     typing_count: int = 0
 
     @property
     def last_message_id(self) -> int | None:
-        """Id of the newest message, if any."""
+        """Id of the newest message (in a forum: of the newest post), if any."""
+        if self.type == CHANNEL_FORUM:
+            return self.thread_ids[-1] if self.thread_ids else None
         return self.messages[-1].id if self.messages else None
+
+
+@dataclass(eq=False, kw_only=True)
+class ThreadRecord(ChannelRecord):
+    """A public thread: a post in a forum channel, or a thread started from a message.
+
+    Its id is the id of the message it grew from: a forum post's starter
+    message (stored in the thread) or the parent channel's message.
+    ``members`` maps each member's user id to when they joined.
+    """
+
+    parent_id: int
+    owner_id: int
+    members: dict[int, str] = field(default_factory=dict)
+    created_at: str = field(default_factory=utc_timestamp)
+    auto_archive_duration: int = DEFAULT_AUTO_ARCHIVE_MINUTES
+
+    @property
+    def message_count(self) -> int:
+        """Messages in the thread, not counting a forum post's starter or deleted ones."""
+        return sum(1 for m in self._sent() if not m.deleted)
+
+    @property
+    def member_count(self) -> int:
+        """How many joined, as Discord reports it: the count stops at 50."""
+        return min(len(self.members), 50)
+
+    @property
+    def total_message_sent(self) -> int:
+        """Messages ever sent in the thread (deleted ones too), without a forum post's starter."""
+        return len(self._sent())
+
+    def _sent(self) -> list[FakeMessage]:
+        """Messages everyone sees here, other than a forum post's starter."""
+        return [m for m in self.messages if m.id != self.id and not m.ephemeral]
 
 
 @dataclass(eq=False)
@@ -275,7 +321,7 @@ class MemberRecord:
 
 @dataclass(eq=False)
 class GuildRecord:
-    """A guild with its roles, channels, members and command permission overrides.
+    """A guild with its roles, channels, threads, members and command permission overrides.
 
     ``command_overrides`` maps a command name to ``{target_id: allowed}`` where
     the target is a user, a role (the guild id means @everyone) or a channel.
@@ -286,6 +332,7 @@ class GuildRecord:
     owner_id: int
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, ChannelRecord] = field(default_factory=dict)
+    threads: dict[int, ThreadRecord] = field(default_factory=dict)
     members: dict[int, MemberRecord] = field(default_factory=dict)
     command_overrides: dict[str, dict[int, bool]] = field(default_factory=dict)
     joined_at: str = field(default_factory=utc_timestamp)
@@ -327,12 +374,12 @@ class Store:
         return guild
 
     def add_channel(
-        self, guild: GuildRecord, name: str, *, topic: str | None = None
+        self, guild: GuildRecord, name: str, *, topic: str | None = None, kind: int = CHANNEL_TEXT
     ) -> ChannelRecord:
-        """Create a text channel in ``guild``."""
+        """Create a channel of type ``kind`` (text or forum) in ``guild``."""
         channel = ChannelRecord(
             id=self.ids.next(),
-            type=CHANNEL_TEXT,
+            type=kind,
             name=name,
             guild_id=guild.id,
             position=len(guild.channels),
@@ -341,6 +388,27 @@ class Store:
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         return channel
+
+    def add_thread(
+        self, parent: ChannelRecord, thread_id: int, name: str, owner: User
+    ) -> ThreadRecord:
+        """Create a public thread in ``parent`` with ``owner`` as its first member."""
+        guild = self.guild_of(parent)
+        if guild is None:
+            raise ValueError("threads live in guild channels")
+        thread = ThreadRecord(
+            id=thread_id,
+            type=CHANNEL_PUBLIC_THREAD,
+            name=name,
+            guild_id=guild.id,
+            parent_id=parent.id,
+            owner_id=owner.id,
+        )
+        thread.members[owner.id] = thread.created_at
+        parent.thread_ids.append(thread.id)
+        guild.threads[thread.id] = thread
+        self.channels[thread.id] = thread
+        return thread
 
     def dm_channel(self, user: User) -> ChannelRecord:
         """Return the DM channel between the bot and ``user``, creating it if needed."""
