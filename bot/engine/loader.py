@@ -1,8 +1,14 @@
 """Load a knowledge directory: validate everything, report every problem, or build a new base.
 
 ``load_knowledge`` either returns a complete new :class:`KnowledgeBase` or raises
-:class:`KnowledgeError` listing every problem as ``file:line: where: what``. It never
-touches the knowledge base already in use, so callers swap only on success.
+:class:`KnowledgeError` listing every problem as ``file:line: where: what; hint``, in words
+for the moderators who edit the files. It never touches the knowledge base already in use,
+so callers swap only on success.
+
+Every file is read, whatever the others hold, and the cross-checks (references between
+entries, duplicate ids, word groups) run on every record that is valid on its own: one run
+lists the problems of all files. A record that didn't load (or a file that isn't YAML) still
+declares its ids, so nothing referring to it is called unknown.
 """
 
 from __future__ import annotations
@@ -10,15 +16,19 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Literal, Union, get_args, get_origin, get_type_hints
 
+from rapidfuzz import fuzz, process, utils
+
+from bot.engine.field_rules import Text
 from bot.engine.knowledge import KnowledgeBase
-from bot.engine.model import Entry, KnowledgeFile
+from bot.engine.model import Entry, EntryId, KnowledgeFile, Url
 from bot.engine.normalise import clean, tokens
 from bot.engine.phrase_syntax import (
     CONJUNCTION,
@@ -33,6 +43,7 @@ from bot.engine.words import FILLER_WORDS, STOP_WORDS
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
+    from pydantic_core import ErrorDetails
 
     from bot.engine.strict_yaml import YamlDocument, YamlPath
 
@@ -44,18 +55,21 @@ MAX_FILES = 100
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in one file, printable as ``file:line: where: what``."""
+    """One problem in one file, printable on one line as ``file:line: where: what; hint``."""
 
     file: str
     line: int | None
     message: str
     where: str = ""
+    hint: str = ""
+    """The likely fix of a common mistake, in a moderator's words; empty when there is none."""
 
     def __str__(self) -> str:
-        """Render as ``file:line: where: message``."""
+        """Render as ``file:line: where: message; hint``."""
         place = f"{self.file}:{self.line}" if self.line else self.file
         where = f"{self.where}: " if self.where else ""
-        return f"{place}: {where}{self.message}"
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{place}: {where}{self.message}{hint}"
 
 
 class KnowledgeError(Exception):
@@ -69,12 +83,33 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class _Parsed:
+    """A file read as YAML; ``content`` holds its records that are valid (all, if it is)."""
+
     name: str
     document: YamlDocument
     content: KnowledgeFile
+    positions: Mapping[str, list[int]] = field(default_factory=dict)
+    """Where each record of a section of ``content`` is in the file, when some didn't load."""
 
-    def issue(self, path: YamlPath, message: str) -> Issue:
-        return Issue(self.name, self.document.line_of(path), message, format_path(path))
+    def issue(self, path: YamlPath, message: str, hint: str = "") -> Issue:
+        """An issue about ``path`` of ``content``, placed where the record is in the file."""
+        section, *rest = path
+        if section in self.positions and rest and isinstance(rest[0], int):
+            path = (section, self.positions[str(section)][rest[0]], *rest[1:])
+        return Issue(self.name, self.document.line_of(path), message, format_path(path), hint)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One file's problems, the records of it that loaded, and the names of those that didn't.
+
+    ``unloaded`` holds the ids and names declared by records that didn't load (or by a file
+    that isn't YAML): a reference to one is not unknown, just not checkable yet.
+    """
+
+    issues: list[Issue]
+    parsed: _Parsed | None = None
+    unloaded: frozenset[str] = frozenset()
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
@@ -102,13 +137,6 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return text
 
 
-_PLAIN_MESSAGES = {
-    "missing_argument": "field required",
-    "unexpected_keyword_argument": "unknown field",
-}
-"""Clearer words for the validator's messages about the fields themselves."""
-
-
 @cache
 def _file_validator() -> TypeAdapter[KnowledgeFile]:
     from pydantic import TypeAdapter
@@ -116,16 +144,400 @@ def _file_validator() -> TypeAdapter[KnowledgeFile]:
     return TypeAdapter(KnowledgeFile)
 
 
+SIMILAR = 70
+"""How alike (rapidfuzz ratio, 0 to 100) a known name must be to a mistyped one to be offered."""
+
+
+def _did_you_mean(written: object, names: Iterable[str]) -> str:
+    """``did you mean "name"?`` for the known name closest to ``written``; "" if none is close."""
+    if not isinstance(written, str):
+        return ""
+    found = process.extractOne(
+        written,
+        sorted(names),
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        score_cutoff=SIMILAR,
+    )
+    return f'did you mean "{found[0]}"?' if found else ""
+
+
+def _unknown(target: str, names: Iterable[str], what: str = "entry id") -> tuple[str, str]:
+    """The message and hint of a reference to a ``what`` that isn't among ``names``."""
+    return f"unknown {what} {target!r}", _did_you_mean(target, names)
+
+
+def _bare(annotation: object) -> object:
+    """``annotation`` without its ``Annotated`` rules."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _members(annotation: object) -> list[object]:
+    """The alternatives of a union other than ``None``, or ``annotation`` alone, unwrapped."""
+    annotation = _bare(annotation)
+    if get_origin(annotation) in (Union, UnionType):
+        return [_bare(member) for member in get_args(annotation) if member is not type(None)]
+    return [annotation]
+
+
+def _record(annotation: object) -> type | None:
+    """The record (a dataclass of :mod:`model`) that ``annotation`` holds, if any."""
+    return next(
+        (item for item in _members(annotation) if isinstance(item, type) and is_dataclass(item)),
+        None,
+    )
+
+
+@cache
+def _field_types(record: type | None) -> dict[str, object]:
+    """The annotation of each field of ``record``, in order (none without a record)."""
+    return get_type_hints(record, include_extras=True) if record else {}
+
+
+def _child(annotation: object, part: str | int) -> object:
+    """What is expected at ``part`` of a value expected to be ``annotation`` (None: unknown)."""
+    if isinstance(part, int):
+        lists = [member for member in _members(annotation) if get_origin(member) is list]
+        return get_args(lists[0])[0] if lists else None
+    return _field_types(_record(annotation)).get(part)
+
+
+def _literals(annotation: object) -> list[str]:
+    """The fixed words a value expected to be ``annotation`` may be (``kind: exercise``)."""
+    return [
+        word
+        for member in _members(annotation)
+        if get_origin(member) is Literal
+        for word in get_args(member)
+    ]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a validation error points: its path in the file and what is expected there.
+
+    ``branch`` is set for an error about one alternative of a union (``expect`` is a list of
+    ids, or ``abstain``/``safety``): the union's own location and the alternative's tag.
+    """
+
+    path: YamlPath
+    expected: object
+    branch: tuple[tuple[str | int, ...], str] | None = None
+
+
+def _locate(loc: tuple[str | int, ...]) -> _Place:
+    """Follow the validator's location of an error through the knowledge file's types."""
+    path: list[str | int] = []
+    expected: object = KnowledgeFile
+    branch = None
+    for index, part in enumerate(loc):
+        child = _child(expected, part)
+        if child is None and isinstance(part, str) and len(_members(expected)) > 1:
+            branch = (loc[:index], part)  # the tag of a union's alternative, not a key
+            continue
+        path.append(part)
+        expected = child
+    return _Place(tuple(path), expected, branch)
+
+
+def _example(path: YamlPath, value: str) -> str:
+    """How ``value`` (as YAML) is written at ``path``: ``field: value``, or alone in a list."""
+    return f"{path[-1]}: {value}" if path and isinstance(path[-1], str) else value
+
+
+def _quoted_example(path: YamlPath, text: str, as_list: bool = False) -> str:
+    """:func:`_example` of ``text`` in quotes (as a one-item list when ``as_list``)."""
+    from bot.engine.strict_yaml import quoted
+
+    return _example(path, f"[{quoted(text)}]" if as_list else quoted(text))
+
+
+_NO_TEXT = "nothing written here: text is needed"
+_QUOTE_A_COLON = "put the whole text in quotes when it contains a colon"
+_ONE_ITEM_A_LINE = "start each item on its own line with a dash (-)"
+_DIGITS = re.compile(r"[0-9]+")
+_NOT_IN_ID = re.compile(r"[^a-z0-9]+")
+
+
+def _colon_hint(pair: Mapping[str, object], path: YamlPath, document: YamlDocument) -> str:
+    """``- what is this: a test`` was read as a field: quote it back together."""
+    if len(pair) != 1:
+        return _QUOTE_A_COLON
+    [(key, value)] = pair.items()
+    text = value if isinstance(value, str) else document.written.get((*path, key))
+    if text is None:
+        return _QUOTE_A_COLON
+    return f"{_QUOTE_A_COLON}: {_quoted_example(path, f'{key}: {text}'.rstrip())}"
+
+
+def _not_text(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """A number, true/false, nothing, a list or a field where text belongs."""
+    value = detail["input"]
+    if isinstance(value, dict):
+        return "a colon makes this read as a field, not text", _colon_hint(
+            value, place.path, document
+        )
+    if isinstance(value, list):
+        return "a list where text belongs", "write one text, without [ ] or a dash (-) in front"
+    written = document.written.get(place.path, "")
+    if not written:
+        return _NO_TEXT, ""
+    if value is None:
+        what = f"{written} means nothing in YAML"
+    else:
+        what = f"{'true/false' if isinstance(value, bool) else 'a number'} where text belongs"
+    return what, f"write text in quotes, e.g. {_quoted_example(place.path, written)}"
+
+
+def _not_a_list(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """One value, fields or nothing where a list belongs."""
+    value = detail["input"]
+    if value is None:
+        return "nothing written here: a list is needed", ""
+    what = "fields" if isinstance(value, dict) else "one value"
+    if isinstance(value, dict) or _record(_child(place.expected, 0)) is not None:
+        return f"{what} where a list belongs", _ONE_ITEM_A_LINE
+    text = value if isinstance(value, str) else document.written.get(place.path, str(value))
+    example = _quoted_example(place.path, text, as_list=True)
+    return f"{what} where a list belongs", f"write a list, e.g. {example}"
+
+
+def _not_whole(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """Something else (``"1"`` in quotes, say) where a whole number belongs."""
+    value = detail["input"]
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        example = _example(place.path, value.strip())
+        return "a whole number belongs here, not text", f"write it without quotes, e.g. {example}"
+    return "a whole number belongs here", ""
+
+
+def _not_fields(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """Text or a list where a record belongs: name its required fields (or all, if none is)."""
+    record = _record(place.expected)
+    every = fields(record) if record else ()
+    required = [
+        part.name for part in every if part.default is MISSING and part.default_factory is MISSING
+    ]
+    if not required:
+        shown = [part.name for part in every]
+    else:
+        shown = required if len(required) == len(every) else [*required, "…"]
+    message = f"a group of fields belongs here ({', '.join(shown)})"
+    return message, "write each field on its own line as name: value"
+
+
+def _value_at(data: object, path: YamlPath) -> object:
+    """The value at ``path`` of parsed YAML ``data`` (None when there is none)."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _unknown_field(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """A field the record doesn't have: offer the closest one not written already."""
+    parent = place.path[:-1]
+    written = _value_at(document.data, parent)
+    taken = set(written) if isinstance(written, dict) else set()
+    names = [name for name in _field_types(_record(_locate(parent).expected)) if name not in taken]
+    return "unknown field", _did_you_mean(place.path[-1], names)
+
+
+def _not_a_choice(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """A word that isn't one of a field's fixed words (``kind: excercise``)."""
+    expected = detail.get("ctx", {})["expected"]
+    return f"should be {expected}", _did_you_mean(detail["input"], _literals(place.expected))
+
+
+def _pattern(alias: object) -> str | None:
+    """The pattern of the :class:`Text` rule of an annotated alias (``EntryId``, ``Url``)."""
+    return next(rule.pattern for rule in get_args(alias)[1:] if isinstance(rule, Text))
+
+
+def _mismatch(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """An id or a link that isn't written like one; an id is offered in its proper form."""
+    pattern = detail.get("ctx", {})["pattern"]
+    if pattern == _pattern(EntryId):
+        slug = _NOT_IN_ID.sub("-", str(detail["input"]).casefold()).strip("-")
+        example = _example(place.path, slug or "prone-leg-curl")
+        return "an id is lower-case words joined by hyphens", f"e.g. {example}"
+    if pattern == _pattern(Url):
+        return "a link starts with http:// or https:// and has no spaces", ""
+    return _validator_words(detail), ""
+
+
+_EXPLAINERS = {
+    "string_type": _not_text,
+    "list_type": _not_a_list,
+    "int_type": _not_whole,
+    "dataclass_type": _not_fields,
+    "unexpected_keyword_argument": _unknown_field,
+    "literal_error": _not_a_choice,
+    "string_pattern_mismatch": _mismatch,
+}
+"""Errors worth a hint: each says what is wrong and how it is likely fixed."""
+
+_PLAIN_MESSAGES = {
+    "missing": "field required",
+    "missing_argument": "field required",
+    "string_too_short": _NO_TEXT,
+    "string_too_long": "too long: at most {max_length} characters",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "too many items: {actual_length}, at most {max_length}",
+    "less_than_equal": "should be at most {le}",
+    "greater_than_equal": "should be at least {ge}",
+}
+"""Plain words for the validator's other common errors (its context fills the gaps)."""
+
+_KINDS = {
+    "list_type": "a list",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "dataclass_type": "a group of fields",
+}
+"""What a union's alternative that refused a value's kind takes, for "should be a or b"."""
+
+
+def _validator_words(detail: ErrorDetails) -> str:
+    """The validator's own message, for errors without plainer words."""
+    message = detail["msg"].removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
+
+
+def _explain(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+    """A validation error in plain words, and the likely fix ("" when there is no hint)."""
+    explainer = _EXPLAINERS.get(detail["type"])
+    if explainer is not None:
+        return explainer(detail, place, document)
+    template = _PLAIN_MESSAGES.get(detail["type"])
+    if template is not None:
+        return template.format(**detail.get("ctx", {})), ""
+    return _validator_words(detail), ""
+
+
+def _refused_kind(detail: ErrorDetails) -> str | None:
+    """What a union's alternative takes, when it refused the value for being another kind."""
+    if detail["type"] == "literal_error":
+        return detail.get("ctx", {})["expected"]
+    return _KINDS.get(detail["type"])
+
+
+def _union_issues(
+    name: str,
+    document: YamlDocument,
+    union_loc: tuple[str | int, ...],
+    group: list[tuple[ErrorDetails, _Place, str]],
+) -> list[Issue]:
+    """The issues of a value that no alternative of a union took.
+
+    An alternative that refused the value's kind outright (``abstain`` where a list is
+    written) has nothing useful to say: the other alternatives' errors are reported or, when
+    every one refused the value, a single issue says what the field takes.
+    """
+    union = _locate(union_loc)
+    refused: dict[str, str] = {}
+    answered: set[str] = set()
+    for detail, place, tag in group:
+        kind = _refused_kind(detail) if len(place.path) == len(union.path) else None
+        if kind is None:
+            answered.add(tag)
+        else:
+            refused.setdefault(tag, kind)
+    if answered:
+        return [
+            _issue(name, document, detail, place) for detail, place, tag in group if tag in answered
+        ]
+    hint = _did_you_mean(group[0][0]["input"], _literals(union.expected))
+    message = f"should be {' or '.join(refused.values())}"
+    return [Issue(name, document.line_of(union.path), message, format_path(union.path), hint)]
+
+
+def _issue(name: str, document: YamlDocument, detail: ErrorDetails, place: _Place) -> Issue:
+    """The issue of one validation error, at its line."""
+    message, hint = _explain(detail, place, document)
+    return Issue(name, document.line_of(place.path), message, format_path(place.path), hint)
+
+
 def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) -> list[Issue]:
+    """The validator's errors as issues in their order, a union's errors taken together."""
+    located = [
+        (detail, _locate(tuple(part for part in detail["loc"] if isinstance(part, str | int))))
+        for detail in error.errors(include_url=False)
+    ]
+    unions: dict[tuple[str | int, ...], list[tuple[ErrorDetails, _Place, str]]] = {}
+    for detail, place in located:
+        if place.branch is not None:
+            unions.setdefault(place.branch[0], []).append((detail, place, place.branch[1]))
     issues = []
-    for detail in error.errors(include_url=False):
-        path = tuple(part for part in detail["loc"] if isinstance(part, str | int))
-        message = _PLAIN_MESSAGES.get(detail["type"], detail["msg"])
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        message = message[:1].lower() + message[1:]
-        issues.append(Issue(name, document.line_of(path), message, format_path(path)))
+    for detail, place in located:
+        if place.branch is None:
+            issues.append(_issue(name, document, detail, place))
+        elif place.branch[0] in unions:
+            issues += _union_issues(name, document, place.branch[0], unions.pop(place.branch[0]))
     return issues
+
+
+_NAME_FIELDS = ("id", "name")
+"""The fields by which entries, red-flag tiers and word groups are referred to."""
+_NAME_LINE = re.compile(
+    rf"(?:^|[{{,])[ \t-]*(?:{'|'.join(_NAME_FIELDS)}):[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE
+)
+"""An ``id:`` or ``name:`` in a file that isn't valid YAML: a name it likely declares."""
+
+
+def _names(records: Iterable[object]) -> set[str]:
+    """The ids and names that ``records`` (as written, valid or not) declare."""
+    return {
+        record[key]
+        for record in records
+        if isinstance(record, dict)
+        for key in _NAME_FIELDS
+        if isinstance(record.get(key), str)
+    }
+
+
+def _record_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The record an error is in: ``(section, index)``, or a section, or the whole file."""
+    return loc[:2] if len(loc) > 1 and isinstance(loc[1], int) else loc[:1]
+
+
+def _valid_part(
+    name: str, document: YamlDocument, error: ValidationError
+) -> tuple[_Parsed, frozenset[str]]:
+    """The records of an invalid file that are valid on their own, and the others' names.
+
+    Cross-checks run on the first, and don't call the second unknown.
+    """
+    data = document.data
+    broken = {_record_loc(detail["loc"]) for detail in error.errors(include_url=False)}
+    if not isinstance(data, dict) or () in broken:
+        names = _names(data if isinstance(data, list) else [])
+        return _Parsed(name, document, KnowledgeFile()), frozenset(names)
+    sections = {
+        key: value
+        for key, value in data.items()
+        if isinstance(value, list) and (key,) not in broken
+    }
+    positions = {
+        key: [index for index in range(len(records)) if (key, index) not in broken]
+        for key, records in sections.items()
+    }
+    kept = {key: [sections[key][index] for index in places] for key, places in positions.items()}
+    dropped = [
+        record
+        for key, value in data.items()
+        if isinstance(value, list)
+        for index, record in enumerate(value)
+        if (key,) in broken or (key, index) in broken
+    ]
+    content = _file_validator().validate_python(kept)
+    return _Parsed(name, document, content, positions), frozenset(_names(dropped))
 
 
 def _read_capped(path: Path) -> bytes:
@@ -136,7 +548,7 @@ def _read_capped(path: Path) -> bytes:
         return file.read(MAX_FILE_BYTES + 1)
 
 
-def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | list[Issue]:
+def _parse_file(path: Path, name: str, replacement: str | None) -> _Read:
     # The YAML reader and the validator are imported when a file is read: importing the
     # engine (for a reply's types, say) doesn't pay for them.
     from pydantic import ValidationError
@@ -146,40 +558,48 @@ def _parse_file(path: Path, name: str, replacement: str | None) -> _Parsed | lis
     try:
         raw = replacement.encode("utf-8") if replacement is not None else _read_capped(path)
     except OSError as error:
-        return [Issue(name, None, f"cannot read: {error.strerror or error}")]
+        return _Read([Issue(name, None, f"cannot read: {error.strerror or error}")])
     if len(raw) > MAX_FILE_BYTES:
-        return [Issue(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")]
+        return _Read([Issue(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return [Issue(name, line, "not valid UTF-8 text")]
+        return _Read([Issue(name, line, "not valid UTF-8 text")])
     try:
         document = read_yaml(text)
     except YamlProblem as problem:
-        return [Issue(name, problem.line, problem.message)]
+        issue = Issue(name, problem.line, problem.message, hint=problem.hint)
+        return _Read([issue], unloaded=frozenset(_NAME_LINE.findall(text)))
     issues = [
         Issue(name, line, "duplicate key", format_path(key_path))
         for line, key_path in document.duplicate_keys
     ]
     if document.data is None:
-        return [*issues, Issue(name, 1, "the file is empty: an emptied file would drop its part")]
+        empty = Issue(name, 1, "the file is empty: an emptied file would drop its part")
+        return _Read([*issues, empty])
     try:
         content = _file_validator().validate_python(document.data)
     except ValidationError as error:
-        return issues + _pydantic_issues(name, document, error)
-    return issues or _Parsed(name, document, content)
+        valid, unloaded = _valid_part(name, document, error)
+        return _Read(issues + _pydantic_issues(name, document, error), valid, unloaded)
+    return _Read(issues, _Parsed(name, document, content))
 
 
 def read_knowledge_file(path: Path) -> KnowledgeFile:
     """Validate one file on its own (no cross-file checks); raise ``KnowledgeError``."""
-    result = _parse_file(path, str(path), None)
-    if isinstance(result, _Parsed):
-        return result.content
-    raise KnowledgeError(result)
+    read = _parse_file(path, str(path), None)
+    if read.issues or read.parsed is None:
+        raise KnowledgeError(read.issues)
+    return read.parsed.content
 
 
-def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
+def _cross_check(parsed: list[_Parsed], unloaded: Set[str], complete: bool) -> list[Issue]:
+    """Checks between records, on those that loaded; ``unloaded`` names exist but didn't load.
+
+    Checks of the whole (red-flag tiers exist, total phrase expansion) need ``complete``: every
+    file fully loaded.
+    """
     issues: list[Issue] = []
     located: dict[str, tuple[_Parsed, int, Entry]] = {}
     for file in parsed:
@@ -189,24 +609,24 @@ def _cross_check(parsed: list[_Parsed]) -> list[Issue]:
                 issues.append(file.issue(("entries", index, "id"), f"duplicate id (see {first})"))
             else:
                 located[entry.id] = (file, index, entry)
+    known = located.keys() | unloaded
     for file, index, entry in located.values():
         for position, target in enumerate(entry.related):
-            if target not in located:
-                issues.append(file.issue(("entries", index, "related", position), _unknown(target)))
+            if target not in known:
+                where = ("entries", index, "related", position)
+                issues.append(file.issue(where, *_unknown(target, known)))
         for position, target in enumerate(entry.routine):
-            if target not in located or not located[target][2].is_exercise:
-                where = ("entries", index, "routine", position)
+            where = ("entries", index, "routine", position)
+            if target not in known:
+                issues.append(file.issue(where, *_unknown(target, known)))
+            elif target in located and not located[target][2].is_exercise:
                 issues.append(file.issue(where, f"{target!r} is not an exercise entry"))
     issues += _check_questions(located)
-    issues += _check_learned(parsed, located)
-    issues += _check_examples(parsed, located)
-    issues += _check_tiers_and_synonyms(parsed)
-    issues += _check_word_groups(parsed)
+    issues += _check_learned(parsed, known)
+    issues += _check_examples(parsed, known, unloaded)
+    issues += _check_tiers_and_synonyms(parsed, complete)
+    issues += _check_word_groups(parsed, unloaded, complete)
     return issues
-
-
-def _unknown(target: str) -> str:
-    return f"unknown entry id {target!r}"
 
 
 def _check_questions(located: dict[str, tuple[_Parsed, int, Entry]]) -> list[Issue]:
@@ -221,33 +641,33 @@ def _check_questions(located: dict[str, tuple[_Parsed, int, Entry]]) -> list[Iss
     return issues
 
 
-def _check_learned(parsed: list[_Parsed], located: dict[str, object]) -> list[Issue]:
+def _check_learned(parsed: list[_Parsed], known: Set[str]) -> list[Issue]:
     return [
-        file.issue(("learned", index, "entry"), _unknown(item.entry))
+        file.issue(("learned", index, "entry"), *_unknown(item.entry, known))
         for file in parsed
         for index, item in enumerate(file.content.learned)
-        if item.entry not in located
+        if item.entry not in known
     ]
 
 
-def _check_examples(parsed: list[_Parsed], located: dict[str, object]) -> list[Issue]:
-    tiers = {tier.id for file in parsed for tier in file.content.safety_tiers}
+def _check_examples(parsed: list[_Parsed], known: Set[str], unloaded: Set[str]) -> list[Issue]:
+    tiers = {tier.id for file in parsed for tier in file.content.safety_tiers} | unloaded
     issues = []
     for file in parsed:
         for index, example in enumerate(file.content.examples):
             if isinstance(example.expect, list):
                 issues += [
-                    file.issue(("examples", index, "expect", position), _unknown(target))
+                    file.issue(("examples", index, "expect", position), *_unknown(target, known))
                     for position, target in enumerate(example.expect)
-                    if target not in located
+                    if target not in known
                 ]
             if example.tier is not None and example.tier not in tiers:
-                message = f"unknown red-flag tier {example.tier!r}"
-                issues.append(file.issue(("examples", index, "tier"), message))
+                where = ("examples", index, "tier")
+                issues.append(file.issue(where, *_unknown(example.tier, tiers, "red-flag tier")))
     return issues
 
 
-def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
+def _check_tiers_and_synonyms(parsed: list[_Parsed], complete: bool) -> list[Issue]:
     issues = []
     tier_ids: Counter[str] = Counter()
     variants: dict[str, str] = {}
@@ -266,12 +686,12 @@ def _check_tiers_and_synonyms(parsed: list[_Parsed]) -> list[Issue]:
                     where = ("synonyms", index, "variants", position)
                     message = f"{variant!r} is already a variant of {variants[key]!r}"
                     issues.append(file.issue(where, message))
-    if parsed and not tier_ids:
+    if complete and parsed and not tier_ids:
         issues.append(Issue(parsed[0].name, None, "no safety_tiers in any file: red flags needed"))
     return issues
 
 
-def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
+def _check_word_groups(parsed: list[_Parsed], unloaded: Set[str], complete: bool) -> list[Issue]:
     issues = []
     groups: dict[str, list[str]] = {}
     for file in parsed:
@@ -294,10 +714,10 @@ def _check_word_groups(parsed: list[_Parsed]) -> list[Issue]:
         phrase_lists.append((("exercise_cues",), file.content.exercise_cues, False))
         for place, phrases, parts_allowed in phrase_lists:
             for position, phrase in enumerate(phrases):
-                message = _phrase_problem(phrase, groups, parts_allowed)
+                message = _phrase_problem(phrase, groups, parts_allowed, unloaded)
                 if message:
                     issues.append(file.issue((*place, position), message))
-    if not issues:
+    if complete and not issues:
         issues += _expansion_problem(parsed, groups)
     return issues
 
@@ -328,11 +748,13 @@ def _expansion_problem(parsed: list[_Parsed], groups: Mapping[str, list[str]]) -
 
 
 def _phrase_problem(
-    phrase: str, groups: Mapping[str, list[str]], parts_allowed: bool
+    phrase: str, groups: Mapping[str, list[str]], parts_allowed: bool, unloaded: Set[str]
 ) -> str | None:
     if not parts_allowed and CONJUNCTION in phrase:
         return "a cue is one run of words: ' + ' doesn't apply"
     unknown = [name for name in references(phrase) if name not in groups]
+    if any(name in unloaded for name in unknown):
+        return None  # a group that didn't load: the phrase is checked once it does
     if unknown:
         return f"unknown word group {unknown[0]!r} (define it under word_groups)"
     parts = split_parts(phrase)
@@ -412,16 +834,16 @@ def load_knowledge(
         raise KnowledgeError([Issue(str(directory), None, f"more than {MAX_FILES} files")])
     issues = _files_not_loaded(directory)
     parsed: list[_Parsed] = []
+    unloaded: set[str] = set()
     for path in paths:
         if path.exists() and _outside(path, directory):
             continue  # reported, and never read
-        result = _parse_file(path, str(path), replacements.get(path.name))
-        if isinstance(result, _Parsed):
-            parsed.append(result)
-        else:
-            issues += result
-    if not issues:
-        issues = _cross_check(parsed)
+        read = _parse_file(path, str(path), replacements.get(path.name))
+        issues += read.issues
+        unloaded |= read.unloaded
+        if read.parsed is not None:
+            parsed.append(read.parsed)
+    issues += _cross_check(parsed, unloaded, complete=not issues)
     if issues:
         raise KnowledgeError(issues)
     return KnowledgeBase.build(

@@ -33,13 +33,14 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 
 
 class YamlProblem(Exception):
-    """A file that cannot be read as plain data; ``line`` is 1-based."""
+    """A file that cannot be read as plain data; ``line`` is 1-based, ``hint`` may be empty."""
 
-    def __init__(self, line: int, message: str) -> None:
-        """Record where and what."""
+    def __init__(self, line: int, message: str, hint: str = "") -> None:
+        """Record where, what, and how it is likely fixed."""
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+        self.hint = hint
 
 
 @dataclass
@@ -49,6 +50,9 @@ class YamlDocument:
     data: object
     lines: dict[YamlPath, int] = field(default_factory=dict)
     duplicate_keys: list[tuple[int, YamlPath]] = field(default_factory=list)
+    written: dict[YamlPath, str] = field(default_factory=dict)
+    """The text of each plain value read as a number, ``true``/``false`` or null, as written:
+    a hint can then quote exactly what to put in quotes."""
 
     def line_of(self, path: YamlPath) -> int:
         """The line of ``path``, or of its nearest ancestor that exists."""
@@ -140,7 +144,10 @@ class _Builder:
             if self.documents > 1:
                 raise YamlProblem(_line(event), "a file must hold a single YAML document")
         elif isinstance(event, yaml.ScalarEvent):
-            self.place(_scalar_value(event), event)
+            value = _scalar_value(event)
+            path = self.place(value, event)
+            if path is not None and not isinstance(value, str):
+                self.document.written[path] = event.value
         elif isinstance(event, yaml.CollectionStartEvent):
             self._open(event)
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -158,6 +165,68 @@ class _Builder:
         self.stack.append(_Frame(path=path or (), container=container))
 
 
+HINT_EXCERPT = 120
+"""A hint quotes at most this many characters of what was written."""
+
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""Line breaks as YAML counts them, so a problem's line number finds its text."""
+_TAB_INDENT = re.compile(r"^[ -]*\t")
+_COLON = re.compile(r":(?=\s|$)")
+"""A colon that YAML reads as "field: value" (one followed by a space or the line's end)."""
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_ITEM_START = re.compile(r"^[ \t]*(?:-[ \t]+)*")
+_COMMENT = re.compile(r"\s+#.*$")
+
+
+def _escaped(char: str) -> str:
+    if char.isprintable():
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
+def quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted value for a hint: escaped, and cut to an excerpt.
+
+    Invisible and control characters are shown as escapes, so a hint never hides text.
+    """
+    excerpt = text[:HINT_EXCERPT] + ("…" if len(text) > HINT_EXCERPT else "")
+    body = excerpt.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(_escaped(char) for char in body) + '"'
+
+
+def _colon_problem(line: int, source: str, column: int) -> YamlProblem:
+    """The colon YAML refused at ``column`` of ``source``, in words.
+
+    It is inside unquoted text, or it is the line's first: the field is indented further than
+    the lines above it.
+    """
+    first = _COLON.search(source)
+    if first is None or first.start() >= column:
+        return YamlProblem(line, "YAML syntax: this line is not indented like the lines above it")
+    text = _COMMENT.sub("", _ITEM_START.sub("", source))
+    key, rest = _COLON.split(text, maxsplit=1)
+    example = f"{key}: {quoted(rest.strip())}" if _FIELD_NAME.fullmatch(key) else quoted(text)
+    hint = f"put the whole text in quotes when it contains a colon: {example}"
+    return YamlProblem(line, "YAML syntax: this text contains a colon", hint)
+
+
+def _syntax_problem(text: str, error: yaml.MarkedYAMLError) -> YamlProblem:
+    """The parser's error in plain words, with a hint for tabs and unquoted colons."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column) if mark else (1, 0)
+    problem = str(error.problem or error.context)
+    sources = _BREAK.split(text)
+    source = sources[line - 1] if line <= len(sources) else ""
+    if "nesting depth" in problem:
+        return YamlProblem(line, f"nesting deeper than {MAX_DEPTH} levels")
+    if _TAB_INDENT.match(source):
+        hint = "replace the tab at the start of this line with spaces"
+        return YamlProblem(line, "YAML indents with spaces, not tabs", hint)
+    if problem.startswith("mapping values are not allowed"):
+        return _colon_problem(line, source, column)
+    return YamlProblem(line, f"YAML syntax: {problem}")
+
+
 def read_yaml(text: str, parser: type = _PARSER) -> YamlDocument:
     """Parse ``text`` strictly; raise :class:`YamlProblem` on anything but plain data.
 
@@ -168,12 +237,7 @@ def read_yaml(text: str, parser: type = _PARSER) -> YamlDocument:
         for event in yaml.parse(text, Loader=parser):
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = str(error.problem or error.context)
-        if "nesting depth" in problem:
-            raise YamlProblem(line, f"nesting deeper than {MAX_DEPTH} levels") from None
-        raise YamlProblem(line, f"YAML syntax: {problem}") from None
+        raise _syntax_problem(text, error) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         message = f"YAML syntax: character U+{error.character:04X} is not allowed"
