@@ -1,7 +1,8 @@
 """SQLite storage: what was asked, feedback votes and the teach log.
 
 One connection, WAL mode and a busy timeout; every write is one transaction under a lock and
-uses parameters only. Questions are health data: rows older than the retention period are
+uses parameters only; a database made by an older version gains the newer columns on
+opening. Questions are health data: rows older than the retention period are
 purged, and :meth:`Store.forget_member` removes everything about one member. Opening checks
 that the file is an intact, writable database and raises :class:`StoreError` saying what to do.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine.normalise import without_surrogates
+from bot.engine.reply import Outcome
 
 DAY = 86_400.0
 MAX_STORED_TEXT = 500
@@ -34,7 +36,10 @@ CREATE TABLE IF NOT EXISTS asks (
     entry_id TEXT,
     suggested TEXT,
     score INTEGER NOT NULL,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    not_covered TEXT,
+    reviewed TEXT,
+    reviewed_at REAL
 );
 CREATE INDEX IF NOT EXISTS asks_created ON asks (created_at);
 CREATE INDEX IF NOT EXISTS asks_member ON asks (member_id);
@@ -56,6 +61,11 @@ CREATE TABLE IF NOT EXISTS teach_log (
     created_at REAL NOT NULL
 );
 """
+
+
+ADDED_COLUMNS = {"not_covered": "TEXT", "reviewed": "TEXT", "reviewed_at": "REAL"}
+"""Columns of ``asks`` newer than the first schema: added to an older database on opening."""
+_ASK_COLUMNS = "id, text, outcome, entry_id, suggested, created_at, not_covered"
 
 
 class StoreError(Exception):
@@ -113,6 +123,29 @@ def _check_writable(connection: sqlite3.Connection) -> None:
         connection.execute("DELETE FROM asks WHERE 0")
 
 
+def _missing_columns(connection: sqlite3.Connection) -> list[str]:
+    present = {row[1] for row in connection.execute("PRAGMA table_info(asks)")}
+    return [name for name in ADDED_COLUMNS if name not in present]
+
+
+def _add_new_columns(connection: sqlite3.Connection) -> None:
+    """Give an ``asks`` table made by an older version the columns it lacks.
+
+    Checked again under a write lock, so two processes opening the same old database add
+    each column once.
+    """
+    if not _missing_columns(connection):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for name in _missing_columns(connection):
+            connection.execute(f"ALTER TABLE asks ADD COLUMN {name} {ADDED_COLUMNS[name]}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 def _prepare(connection: sqlite3.Connection, where: str) -> None:
     """Check the database is intact and writable, then make sure the tables are there."""
     try:
@@ -122,6 +155,7 @@ def _prepare(connection: sqlite3.Connection, where: str) -> None:
             raise StoreError(_damaged(where))
         connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(_SCHEMA)
+        _add_new_columns(connection)
         _check_writable(connection)
     except sqlite3.Error as error:
         raise StoreError(_explain(where, error)) from error
@@ -154,6 +188,10 @@ class Ask:
     entry_id: str | None
     suggested: str | None
     created_at: float
+    not_covered: str | None = None
+    """The subject the bot said the article doesn't cover, when it said so."""
+    not_helpful: bool = False
+    """Whether a member voted the answer not helpful (filled in by :meth:`Store.unanswered`)."""
 
 
 @dataclass(frozen=True)
@@ -214,12 +252,17 @@ class Store:
         entry_id: str | None,
         suggested: list[str],
         score: int,
+        not_covered: str | None = None,
     ) -> None:
-        """Remember a question, the bot's reply message and the outcome (text capped)."""
+        """Remember a question, the bot's reply message and the outcome (text capped).
+
+        ``not_covered`` is the subject when the reply said the article doesn't cover it.
+        """
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO asks (member_id, channel_id, message_id, text, outcome, entry_id,"
-                " suggested, score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " suggested, score, created_at, not_covered)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     member_id,
                     channel_id,
@@ -230,6 +273,7 @@ class Store:
                     ",".join(suggested) or None,
                     score,
                     self._now(),
+                    not_covered,
                 ),
             )
 
@@ -259,23 +303,53 @@ class Store:
         return int(row[0]), int(row[1])
 
     def unanswered(self, days: float) -> list[Ask]:
-        """Questions from the last ``days`` left unanswered or whose answer got a thumbs down."""
+        """Questions from the last ``days`` up for review, newest first.
+
+        Those left unanswered (small talk included, as the conversation layer records it) or
+        whose answer got a thumbs down, less those a moderator has already dealt with
+        (:meth:`mark_reviewed`).
+        """
         since = self._now() - days * DAY
         with self._lock:
             rows = self._connection.execute(
-                "SELECT id, text, outcome, entry_id, suggested, created_at FROM asks a"
-                " WHERE created_at >= ? AND (outcome = 'abstain' OR EXISTS ("
-                "  SELECT 1 FROM votes v WHERE v.message_id = a.message_id AND v.helpful = 0))"
-                " ORDER BY created_at DESC",
-                (since,),
+                f"SELECT {_ASK_COLUMNS}, EXISTS ("  # noqa: S608 - a constant column list
+                "  SELECT 1 FROM votes v WHERE v.message_id = a.message_id AND v.helpful = 0)"
+                " AS voted_down FROM asks a"
+                " WHERE created_at >= ? AND reviewed IS NULL"
+                " AND (outcome IN ('abstain', ?) OR voted_down)"
+                " ORDER BY created_at DESC, id DESC",
+                (since, Outcome.SMALL_TALK.value),
             ).fetchall()
-        return [Ask(*row) for row in rows]
+        return [Ask(*row[:-1], not_helpful=bool(row[-1])) for row in rows]
+
+    def mark_reviewed(self, ask_ids: list[int], action: str) -> int:
+        """Record what a moderator did about these questions; they leave :meth:`unanswered`.
+
+        Return how many were marked (those already reviewed keep their first action).
+        """
+        with self._transaction() as db:
+            return sum(
+                db.execute(
+                    "UPDATE asks SET reviewed = ?, reviewed_at = ?"
+                    " WHERE id = ? AND reviewed IS NULL",
+                    (action, self._now(), ask_id),
+                ).rowcount
+                for ask_id in ask_ids
+            )
+
+    def review_of(self, ask_id: int) -> str | None:
+        """What a moderator did about one question, if anything yet."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT reviewed FROM asks WHERE id = ?", (ask_id,)
+            ).fetchone()
+        return row[0] if row else None
 
     def ask(self, ask_id: int) -> Ask | None:
         """One stored question by its id."""
         with self._lock:
             row = self._connection.execute(
-                "SELECT id, text, outcome, entry_id, suggested, created_at FROM asks WHERE id = ?",
+                f"SELECT {_ASK_COLUMNS} FROM asks WHERE id = ?",  # noqa: S608 - constant columns
                 (ask_id,),
             ).fetchone()
         return Ask(*row) if row else None
@@ -285,11 +359,22 @@ class Store:
         since = self._now() - days * DAY
         with self._lock:
             rows = self._connection.execute(
-                "SELECT id, text, outcome, entry_id, suggested, created_at FROM asks"
+                f"SELECT {_ASK_COLUMNS} FROM asks"  # noqa: S608 - a constant column list
                 " WHERE created_at >= ? ORDER BY created_at DESC",
                 (since,),
             ).fetchall()
         return [Ask(*row) for row in rows]
+
+    def questions_per_day(self, days: float) -> list[tuple[str, str, int]]:
+        """(UTC date ``YYYY-MM-DD``, outcome, questions) for the last ``days``, oldest first."""
+        since = self._now() - days * DAY
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT date(created_at, 'unixepoch') AS day, outcome, COUNT(*) FROM asks"
+                " WHERE created_at >= ? GROUP BY day, outcome ORDER BY day, outcome",
+                (since,),
+            ).fetchall()
+        return [(str(day), str(outcome), int(count)) for day, outcome, count in rows]
 
     def entry_stats(self, days: float) -> list[EntryStats]:
         """Per entry: answers given and votes, most asked first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,6 +63,101 @@ def test_unanswered_includes_abstains_and_thumbs_down(store: Store) -> None:
     store.record_vote(900, member_id=2, entry_id="it-band", helpful=False)
     store.record_vote(901, member_id=2, entry_id="leg-curl", helpful=True)
     assert sorted(a.text for a in store.unanswered(7)) == ["do i ice it", "what is the itb"]
+
+
+def test_unanswered_tells_small_talk_not_covered_and_thumbs_down_apart(store: Store) -> None:
+    """Small talk is up for review too; the subject not covered and a thumbs down are kept."""
+    store.record_ask(
+        member_id=1,
+        channel_id=5,
+        message_id=None,
+        text="should i ice it",
+        outcome="abstain",
+        entry_id=None,
+        suggested=[],
+        score=0,
+        not_covered="icing",
+    )
+    record_ask(store, 2, "thank you!", outcome="small_talk")
+    record_ask(store, 3, "what is the itb", outcome="answer", message=900, entry="it-band")
+    store.record_vote(900, member_id=4, entry_id="it-band", helpful=False)
+    rows = {
+        ask.text: (ask.outcome, ask.not_covered, ask.not_helpful) for ask in store.unanswered(7)
+    }
+    assert rows == {
+        "should i ice it": ("abstain", "icing", False),
+        "thank you!": ("small_talk", None, False),
+        "what is the itb": ("answer", None, True),
+    }
+
+
+def test_reviewed_questions_leave_the_unanswered_list(store: Store) -> None:
+    """Marked reviewed, a question is no longer listed; its first action is kept."""
+    record_ask(store, 1, "is there a role for runners")
+    record_ask(store, 2, "best pizza")
+    first, second = sorted(ask.id for ask in store.unanswered(7))
+    assert store.mark_reviewed([first], "dismissed") == 1
+    assert [ask.id for ask in store.unanswered(7)] == [second]
+    assert store.mark_reviewed([first, second], "labelled abstain") == 1
+    assert store.unanswered(7) == []
+    assert (store.review_of(first), store.review_of(second)) == ("dismissed", "labelled abstain")
+
+
+def test_questions_per_day_are_counted_by_utc_date_and_outcome(store: Store, clock: Clock) -> None:
+    """Each day's questions by outcome, oldest day first; days outside the period are left out."""
+    clock.now = 1_700_000_000.0  # 2023-11-14 22:13 UTC
+    record_ask(store, 1, "a", outcome="answer", entry="it-band")
+    record_ask(store, 1, "b")
+    record_ask(store, 1, "c", outcome="answer", entry="it-band")
+    clock.now += 2 * 3600  # past midnight: 2023-11-15
+    record_ask(store, 1, "d", outcome="small_talk")
+    assert store.questions_per_day(1) == [
+        ("2023-11-14", "abstain", 1),
+        ("2023-11-14", "answer", 2),
+        ("2023-11-15", "small_talk", 1),
+    ]
+    clock.now += 2 * DAY
+    assert store.questions_per_day(1) == []
+
+
+OLD_SCHEMA = """
+CREATE TABLE asks (
+    id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, channel_id INTEGER, message_id INTEGER,
+    text TEXT NOT NULL, outcome TEXT NOT NULL, entry_id TEXT, suggested TEXT,
+    score INTEGER NOT NULL, created_at REAL NOT NULL
+);
+INSERT INTO asks (member_id, text, outcome, score, created_at)
+VALUES (1, 'do i ice it', 'abstain', 0, 999999.0);
+"""
+
+
+def test_a_database_of_the_old_schema_gains_the_new_columns(tmp_path: Path, clock: Clock) -> None:
+    """Opening a database made before the not-covered subject existed adds it; rows stay."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(OLD_SCHEMA)
+    old.close()
+    store = Store(path, clock=clock)
+    [kept] = store.unanswered(7)
+    assert (kept.text, kept.not_covered) == ("do i ice it", None)
+    store.record_ask(
+        member_id=2,
+        channel_id=None,
+        message_id=None,
+        text="can i use heat",
+        outcome="abstain",
+        entry_id=None,
+        suggested=[],
+        score=0,
+        not_covered="heat",
+    )
+    assert store.mark_reviewed([kept.id], "dismissed") == 1
+    assert [(a.text, a.not_covered) for a in store.unanswered(7)] == [("can i use heat", "heat")]
+    store.close()
+    reopened = Store(path, clock=clock)
+    columns = [row[1] for row in reopened._connection.execute("PRAGMA table_info(asks)")]
+    assert columns[-3:] == ["not_covered", "reviewed", "reviewed_at"]
+    reopened.close()
 
 
 def test_forget_member_removes_only_their_rows(store: Store) -> None:
