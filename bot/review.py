@@ -1,16 +1,29 @@
-"""Moderators' review of what went unanswered: near-identical questions grouped together."""
+"""Moderators' review of what went unanswered: similar questions grouped, in sections.
+
+Questions are grouped in two passes. By spelling first (rapidfuzz, each question compared with
+a bounded number of groups sharing its rarest words), which is cheap for any number; then the
+most frequent of those groups by meaning (the sentence encoder's cosine similarity), so "my
+knee clicks when i walk up stairs, bad?" and "my knee keeps clicking when i go up stairs is
+that bad" are one row. Small talk and the subjects the bot said it doesn't cover are sections
+of their own, apart from the gaps a moderator can fill.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.engine import Engine
-from bot.engine.normalise import clean, tokens
+from bot.engine import Engine, Outcome, SemanticOptions, open_embeddings
+from bot.engine.normalise import clean, comparable, tokens
+from bot.engine.semantic.encoder import Encoder
 from bot.engine.words import STOP_WORDS
-from bot.store import Ask, EntryStats
+from bot.store import Ask, EntryStats, Store
 
 SAME_QUESTION = 85.0
 """Two questions at least this similar (rapidfuzz token-set ratio) count as one."""
@@ -18,23 +31,99 @@ RAREST_WORDS = 3
 """A question looks for its group through its words found in the fewest groups so far..."""
 CANDIDATES_PER_WORD = 30
 """...and compares itself with at most this many groups per word."""
+SAME_MEANING = 0.85
+"""Two groups whose examples' embeddings are at least this close (cosine) count as one: the
+two ways of asking about a clicking knee above score 0.94, "my knee hurts when i go down
+stairs" against them 0.78."""
+MEANING_GROUPS = 200
+"""Only this many groups, the most frequent, are compared by meaning: encoding is the cost
+(about a second for 200 short questions), and a rarer group is not shown first anyway."""
+DID_YOU_MEAN = "did you mean"
+NOT_HELPFUL = "not helpful"
+SMALL_TALK_LABEL = "small talk"
+
+
+class Section(StrEnum):
+    """Where a question is listed: a gap to fill, a subject not covered, or small talk."""
+
+    GAPS = "gaps"
+    NOT_COVERED = "not covered"
+    SMALL_TALK = "small talk"
+
+
+def outcome_of(ask: Ask) -> str:
+    """What the member got: ``abstain``, ``not covered: icing``, ``did you mean``, ..."""
+    if ask.outcome == Outcome.SMALL_TALK:
+        return SMALL_TALK_LABEL
+    if ask.not_covered:
+        return f"not covered: {ask.not_covered}"
+    if ask.not_helpful:
+        return NOT_HELPFUL
+    return DID_YOU_MEAN if ask.suggested else Outcome.ABSTAIN.value
+
+
+def section_of(ask: Ask) -> Section:
+    """The section a question is listed in."""
+    if ask.outcome == Outcome.SMALL_TALK:
+        return Section.SMALL_TALK
+    return Section.NOT_COVERED if ask.not_covered and not ask.not_helpful else Section.GAPS
 
 
 @dataclass
 class QuestionGroup:
-    """Near-identical questions: how many, an example, and the closest entry."""
+    """Similar questions: how many, what they got, when last, an example and the closest entry."""
 
     example: Ask
-    count: int = 1
-    texts: list[str] = field(default_factory=list)
+    asks: list[Ask] = field(default_factory=list)
     closest_id: str | None = None
     closest_score: int = 0
 
+    def __post_init__(self) -> None:
+        """A group starts with its example."""
+        if not self.asks:
+            self.asks.append(self.example)
 
-def group_questions(
-    asks: list[Ask], engine: Engine, limit: int | None = None
-) -> list[QuestionGroup]:
-    """Group ``asks`` by similarity, most frequent first; the first ``limit`` get their entry.
+    @property
+    def count(self) -> int:
+        """How many times it was asked."""
+        return len(self.asks)
+
+    @property
+    def ask_ids(self) -> list[int]:
+        """The stored questions in the group."""
+        return [ask.id for ask in self.asks]
+
+    @property
+    def last_seen(self) -> float:
+        """When it was last asked (Unix time)."""
+        return max(ask.created_at for ask in self.asks)
+
+    @property
+    def last_day(self) -> str:
+        """The UTC date it was last asked, ``YYYY-MM-DD``."""
+        return datetime.fromtimestamp(self.last_seen, UTC).date().isoformat()
+
+    @property
+    def outcome(self) -> str:
+        """What members got, the most frequent first: ``abstain`` or ``did you mean / abstain``."""
+        counted = Counter(outcome_of(ask) for ask in self.asks)
+        return " / ".join(outcome for outcome, _ in counted.most_common())
+
+
+def group_questions(asks: Sequence[Ask], encoder: Encoder | None = None) -> list[QuestionGroup]:
+    """Group ``asks`` (newest first) by spelling, then by meaning; most frequent first.
+
+    A group's example is its newest question; among groups asked as often, the one asked
+    last comes first. Without an encoder (the semantic layer off) groups are by spelling only.
+    """
+    groups = _by_spelling(asks)
+    if encoder is not None and len(groups) > 1:
+        groups = _by_meaning(groups, encoder)
+    return sorted(groups, key=lambda group: (-group.count, -group.last_seen))
+
+
+def _by_spelling(asks: Sequence[Ask]) -> list[QuestionGroup]:
+    """Near-identical questions together, most frequent first.
 
     A question is compared only with a bounded number of groups that share its rarest topic
     words, so the cost follows the number of questions, not its square.
@@ -50,22 +139,14 @@ def group_questions(
         if found is None:
             found = _matching_group(key, words, keys, by_word)
         if found is not None:
-            groups[found].count += 1
-            groups[found].texts.append(ask.text)
+            groups[found].asks.append(ask)
             continue
         for word in words:
             by_word[word].append(len(groups))
         exact[key] = len(groups)
         keys.append(key)
-        groups.append(QuestionGroup(example=ask, texts=[ask.text]))
-    groups.sort(key=lambda group: -group.count)
-    shown = groups if limit is None else groups[:limit]
-    for group in shown:
-        best = engine.search(group.example.text, limit=1)
-        if best:
-            group.closest_id = best[0].entry.id
-            group.closest_score = round(best[0].score)
-    return shown
+        groups.append(QuestionGroup(example=ask))
+    return sorted(groups, key=lambda group: -group.count)
 
 
 def _matching_group(
@@ -83,6 +164,125 @@ def _matching_group(
         score_cutoff=SAME_QUESTION,
     )
     return candidates[best[2]] if best else None
+
+
+def _by_meaning(groups: list[QuestionGroup], encoder: Encoder) -> list[QuestionGroup]:
+    """The :data:`MEANING_GROUPS` most frequent groups merged when their examples mean alike.
+
+    In order, each group joins the first kept group (the more frequent) closest to it above
+    :data:`SAME_MEANING`, or is kept: the same questions always give the same rows.
+    """
+    head, rest = groups[:MEANING_GROUPS], groups[MEANING_GROUPS:]
+    vectors = encoder.encode([clean(group.example.text) for group in head])
+    kept: list[int] = []
+    for index, group in enumerate(head):
+        if kept:
+            similarity = vectors[kept] @ vectors[index]
+            best = int(np.argmax(similarity))
+            if similarity[best] >= SAME_MEANING:
+                head[kept[best]].asks.extend(group.asks)
+                continue
+        kept.append(index)
+    return [head[index] for index in kept] + rest
+
+
+def add_closest(groups: Sequence[QuestionGroup], engine: Engine) -> None:
+    """Look up the closest entry of each of ``groups`` (only those shown: it costs a search)."""
+    for group in groups:
+        best = engine.search(group.example.text, limit=1)
+        if best:
+            group.closest_id = best[0].entry.id
+            group.closest_score = round(best[0].score)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The rows of the sections shown, and how many questions the others hold."""
+
+    rows: dict[Section, list[QuestionGroup]]
+    hidden: dict[Section, int]
+
+    def is_empty(self) -> bool:
+        """Whether no section holds anything."""
+        return not any(self.rows.values()) and not any(self.hidden.values())
+
+
+def review(
+    asks: Sequence[Ask],
+    engine: Engine,
+    *,
+    sections: Collection[Section] = (Section.GAPS,),
+    limit: int | None = None,
+    encoder: Encoder | None = None,
+) -> Review:
+    """Group the questions of ``sections``, up to ``limit`` rows each, with their closest entry."""
+    by_section: dict[Section, list[Ask]] = {section: [] for section in Section}
+    for ask in asks:
+        by_section[section_of(ask)].append(ask)
+    rows: dict[Section, list[QuestionGroup]] = {}
+    for section in Section:
+        if section in sections:
+            rows[section] = group_questions(by_section[section], encoder)[:limit]
+            add_closest(rows[section], engine)
+    hidden = {s: len(by_section[s]) for s in Section if s not in sections and by_section[s]}
+    return Review(rows, hidden)
+
+
+def meaning_encoder(options: SemanticOptions) -> Encoder | None:
+    """The deployment's sentence encoder (loaded once per process), or ``None`` when it is off."""
+    embeddings, _ = open_embeddings(options)
+    return embeddings.encoder if embeddings else None
+
+
+class ReviewError(Exception):
+    """A review action that can't be done; the message says why, for the moderator."""
+
+
+def settle(
+    store: Store,
+    action: str,
+    *,
+    days: float,
+    ask_id: int | None = None,
+    question: str | None = None,
+    encoder: Encoder | None = None,
+) -> int:
+    """Mark the row holding ``ask_id`` (or a question worded as ``question``) as reviewed.
+
+    The whole group of similar questions in the last ``days`` leaves the list, recorded with
+    ``action``. Return how many stored questions that was (0 when none was up for review).
+    """
+    asks = store.unanswered(days)
+    key = comparable(question) if question is not None else None
+    target = next(
+        (ask for ask in asks if ask.id == ask_id or comparable(ask.text) == key),
+        None,
+    )
+    if target is None:
+        return 0
+    section = section_of(target)
+    alike = group_questions([ask for ask in asks if section_of(ask) == section], encoder)
+    group = next(group for group in alike if target.id in group.ask_ids)
+    return store.mark_reviewed(group.ask_ids, action)
+
+
+def dismiss(store: Store, ask_id: int, *, days: float, encoder: Encoder | None = None) -> int:
+    """Hide the row holding stored question ``ask_id`` from now on; return how many questions.
+
+    Raise :class:`ReviewError` when there is no such question or it is not up for review.
+    """
+    if store.ask(ask_id) is None:
+        raise ReviewError(
+            f"there is no stored question #{ask_id} (gone after the retention period, or "
+            "its member used /forget-me)"
+        )
+    done = store.review_of(ask_id)
+    if done is not None:
+        raise ReviewError(f"#{ask_id} was already reviewed: {done}")
+    count = settle(store, "dismissed", days=days, ask_id=ask_id, encoder=encoder)
+    if not count:
+        raise ReviewError(f"#{ask_id} is not up for review: it was answered and not voted down")
+    return count
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,21 @@
 """Teaching the bot new phrasings: validated, written atomically to ``learned.yaml``, undoable.
 
-A taught phrasing is only written after the whole knowledge directory, with the change, has
-validated; the write goes to a temporary file that is fsynced and then renamed over the old
-one, so a crash leaves either the old file or the new one, never half of each.
+Every file moderators change through the bot (taught phrasings here, labelled examples in
+:mod:`bot.labels`) is changed by :class:`ModeratorFiles`: the new text is only written after
+the whole knowledge base, with the change, has validated; the write goes to a temporary file
+that is fsynced and then renamed over the old one, so a crash leaves either the old file or
+the new one, never half of each.
 
 Two locks keep every "Taught" true: a file lock beside ``learned.yaml`` makes the
-read-modify-write of the file one step across processes, and the engine's ``swapping`` lock,
-held from reading the file to the swap, orders teaches, undos and reloads in the process.
+read-modify-write of a file one step across processes, and the engine's ``swapping`` lock,
+held from reading the file to the swap, orders changes and reloads in the process.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -21,21 +23,21 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock, Timeout
+from rapidfuzz import fuzz, process
 
 from bot.engine import Engine, KnowledgeBase, KnowledgeError, Outcome, Reply, load_knowledge
 from bot.engine.analysis import Analyser
-from bot.engine.loader import read_knowledge_file
-from bot.engine.model import LINE_CHARS, Learned
+from bot.engine.loader import KnowledgeSource, read_knowledge_file
+from bot.engine.model import LINE_CHARS, KnowledgeFile, Learned
 from bot.engine.normalise import clean, comparable
 
-LEARNED_FILE = "learned.yaml"
 LOCK_SUFFIX = ".lock"
 """The file lock is ``learned.yaml.lock``: the reloader watches only ``*.yaml`` files."""
 LOCK_TIMEOUT = 15.0
 """Seconds a teach waits for other processes' teaches (each holds the lock well under 1 s)."""
 HEADER = """\
 # yaml-language-server: $schema=schema.json
-# Phrasings taught by moderators with `/kb teach` (undo with `/kb untaught`).
+# Phrasings taught by moderators with `/kb teach` or `python -m bot teach` (undo: `untaught`).
 # Each item: {entry: id, question: "...", taught_by: "member id", taught_at: "ISO-8601 time"}.
 # Reviewed in git like the rest of the knowledge base; safe to edit by hand.
 """
@@ -53,6 +55,18 @@ class TeachResult:
     entry_id: str
     before: Reply
     after: Reply
+
+    def describe(self) -> str:
+        """``“question” → entry: before ..., now ...`` in words."""
+        return (
+            f"“{self.question}” → {self.entry_id}: "
+            f"before {reply_gist(self.before)}, now {reply_gist(self.after)}"
+        )
+
+
+def reply_gist(reply: Reply) -> str:
+    """What a reply was, in a few words: the entry or the outcome, and the score."""
+    return f"{reply.entry_id or reply.outcome.value} ({reply.score})"
 
 
 def _has_topic_words(text: str, knowledge: KnowledgeBase) -> bool:
@@ -100,39 +114,64 @@ _Dumper.add_representer(
 )
 
 
+def _quoted(value: object) -> object:
+    """``value`` with every text in it quoted; ``None`` fields are left out of mappings."""
+    if isinstance(value, str):
+        return _Quoted(value)
+    if isinstance(value, list):
+        return [_quoted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _quoted(item) for key, item in value.items() if item is not None}
+    return value
+
+
+def section_yaml(header: str, section: str, items: Sequence[object]) -> str:
+    """A knowledge file of one ``section`` of records; every text is quoted, so it round-trips."""
+    data = {section: [_quoted(asdict(item)) for item in items]}  # type: ignore[call-overload]
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def learned_yaml(items: list[Learned]) -> str:
-    """The text of ``learned.yaml`` for these items; every value is quoted, so it round-trips."""
-    data = {
-        "learned": [
-            {field: _Quoted(value) for field, value in asdict(item).items()} for item in items
-        ]
-    }
-    return HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    """The text of ``learned.yaml`` for these items."""
+    return section_yaml(HEADER, "learned", items)
 
 
-class Teacher:
-    """Adds and removes taught phrasings for one engine and knowledge directory."""
+SPELT_LIKE = 75.0
+"""A known id at least this similar (rapidfuzz WRatio) to one that isn't is offered instead."""
 
-    def __init__(self, engine: Engine, directory: Path) -> None:
-        """Teach into ``directory/learned.yaml`` and swap ``engine`` on success."""
+
+def did_you_mean(wanted: str, known: Iterable[str]) -> str:
+    """``; did you mean 'a' or 'b'`` for the ids of ``known`` spelt like ``wanted``, or ``""``."""
+    close = process.extract(
+        wanted, list(known), scorer=fuzz.WRatio, limit=3, score_cutoff=SPELT_LIKE
+    )
+    names = [repr(name) for name, _, _ in close]
+    return f"; did you mean {' or '.join(names)}" if names else ""
+
+
+class ModeratorFiles:
+    """The knowledge files moderators change through the bot, and how every change is made.
+
+    A change reads its file, validates the whole knowledge base with the new text, writes it
+    atomically and swaps the engine, holding the engine's ``swapping`` lock throughout and a
+    file lock, shared by every such file of the deployment, across the read-modify-write.
+    """
+
+    def __init__(self, engine: Engine, source: Path | KnowledgeSource) -> None:
+        """Change files of ``source`` and swap ``engine`` after each change."""
         self.engine = engine
-        self.directory = Path(directory)
-        self._swap_lock = engine.swapping
+        self.source = KnowledgeSource.of(source)
         self._file_lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
 
     @property
-    def path(self) -> Path:
-        """The file taught phrasings are written to."""
-        return self.directory / LEARNED_FILE
-
-    @property
     def lock_path(self) -> Path:
-        """The file lock that other processes teaching into the same directory share."""
-        return self.directory / (LEARNED_FILE + LOCK_SUFFIX)
+        """The file lock, beside the taught phrasings, that every process changing them shares."""
+        learned = self.source.learned_file
+        return learned.with_name(learned.name + LOCK_SUFFIX)
 
     @contextmanager
     def _exclusive_file(self) -> Iterator[None]:
-        """Hold the file lock: no teach or undo in another process changes the file meanwhile.
+        """Hold the file lock: no change in another process writes meanwhile.
 
         Taken only under the swap lock, so the two are always taken in the same order.
         """
@@ -148,15 +187,52 @@ class Teacher:
         finally:
             self._file_lock.release()
 
-    def _on_disk(self) -> list[Learned]:
-        if not self.path.exists():
-            return []
+    @staticmethod
+    def _on_disk(path: Path) -> KnowledgeFile:
+        if not path.exists():
+            return KnowledgeFile()
         try:
-            return list(read_knowledge_file(self.path).learned)
+            return read_knowledge_file(path)
         except KnowledgeError as error:
-            raise TeachError(f"{LEARNED_FILE} is broken, fix it first: {error}") from None
+            raise TeachError(f"{path.name} is broken, fix it first: {error}") from None
 
-    def _owner(self, question: str, taught: list[Learned]) -> str | None:
+    def change(self, path: Path, edit: Callable[[KnowledgeFile], str]) -> None:
+        """Replace the file at ``path`` with ``edit(what it holds now)``, validated; swap.
+
+        ``edit`` runs under both locks and may raise :class:`TeachError` to change nothing.
+        """
+        with self.engine.swapping:
+            with self._exclusive_file():
+                text = edit(self._on_disk(path))
+                try:
+                    knowledge = load_knowledge(self.source, {path: text})
+                except KnowledgeError as error:
+                    raise TeachError(f"the change would not validate: {error}") from None
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, text)
+            # Training the new engine can take a second: other processes needn't wait for it.
+            self.engine.swap(knowledge)
+
+
+class Teacher:
+    """Adds and removes taught phrasings for one engine and knowledge base."""
+
+    def __init__(self, engine: Engine, source: Path | KnowledgeSource) -> None:
+        """Teach into ``source``'s taught phrasings and swap ``engine`` on success."""
+        self.engine = engine
+        self.files = ModeratorFiles(engine, source)
+
+    @property
+    def path(self) -> Path:
+        """The file taught phrasings are written to."""
+        return self.files.source.learned_file
+
+    @property
+    def lock_path(self) -> Path:
+        """The file lock that other processes teaching into the same knowledge base share."""
+        return self.files.lock_path
+
+    def _owner(self, question: str, taught: Sequence[Learned]) -> str | None:
         """The entry that already has ``question``, as listed or as ``taught``.
 
         ``taught`` is read from disk: another process may have taught it since the last swap.
@@ -170,16 +246,6 @@ class Teacher:
                 return entry.id
         return None
 
-    def _save(self, items: list[Learned]) -> KnowledgeBase:
-        """Validate and write ``items``; the caller swaps the engine to the result."""
-        text = learned_yaml(items)
-        try:
-            knowledge = load_knowledge(self.directory, {LEARNED_FILE: text})
-        except KnowledgeError as error:
-            raise TeachError(f"the change would not validate: {error}") from None
-        write_atomically(self.path, text)
-        return knowledge
-
     def teach(self, question: str, entry_id: str, member_id: int) -> TeachResult:
         """Teach ``question`` as a phrasing of ``entry_id``; raise :class:`TeachError`."""
         question = " ".join(question.split())
@@ -191,7 +257,8 @@ class Teacher:
                 f"at most {LINE_CHARS}: teach the question part of it"
             )
         if self.engine.knowledge.get(entry_id) is None:
-            raise TeachError(f"there is no entry {entry_id!r}")
+            hint = did_you_mean(entry_id, self.engine.knowledge.entries)
+            raise TeachError(f"there is no entry {entry_id!r}{hint}")
         if not _has_topic_words(question, self.engine.knowledge):
             raise TeachError(
                 "that phrasing has no topic words, only ones matching ignores (like “yes”, "
@@ -210,43 +277,43 @@ class Teacher:
                 f"that phrasing asks about {outside}, which the article doesn't cover; "
                 "members get told so instead of an answer"
             )
-        with self._swap_lock:
-            with self._exclusive_file():
-                items = self._on_disk()
-                owner = self._owner(question, items)
-                if owner == entry_id:
-                    raise TeachError(f"{entry_id!r} already has that phrasing")
-                if owner is not None:
-                    raise TeachError(f"that phrasing already belongs to {owner!r}")
-                before = self.engine.answer(question)
-                if before.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-                    raise TeachError(
-                        f"the bot reads that phrasing as a possible red flag ({before.tier_id}); "
-                        "members who write it must be asked about warning signs first"
-                    )
-                item = Learned(
-                    entry=entry_id,
-                    question=question,
-                    taught_by=str(member_id),
-                    taught_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        before: list[Reply] = []
+
+        def add(current: KnowledgeFile) -> str:
+            owner = self._owner(question, current.learned)
+            if owner == entry_id:
+                raise TeachError(f"{entry_id!r} already has that phrasing")
+            if owner is not None:
+                raise TeachError(f"that phrasing already belongs to {owner!r}")
+            reply = self.engine.answer(question)
+            if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+                raise TeachError(
+                    f"the bot reads that phrasing as a possible red flag ({reply.tier_id}); "
+                    "members who write it must be asked about warning signs first"
                 )
-                knowledge = self._save([*items, item])
-            # Training the new engine can take a second: other processes needn't wait for it.
-            self.engine.swap(knowledge)
-            return TeachResult(question, entry_id, before, self.engine.answer(question))
+            before.append(reply)
+            item = Learned(
+                entry=entry_id,
+                question=question,
+                taught_by=str(member_id),
+                taught_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            return learned_yaml([*current.learned, item])
+
+        with self.engine.swapping:
+            self.files.change(self.path, add)
+            return TeachResult(question, entry_id, before[0], self.engine.answer(question))
 
     def untaught(self, question: str) -> Learned:
         """Remove a taught phrasing; raise :class:`TeachError` if it isn't one."""
         key = comparable(question)
-        with self._swap_lock:
-            with self._exclusive_file():
-                items = self._on_disk()
-                keep = [item for item in items if comparable(item.question) != key]
-                if len(keep) == len(items):
-                    raise TeachError(
-                        "that phrasing was not taught (only taught ones can be undone)"
-                    )
-                removed = next(item for item in items if comparable(item.question) == key)
-                knowledge = self._save(keep)
-            self.engine.swap(knowledge)
-        return removed
+        removed: list[Learned] = []
+
+        def remove(current: KnowledgeFile) -> str:
+            removed.extend(item for item in current.learned if comparable(item.question) == key)
+            if not removed:
+                raise TeachError("that phrasing was not taught (only taught ones can be undone)")
+            return learned_yaml([i for i in current.learned if comparable(i.question) != key])
+
+        self.files.change(self.path, remove)
+        return removed[0]

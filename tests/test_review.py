@@ -1,24 +1,55 @@
-"""Moderators' review: near-identical unanswered questions grouped, at a cost that scales."""
+"""Moderators' review: similar questions grouped by spelling and meaning, in sections, settled."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot import review
 from bot.engine import Engine
-from bot.review import group_questions
-from bot.store import Ask
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.review import (
+    ReviewError,
+    Section,
+    dismiss,
+    group_questions,
+    outcome_of,
+    settle,
+)
+from bot.store import Ask, Store
+from tests.conftest import record_ask
 
 
-def _ask(number: int, text: str) -> Ask:
-    return Ask(
-        id=number, text=text, outcome="abstain", entry_id=None, suggested=None, created_at=0.0
-    )
+def _ask(number: int, text: str, **fields: object) -> Ask:
+    values: dict[str, object] = {
+        "outcome": "abstain",
+        "entry_id": None,
+        "suggested": None,
+        "created_at": 1_700_000_000.0 - number,
+    }
+    values.update(fields)
+    return Ask(id=number, text=text, **values)  # type: ignore[arg-type]
 
 
-def test_near_identical_questions_count_together(lexical_engine: Engine) -> None:
+class CountingEncoder:
+    """Orthogonal unit vectors, one per text, counting what it was asked to encode."""
+
+    name = "counting"
+    fingerprint = "counting"
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += texts
+        return np.eye(len(texts), dtype=np.float32)
+
+
+def test_near_identical_questions_count_together() -> None:
     """Case, punctuation and word order don't split a group; a different question does."""
     asks = [
         _ask(1, "is there a discord role for marathon people"),
@@ -26,30 +57,36 @@ def test_near_identical_questions_count_together(lexical_engine: Engine) -> None
         _ask(3, "role for marathon people, is there a discord one"),
         _ask(4, "what's the best pizza topping"),
     ]
-    groups = group_questions(asks, lexical_engine)
+    groups = group_questions(asks)
     assert [(group.count, group.example.id) for group in groups] == [(3, 1), (1, 4)]
 
 
-def test_only_the_groups_shown_are_matched_to_an_entry(
-    lexical_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a limit, the closest entry is looked up for those rows only."""
-    searched: list[str] = []
-    search = lexical_engine.search
+def test_questions_alike_in_meaning_are_one_row(embeddings: EmbeddingCache) -> None:
+    """Worded apart, the same worry is one row; a different one about stairs is not."""
+    asks = [
+        _ask(1, "my knee clicks when i walk up stairs, bad?"),
+        _ask(2, "my knee keeps clicking when i go up stairs is that bad"),
+        _ask(3, "my knee hurts when i go down stairs"),
+        _ask(4, "what's the best pizza topping"),
+    ]
+    assert len(group_questions(asks)) == 4  # spelling alone keeps them apart
+    groups = group_questions(asks, embeddings.encoder)
+    assert [sorted(group.ask_ids) for group in groups] == [[1, 2], [3], [4]]
+    assert groups[0].example.id == 1
 
-    def counting(text: str, limit: int = 5) -> list:
-        searched.append(text)
-        return search(text, limit)
 
-    monkeypatch.setattr(lexical_engine, "search", counting)
-    asks = [_ask(n, f"alpha{n} bravo{n} charlie{n}") for n in range(40)]
-    shown = group_questions(asks, lexical_engine, limit=10)
-    assert len(shown) == 10
-    assert len(searched) == 10
+def test_only_the_most_frequent_groups_are_encoded() -> None:
+    """10,000 distinct questions: only MEANING_GROUPS texts go to the encoder."""
+    encoder = CountingEncoder()
+    asks = [_ask(n, f"alpha{n} bravo{n} charlie{n}") for n in range(10_000)]
+    asks += [_ask(10_000 + n, asks[0].text) for n in range(3)]
+    groups = group_questions(asks, encoder)
+    assert len(encoder.encoded) == review.MEANING_GROUPS
+    assert (groups[0].count, len(groups)) == (4, 10_000)
 
 
 def test_each_question_is_compared_with_a_bounded_number_of_groups(
-    lexical_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """10,000 distinct questions: comparisons per question stay bounded, not quadratic."""
     compared: list[int] = []
@@ -63,8 +100,133 @@ def test_each_question_is_compared_with_a_bounded_number_of_groups(
     words = [f"word{n}" for n in range(300)]
     chooser = random.Random(7)
     asks = [_ask(n, " ".join(chooser.sample(words, 6))) for n in range(10_000)]
-    groups = group_questions(asks, lexical_engine, limit=10)
-    assert len(groups) == 10
+    group_questions(asks)
     bound = review.RAREST_WORDS * review.CANDIDATES_PER_WORD
     assert max(compared) <= bound
     assert sum(compared) <= bound * len(asks)
+
+
+def test_equally_frequent_rows_come_newest_first_with_a_date() -> None:
+    """Ties in count are broken by when the question was last asked, shown as a UTC date."""
+    asks = [
+        _ask(1, "how long do i hold the belt line", created_at=1_700_100_000.0),
+        _ask(2, "is cycling ok", created_at=1_700_000_000.0),
+        _ask(3, "Is cycling ok??", created_at=1_690_000_000.0),
+        _ask(4, "what's the best pizza topping", created_at=1_600_000_000.0),
+    ]
+    rows = group_questions(asks)
+    assert [(row.example.id, row.count, row.last_day) for row in rows] == [
+        (2, 2, "2023-11-14"),
+        (1, 1, "2023-11-16"),
+        (4, 1, "2020-09-13"),
+    ]
+
+
+def test_outcomes_are_told_apart() -> None:
+    """I-don't-know, did-you-mean, a thumbs down, a subject not covered and small talk differ."""
+    asks = [
+        _ask(1, "a"),
+        _ask(2, "b", suggested="it-band"),
+        _ask(3, "c", outcome="answer", entry_id="it-band", not_helpful=True),
+        _ask(4, "d", not_covered="icing"),
+        _ask(5, "e", outcome="small_talk"),
+    ]
+    assert [outcome_of(ask) for ask in asks] == [
+        "abstain",
+        "did you mean",
+        "not helpful",
+        "not covered: icing",
+        "small talk",
+    ]
+    row = group_questions([_ask(6, "is cycling ok"), _ask(7, "is cycling ok?", suggested="x")])
+    assert row[0].outcome == "abstain / did you mean"
+
+
+def test_small_talk_and_subjects_not_covered_have_sections_of_their_own(
+    lexical_engine: Engine,
+) -> None:
+    """By default only the gaps are rows; the other sections are counted, or listed on asking."""
+    asks = [
+        _ask(1, "thank you!", outcome="small_talk"),
+        _ask(2, "ty", outcome="small_talk"),
+        _ask(3, "should i ice my knee", not_covered="icing"),
+        _ask(4, "is there a discord role for marathon people"),
+    ]
+    gaps = review.review(asks, lexical_engine)
+    assert {section: [g.example.id for g in rows] for section, rows in gaps.rows.items()} == {
+        Section.GAPS: [4]
+    }
+    assert gaps.hidden == {Section.NOT_COVERED: 1, Section.SMALL_TALK: 2}
+    everything = review.review(asks, lexical_engine, sections=list(Section))
+    assert {s: [g.example.id for g in rows] for s, rows in everything.rows.items()} == {
+        Section.GAPS: [4],
+        Section.NOT_COVERED: [3],
+        Section.SMALL_TALK: [1, 2],
+    }
+    assert everything.rows[Section.NOT_COVERED][0].outcome == "not covered: icing"
+    assert everything.hidden == {}
+
+
+def test_only_the_rows_shown_are_matched_to_an_entry(
+    lexical_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a limit, the closest entry is looked up for those rows only."""
+    searched: list[str] = []
+    search = lexical_engine.search
+
+    def counting(text: str, limit: int = 5) -> list:
+        searched.append(text)
+        return search(text, limit)
+
+    monkeypatch.setattr(lexical_engine, "search", counting)
+    asks = [_ask(n, f"alpha{n} bravo{n} charlie{n}") for n in range(40)]
+    asks += [_ask(40, "what is the it band"), _ask(41, "What is the IT band?")]
+    shown = review.review(asks, lexical_engine, limit=10).rows[Section.GAPS]
+    assert len(shown) == 10
+    assert len(searched) == 10
+    assert (shown[0].example.id, shown[0].closest_id) == (40, "it-band")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store(tmp_path / "bot.sqlite3")
+    yield opened
+    opened.close()
+
+
+def test_dismissing_a_row_hides_every_question_in_it(store: Store) -> None:
+    """The row goes, with all its similar questions; other rows stay."""
+    for member, text in enumerate(
+        ["is there a role for marathon people", "Is there a role for marathon people??", "pizza"]
+    ):
+        record_ask(store, member, text)
+    first = min(ask.id for ask in store.unanswered(7))
+    assert dismiss(store, first, days=7) == 2
+    assert [ask.text for ask in store.unanswered(7)] == ["pizza"]
+    assert store.review_of(first) == "dismissed"
+
+
+def test_dismissing_what_is_not_up_for_review_says_why(store: Store) -> None:
+    """An unknown id, a row dismissed already, and an answer nobody voted down are refused."""
+    record_ask(store, 1, "pizza")
+    record_ask(store, 2, "what is the itb", outcome="answer", entry="it-band")
+    pizza, answered = sorted(ask.id for ask in store.asks_since(1))
+    with pytest.raises(ReviewError, match="no stored question #999"):
+        dismiss(store, 999, days=7)
+    dismiss(store, pizza, days=7)
+    with pytest.raises(ReviewError, match=f"#{pizza} was already reviewed: dismissed"):
+        dismiss(store, pizza, days=7)
+    with pytest.raises(ReviewError, match="it was answered and not voted down"):
+        dismiss(store, answered, days=7)
+
+
+def test_a_question_acted_on_by_its_wording_settles_its_row(store: Store) -> None:
+    """Teaching or labelling a wording takes its row (spelt differently too) off the list."""
+    record_ask(store, 1, "Thank you!!", outcome="small_talk")
+    record_ask(store, 2, "thank you", outcome="small_talk")
+    record_ask(store, 3, "thank you!", outcome="abstain")
+    assert settle(store, "labelled abstain", days=7, question="thank you!") == 1
+    assert [ask.outcome for ask in store.unanswered(7)] == ["small_talk", "small_talk"]
+    assert settle(store, "labelled abstain", days=7, question="THANK you") == 2
+    assert settle(store, "labelled abstain", days=7, question="nobody asked this") == 0
+    assert store.unanswered(7) == []

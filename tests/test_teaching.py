@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from bot import teaching
 from bot.engine import Engine, KnowledgeBase, Outcome, load_knowledge
 from bot.engine import engine as engine_module
+from bot.engine.loader import LEARNED_FILE
 from bot.engine.model import Learned
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.strict_yaml import read_yaml
-from bot.teaching import LEARNED_FILE, Teacher, TeachError, learned_yaml
+from bot.teaching import Teacher, TeachError, learned_yaml
 
 
 @pytest.fixture
@@ -58,6 +59,13 @@ def test_unknown_entry_is_refused(teacher: Teacher) -> None:
     """Teaching to a missing entry fails clearly."""
     with pytest.raises(TeachError, match="no entry 'ghost'"):
         teacher.teach("anything", "ghost", member_id=1)
+
+
+def test_a_misspelt_entry_is_refused_with_the_likely_one(teacher: Teacher) -> None:
+    """An id close to a real one is offered; nothing is written."""
+    with pytest.raises(TeachError, match=r"no entry 'itband'; did you mean 'it-band'$"):
+        teacher.teach("the thigh strap thing", "itband", member_id=1)
+    assert not teacher.path.exists()
 
 
 def test_untaught_removes_the_phrasing(teacher: Teacher) -> None:
