@@ -1,49 +1,59 @@
-"""Spam control: per-member cooldowns and "not the same answer twice in a channel"."""
+"""Spam control: a burst of answers per member, and "not the same answer twice in a channel"."""
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 MAX_TRACKED = 10_000
 
 
-class Cooldown:
-    """Allows one action per key every ``seconds``; O(1) per call, at most MAX_TRACKED keys.
+class RateLimit:
+    """Allows ``count`` actions per key within any ``seconds``; at most MAX_TRACKED keys.
 
-    Keys are kept in the order they last acted, so expired ones are dropped from the front.
-    When MAX_TRACKED keys are still cooling down, the one that acted longest ago is forgotten:
-    it simply gets a fresh cooldown, which errs towards answering, never towards blocking.
+    ``RateLimit(3, 30)`` lets a member have a short conversation (three answers in 30 s) and
+    limits beyond it; ``RateLimit(1, 600)`` is a plain cooldown. Keys are kept in the order
+    they last acted, so expired ones are dropped from the front. When MAX_TRACKED keys are
+    still limited, the one that acted longest ago is forgotten: it simply starts afresh,
+    which errs towards answering, never towards blocking.
     """
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        """Track last-use times with ``clock`` (it must not go backwards)."""
+    def __init__(
+        self, count: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Track recent uses with ``clock`` (it must not go backwards)."""
+        self.count = max(count, 1)
         self.seconds = seconds
         self._clock = clock
-        self._last: OrderedDict[object, float] = OrderedDict()
+        self._uses: OrderedDict[object, deque[float]] = OrderedDict()
 
     def remaining(self, key: object) -> float:
         """Seconds until ``key`` may act again (0 when it may now)."""
-        last = self._last.get(key)
-        if last is None:
+        uses = self._uses.get(key)
+        if uses is None or len(uses) < self.count:
             return 0.0
-        return max(0.0, self.seconds - (self._clock() - last))
+        return max(0.0, self.seconds - (self._clock() - uses[0]))
 
     def try_use(self, key: object) -> bool:
-        """Use the cooldown for ``key`` if it is free; True when it was."""
+        """Use one of ``key``'s actions if it has one left; True when it had."""
         if self.remaining(key) > 0:
             return False
         now = self._clock()
-        self._last[key] = now
-        self._last.move_to_end(key)
+        uses = self._uses.setdefault(key, deque(maxlen=self.count))
+        uses.append(now)
+        self._uses.move_to_end(key)
         self._forget(now)
         return True
 
+    def __len__(self) -> int:
+        """Keys currently tracked."""
+        return len(self._uses)
+
     def _forget(self, now: float) -> None:
-        """Drop expired keys, then the oldest past the cap: amortised O(1), each goes once."""
-        while self._last:
-            oldest = next(iter(self._last.values()))
-            if now - oldest < self.seconds and len(self._last) <= MAX_TRACKED:
+        """Drop keys whose last use expired, then the oldest past the cap: amortised O(1)."""
+        while self._uses:
+            latest = next(iter(self._uses.values()))[-1]
+            if now - latest < self.seconds and len(self._uses) <= MAX_TRACKED:
                 return
-            self._last.popitem(last=False)
+            self._uses.popitem(last=False)

@@ -1,79 +1,67 @@
-"""A console chat with the same engine and the same commands as the Discord bot."""
+"""A console chat with the same use cases and the same commands as the Discord bot."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.console.text import render, render_help, render_topics
+from bot.console.text import MORE, render, render_full, render_help, render_topics
+from bot.conversation.assistant import Assistant
+from bot.conversation.memory import Memory, Place
 from bot.engine import Engine, Outcome, Reply
 
 PROMPT = "you> "
 GREETING = (
-    "Ask about outside-knee (IT band) pain, or try /routine, /exercise NAME, /topics, /help. "
-    "Ctrl-D to quit."
+    "Ask about outside-knee (IT band) pain, or try /routine, /exercise NAME, /topics, /help; "
+    f"`{MORE}` shows the whole of the last answer. Ctrl-D to quit."
 )
-
-
-def _exercise(engine: Engine, name: str) -> str:
-    if not name:
-        exercises = engine.knowledge.exercises()
-        return "Which one? " + ", ".join(f"{entry.title} ({entry.id})" for entry in exercises)
-    exercise_ids = {entry.id for entry in engine.knowledge.exercises()}
-    found = [c for c in engine.search(name) if c.entry.id in exercise_ids]
-    reply = engine.reply_for(name) if name in exercise_ids else None
-    if reply is None and found:
-        reply = engine.reply_for(found[0].entry.id)
-    return render(reply) if reply else f"No exercise matches {name!r}. Try /exercise alone."
-
-
-YES_WORDS = frozenset({"y", "yes"})
-NO_WORDS = frozenset({"n", "no"})
+HERE = Place(member=0, place=0)
+"""The console is one member in one place."""
+FOLLOW_UP_SECONDS = 600.0
+"""How long the console remembers what the conversation is about."""
 
 
 class ChatSession:
-    """One console conversation: commands, questions, and the answer to a screening question."""
+    """One console conversation: commands, questions, follow-ups and screening answers."""
 
-    def __init__(self, engine: Engine) -> None:
-        """Talk with ``engine``."""
-        self.engine = engine
-        self._screened: tuple[str, Reply] | None = None
-        """The question awaiting a y/n to its screening question, and that screen."""
+    def __init__(self, engine: Engine, memory: Memory | None = None) -> None:
+        """Talk with ``engine``, remembering the conversation in ``memory``."""
+        self.assistant = Assistant(engine, memory or Memory(FOLLOW_UP_SECONDS))
+        self._last: Reply | None = None
+        """The last answer shown, which ``more`` shows in full."""
 
     def respond(self, line: str) -> str:
         """The bot's text for one line typed in the console (a question or a /command)."""
-        if self._screened is not None:
-            return self._after_screen(line, *self._screened)
-        engine = self.engine
+        assistant = self.assistant
         command, _, argument = line.strip().partition(" ")
+        name = argument.strip()
+        if command == MORE:
+            return render_full(self._last) if self._last else "Ask me something first."
         commands: dict[str, Callable[[], str]] = {
             "/help": render_help,
-            "/topics": lambda: render_topics(engine.knowledge),
-            "/routine": lambda: _routine(engine),
-            "/exercise": lambda: _exercise(engine, argument.strip()),
+            "/topics": lambda: render_topics(assistant.engine.knowledge),
+            "/routine": lambda: self._show(assistant.routine(HERE), "No routine is defined."),
+            "/exercise": lambda: self._exercise(name),
         }
         if command in commands:
             return commands[command]()
-        question = argument if command == "/ask" else line
-        reply = engine.answer(question)
-        if reply.outcome is Outcome.SCREEN:
-            self._screened = (question, reply)
-        return render(reply)
+        reply = assistant.ask(argument if command == "/ask" else line, HERE)
+        return self._show(reply, "")
 
-    def _after_screen(self, line: str, question: str, screen: Reply) -> str:
-        word = line.strip().casefold()
-        if word not in YES_WORDS | NO_WORDS:
-            return "Please answer y (one of these applies) or n (none of them does)."
-        self._screened = None
-        if word in YES_WORDS:
-            return render(Reply(outcome=Outcome.SAFETY, score=screen.score, tier=screen.tier))
-        return render(self.engine.answer(question, screened=True))
+    def _exercise(self, name: str) -> str:
+        if not name:
+            exercises = self.assistant.engine.knowledge.exercises()
+            return "Which one? " + ", ".join(f"{entry.title} ({entry.id})" for entry in exercises)
+        found = self.assistant.exercise(name, HERE)
+        return self._show(found, f"No exercise matches {name!r}. Try /exercise alone.")
 
-
-def _routine(engine: Engine) -> str:
-    routine = engine.knowledge.routine()
-    reply = engine.reply_for(routine.id) if routine else None
-    return render(reply) if reply else "No routine is defined in the knowledge base."
+    def _show(self, reply: Reply | None, missing: str) -> str:
+        if reply is None:
+            return missing
+        if reply.outcome is not Outcome.ANSWER:
+            return render(reply)
+        self._last = reply
+        return render(reply, offer_more=reply.entry is not None and reply.entry.kind != "routine")
 
 
 def run_chat(engine: Engine, read: Callable[[str], str], out: TextIO) -> None:

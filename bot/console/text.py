@@ -9,64 +9,76 @@ from bot.conversation.wording import (
     SAFETY_FOOTER,
     SCREEN_QUESTION,
     SCREEN_TITLE,
+    SMALL_TALK,
     WHAT_I_DO,
     abstain_text,
     dose_text,
+    full_label,
     link_lines,
     numbered,
+    safety_text,
+    short_answer,
 )
-from bot.engine import Entry, KnowledgeBase, Outcome, Reply
+from bot.engine import KnowledgeBase, Outcome, Reply
+
+MORE = "more"
+"""What a console user types to read the whole entry of the last answer."""
 
 
-def _exercise_lines(entry: Entry) -> list[str]:
-    lines = [f"Why: {entry.purpose}", "How to do it:", numbered(entry.steps)]
-    lines.append(f"Dose: {dose_text(entry)}")
-    if entry.cues:
-        lines.append("Cues: " + "; ".join(entry.cues))
-    if entry.feel:
-        lines.append(f"What you should feel: {entry.feel}")
-    return lines
+def _source(reply: Reply) -> str:
+    return f"Source: the article, “{reply.source}”. {reply.disclaimer}"
 
 
-def _routine_lines(reply: Reply) -> list[str]:
-    lines = []
-    for number, exercise in enumerate(reply.routine, start=1):
-        lines.append(f"{number}. {exercise.title}: {dose_text(exercise)}")
-        lines += [f"   - {cue}" for cue in exercise.cues[:3]]
-    return lines
-
-
-def render(reply: Reply) -> str:
-    """A reply as readable text."""
-    if reply.outcome is Outcome.SAFETY and reply.tier is not None:
-        return "\n".join([f"⚠ {reply.tier.title}", reply.tier.response, SAFETY_FOOTER])
+def render(reply: Reply, *, offer_more: bool = False) -> str:
+    """A reply as readable text: a short answer (saying how to read the whole entry)."""
+    if reply.outcome is Outcome.SAFETY:
+        title = reply.tier.title if reply.tier else "Please get this checked"
+        return "\n".join([f"⚠ {title}", safety_text(reply.tier, reply.restated), SAFETY_FOOTER])
     if reply.outcome is Outcome.SCREEN:
         signs = [f"  - {sign}" for sign in reply.signs]
         return "\n".join([SCREEN_TITLE, SCREEN_QUESTION, *signs, "Answer y or n."])
+    if reply.outcome is Outcome.SMALL_TALK:
+        return SMALL_TALK[reply.small_talk or "ack"]
     if reply.outcome is Outcome.ABSTAIN or reply.entry is None:
         if reply.suggestions:
             options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]
             return "\n".join([DID_YOU_MEAN, *options])
         return abstain_text(reply.not_covered)
+    heading = [] if reply.also or reply.not_covered else [reply.entry.title, ""]
+    more = [f"Type `{MORE}` for the {full_label(reply.entry).lower()}."] if offer_more else []
+    return "\n".join([*heading, short_answer(reply).replace("**", ""), "", *more, _source(reply)])
+
+
+def render_full(reply: Reply) -> str:
+    """A whole entry: why, how, dose and feel of an exercise; the routine; a topic's body."""
     entry = reply.entry
-    lines = [entry.title, "", entry.body]
+    if entry is None:
+        return render(reply)
+    lines = [entry.title, ""]
     if entry.is_exercise:
-        lines += ["", *_exercise_lines(entry)]
-    if reply.routine:
-        lines += ["", *_routine_lines(reply)]
+        lines += [(entry.purpose or "").strip(), "", "How to do it:", numbered(entry.steps)]
+        lines.append(f"Dose: {dose_text(entry)}")
+        if entry.feel:
+            lines.append(f"What you should feel: {entry.feel}")
+    elif reply.routine:
+        lines.append(entry.summary)
+        lines += [
+            f"{number}. {exercise.title}: {dose_text(exercise)}"
+            for number, exercise in enumerate(reply.routine, start=1)
+        ]
+    else:
+        lines.append(entry.body.strip())
     if entry.links:
         lines += ["", *link_lines(entry)]
     if reply.related:
         lines += ["", "Related: " + ", ".join(topic.title for topic in reply.related)]
-    lines += ["", f"Source: the article, “{reply.source}”. {reply.disclaimer}"]
+    lines += ["", _source(reply)]
     return "\n".join(lines)
 
 
 def render_topics(knowledge: KnowledgeBase) -> str:
-    """Everything the bot knows, one line per entry."""
-    return "\n".join(
-        f"- {entry.title} ({entry.id}): {entry.summary}" for entry in knowledge.entries.values()
-    )
+    """Everything the bot knows, one short line per entry."""
+    return "\n".join(f"- {entry.title} ({entry.id})" for entry in knowledge.entries.values())
 
 
 def render_help() -> str:

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import discord
 import yarl
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.engine import Engine, Reply
+from bot.conversation.assistant import Assistant
+from bot.conversation.memory import Memory
+from bot.engine import Engine
 from bot.reloader import Reloader
-from bot.spam import Cooldown
+from bot.spam import RateLimit
 from bot.startup import build_engine
 from bot.store import Store
 from bot.teaching import Teacher
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXTENSIONS = (
     "bot.discord_ui.exts.answers",
@@ -47,7 +51,7 @@ def intents_for(settings: Settings) -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
-    intents.message_content = bool(settings.answer_channels)
+    intents.message_content = bool(settings.answer_channels or settings.forum_channels)
     return intents
 
 
@@ -58,8 +62,9 @@ class _MovementBotMixin:
     engine: Engine
     store: Store
     started_at: float
-    member_cooldown: Cooldown
-    repeat_guard: Cooldown
+    assistant: Assistant
+    member_limit: RateLimit
+    repeat_guard: RateLimit
     reloader: Reloader
     teacher: Teacher
 
@@ -67,20 +72,23 @@ class _MovementBotMixin:
         self.settings = settings
         self.engine = engine
         self.started_at = time.time()
-        self.member_cooldown = Cooldown(settings.cooldown_seconds)
-        self.repeat_guard = Cooldown(settings.repeat_window_seconds)
-        self.reloader = Reloader(engine, str(settings.knowledge_dir))
-        self.teacher = Teacher(engine, settings.knowledge_dir)
+        self.assistant = Assistant(engine, Memory(60.0 * settings.follow_up_minutes))
+        self.member_limit = RateLimit(settings.burst_answers, settings.burst_seconds)
+        self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
+        self.reloader = Reloader(engine, settings.knowledge_source())
+        self.teacher = Teacher(engine, settings.knowledge_source())
         self._purge_task: asyncio.Task[None] | None = None
         # One worker: answering is CPU work (the encoder, then Python), and more threads
         # would only contend with the event loop for the interpreter and starve heartbeats.
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
 
-    async def answer(self, text: str, **options: bool) -> Reply:
-        """``engine.answer(text, **options)``, off the event loop, one message at a time."""
-        loop = asyncio.get_running_loop()
-        call = functools.partial(self.engine.answer, text, **options)
-        return await loop.run_in_executor(self._answering, call)
+    async def off_loop(self, call: Callable[[], T]) -> T:
+        """Run answering work off the event loop, one call at a time.
+
+        The sentence encoder takes milliseconds of CPU: on one worker thread, the gateway
+        keeps up while it runs.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._answering, call)
 
     async def setup_hook(self) -> None:
         """Open storage, load one extension per feature, sync slash commands."""

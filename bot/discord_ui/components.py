@@ -8,23 +8,25 @@ error into a logged error and a short ephemeral apology.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from typing import Any
 
 import discord
 
-from bot.conversation.wording import SCREEN_NO, SCREEN_YES
+from bot.conversation.memory import Place
+from bot.conversation.wording import FULL_EXPLANATION, SCREEN_NO, SCREEN_YES, full_label
 from bot.discord_ui.embeds import (
+    answer_embed,
     asked_question,
     clip,
     entry_embed,
     guide_embed,
     reply_embed,
-    safety_embed,
 )
 from bot.discord_ui.interactions import NO_MENTIONS, apologise, bot_of, tell
 from bot.discord_ui.permissions import is_moderator
-from bot.engine import Entry, KnowledgeBase, Outcome, Reply
+from bot.engine import Entry, KnowledgeBase, Outcome, Reply, Topic
 
 BUTTON_LABEL_LIMIT = 80
 SELECT_OPTION_LIMIT = 25
@@ -33,6 +35,7 @@ NOT_YOUR_SCREEN = (
     "Only the member who asked can answer this: it's about their knee. "
     "Mention me or use `/ask` to get your own answer."
 )
+GONE = "That topic no longer exists; try `/topics`."
 QUESTION_GONE = "I can't read the question on this message any more; please ask it again."
 FINISHED = (
     "That's the whole routine: all three exercises, in order. Move slowly and stop if "
@@ -165,17 +168,97 @@ class PickButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """The asker's message turns into the answer; anyone else gets it privately."""
-        reply = bot_of(interaction).engine.reply_for(self.entry_id)
+        reply = bot_of(interaction).assistant.entry(self.entry_id, place_of(interaction))
         if reply is None:
-            await tell(interaction, "That topic no longer exists; try `/topics`.")
+            await tell(interaction, GONE)
             return
         view = answer_view(reply, interaction.user.id)
         if interaction.user.id == self.asker_id:
-            await interaction.response.edit_message(embed=entry_embed(reply), view=view)
+            await interaction.response.edit_message(embed=answer_embed(reply), view=view)
         else:
             await interaction.response.send_message(
-                embed=entry_embed(reply), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+                embed=answer_embed(reply), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
+
+
+class FullButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mb:full:(?P<entry>[a-z0-9-]{1,64})",
+):
+    """The "Full exercise" / "Full explanation" button: the whole entry, privately."""
+
+    def __init__(self, entry_id: str, label: str) -> None:
+        """A button that shows all of ``entry_id``."""
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, BUTTON_LABEL_LIMIT),
+                emoji="📖",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mb:full:{entry_id}",
+            )
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> FullButton:
+        """Rebuild from a clicked custom id."""
+        return cls(match["entry"], getattr(item, "label", None) or FULL_EXPLANATION)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Send the whole entry to the clicker only; the short answer stays as it was."""
+        reply = bot_of(interaction).assistant.entry(self.entry_id, place_of(interaction))
+        if reply is None:
+            await tell(interaction, GONE)
+            return
+        await interaction.response.send_message(
+            embed=entry_embed(reply), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+class RelatedSelect(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"mb:related:(?P<entry>[a-z0-9-]{1,64})",
+):
+    """The topics related to an answer; picking one shows its short answer privately."""
+
+    def __init__(self, entry_id: str, related: tuple[Topic, ...] = ()) -> None:
+        """A menu of the topics related to ``entry_id``."""
+        options = [
+            discord.SelectOption(label=clip(topic.title, 100), value=topic.id)
+            for topic in related[:SELECT_OPTION_LIMIT]
+        ] or [discord.SelectOption(label="Related topics", value="none")]
+        super().__init__(
+            discord.ui.Select(
+                placeholder="Related topics", options=options, custom_id=f"mb:related:{entry_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RelatedSelect:
+        """Rebuild with the live knowledge base's related topics."""
+        reply = bot_of(interaction).engine.reply_for(match["entry"])
+        return cls(match["entry"], reply.related if reply else ())
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Show the chosen topic's short answer to the clicker, with its own buttons."""
+        values = (interaction.data or {}).get("values", [])
+        assistant = bot_of(interaction).assistant
+        reply = assistant.entry(values[0], place_of(interaction)) if values else None
+        if reply is None:
+            await tell(interaction, GONE)
+            return
+        await interaction.response.send_message(
+            embed=answer_embed(reply),
+            view=answer_view(reply, interaction.user.id),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
 
 class GuideButton(
@@ -253,14 +336,15 @@ class TopicSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select[Any]], temp
     async def handle(self, interaction: discord.Interaction) -> None:
         """Show the chosen entry, keeping the menu for further browsing."""
         values = (interaction.data or {}).get("values", [])
-        engine = bot_of(interaction).engine
-        reply = engine.reply_for(values[0]) if values else None
+        bot = bot_of(interaction)
+        reply = bot.assistant.entry(values[0], place_of(interaction)) if values else None
         if reply is None:
-            await tell(interaction, "That topic no longer exists; try `/topics` again.")
+            await tell(interaction, GONE)
             return
-        await interaction.response.edit_message(
-            embed=entry_embed(reply), view=topics_view(engine.knowledge)
-        )
+        view = topics_view(bot.engine.knowledge)
+        if reply.entry is not None:
+            view.add_item(FullButton(reply.entry.id, full_label(reply.entry)))
+        await interaction.response.edit_message(embed=answer_embed(reply), view=view)
 
 
 # Custom ids hold 100 characters: a 64-character tier id leaves room for any snowflake (20 digits).
@@ -300,20 +384,20 @@ class ScreenButton(
         if interaction.user.id != self.asker_id:
             await tell(interaction, NOT_YOUR_SCREEN)
             return
-        engine = bot_of(interaction).engine
-        if self.applies:
-            # A tier a reload has removed since still gets the generic "get this checked".
-            reply = Reply(
-                outcome=Outcome.SAFETY, score=100, tier=engine.knowledge.tier(self.tier_id)
-            )
-            embed = safety_embed(reply)
-        else:
-            question = _screened_question(interaction)
-            if question is None:
-                await tell(interaction, QUESTION_GONE)
-                return
-            reply = await bot_of(interaction).answer(question, screened=True)
-            embed = reply_embed(reply, question)
+        bot = bot_of(interaction)
+        question = _screened_question(interaction)
+        if question is None and not self.applies:
+            await tell(interaction, QUESTION_GONE)
+            return
+        answer = functools.partial(
+            bot.assistant.answer_screen,
+            question or "",
+            self.applies,
+            bot.engine.knowledge.tier(self.tier_id),
+            place_of(interaction),
+        )
+        reply = await bot.off_loop(answer)
+        embed = reply_embed(reply, question or "")
         await interaction.response.edit_message(embed=embed, view=answer_view(reply, self.asker_id))
 
 
@@ -322,15 +406,36 @@ def _screened_question(interaction: discord.Interaction) -> str | None:
     return asked_question(message.embeds[0]) if message and message.embeds else None
 
 
-DYNAMIC_ITEMS = (VoteButton, DeleteButton, PickButton, GuideButton, TopicSelect, ScreenButton)
+DYNAMIC_ITEMS = (
+    VoteButton,
+    DeleteButton,
+    PickButton,
+    FullButton,
+    RelatedSelect,
+    GuideButton,
+    TopicSelect,
+    ScreenButton,
+)
+
+
+def place_of(interaction: discord.Interaction) -> Place:
+    """The conversation a click belongs to: the clicker, where they clicked."""
+    return Place(interaction.user.id, interaction.channel_id or 0)
 
 
 def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
-    """Buttons under a reply: votes, "did you mean" choices or a screen's Yes / No; Delete."""
+    """Buttons under a reply: whole entry, votes, Delete, related topics; or choices; or Yes/No.
+
+    An answer gets "Full exercise" / "Full explanation", the votes, Delete and a menu of related
+    topics; "did you mean" gets its choices; a screen gets Yes / No.
+    """
     view = discord.ui.View(timeout=None)
-    if reply.outcome is Outcome.ANSWER and reply.entry_id:
-        view.add_item(VoteButton(True, reply.entry_id))
-        view.add_item(VoteButton(False, reply.entry_id))
+    entry = reply.entry
+    if reply.outcome is Outcome.ANSWER and entry is not None:
+        if entry.kind != "routine":
+            view.add_item(FullButton(entry.id, full_label(entry)))
+        view.add_item(VoteButton(True, entry.id))
+        view.add_item(VoteButton(False, entry.id))
     elif reply.outcome is Outcome.SCREEN and reply.tier_id:
         view.add_item(ScreenButton(True, reply.tier_id, asker_id))
         view.add_item(ScreenButton(False, reply.tier_id, asker_id))
@@ -338,6 +443,8 @@ def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
         for topic in reply.suggestions:
             view.add_item(PickButton(topic.id, topic.title, asker_id))
     view.add_item(DeleteButton(asker_id))
+    if reply.outcome is Outcome.ANSWER and entry is not None and reply.related:
+        view.add_item(RelatedSelect(entry.id, reply.related))
     return view
 
 

@@ -14,11 +14,14 @@ from bot.conversation.wording import (
     SAFETY_FOOTER,
     SCREEN_QUESTION,
     SCREEN_TITLE,
+    SMALL_TALK,
     WHAT_I_DO,
     abstain_text,
     dose_text,
     link_lines,
     numbered,
+    safety_text,
+    short_answer,
 )
 from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
 
@@ -74,50 +77,77 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def _footer(source: str | None, disclaimer: str) -> str:
+def _footer(reply: Reply) -> str:
+    """Where a reply comes from: the article's section, or the bot's own safety guidance."""
+    if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+        return SAFETY_FOOTER
+    return article_footer(reply.source, reply.disclaimer)
+
+
+def article_footer(source: str | None, disclaimer: str = DISCLAIMER) -> str:
+    """The footer of anything taken from the article."""
     return f"Source: the article, “{source}” · {disclaimer}" if source else disclaimer
 
 
 def add_exercise_fields(embed: discord.Embed, entry: Entry) -> None:
-    """Purpose, numbered steps, dose, cues and feel of an exercise, one field each."""
-    if entry.purpose:
-        embed.add_field(name="Why it works", value=entry.purpose)
+    """Numbered steps, dose and feel of an exercise, one field each (each said once)."""
     embed.add_field(name="How to do it", value=numbered(entry.steps))
     embed.add_field(name="Dose", value=dose_text(entry))
-    if entry.cues:
-        embed.add_field(name="Cues", value="\n".join(f"• {cue}" for cue in entry.cues))
     if entry.feel:
         embed.add_field(name="What you should feel", value=entry.feel)
 
 
-def entry_embed(reply: Reply) -> discord.Embed:
-    """An answer: title, explanation, exercise details or routine, related topics, source."""
+def answer_embed(reply: Reply) -> discord.Embed:
+    """A short answer: the part that answers what was asked, the rest a click away."""
     entry = reply.entry
     if entry is None:
         return abstain_embed(reply)
-    embed = discord.Embed(title=entry.title, description=entry.body, colour=ANSWER_COLOUR)
+    several = bool(reply.also) or reply.not_covered is not None
+    embed = discord.Embed(
+        title=None if several else entry.title,
+        description=short_answer(reply),
+        colour=ANSWER_COLOUR,
+    )
+    embed.set_footer(text=_footer(reply))
+    return fit(embed)
+
+
+def entry_embed(reply: Reply) -> discord.Embed:
+    """A whole entry: why, how, dose and feel of an exercise; the routine; a topic's body."""
+    entry = reply.entry
+    if entry is None:
+        return abstain_embed(reply)
+    description = entry.purpose or entry.body if entry.is_exercise else entry.body
+    if entry.kind == "routine":
+        description = entry.summary
+    embed = discord.Embed(title=entry.title, description=description, colour=ANSWER_COLOUR)
     if entry.is_exercise:
         add_exercise_fields(embed, entry)
     for number, exercise in enumerate(reply.routine, start=1):
-        cues = "\n".join(f"• {cue}" for cue in exercise.cues[:3])
-        embed.add_field(name=f"{number}. {exercise.title}", value=f"{dose_text(exercise)}\n{cues}")
+        embed.add_field(name=f"{number}. {exercise.title}", value=dose_text(exercise))
     if entry.links:
         embed.add_field(name="Links", value="\n".join(link_lines(entry)))
-    if reply.related:
-        embed.add_field(name="Related", value=", ".join(topic.title for topic in reply.related))
-    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    embed.set_footer(text=_footer(reply))
     return fit(embed)
 
 
 def safety_embed(reply: Reply) -> discord.Embed:
-    """The red-flag response for the reply's tier: no exercise content at all."""
+    """The red-flag response for the reply's tier, its action first: no exercise content."""
     tier = reply.tier
     title = tier.title if tier else "Please get this checked"
-    body = tier.response if tier else ""
-    embed = discord.Embed(title=f"⚠️ {title}", description=body, colour=SAFETY_COLOUR)
-    embed.add_field(name="Exercises", value=SAFETY_FOOTER)
-    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    embed = discord.Embed(
+        title=f"⚠️ {title}",
+        description=safety_text(tier, reply.restated),
+        colour=SAFETY_COLOUR,
+    )
+    embed.set_footer(text=_footer(reply))
     return fit(embed)
+
+
+def small_talk_embed(reply: Reply) -> discord.Embed:
+    """A short friendly reply to a greeting, thanks, an acknowledgement or a goodbye."""
+    text = SMALL_TALK[reply.small_talk] if reply.small_talk else SMALL_TALK["ack"]
+    return fit(discord.Embed(description=text, colour=ANSWER_COLOUR))
 
 
 def quote_question(question: str) -> str:
@@ -149,7 +179,7 @@ def screen_embed(reply: Reply, question: str) -> discord.Embed:
         title=SCREEN_TITLE, description=f"{SCREEN_QUESTION}\n{signs}", colour=SCREEN_COLOUR
     )
     embed.add_field(name=ASKED_FIELD, value=quote_question(question))
-    embed.set_footer(text=_footer(reply.source, reply.disclaimer))
+    embed.set_footer(text=_footer(reply))
     return fit(embed)
 
 
@@ -170,7 +200,9 @@ def reply_embed(reply: Reply, question: str) -> discord.Embed:
     if reply.outcome is Outcome.SCREEN:
         return screen_embed(reply, question)
     if reply.outcome is Outcome.ANSWER:
-        return entry_embed(reply)
+        return answer_embed(reply)
+    if reply.outcome is Outcome.SMALL_TALK:
+        return small_talk_embed(reply)
     return abstain_embed(reply)
 
 
@@ -182,16 +214,17 @@ def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     add_exercise_fields(embed, exercise)
-    embed.set_footer(text=_footer(exercise.source, DISCLAIMER))
+    embed.set_footer(text=article_footer(exercise.source))
     return fit(embed)
 
 
 def topics_embed(knowledge: KnowledgeBase) -> discord.Embed:
-    """Everything the bot knows, one line per entry."""
-    lines = [f"**{entry.title}**: {entry.summary}" for entry in knowledge.entries.values()]
+    """A short menu: how many topics there are, and the menu below to open one."""
+    count = len(knowledge.entries)
     embed = discord.Embed(
         title="What I can help with",
-        description="\n".join(lines) + "\n\nPick a topic below to read it.",
+        description=f"{count} topics from the article, the three exercises among them. "
+        "Pick one below, or just ask me in your own words.",
         colour=ANSWER_COLOUR,
     )
     return fit(embed)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from bot.engine.analysis import Analyser
+from bot.engine.focus import Candidates, candidate_parts, focus
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
 from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
@@ -27,7 +28,7 @@ from bot.engine.normalise import (
     windows,
 )
 from bot.engine.phrases import PhraseIndex
-from bot.engine.reply import Outcome, Reply, Topic
+from bot.engine.reply import Outcome, Part, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.fusion_cache import fit_digest, read_fusion, write_fusion
@@ -91,6 +92,12 @@ class _State:
     signs: tuple[tuple[str, SafetyTier], ...] = ()
     """Every tier's warning signs, each with its tier, most urgent tier first."""
     sign_vectors: np.ndarray | None = None
+    parts: dict[str, Candidates] | None = None
+    """Entry id -> the steps or paragraphs that can lead a short answer."""
+
+    def content(self, text: str) -> set[str]:
+        """The topic words of a text, as matching reads them."""
+        return set(self.analyser.analyse(clean(text)).content)
 
 
 def _lexical_state(knowledge: KnowledgeBase) -> _State:
@@ -104,8 +111,10 @@ def _lexical_state(knowledge: KnowledgeBase) -> _State:
     vocabulary += [word for words in knowledge.word_groups.values() for word in words]
     analyser = Analyser(vocabulary, knowledge.synonyms)
     scope_phrases = ((item, item.phrases) for item in knowledge.not_covered)
+    parts = {entry.id: Candidates(candidate_parts(entry)) for entry in knowledge.entries.values()}
     return _State(
         knowledge=knowledge,
+        parts=parts,
         analyser=analyser,
         triage=Triage(
             knowledge.safety_tiers, analyser, knowledge.word_groups, knowledge.exercise_cues
@@ -145,8 +154,17 @@ def _build_state(
         write_fusion(embeddings.directory, digest, decision.fusion)
     signs = tuple((sign, tier) for tier in knowledge.safety_tiers for sign in tier.signs)
     sign_vectors = embeddings.vectors([clean(sign) for sign, _ in signs]) if signs else None
+    parts = {
+        entry_id: Candidates(
+            found.parts, embeddings.vectors([clean(part.text) for part in found.parts])
+        )
+        if found.parts
+        else found
+        for entry_id, found in (state.parts or {}).items()
+    }
     return _State(
         knowledge=knowledge,
+        parts=parts,
         analyser=state.analyser,
         triage=state.triage,
         scope=state.scope,
@@ -257,23 +275,35 @@ class Engine:
         found = self._state.scope.find(clean(text))
         return found.payload.topic if found else None
 
-    def answer(self, text: str, *, passive: bool = False, screened: bool = False) -> Reply:
+    def answer(
+        self,
+        text: str,
+        *,
+        passive: bool = False,
+        screened: bool = False,
+        context: str | None = None,
+    ) -> Reply:
         """Answer a member's message.
 
         ``passive`` applies the stricter bar; ``screened`` means the member has already said
-        that none of the screening question's warning signs applies.
+        that none of the screening question's warning signs applies. ``context`` is the id of
+        the entry the conversation is about: the message is matched as if it named that
+        entry ("and how many sets for that one?"), while red flags are read from its own words.
         """
         state = self._state
         cleaned = clean(text)
         flag = state.triage.check(cleaned)
+        topic = state.knowledge.get(context) if context else None
+        matched = f"{cleaned} {clean(topic.title)}" if topic else cleaned
         if state.decision is None or self._embeddings is None:
             if flag is not None:
                 return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
-            candidates, not_covered = self._rank(state, cleaned)
+            candidates, not_covered = self._rank(state, matched)
             ranked = list(_lexical_scores(candidates).items())
-            return self._decide(state, ranked, not_covered, passive)
-        candidates, not_covered = self._rank(state, cleaned)
-        pieces = [cleaned]
+            return self._decide(state, ranked, not_covered, passive, (cleaned, None))
+        candidates, not_covered = self._rank(state, matched)
+        # The first piece is what entries are judged on; every piece is read for red flags.
+        pieces = [matched, cleaned] if topic else [cleaned]
         if len(cleaned) > WINDOW_CHARS:
             pieces += windows(cleaned, WINDOW_CHARS)
         parts = clauses(cleaned)
@@ -289,7 +319,9 @@ class Engine:
         if not_covered is not None and not candidates:
             return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
         ranked = [(entry_id, 100.0 * probability) for entry_id, probability in judgement.entries]
-        return self._decide(state, ranked, not_covered, passive)
+        # The part that answers is read from the member's own words, without the context.
+        own = vectors[1] if topic else vectors[0]
+        return self._decide(state, ranked, not_covered, passive, (cleaned, own))
 
     def _red_flag_reply(
         self,
@@ -357,12 +389,19 @@ class Engine:
         ranked: list[tuple[str, float]],
         not_covered: NotCovered | None,
         passive: bool,
+        question: tuple[str, np.ndarray | None],
     ) -> Reply:
-        """Answer, "did you mean", or "I don't know", from entries ranked by confidence."""
+        """Answer, "did you mean", or "I don't know", from entries ranked by confidence.
+
+        ``question`` is the cleaned text matched and its embedding: an answer leads with the
+        part of the entry that answers it.
+        """
         bars = self.thresholds
         bar = bars.passive if passive else bars.answer
         if ranked and ranked[0][1] >= bar and self._clear_winner(ranked):
-            return self._entry_reply(state.knowledge, ranked[0][0], round(ranked[0][1]))
+            entry_id = ranked[0][0]
+            reply = self._entry_reply(state.knowledge, entry_id, round(ranked[0][1]))
+            return replace(reply, part=self._focus(state, entry_id, *question))
         suggestions = tuple(
             Topic(entry_id, state.knowledge.entries[entry_id].title)
             for entry_id, score in ranked[:3]
@@ -374,6 +413,12 @@ class Engine:
             suggestions=suggestions,
             not_covered=not_covered.topic if not_covered else None,
         )
+
+    @staticmethod
+    def _focus(state: _State, entry_id: str, cleaned: str, vector: np.ndarray | None) -> Part:
+        entry = state.knowledge.entries[entry_id]
+        candidates = (state.parts or {}).get(entry_id, Candidates(()))
+        return focus(entry, cleaned, candidates, state.content, vector)
 
     def _clear_winner(self, ranked: list[tuple[str, float]]) -> bool:
         return len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= self.thresholds.margin

@@ -57,6 +57,15 @@ class Dose:
         """The parts of the dose that are stated, in field order."""
         return [value for value in (getattr(self, part.name) for part in fields(self)) if value]
 
+    def summary(self) -> str:
+        """The dose on one line, exactly as stated: ``Sets: 2 · Reps: 8 to 10 slow reps``."""
+        labelled = [
+            f"{part.name.capitalize()}: {value}"
+            for part in fields(self)
+            if part.name != "note" and (value := getattr(self, part.name))
+        ]
+        return " · ".join([*labelled, *([self.note] if self.note else [])])
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Link:

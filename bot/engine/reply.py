@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from bot.engine.model import Entry, SafetyTier
 
@@ -19,6 +20,26 @@ class Outcome(StrEnum):
     SAFETY = "safety"
     SCREEN = "screen"
     """Maybe a red flag: ask whether one of ``signs`` applies before any exercise advice."""
+    SMALL_TALK = "small_talk"
+    """A greeting, thanks, an acknowledgement or a goodbye (from the conversation layer)."""
+
+
+PartKind = Literal["summary", "paragraph", "step", "dose", "feel", "purpose", "routine"]
+SmallTalk = Literal["greeting", "thanks", "ack", "goodbye"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """The part of an entry that answers what was asked, which a short answer leads with.
+
+    ``index`` is the step or paragraph's position (0-based) for those kinds; ``verdict`` is
+    "No" when a yes/no question asks about something the step says not to do.
+    """
+
+    kind: PartKind
+    text: str
+    index: int = 0
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,14 @@ class Reply:
     not_covered: str | None = None
     signs: tuple[str, ...] = ()
     """For a screen: the warning signs that fit the message, most fitting first."""
+    part: Part | None = None
+    """For an answer: the part of the entry that answers what was asked."""
+    also: tuple[Reply, ...] = ()
+    """For an answer to a message asking several things: the answers to its other parts."""
+    small_talk: SmallTalk | None = None
+    """For small talk: which kind."""
+    restated: bool = False
+    """For a safety reply: it restates one given earlier in the conversation."""
     disclaimer: str = DISCLAIMER
 
     @property

@@ -27,6 +27,7 @@ class World:
     guild: Guild
     help: Channel
     general: Channel
+    forum: Channel
     alice: Member
     bob: Member
     mod: Member
@@ -51,7 +52,7 @@ def make_settings(
         "cache_dir": Path(os.environ["CACHE_DIR"]),
         "discord_api_base": fake.api_base,
         "discord_gateway_url": fake.gateway_url,
-        "cooldown_seconds": 0,
+        "burst_seconds": 0,
         "auto_reload": False,
     }
     values.update(overrides)
@@ -73,14 +74,18 @@ async def world(
         guild = fake.add_guild("Movement Club")
         help_channel = guild.add_text_channel("help")
         general = guild.add_text_channel("general")
+        forum = guild.add_forum_channel("knee-questions")
         moderators = guild.add_role("Moderator")
         alice = guild.add_member("alice")
         bob = guild.add_member("bob")
         mod = guild.add_member("mod", roles=[moderators])
-        settings = make_settings(tmp_path, fake, guild, help_channel, **bot_settings)
+        overrides = {"forum_channels": frozenset({forum.id}), **bot_settings}
+        settings = make_settings(tmp_path, fake, guild, help_channel, **overrides)
         # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
         # test that reloads or teaches swaps in new knowledge on its copy only.
         bot = create_bot(settings, copy.copy(engine), guild_ready_timeout=0.1)
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):
-            yield World(fake, guild, help_channel, general, alice, bob, mod, bot, settings, guard)
+            yield World(
+                fake, guild, help_channel, general, forum, alice, bob, mod, bot, settings, guard
+            )

@@ -162,7 +162,7 @@ async def test_bots_are_ignored(world: World) -> None:
     await world.general.assert_no_bot_message(within=0.5)
 
 
-@pytest.mark.parametrize("bot_settings", [{"cooldown_seconds": 60}])
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
 async def test_cooldown_limits_answers_per_member(world: World) -> None:
     """A second mention within the cooldown gets an ⏳ reaction, not an answer."""
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
@@ -175,7 +175,7 @@ async def test_cooldown_limits_answers_per_member(world: World) -> None:
     assert "asking quickly" in result.content
 
 
-@pytest.mark.parametrize("bot_settings", [{"cooldown_seconds": 60}])
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
 async def test_a_red_flag_is_answered_even_during_the_cooldown(world: World) -> None:
     """Spam control never silences a red flag: the safety reply comes, cooldown or not."""
     await world.alice.says(world.general, mention(world, "what is the IT band?"))

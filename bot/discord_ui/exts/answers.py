@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.conversation.memory import Place
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.components import answer_view
 from bot.discord_ui.embeds import reply_embed
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 500
 SLOW_DOWN = "You're asking quickly: give me {seconds:.0f} s and ask again."
-COOLDOWN_EMOJI = "⏳"
+LIMITED_EMOJI = "⏳"
 ANSWER_WITHIN = 2.0
 """Seconds ``/ask`` waits for its answer before acknowledging Discord (which allows 3)."""
 
@@ -67,49 +68,76 @@ class Answers(commands.Cog):
                 entry_id=reply.entry_id,
                 suggested=suggested,
                 score=reply.score,
+                not_covered=reply.not_covered,
             )
+        )
+
+    def _forum_post(self, message: discord.Message) -> bool:
+        """Whether ``message`` opens a post in one of the forum channels the bot reads."""
+        channel = message.channel
+        return (
+            isinstance(channel, discord.Thread)
+            and channel.parent_id in self.bot.settings.forum_channels
+            and message.id == channel.id  # a forum post's first message has the thread's id
         )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer mentions and DMs; in help channels, answer confident questions."""
+        """Answer mentions and DMs; in help channels and forum posts, confident questions."""
         if message.author.bot or message.webhook_id is not None:
             return
         addressed = self._addressed(message)
-        if not addressed and not self._passive_channel(message):
+        forum_post = not addressed and self._forum_post(message)
+        if not addressed and not forum_post and not self._passive_channel(message):
             return
         question = self._without_my_mention(message.content)
-        cooling = self.bot.member_cooldown.remaining(message.author.id) > 0
-        if cooling and self.bot.engine.red_flag(question) is None:
+        if forum_post and isinstance(message.channel, discord.Thread):
+            question = f"{message.channel.name}\n{question}"
+        author = message.author.id
+        if (
+            self.bot.member_limit.remaining(author) > 0
+            and self.bot.engine.red_flag(question) is None
+        ):
             # Checked before the encoder runs: a flood costs a phrase lookup per message, not
-            # an encoding. A red-flag phrase is still answered, cooldown or not.
+            # an encoding. A red-flag phrase is still answered, limit or not.
             if addressed:
-                await message.add_reaction(COOLDOWN_EMOJI)
+                await message.add_reaction(LIMITED_EMOJI)
             return
-        # The sentence encoder takes milliseconds of CPU: off the loop, the gateway keeps up.
-        reply = await self.bot.answer(question, passive=not addressed)
-        if not addressed and not self._worth_answering_passively(message, reply):
+        where = Place(author, message.channel.id)
+        replying_to = message.reference.message_id if message.reference else None
+        ask = functools.partial(
+            self.bot.assistant.ask,
+            question,
+            where,
+            passive=not addressed,
+            replying_to=replying_to,
+        )
+        reply = await self.bot.off_loop(ask)
+        if not addressed and not self._worth_answering_passively(message, question, reply):
             return
-        self.bot.member_cooldown.try_use(message.author.id)
+        self.bot.member_limit.try_use(author)
         sent = await message.reply(
             embed=reply_embed(reply, question),
-            view=answer_view(reply, message.author.id),
+            view=answer_view(reply, author),
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
         )
-        await self._record(message.author.id, message.channel.id, sent.id, question, reply)
+        self.bot.assistant.sent(sent.id, where)
+        await self._record(author, message.channel.id, sent.id, question, reply)
 
-    def _worth_answering_passively(self, message: discord.Message, reply: Reply) -> bool:
+    def _worth_answering_passively(
+        self, message: discord.Message, question: str, reply: Reply
+    ) -> bool:
         """Red flags and screens always; otherwise only confident answers to questions.
 
-        Each is shown once per channel within the repeat window; a screen is kept apart from
-        the safety reply of its tier, so a maybe never silences a definite red flag.
+        Small talk nobody addressed to the bot gets silence; a forum post's question may be its
+        title. Each reply is shown once per
+        channel within the repeat window; a screen is kept apart from the safety reply of its
+        tier, so a maybe never silences a definite red flag.
         """
-        if reply.outcome is Outcome.ABSTAIN:
+        if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK):
             return False
-        if reply.outcome is Outcome.ANSWER and not self.bot.engine.looks_like_question(
-            message.content
-        ):
+        if reply.outcome is Outcome.ANSWER and not self.bot.engine.looks_like_question(question):
             return False
         key = (message.channel.id, reply.outcome.value, reply.entry_id or reply.tier_id)
         return self.bot.repeat_guard.try_use(key)
@@ -124,12 +152,15 @@ class Answers(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
         """The same answer a mention gets; refusals and safety notes only to the asker."""
-        remaining = self.bot.member_cooldown.remaining(interaction.user.id)
+        asker = interaction.user.id
+        remaining = self.bot.member_limit.remaining(asker)
         if remaining > 0 and self.bot.engine.red_flag(question) is None:
             await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
             return
-        self.bot.member_cooldown.try_use(interaction.user.id)
-        answering = asyncio.ensure_future(self.bot.answer(question))
+        self.bot.member_limit.try_use(asker)
+        where = Place(asker, interaction.channel_id or 0)
+        ask = functools.partial(self.bot.assistant.ask, question, where)
+        answering = asyncio.ensure_future(self.bot.off_loop(ask))
         try:
             reply = await asyncio.wait_for(asyncio.shield(answering), ANSWER_WITHIN)
         except TimeoutError:
@@ -139,7 +170,7 @@ class Answers(commands.Cog):
             reply = await answering
             sent = await interaction.followup.send(
                 embed=reply_embed(reply, question),
-                view=answer_view(reply, interaction.user.id),
+                view=answer_view(reply, asker),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
                 wait=True,
@@ -148,12 +179,14 @@ class Answers(commands.Cog):
         else:
             response = await interaction.response.send_message(
                 embed=reply_embed(reply, question),
-                view=answer_view(reply, interaction.user.id),
+                view=answer_view(reply, asker),
                 ephemeral=reply.outcome is not Outcome.ANSWER,
                 allowed_mentions=NO_MENTIONS,
             )
             message_id = getattr(response.resource, "id", None)
-        await self._record(interaction.user.id, interaction.channel_id, message_id, question, reply)
+        if message_id is not None:
+            self.bot.assistant.sent(message_id, where)
+        await self._record(asker, interaction.channel_id, message_id, question, reply)
 
 
 async def setup(bot: MovementBot) -> None:

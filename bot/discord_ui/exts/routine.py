@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.client import MovementBot
-from bot.discord_ui.components import answer_view, routine_view
-from bot.discord_ui.embeds import clip, entry_embed
+from bot.discord_ui.components import answer_view, place_of, routine_view
+from bot.discord_ui.embeds import answer_embed, clip, entry_embed
 from bot.discord_ui.interactions import NO_MENTIONS, tell
 
 CHOICE_LIMIT = 25
@@ -25,13 +25,12 @@ class Routine(commands.Cog):
     @app_commands.command(name="routine", description="The three exercises in order, with doses.")
     async def routine(self, interaction: discord.Interaction) -> None:
         """Post the routine overview with a button to start the guided mode."""
-        routine = self.bot.engine.knowledge.routine()
-        reply = self.bot.engine.reply_for(routine.id) if routine else None
+        reply = self.bot.assistant.routine(place_of(interaction))
         if reply is None:
             await tell(interaction, NO_ROUTINE)
             return
         await interaction.response.send_message(
-            embed=entry_embed(reply), view=routine_view(), allowed_mentions=NO_MENTIONS
+            embed=answer_embed(reply), view=routine_view(), allowed_mentions=NO_MENTIONS
         )
 
     @app_commands.command(name="exercise", description="One exercise in full: steps, dose, cues.")
@@ -39,9 +38,8 @@ class Routine(commands.Cog):
     async def exercise(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
-        """Show the exercise picked (or the closest match to what was typed)."""
-        exercise_id = self._exercise_for(name)
-        reply = self.bot.engine.reply_for(exercise_id) if exercise_id else None
+        """Show the exercise picked (or the closest match to what was typed) in full."""
+        reply = self.bot.assistant.exercise(name, place_of(interaction))
         if reply is None:
             names = ", ".join(entry.title for entry in self.bot.engine.knowledge.exercises())
             await tell(interaction, f"I don't know an exercise called that. Try one of: {names}.")
@@ -51,13 +49,6 @@ class Routine(commands.Cog):
             view=answer_view(reply, interaction.user.id),
             allowed_mentions=NO_MENTIONS,
         )
-
-    def _exercise_for(self, text: str) -> str | None:
-        exercises = {entry.id for entry in self.bot.engine.knowledge.exercises()}
-        if text in exercises:
-            return text
-        matches = [c.entry.id for c in self.bot.engine.search(text) if c.entry.id in exercises]
-        return matches[0] if matches else None
 
     @exercise.autocomplete("name")
     async def exercise_names(

@@ -1,0 +1,209 @@
+"""The use cases every front end shares: asking, follow-ups, small talk, screening, exercises.
+
+Discord's cogs and the console call an :class:`Assistant` and render the :class:`Reply` it
+returns; nothing here knows how a reply is shown. A message is read with what its
+conversation was about (:mod:`bot.conversation.memory`), so "and how many sets for that one?"
+gets the dose of the exercise just shown, and a red flag is never downgraded: after a safety
+reply, a message that would get anything but small talk gets the safety advice again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.conversation.memory import Memory, Place, Turn
+from bot.conversation.small_talk import small_talk_kind
+from bot.engine import Engine, Outcome, Reply
+from bot.engine.model import SafetyTier
+from bot.engine.normalise import clean, sentences
+
+YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup"})
+NO_WORDS = frozenset({"n", "no", "nope", "nah"})
+MAX_PARTS = 3
+"""A message asking several things is answered part by part, up to this many parts."""
+
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|it|those|these|them|one|instead|same|also|then|else|again)\b|"
+    r"^(?:and|so|but|ok|okay|what about|how about)\b"
+)
+"""Words with which a message leans on what was said before."""
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1,
+}  # fmt: skip
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?: (?:one|exercise|drill|move))?")
+_PART_BREAK = re.compile(
+    r",? (?:and|also|plus|&) (?=(?:how|what|whats|why|when|where|which|should|can|could|do|"
+    r"does|is|are)\b)"
+)
+
+
+def question_parts(text: str) -> list[str]:
+    """The separate questions of a message, in order (one part when it asks one thing)."""
+    parts = [
+        piece.strip()
+        for sentence in sentences(clean(text))
+        for piece in _PART_BREAK.split(sentence)
+        if len(piece.split()) >= 2
+    ]
+    return parts[:MAX_PARTS]
+
+
+def listed_position(text: str, count: int) -> int | None:
+    """The position "the 2nd one" / "the last exercise" names in a list of ``count``."""
+    found = _ORDINAL.search(clean(text))
+    if found is None or count == 0:
+        return None
+    position = _ORDINALS[found[1]]
+    position = position if position >= 0 else count + position
+    return position if position < count else None
+
+
+def refers_back(text: str) -> bool:
+    """Whether a message leans on what was said before ("and that one?", "what instead?")."""
+    return bool(_REFERS_BACK.search(clean(text)))
+
+
+class Assistant:
+    """Answers members through one engine, remembering each conversation for a few minutes."""
+
+    def __init__(self, engine: Engine, memory: Memory) -> None:
+        """Answer with ``engine`` (swapped in place on reload); remember turns in ``memory``."""
+        self.engine = engine
+        self.memory = memory
+
+    def ask(
+        self,
+        text: str,
+        where: Place | None = None,
+        *,
+        passive: bool = False,
+        replying_to: int | None = None,
+    ) -> Reply:
+        """The reply to a member's message at ``where`` (None: no conversation is kept).
+
+        ``passive`` is for messages nobody addressed to the bot (the stricter bar);
+        ``replying_to`` is the id of the bot message it replies to, if any.
+        """
+        turn = self.memory.recall(where, replying_to) if where else None
+        word = clean(text).strip(" .!")
+        if turn is not None and turn.is_screen and word in YES_WORDS | NO_WORDS:
+            return self.answer_screen(turn.question, word in YES_WORDS, turn.reply.tier, where)
+        kind = small_talk_kind(text)
+        if kind is not None and self.engine.red_flag(text) is None:
+            return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
+        reply = self._read(text, turn, passive)
+        if where is not None and reply.outcome is not Outcome.ABSTAIN:
+            self.memory.remember(where, text, reply)
+        return reply
+
+    def _read(self, text: str, turn: Turn | None, passive: bool) -> Reply:
+        """The reply to ``text`` in the conversation that ``turn`` ended (if any)."""
+        engine = self.engine
+        if turn is not None and turn.listed:
+            position = listed_position(text, len(turn.listed))
+            if position is not None:
+                return self._listed(text, turn.listed[position], passive)
+        alone = engine.answer(text, passive=passive)
+        if turn is not None and turn.is_safety and not self._graver(alone, turn.reply):
+            return replace(turn.reply, restated=True)
+        if alone.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+            return alone
+        if turn is not None and turn.is_screen:
+            # The screening question still stands: no exercise advice until it is answered.
+            return turn.reply if alone.outcome is Outcome.ANSWER else alone
+        if turn is not None and turn.topic and (refers_back(text) or not _answered(alone)):
+            within = engine.answer(text, passive=passive, context=turn.topic)
+            if within.outcome in (Outcome.SAFETY, Outcome.SCREEN) or _answered(within):
+                return within
+        return self._by_parts(text, alone, passive)
+
+    def _graver(self, reply: Reply, than: Reply) -> bool:
+        """Whether ``reply`` is a safety reply of a more urgent tier than ``than``'s."""
+        if reply.outcome is not Outcome.SAFETY or reply.tier is None:
+            return False
+        urgency = [tier.id for tier in self.engine.knowledge.safety_tiers]
+        rank = {tier_id: position for position, tier_id in enumerate(urgency)}
+        return rank.get(reply.tier.id, len(rank)) < rank.get(than.tier_id or "", len(rank))
+
+    def _listed(self, text: str, entry_id: str, passive: bool) -> Reply:
+        """The answer about one entry of a list the bot showed ("and the 2nd one?")."""
+        reply = self.engine.answer(text, passive=passive, context=entry_id)
+        if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+            return reply
+        if reply.entry_id == entry_id:
+            return reply
+        return self.engine.reply_for(entry_id) or reply
+
+    def _by_parts(self, text: str, whole: Reply, passive: bool) -> Reply:
+        """Each part of a message that asks several things answered, or ``whole``.
+
+        "should i ice it and how many sets of the leg curl?" gets the leg curl's dose and a
+        word that the article doesn't cover icing, in one reply.
+        """
+        parts = question_parts(text)
+        if len(parts) < 2:
+            return whole
+        replies = [self.engine.answer(part, passive=passive) for part in parts]
+        caution = next((r for r in replies if r.outcome in (Outcome.SAFETY, Outcome.SCREEN)), None)
+        if caution is not None:
+            return caution
+        answered: list[Reply] = []
+        for reply in replies:
+            if _answered(reply) and reply.entry_id not in {a.entry_id for a in answered}:
+                answered.append(reply)
+        skipped = next((r.not_covered for r in replies if r.not_covered), None)
+        if not answered or (len(answered) == 1 and skipped is None and _answered(whole)):
+            return whole
+        return replace(answered[0], also=tuple(answered[1:]), not_covered=skipped)
+
+    def answer_screen(
+        self,
+        question: str,
+        applies: bool,
+        tier: SafetyTier | None,
+        where: Place | None = None,
+    ) -> Reply:
+        """The reply once a member answered a screening question about ``question``.
+
+        "Yes, one of these" gets the safety reply of ``tier``, the gravest tier the screen
+        listed (None, for a tier a reload removed: the generic "get this checked"); "No"
+        answers the question as if no warning sign applied.
+        """
+        if applies:
+            reply = Reply(outcome=Outcome.SAFETY, score=100, tier=tier)
+        else:
+            reply = self.engine.answer(question, screened=True)
+        if where is not None:
+            self.memory.remember(where, question, reply)
+        return reply
+
+    def entry(self, entry_id: str, where: Place | None = None) -> Reply | None:
+        """The whole answer for an entry a member picked (a button, a menu, a command)."""
+        reply = self.engine.reply_for(entry_id)
+        if reply is not None and where is not None:
+            self.memory.remember(where, reply.entry.title if reply.entry else entry_id, reply)
+        return reply
+
+    def exercise(self, name: str, where: Place | None = None) -> Reply | None:
+        """The exercise called ``name`` (an id, or the closest match to what was typed)."""
+        exercises = {entry.id for entry in self.engine.knowledge.exercises()}
+        if name in exercises:
+            return self.entry(name, where)
+        found = [c.entry.id for c in self.engine.search(name) if c.entry.id in exercises]
+        return self.entry(found[0], where) if found else None
+
+    def routine(self, where: Place | None = None) -> Reply | None:
+        """The routine: the exercises in order with their doses."""
+        routine = self.engine.knowledge.routine()
+        return self.entry(routine.id, where) if routine else None
+
+    def sent(self, message_id: int, where: Place) -> None:
+        """The bot showed the latest turn at ``where`` as ``message_id``; replies follow it up."""
+        turn = self.memory.recall(where)
+        if turn is not None:
+            self.memory.remember_message(message_id, turn)
+
+
+def _answered(reply: Reply) -> bool:
+    return reply.outcome is Outcome.ANSWER

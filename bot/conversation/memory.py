@@ -1,0 +1,110 @@
+"""What each conversation is about, for a few minutes: in memory only, bounded in size and time.
+
+A conversation is one member in one place (a DM, a thread or a channel). What is kept is the
+bot's last reply there (its entry, tier, the exercises it listed, a screen's question), never
+stored anywhere, forgotten after ``seconds`` or when ``MAX_CONVERSATIONS`` are newer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from bot.engine.reply import Outcome, Reply
+
+MAX_CONVERSATIONS = 10_000
+"""Conversations remembered at once; the one idle longest is forgotten first."""
+MAX_MESSAGES = 10_000
+"""The bot's own messages remembered (so a reply to one of them finds its topic)..."""
+MESSAGE_SECONDS = 86_400.0
+"""...for this long: replying to an answer continues it even after the conversation paused."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a member talks to the bot: ``place`` is the DM, thread or channel id."""
+
+    member: int
+    place: int
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The bot's last reply in a conversation, and the question it answered."""
+
+    reply: Reply
+    question: str
+    at: float
+
+    @property
+    def topic(self) -> str | None:
+        """The entry the conversation is about, if any."""
+        return self.reply.entry_id
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        """The exercises the reply listed in order ("the 2nd one" picks from these)."""
+        return tuple(exercise.id for exercise in self.reply.routine)
+
+    @property
+    def is_safety(self) -> bool:
+        """Whether the reply was the safety reply: nothing after it may downgrade it."""
+        return self.reply.outcome is Outcome.SAFETY
+
+    @property
+    def is_screen(self) -> bool:
+        """Whether the reply asked the screening question, still unanswered."""
+        return self.reply.outcome is Outcome.SCREEN
+
+
+class Memory:
+    """Recent turns per :class:`Place` and per bot message, thread-safe."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        """Remember turns for ``seconds`` after they happen."""
+        self.seconds = seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
+        self._messages: OrderedDict[int, Turn] = OrderedDict()
+
+    def remember(self, where: Place, question: str, reply: Reply) -> Turn:
+        """Keep ``reply`` (to ``question``) as the latest turn at ``where``."""
+        turn = Turn(reply=reply, question=question, at=self._clock())
+        with self._lock:
+            self._keep(self._turns, where, turn, MAX_CONVERSATIONS)
+        return turn
+
+    def remember_message(self, message_id: int, turn: Turn) -> None:
+        """Link the bot's message ``message_id`` to the turn it showed."""
+        with self._lock:
+            self._keep(self._messages, message_id, turn, MAX_MESSAGES)
+
+    def forget(self, where: Place) -> None:
+        """End the conversation at ``where`` (a screen answered, a member's data deleted)."""
+        with self._lock:
+            self._turns.pop(where, None)
+
+    def recall(self, where: Place, replying_to: int | None = None) -> Turn | None:
+        """The turn a message continues: the bot message it replies to, or the recent turn."""
+        now = self._clock()
+        with self._lock:
+            turn = self._messages.get(replying_to) if replying_to is not None else None
+            if turn is not None and now - turn.at < max(self.seconds, MESSAGE_SECONDS):
+                return turn
+            recent = self._turns.get(where)
+            return recent if recent is not None and now - recent.at < self.seconds else None
+
+    def __len__(self) -> int:
+        """Conversations currently remembered (expired ones included until pushed out)."""
+        return len(self._turns)
+
+    @staticmethod
+    def _keep(table: OrderedDict, key: Hashable, turn: Turn, limit: int) -> None:
+        table[key] = turn
+        table.move_to_end(key)
+        while len(table) > limit:
+            table.popitem(last=False)

@@ -1,0 +1,58 @@
+"""Greetings, thanks, acknowledgements and goodbyes: recognised so they aren't "questions".
+
+A message is small talk only when every word in it is a small-talk word and one of them says
+which kind: "thanks!! super helpful" is thanks, "good morning everyone!" a greeting, but
+"thanks, how many sets?" is a question, and "is this helpful" (no word that says which kind)
+goes to the engine like any other message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.normalise import clean
+from bot.engine.reply import SmallTalk
+
+MAX_WORDS = 10
+"""Longer messages are never small talk, whatever their words."""
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a space-separated list."""
+    return frozenset(text.split())
+
+
+_KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
+    ("thanks", _words("thanks thank thx ty tysm tyvm thnx thanx cheers appreciate appreciated")),
+    ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night")),
+    ("greeting", _words("hi hey heya hello hiya yo sup howdy morning afternoon evening gm")),
+    (
+        "ack",
+        _words(
+            "ok okay okey k kk yes yeah yea yep yup sure gotcha understood alright noted no "
+            "nope nah cool nice great awesome perfect good lol haha"
+        ),
+    ),
+)
+"""Each kind and the words that say it, checked in this order: "ok thanks" is thanks."""
+
+_OTHER_WORDS = _words(
+    "a all so very much lot lots really super the you u ya y'all guys everyone everybody folks "
+    "there team bot mate man that this it was is makes sense helpful helped works worked got "
+    "it's thats that's for again now i'll will do try see take care and oh ah just well then "
+    "legend amazing brilliant grateful"
+)
+"""Words that may come with small talk without making it a question."""
+_KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def small_talk_kind(text: str) -> SmallTalk | None:
+    """Which kind of small talk ``text`` is, or None when it says anything more."""
+    words = _WORD.findall(clean(text))
+    if not words or len(words) > MAX_WORDS or "?" in text:
+        return None
+    if any(word not in _KIND_WORDS and word not in _OTHER_WORDS for word in words):
+        return None
+    present = set(words)
+    return next((kind for kind, keys in _KINDS if keys & present), None)

@@ -1,0 +1,44 @@
+"""Conversations both front ends are tested on: the console and the fake Discord."""
+
+from __future__ import annotations
+
+FOLLOW_UPS: list[tuple[tuple[str, ...], str, str, str]] = [
+    # (lines in order, entry of the last reply, part it leads with, words it says)
+    (
+        ("should i foam roll my IT band?", "ok so what do i do instead"),
+        "foam-rolling",
+        "paragraph",
+        "What does fix them",
+    ),
+    (("/routine", "and the 2nd one?"), "prone-leg-curl", "summary", "Turn that foot inward"),
+    (
+        ("/exercise prone-leg-curl", "and how many sets for that one?"),
+        "prone-leg-curl",
+        "dose",
+        "Sets: 2",
+    ),
+    (
+        ("how do i do the reverse curtsy split squat?", "should i lock my knee out at the top?"),
+        "reverse-curtsy-split-squat",
+        "step",
+        "without locking out the knee",
+    ),
+]
+RED_FLAG = "my knee locked and won't straighten"
+WITHOUT_RED_FLAG = (
+    "its not that bad though, i can walk on it fine",
+    "ok so how many sets of the leg curl then?",
+)
+SMALL_TALK_LINES = [
+    ("hey", "greeting"),
+    ("good morning everyone!", "greeting"),
+    ("thanks!! super helpful", "thanks"),
+    ("ty", "thanks"),
+    ("yes", "ack"),
+    ("ok cool", "ack"),
+    ("bye, take care", "goodbye"),
+]
+LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
+DOSE = "how many reps for the leg curl with the foot turned in?"
+WEIGHT = "where do i put my weight on the curtsy squat?"
+MIXED = "should i ice it and how many sets of the leg curl?"

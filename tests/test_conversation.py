@@ -1,0 +1,243 @@
+"""The use-case layer, as the console uses it: follow-ups, small talk, short answers, parts.
+
+The same cases run over the fake Discord in ``tests/bot/test_conversation.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.console.chat import ChatSession
+from bot.console.text import render_full
+from bot.conversation.assistant import Assistant, listed_position, question_parts
+from bot.conversation.memory import Memory, Place
+from bot.conversation.small_talk import small_talk_kind
+from bot.conversation.wording import SHORT_LIMIT, SMALL_TALK, short_answer
+from bot.engine import Engine, Outcome, Reply
+from tests.conversation_cases import (
+    DOSE,
+    FOLLOW_UPS,
+    LOCK_OUT,
+    MIXED,
+    RED_FLAG,
+    SMALL_TALK_LINES,
+    WEIGHT,
+    WITHOUT_RED_FLAG,
+)
+
+HERE = Place(member=1, place=10)
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    """The memory's clock: tests move ``clock[0]`` on."""
+    return [0.0]
+
+
+@pytest.fixture
+def assistant(engine: Engine, clock: list[float]) -> Assistant:
+    return Assistant(engine, Memory(300.0, clock=lambda: clock[0]))
+
+
+def _play(assistant: Assistant, lines: tuple[str, ...]) -> Reply:
+    """Ask each line in turn at one place; the reply to the last."""
+    reply = None
+    for line in lines:
+        if line == "/routine":
+            reply = assistant.routine(HERE)
+        elif line.startswith("/exercise "):
+            reply = assistant.exercise(line.removeprefix("/exercise "), HERE)
+        else:
+            reply = assistant.ask(line, HERE)
+    assert reply is not None
+    return reply
+
+
+@pytest.mark.parametrize(("lines", "entry_id", "kind", "says"), FOLLOW_UPS)
+def test_a_follow_up_is_read_with_the_conversation_topic(
+    assistant: Assistant, lines: tuple[str, ...], entry_id: str, kind: str, says: str
+) -> None:
+    """Each follow-up resolves to the entry in context and the part that answers it."""
+    reply = _play(assistant, lines)
+    assert reply.outcome is Outcome.ANSWER
+    assert reply.entry_id == entry_id
+    assert reply.part is not None
+    assert reply.part.kind == kind
+    assert says in short_answer(reply)
+
+
+def test_the_same_follow_up_alone_is_not_answered_as_if_in_context(
+    assistant: Assistant,
+) -> None:
+    """Without the earlier message, "what do i do instead" has nothing to lean on."""
+    assert assistant.ask(FOLLOW_UPS[0][0][-1], HERE).outcome is Outcome.ABSTAIN
+
+
+def test_a_follow_up_after_the_window_is_read_alone(
+    assistant: Assistant, clock: list[float]
+) -> None:
+    """Context lasts a few minutes, then the message stands alone again."""
+    lines = FOLLOW_UPS[0][0]
+    assistant.ask(lines[0], HERE)
+    clock[0] += 301.0
+    assert assistant.ask(lines[1], HERE).outcome is Outcome.ABSTAIN
+
+
+def test_context_belongs_to_one_member_in_one_place(assistant: Assistant) -> None:
+    """Another member, or the same member elsewhere, doesn't continue the conversation."""
+    lines = FOLLOW_UPS[0][0]
+    assistant.ask(lines[0], HERE)
+    assert assistant.ask(lines[1], Place(member=2, place=10)).outcome is Outcome.ABSTAIN
+    assert assistant.ask(lines[1], Place(member=1, place=11)).outcome is Outcome.ABSTAIN
+
+
+def test_replying_to_an_answer_continues_it_after_the_window(
+    assistant: Assistant, clock: list[float]
+) -> None:
+    """A reply to the bot's message finds that message's topic, even after the window."""
+    lines = FOLLOW_UPS[0][0]
+    assistant.ask(lines[0], HERE)
+    assistant.sent(555, HERE)
+    clock[0] += 1_000.0
+    reply = assistant.ask(lines[1], Place(member=1, place=10), replying_to=555)
+    assert reply.entry_id == "foam-rolling"
+
+
+def test_a_follow_up_never_downgrades_a_red_flag(assistant: Assistant) -> None:
+    """After a safety reply, "it's not that bad" restates the advice; never exercises."""
+    first = assistant.ask(RED_FLAG, HERE)
+    assert first.outcome is Outcome.SAFETY
+    for line in WITHOUT_RED_FLAG:
+        reply = assistant.ask(line, HERE)
+        assert reply.outcome is Outcome.SAFETY, line
+        assert reply.restated
+        assert reply.tier == first.tier
+        assert reply.entry is None
+        assert not reply.also
+
+
+def test_a_graver_red_flag_after_a_safety_reply_gets_its_own_tier(assistant: Assistant) -> None:
+    """A follow-up describing an emergency is not held to the earlier, milder tier."""
+    assistant.ask(RED_FLAG, HERE)
+    reply = assistant.ask("now my foot has gone cold and pale", HERE)
+    assert reply.outcome is Outcome.SAFETY
+    assert reply.tier_id == "emergency"
+    assert not reply.restated
+
+
+@pytest.mark.parametrize(("line", "kind"), SMALL_TALK_LINES)
+def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str, kind: str) -> None:
+    """Greetings, thanks, acknowledgements and goodbyes are small talk, not questions."""
+    assert small_talk_kind(line) == kind
+    reply = assistant.ask(line, HERE)
+    assert reply.outcome is Outcome.SMALL_TALK
+    assert reply.small_talk == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "thanks, how many sets for the leg curl?",
+        "is this helpful",
+        "hi my knee locked and won't straighten",
+        "ok so what do i do instead",
+    ],
+)
+def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
+    """Only a message of nothing but small talk is small talk."""
+    assert small_talk_kind(line) is None
+
+
+def test_small_talk_keeps_the_conversation_topic(assistant: Assistant) -> None:
+    """Saying "thanks" between two questions doesn't end the conversation."""
+    assistant.exercise("prone-leg-curl", HERE)
+    assistant.ask("thanks!", HERE)
+    assert assistant.ask("and how many sets for that one?", HERE).part.kind == "dose"
+
+
+def test_the_lock_out_question_leads_with_no_and_its_step(assistant: Assistant) -> None:
+    """The lock-out question gets a plain No and the step that says so."""
+    reply = assistant.ask(LOCK_OUT, HERE)
+    assert reply.entry_id == "reverse-curtsy-split-squat"
+    assert short_answer(reply).startswith("**No.** Step 4 of 4: ")
+    assert "without locking out the knee at the top" in short_answer(reply)
+
+
+def test_the_dose_question_leads_with_the_dose(assistant: Assistant, engine: Engine) -> None:
+    """A dose question gets the dose exactly as the knowledge base states it."""
+    reply = assistant.ask(DOSE, HERE)
+    exercise = engine.knowledge.entries["prone-leg-curl"]
+    assert exercise.dose is not None
+    assert short_answer(reply) == f"Dose: {exercise.dose.summary()}"
+
+
+def test_the_weight_question_leads_with_the_inside_edge_step(assistant: Assistant) -> None:
+    """The weight question gets the inside-edge step."""
+    text = short_answer(assistant.ask(WEIGHT, HERE))
+    assert text.startswith("Step 1 of 4: ")
+    assert "inside edge" in text
+
+
+def test_the_mixed_question_answers_the_covered_part_and_names_the_other(
+    assistant: Assistant,
+) -> None:
+    """Icing isn't covered, the leg curl's dose is: both said in one reply."""
+    reply = assistant.ask(MIXED, HERE)
+    assert reply.outcome is Outcome.ANSWER
+    assert reply.entry_id == "prone-leg-curl"
+    text = short_answer(reply)
+    assert text.startswith("The article doesn't cover icing")
+    assert "Sets: 2" in text
+
+
+def test_two_covered_questions_get_both_answers(assistant: Assistant) -> None:
+    """Two parts the article covers are both answered, each by its own entry."""
+    reply = assistant.ask(
+        "how many sets of the leg curl and how long do i do the belt line reset?", HERE
+    )
+    assert [reply.entry_id, *(part.entry_id for part in reply.also)] == [
+        "prone-leg-curl",
+        "belt-line-reset",
+    ]
+
+
+def test_every_short_answer_stays_within_the_length_aim(engine: Engine) -> None:
+    """Each entry's short answer, title and footer included, is at most SHORT_LIMIT long."""
+    for entry_id, entry in engine.knowledge.entries.items():
+        reply = engine.reply_for(entry_id)
+        assert reply is not None
+        footer = f"Source: the article, “{entry.source}” · {reply.disclaimer}"
+        size = len(entry.title) + len(short_answer(reply)) + len(footer)
+        assert size <= SHORT_LIMIT, f"{entry_id}: {size} characters"
+
+
+def test_no_instruction_is_said_twice_in_a_full_exercise(engine: Engine) -> None:
+    """The whole exercise says each step once (no body restating it, no cue list)."""
+    for entry in engine.knowledge.exercises():
+        reply = engine.reply_for(entry.id)
+        assert reply is not None
+        text = render_full(reply)
+        for step in entry.steps:
+            assert text.count(step) == 1, step
+        assert all(cue not in text for cue in entry.cues if cue not in " ".join(entry.steps))
+
+
+def test_parts_and_positions_are_read_from_the_words() -> None:
+    """The splitting and "the 2nd one" rules, on their own."""
+    assert question_parts(MIXED) == ["should i ice it", "how many sets of the leg curl?"]
+    assert question_parts("what is the IT band?") == ["what is the it band?"]
+    assert listed_position("and the 2nd one?", 3) == 1
+    assert listed_position("the last exercise", 3) == 2
+    assert listed_position("the third one", 2) is None
+    assert listed_position("how many sets?", 3) is None
+
+
+def test_the_console_offers_more_and_shows_the_whole_entry(engine: Engine) -> None:
+    """`more` prints the whole of the last answer; small talk is answered kindly."""
+    session = ChatSession(engine)
+    short = session.respond(LOCK_OUT)
+    assert "Type `more` for the full exercise." in short
+    full = session.respond("more")
+    assert "How to do it:" in full
+    assert "What you should feel:" in full
+    assert session.respond("thanks!!") == SMALL_TALK["thanks"]
