@@ -126,47 +126,6 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _store(args: argparse.Namespace):  # noqa: ANN202 - imported lazily, like the rest
-    from bot.store import Store, StoreError
-
-    try:
-        return Store(args.db or _settings().database_path)
-    except StoreError as error:
-        print(error, file=sys.stderr)
-        raise SystemExit(EXIT_USAGE) from None
-
-
-def _unanswered(args: argparse.Namespace) -> int:
-    from bot.review import group_questions
-
-    store = _store(args)
-    groups = group_questions(store.unanswered(args.days), _engine(args))
-    if not groups:
-        print(f"Nothing unanswered in the last {args.days} day(s).")
-    for group in groups:
-        closest = f"{group.closest_id} ({group.closest_score})" if group.closest_id else "none"
-        print(f"{group.count:>4}x  {group.example.text[:100]!r}  closest: {closest}")
-    return EXIT_OK
-
-
-def _stats(args: argparse.Namespace) -> int:
-    from bot.review import entry_reports
-
-    store = _store(args)
-    reports = entry_reports(store.entry_stats(args.days), store.asks_since(args.days))
-    if not reports:
-        print(f"No answers in the last {args.days} day(s).")
-    for report in reports:
-        row = report.stats
-        print(
-            f"{row.entry_id:<28} asks {row.asks:>4}  helpful {row.helpful:>3}  "
-            f"not helpful {row.not_helpful:>3}"
-        )
-        for text, count in report.phrasings:
-            print(f"    {count:>3}x {text[:90]!r}")
-    return EXIT_OK
-
-
 def _run(args: argparse.Namespace) -> int:
     from bot.discord_ui.runner import run_bot
 
@@ -203,14 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--knowledge", type=Path, help=knowledge_help)
-    for name, handler, text, days in (
-        ("unanswered", _unanswered, "what members asked that went unanswered, grouped", 7),
-        ("stats", _stats, "per entry: asks, votes and common phrasings", 30),
-    ):
-        report = add(name, handler, text)
-        report.add_argument("--days", type=int, default=days, help=f"default {days}")
-        report.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
-        report.add_argument("--knowledge", type=Path, help=knowledge_help)
+    from bot import moderator_cli
+
+    moderator_cli.add_commands(add, knowledge_help)
     schema = add("schema", _schema, "regenerate the knowledge files' JSON Schema")
     schema.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
     return parser

@@ -1,0 +1,226 @@
+"""The moderators' commands: ``unanswered``, ``stats``, ``teach``, ``untaught``, ``label``,
+``dismiss``.
+
+They work on the knowledge files and the database directly, with no Discord: a running bot
+with auto-reload picks the changed files up. Heavy modules are imported when a command runs,
+so registering these commands costs every other command nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _engine, _settings
+
+if TYPE_CHECKING:
+    from bot.engine.semantic.encoder import Encoder
+    from bot.review import QuestionGroup
+    from bot.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
+COMMAND_LINE = 0
+"""The member id recorded for a change made at the command line without ``--member``."""
+
+
+def _store(args: argparse.Namespace) -> Store:
+    from bot.store import Store, StoreError
+
+    try:
+        return Store(args.db or _settings().database_path)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _encoder() -> Encoder | None:
+    from bot.review import meaning_encoder
+
+    return meaning_encoder(_settings().semantic_options)
+
+
+def _row(group: QuestionGroup) -> str:
+    closest = f"{group.closest_id} ({group.closest_score})" if group.closest_id else "none"
+    return (
+        f"{group.count:>4}x  {group.example.text[:100]!r}  {group.outcome}  "
+        f"last {group.last_day}  closest: {closest}  #{group.example.id}"
+    )
+
+
+def unanswered(args: argparse.Namespace) -> int:
+    """Print the review: gaps, or with ``--all`` the not-covered and small-talk sections too."""
+    from bot.review import Section, review
+
+    store = _store(args)
+    sections = list(Section) if args.all else [Section.GAPS]
+    found = review(
+        store.unanswered(args.days), _engine(args), sections=sections, encoder=_encoder()
+    )
+    if found.is_empty():
+        print(f"Nothing unanswered in the last {args.days} day(s).")
+    for section, groups in found.rows.items():
+        if groups:
+            print(f"{section.capitalize()}, last {args.days} day(s):")
+            print("\n".join(_row(group) for group in groups))
+    for section, count in found.hidden.items():
+        print(f"{section.capitalize()}: {count} question(s), listed with --all")
+    return EXIT_OK
+
+
+def stats(args: argparse.Namespace) -> int:
+    """Print asks, votes and phrasings per entry; with ``--chart FILE`` write the PNG too."""
+    from bot.review import entry_reports
+
+    store = _store(args)
+    entry_stats = store.entry_stats(args.days)
+    reports = entry_reports(entry_stats, store.asks_since(args.days))
+    if not reports:
+        print(f"No answers in the last {args.days} day(s).")
+    for report in reports:
+        row = report.stats
+        print(
+            f"{row.entry_id:<28} asks {row.asks:>4}  helpful {row.helpful:>3}  "
+            f"not helpful {row.not_helpful:>3}"
+        )
+        for text, count in report.phrasings:
+            print(f"    {count:>3}x {text[:90]!r}")
+    if args.chart is not None:
+        from bot.charts import usage_chart
+
+        png = usage_chart(
+            store.questions_per_day(args.days),
+            entry_stats,
+            days=args.days,
+            today=datetime.now(UTC).date(),
+        )
+        args.chart.write_bytes(png)
+        print(f"wrote {args.chart}")
+    return EXIT_OK
+
+
+def _settled(args: argparse.Namespace, question: str, action: str) -> str:
+    """Take the row worded as ``question`` off the unanswered list; say so when there was one."""
+    from bot.review import settle
+
+    count = settle(
+        _store(args),
+        action,
+        days=_settings().retention_days,
+        question=question,
+        encoder=_encoder(),
+    )
+    return f" ({count} stored question(s) taken off the unanswered list)" if count else ""
+
+
+def teach(args: argparse.Namespace) -> int:
+    """Teach a phrasing to an entry, as ``/kb teach`` does."""
+    from bot.teaching import Teacher, TeachError
+
+    teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
+    try:
+        result = teacher.teach(args.question, args.entry, args.member)
+    except TeachError as error:
+        print(f"Not taught: {error}.", file=sys.stderr)
+        return EXIT_INVALID
+    _store(args).log_teach(args.member, result.entry_id, result.question, "taught")
+    action = f"taught {result.entry_id}"
+    print(f"Taught. {result.describe()}.{_settled(args, result.question, action)}")
+    return EXIT_OK
+
+
+def untaught(args: argparse.Namespace) -> int:
+    """Undo a taught phrasing, as ``/kb untaught`` does."""
+    from bot.teaching import Teacher, TeachError
+
+    teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
+    try:
+        removed = teacher.untaught(args.question)
+    except TeachError as error:
+        print(f"Not changed: {error}.", file=sys.stderr)
+        return EXIT_INVALID
+    _store(args).log_teach(args.member, removed.entry, removed.question, "untaught")
+    print(f"Removed “{removed.question}” from {removed.entry}.")
+    return EXIT_OK
+
+
+def label(args: argparse.Namespace) -> int:
+    """Label a message off-topic (``abstain``) or a red flag (``safety --tier``)."""
+    from bot.labels import Labeller, describe
+    from bot.teaching import TeachError
+
+    labeller = Labeller(_engine(args), _settings().knowledge_source(args.knowledge))
+    try:
+        result = labeller.label(args.question, args.label, args.tier)
+    except TeachError as error:
+        print(f"Not labelled: {error}.", file=sys.stderr)
+        return EXIT_INVALID
+    words = describe(result.example)
+    _store(args).log_teach(args.member, words, result.example.q, "labelled")
+    settled = _settled(args, result.example.q, f"labelled {words}")
+    print(f"Labelled. {result.describe()}.{settled}")
+    return EXIT_OK
+
+
+def dismiss(args: argparse.Namespace) -> int:
+    """Hide a row of the unanswered list (every question grouped with ``ASK_ID``)."""
+    from bot.review import ReviewError
+    from bot.review import dismiss as dismiss_row
+
+    store = _store(args)
+    try:
+        count = dismiss_row(store, args.ask_id, days=_settings().retention_days, encoder=_encoder())
+    except ReviewError as error:
+        print(f"Not dismissed: {error}.", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Dismissed #{args.ask_id}: {count} stored question(s) off the unanswered list.")
+    return EXIT_OK
+
+
+def add_commands(add: AddCommand, knowledge_help: str) -> None:
+    """Register the moderators' commands with ``add(name, handler, help)``."""
+
+    def storage(command: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
+        command.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+        if knowledge:
+            command.add_argument("--knowledge", type=Path, help=knowledge_help)
+
+    def member(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--member",
+            type=int,
+            default=COMMAND_LINE,
+            help="your Discord member id, logged as who made the change (default 0)",
+        )
+
+    listing = add("unanswered", unanswered, "what members asked that went unanswered, grouped")
+    listing.add_argument("--days", type=int, default=7, help="default 7")
+    listing.add_argument(
+        "--all", action="store_true", help="list small talk and subjects not covered too"
+    )
+    storage(listing)
+    report = add("stats", stats, "per entry: asks, votes and common phrasings")
+    report.add_argument("--days", type=int, default=30, help="default 30")
+    report.add_argument("--chart", type=Path, metavar="FILE", help="write the usage chart (PNG)")
+    storage(report)
+    teach_command = add("teach", teach, "teach a phrasing to an entry (like /kb teach)")
+    teach_command.add_argument("entry", help="the entry id it should find")
+    teach_command.add_argument("question", help="the phrasing members use")
+    untaught_command = add("untaught", untaught, "undo a taught phrasing (like /kb untaught)")
+    untaught_command.add_argument("question", help="a phrasing taught earlier")
+    label_command = add(
+        "label", label, "label a message off-topic (abstain) or a red flag (safety --tier)"
+    )
+    label_command.add_argument("question", help="the member's message")
+    label_command.add_argument("label", choices=["abstain", "safety"])
+    label_command.add_argument("--tier", help="the red-flag tier of a safety label")
+    dismiss_command = add("dismiss", dismiss, "hide a row of the unanswered list by its #id")
+    dismiss_command.add_argument("ask_id", type=int, help="the #id shown on the row")
+    storage(dismiss_command, knowledge=False)
+    for command in (teach_command, untaught_command, label_command):
+        storage(command)
+        member(command)
