@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot run|chat|ask|check|eval|schema``.
+"""The command line: ``python -m bot run|chat|ask|check|eval|schema|backup``.
 
 ``ask``, ``check`` and ``eval`` never import discord, so they start fast.
 """
@@ -69,19 +69,21 @@ def _check(args: argparse.Namespace) -> int:
     from bot.engine import KnowledgeError, load_knowledge, open_embeddings
     from bot.engine.semantic.setup import semantic_status
 
+    settings = _settings()
+    directory = args.directory or settings.knowledge_dir
     try:
-        knowledge = load_knowledge(args.directory)
+        knowledge = load_knowledge(settings.knowledge_source(directory))
     except KnowledgeError as error:
         for issue in error.issues:
             print(issue)
         print(f"{len(error.issues)} problem(s) found.", file=sys.stderr)
         return EXIT_INVALID
     print(
-        f"{args.directory}: OK: {len(knowledge.entries)} entries, "
+        f"{directory}: OK: {len(knowledge.entries)} entries, "
         f"{knowledge.question_count()} questions, {len(knowledge.safety_tiers)} red-flag tiers, "
         f"{len(knowledge.files)} files, {len(knowledge.examples)} labelled examples."
     )
-    print(semantic_status(*open_embeddings(_settings().semantic_options)))
+    print(semantic_status(*open_embeddings(settings.semantic_options)))
     return EXIT_OK
 
 
@@ -122,7 +124,19 @@ def _eval(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from bot.schema import write_schema
 
-    print(f"wrote {write_schema(Path(args.directory))}")
+    print(f"wrote {write_schema(args.directory or _settings().knowledge_dir)}")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup
+
+    try:
+        copy = backup(args.db or _settings().database_path, args.path)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    print(copy)
     return EXIT_OK
 
 
@@ -152,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--knowledge", type=Path, help=knowledge_help)
     check = add("check", _check, "validate a knowledge directory; exit 1 if it has problems")
-    check.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
+    check.add_argument("directory", nargs="?", type=Path, help="default: KNOWLEDGE_DIR")
     evaluate = add("eval", _eval, "score a labelled question file")
     evaluate.add_argument(
         "file", nargs="?", help="a knowledge file of examples: {q, expect, tier, kind}"
@@ -166,7 +180,10 @@ def _parser() -> argparse.ArgumentParser:
 
     moderator_cli.add_commands(add, knowledge_help)
     schema = add("schema", _schema, "regenerate the knowledge files' JSON Schema")
-    schema.add_argument("directory", nargs="?", default="knowledge", help="default: knowledge/")
+    schema.add_argument("directory", nargs="?", type=Path, help="default: KNOWLEDGE_DIR")
+    backup = add("backup", _backup, "copy the database safely, even while the bot runs")
+    backup.add_argument("path", type=Path, help="the copy to write (replaced if it exists)")
+    backup.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     return parser
 
 

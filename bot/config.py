@@ -15,11 +15,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.engine import SemanticOptions, Thresholds
+from bot.engine.loader import LEARNED_FILE, KnowledgeSource
 from bot.env_file import EnvFileError, read_env_file
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
-ENV_FILE = Path(".env")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The package's parent (the checkout, holding pyproject.toml): relative paths start here."""
+ENV_FILE = PROJECT_ROOT / ".env"
+DATABASE_FILE = "bot.sqlite3"
+CACHE_FOLDER = "cache"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit numbers
@@ -44,11 +49,13 @@ class Secret:
     holding the value. Copies are the same object, so they stay masked too.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "origin")
+    origin: str
 
-    def __init__(self, value: str) -> None:
-        """Hold ``value``."""
+    def __init__(self, value: str, origin: str = "the settings") -> None:
+        """Hold ``value``; ``origin`` says where it was read, for messages about it."""
         object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "origin", origin)
 
     def get_secret_value(self) -> str:
         """The value itself, for the one place that needs it."""
@@ -189,8 +196,12 @@ class Settings:
     log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
 
     knowledge_dir: Path = field(default=Path("knowledge"), metadata=_read_as(Path))
+    data_dir: Path | None = field(default=None, metadata=_read_as(Path))
     cache_dir: Path | None = field(default=None, metadata=_read_as(Path))
-    database_path: Path = field(default=Path("data/bot.sqlite3"), metadata=_read_as(Path))
+    # None here means "the default file": DATA_DIR's, else data/ in the project; never None
+    # once constructed (see __post_init__).
+    database_path: Path = field(default=None, metadata=_read_as(Path))
+    learned_path: Path | None = field(default=None, metadata=_read_as(Path))
     auto_reload: bool = field(default=True, metadata=_read_as(_flag))
     retention_days: int = field(default=90, metadata=_read_as(_whole(1, 3650)))
 
@@ -217,6 +228,32 @@ class Settings:
     log_level: str = field(
         default="INFO", metadata=_read_as(_choice("DEBUG", "INFO", "WARNING", "ERROR"))
     )
+    heartbeat_seconds: float = field(default=3600.0, metadata=_read_as(_number(0)))
+
+    def __post_init__(self) -> None:
+        """Resolve paths: never from the working directory, so any directory can start the bot.
+
+        ``KNOWLEDGE_DIR`` and ``DATA_DIR`` start at :data:`PROJECT_ROOT`; the database, cache
+        and taught phrasings start at ``DATA_DIR`` when it is set (and default to files in
+        it), else at the project root, as before there was a data directory.
+        """
+        data = PROJECT_ROOT / self.data_dir if self.data_dir is not None else None
+        base = data or PROJECT_ROOT
+
+        def under_base(path: Path | None, default: Path | None) -> Path | None:
+            return base / path if path is not None else default
+
+        resolved = {
+            "knowledge_dir": PROJECT_ROOT / self.knowledge_dir,
+            "data_dir": data,
+            "database_path": under_base(
+                self.database_path, data / DATABASE_FILE if data else base / "data" / DATABASE_FILE
+            ),
+            "cache_dir": under_base(self.cache_dir, data / CACHE_FOLDER if data else None),
+            "learned_path": under_base(self.learned_path, data / LEARNED_FILE if data else None),
+        }
+        for name, value in resolved.items():
+            object.__setattr__(self, name, value)
 
     @classmethod
     def from_environment(
@@ -235,15 +272,21 @@ class Settings:
             problems.append(str(error))
             given = {}
         environ = os.environ if environ is None else environ
-        given.update((name.upper(), value) for name, value in environ.items() if value.strip())
+        exported = {name.upper(): value for name, value in environ.items() if value.strip()}
+        given.update(exported)
         values: dict[str, Any] = {}
         for setting in fields(cls):
             name = setting.name.upper()
             raw = given.get(name, "").strip()
             if not raw:
                 continue
+            parse = setting.metadata["parse"]
+            if parse is Secret:
+                origin = "the environment" if name in exported else f"the .env file {env_file}"
+                values[setting.name] = Secret(raw, origin)
+                continue
             try:
-                values[setting.name] = setting.metadata["parse"](raw)
+                values[setting.name] = parse(raw)
             except ValueError as error:
                 problems.append(f"{name}={raw!r}: {error}")
         settings = cls(**values) if not problems else None
@@ -284,6 +327,10 @@ class Settings:
             screen=self.screen_bar,
             doubt=self.doubt_bar,
         )
+
+    def knowledge_source(self, directory: Path | None = None) -> KnowledgeSource:
+        """``directory`` (default: ``KNOWLEDGE_DIR``) with this deployment's taught phrasings."""
+        return KnowledgeSource(directory or self.knowledge_dir, self.learned_path)
 
     @property
     def semantic_options(self) -> SemanticOptions:

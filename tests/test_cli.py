@@ -12,9 +12,12 @@ from pathlib import Path
 from tests.conftest import REPO, TINY_TOPICS, record_ask, write_files
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path = REPO, **environ: str
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("DISCORD_TOKEN", None)
+    env.update(environ)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -222,9 +225,8 @@ def test_ask_text_shows_links_or_whom_to_ask() -> None:
 
 
 def test_unreadable_settings_are_named_not_a_traceback(tmp_path: Path) -> None:
-    """A bad value in .env stops the command with exit 2 and says which setting and why."""
-    (tmp_path / ".env").write_text("ANSWER_BAR=high\n")
-    result = run("ask", "--knowledge", str(REPO / "knowledge"), "hi", cwd=tmp_path)
+    """A bad value in the settings stops the command with exit 2 and says which one and why."""
+    result = run("ask", "--knowledge", str(REPO / "knowledge"), "hi", ANSWER_BAR="high")
     assert result.returncode == 2
     assert "ANSWER_BAR='high': must be a number from 0 to 100" in result.stderr
     assert "Traceback" not in result.stderr
@@ -256,12 +258,15 @@ def test_run_names_a_broken_database_before_connecting(tmp_path: Path) -> None:
     make_damaged, _ = BAD_DATABASES["flipped-bytes"]
     database = make_damaged(tmp_path)
     # Nothing listens on port 9: if the database went unchecked, login would fail, not Discord.
-    (tmp_path / ".env").write_text(
-        f"DISCORD_TOKEN=not.a.token\nDATABASE_PATH={database}\n"
-        "DISCORD_API_BASE=http://127.0.0.1:9/api/v10\nDISCORD_GATEWAY_URL=ws://127.0.0.1:9/\n"
-        f"KNOWLEDGE_DIR={REPO / 'knowledge'}\nSEMANTIC=false\n"
+    result = run(
+        "run",
+        cwd=tmp_path,
+        DISCORD_TOKEN="not.a.token",
+        DATABASE_PATH=str(database),
+        DISCORD_API_BASE="http://127.0.0.1:9/api/v10",
+        DISCORD_GATEWAY_URL="ws://127.0.0.1:9/",
+        SEMANTIC="false",
     )
-    result = run("run", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"{database} is not a SQLite database (or is damaged): move it aside and restart to "

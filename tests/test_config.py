@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Secret, Settings, SettingsError
+from bot.engine.loader import KnowledgeSource
 from bot.env_file import read_env_file
 from tests.conftest import REPO
 
@@ -43,7 +44,7 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
     assert settings.answer_bar == 70.0
     assert settings.auto_reload is False
     assert settings.answer_channels == frozenset({12, 34, 56})
-    assert settings.knowledge_dir == Path("kb")
+    assert settings.knowledge_dir == REPO / "kb"
     assert settings.log_level == "DEBUG"
     assert settings.guild_id == 99
     assert settings.thresholds.answer == 70.0
@@ -66,7 +67,7 @@ def test_env_file_syntax(tmp_path: Path) -> None:
         tmp_path,
     )
     assert settings.moderator_role == "Mods # and helpers"
-    assert settings.database_path == Path("data/x.sqlite3")
+    assert settings.database_path == REPO / "data/x.sqlite3"
     assert settings.retention_days == 30
 
 
@@ -245,3 +246,50 @@ def test_bars_that_would_close_a_band_are_refused(tmp_path: Path) -> None:
         "stricter bar",
         "SCREEN_BAR=95: must be at most RED_FLAG_BAR (90), or nothing is ever screened",
     ]
+
+
+def test_relative_paths_start_at_the_project_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started from anywhere, the defaults name the checkout's knowledge/ and data/ folders."""
+    monkeypatch.chdir(tmp_path)
+    settings = _settings("KNOWLEDGE_DIR=knowledge\n", tmp_path)
+    assert settings.knowledge_dir == REPO / "knowledge"
+    assert settings.database_path == REPO / "data" / "bot.sqlite3"
+    assert (settings.data_dir, settings.cache_dir, settings.learned_path) == (None, None, None)
+    assert settings.knowledge_source().learned_file == REPO / "knowledge" / "learned.yaml"
+
+
+def test_the_data_dir_holds_the_database_cache_and_taught_phrasings(tmp_path: Path) -> None:
+    """With DATA_DIR set, what the bot writes defaults into it, and relative paths start there."""
+    data = tmp_path / "volume"
+    settings = _settings(f"DATA_DIR={data}\n", tmp_path)
+    assert settings.database_path == data / "bot.sqlite3"
+    assert settings.cache_dir == data / "cache"
+    assert settings.semantic_options.cache_dir == data / "cache"
+    assert settings.knowledge_source() == KnowledgeSource(REPO / "knowledge", data / "learned.yaml")
+    moved = _settings(
+        f"DATA_DIR={data}\nDATABASE_PATH=db/asks.sqlite3\nLEARNED_PATH=taught.yaml\n", tmp_path
+    )
+    assert moved.database_path == data / "db" / "asks.sqlite3"
+    assert moved.learned_path == data / "taught.yaml"
+    assert _settings("DATA_DIR=state\n", tmp_path).data_dir == REPO / "state"
+
+
+def test_the_token_remembers_where_it_was_read(tmp_path: Path) -> None:
+    """A token from the environment says so; one from the file names the file."""
+    from_file = _settings("DISCORD_TOKEN=abc.def.ghi\n", tmp_path).discord_token
+    assert from_file is not None
+    assert from_file.origin == f"the .env file {tmp_path / '.env'}"
+    exported = _settings("DISCORD_TOKEN=abc\n", tmp_path, DISCORD_TOKEN="xyz").discord_token
+    assert exported is not None
+    assert (exported.get_secret_value(), exported.origin) == ("xyz", "the environment")
+
+
+def test_the_heartbeat_interval_is_a_setting(tmp_path: Path) -> None:
+    """HEARTBEAT_SECONDS defaults to an hour; 0 turns it off; negative is refused."""
+    assert Settings().heartbeat_seconds == 3600
+    assert _settings("HEARTBEAT_SECONDS=0\n", tmp_path).heartbeat_seconds == 0
+    with pytest.raises(SettingsError) as caught:
+        _settings("HEARTBEAT_SECONDS=-1\n", tmp_path)
+    assert caught.value.problems == ["HEARTBEAT_SECONDS='-1': must be a number 0 or more"]

@@ -6,11 +6,12 @@ import asyncio
 import logging
 import re
 import sys
+from typing import TextIO
 
 import discord
 
-from bot.config import Settings
-from bot.discord_ui.client import create_bot
+from bot.config import Secret, Settings
+from bot.discord_ui.lifecycle import serve, stop_on_signals
 from bot.engine import KnowledgeError
 from bot.store import Store, StoreError
 
@@ -22,6 +23,9 @@ SETUP_HINT = (
     "DISCORD_TOKEN. To try the bot without Discord: python -m bot chat"
 )
 REDACTED = "[token redacted]"
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
+"""discord.py's own log format, without colour."""
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _INTERACTION_TOKEN = re.compile(r"((?:interactions|webhooks)/\d+/)[\w.-]{20,}")
 """An interaction or webhook token in a REST path: it can answer as the bot for 15 minutes."""
 _MEMBER_TEXT = re.compile(
@@ -63,13 +67,31 @@ class RedactSecrets(logging.Filter):
         return _MEMBER_TEXT.sub(r'\1"[member text redacted]"', text)
 
 
-def configure_logging(settings: Settings, token: str) -> None:
-    """discord.py's log format at the configured level; ``discord.http`` at WARNING."""
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+def configure_logging(settings: Settings, token: str, stream: TextIO | None = None) -> None:
+    """discord.py's log format to ``stream`` (stderr) at the configured level, secrets redacted.
+
+    Coloured only when the stream is a terminal: discord.py would colour inside any Docker
+    container, and a log file or journal would keep the escape codes. ``discord.http`` logs
+    at WARNING.
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)
+    plain = logging.Formatter(PLAIN_FORMAT, DATE_FORMAT, style="{")
+    colour = {} if handler.stream.isatty() else {"formatter": plain}
+    discord.utils.setup_logging(
+        handler=handler, level=getattr(logging, settings.log_level), root=True, **colour
+    )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     redact = RedactSecrets(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+    for each in logging.getLogger().handlers:
+        each.addFilter(redact)
+
+
+def rejected_token(token: Secret) -> str:
+    """What to say when Discord refuses the token: where it was read, and where to get one."""
+    return (
+        f"Discord rejected the token from {token.origin}: check DISCORD_TOKEN there "
+        "(developer portal -> your application -> Bot -> Reset Token)."
+    )
 
 
 def check_database(settings: Settings) -> None:
@@ -80,22 +102,23 @@ def check_database(settings: Settings) -> None:
     Store(settings.database_path).close()
 
 
-async def _serve(settings: Settings, token: str) -> None:
-    bot = create_bot(settings)
-    async with bot:
-        await bot.start(token)
+async def _main(settings: Settings, token: str) -> None:
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    await serve(settings, token, stop)
 
 
 def run_bot(settings: Settings) -> int:
-    """Run until stopped; return the process exit code."""
-    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    if not token.strip():
+    """Run until SIGTERM or SIGINT; return the process exit code (0 for a clean stop)."""
+    secret = settings.discord_token
+    token = secret.get_secret_value() if secret else ""
+    if secret is None or not token.strip():
         print(SETUP_HINT, file=sys.stderr)
         return 2
     configure_logging(settings, token)
     try:
         check_database(settings)
-        asyncio.run(_serve(settings, token))
+        asyncio.run(_main(settings, token))
     except StoreError as error:  # from the check, or the bot's own opening at start-up
         print(error, file=sys.stderr)
         return 2
@@ -103,7 +126,7 @@ def run_bot(settings: Settings) -> int:
         print(f"The knowledge base is not valid:\n{error}", file=sys.stderr)
         return 1
     except discord.LoginFailure:
-        print("Discord rejected the token: check DISCORD_TOKEN in .env.", file=sys.stderr)
+        print(rejected_token(secret), file=sys.stderr)
         return 1
     except discord.PrivilegedIntentsRequired:
         print(
@@ -112,6 +135,6 @@ def run_bot(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the signal handlers are in place
         log.info("Stopped")
     return 0

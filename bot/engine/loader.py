@@ -815,19 +815,50 @@ def _files_not_loaded(directory: Path) -> list[Issue]:
     return issues
 
 
-def load_knowledge(
-    directory: Path | str, replacements: Mapping[str, str] | None = None
-) -> KnowledgeBase:
-    """Validate every file in ``directory`` and build a new knowledge base, or raise.
+LEARNED_FILE = "learned.yaml"
+"""The file of phrasings moderators taught with ``/kb teach``."""
 
-    ``replacements`` maps file names to new contents to validate instead of what is on disk
-    (so a change can be checked before it is written).
+
+@dataclass(frozen=True)
+class KnowledgeSource:
+    """A knowledge directory, and the file its taught phrasings are kept in.
+
+    ``learned`` defaults to the directory's own ``learned.yaml``. A deployment keeps it in its
+    data directory instead, so updating the checkout never meets moderators' teaches; the
+    directory's own ``learned.yaml`` (reviewed in git) is still read as well.
     """
-    directory = Path(directory)
+
+    directory: Path
+    learned: Path | None = None
+
+    @classmethod
+    def of(cls, where: Path | str | KnowledgeSource) -> KnowledgeSource:
+        """``where`` as a source: a bare directory keeps its taught phrasings inside it."""
+        return where if isinstance(where, KnowledgeSource) else cls(Path(where))
+
+    @property
+    def learned_file(self) -> Path:
+        """Where taught phrasings are read from and written to."""
+        return self.learned or self.directory / LEARNED_FILE
+
+
+def load_knowledge(
+    directory: Path | str | KnowledgeSource, replacements: Mapping[Path, str] | None = None
+) -> KnowledgeBase:
+    """Validate every file of ``directory`` and build a new knowledge base, or raise.
+
+    ``directory`` may be a :class:`KnowledgeSource` keeping its taught phrasings elsewhere.
+    ``replacements`` maps files (``directory / name``, or the taught phrasings' file) to new
+    contents to validate instead of what is on disk (so a change can be checked before it is
+    written).
+    """
+    source = KnowledgeSource.of(directory)
+    directory = source.directory
     replacements = replacements or {}
     if not directory.is_dir():
         raise KnowledgeError([Issue(str(directory), None, "not a directory")])
-    paths = sorted({*knowledge_files(directory), *(directory / name for name in replacements)})
+    taught = [source.learned_file] if source.learned_file.exists() else []
+    paths = sorted({*knowledge_files(directory), *taught, *replacements})
     if not paths:
         raise KnowledgeError([Issue(str(directory), None, "no .yaml files found")])
     if len(paths) > MAX_FILES:
@@ -836,9 +867,9 @@ def load_knowledge(
     parsed: list[_Parsed] = []
     unloaded: set[str] = set()
     for path in paths:
-        if path.exists() and _outside(path, directory):
+        if path.exists() and path != source.learned and _outside(path, directory):
             continue  # reported, and never read
-        read = _parse_file(path, str(path), replacements.get(path.name))
+        read = _parse_file(path, str(path), replacements.get(path))
         issues += read.issues
         unloaded |= read.unloaded
         if read.parsed is not None:
