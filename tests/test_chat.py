@@ -49,13 +49,14 @@ def test_yes_gives_the_safety_reply_of_the_screened_tier(
 def test_no_gives_the_answer_without_the_screen(session: ChatSession, engine: Engine) -> None:
     """Answering n gives what the engine answers once the member has ruled the signs out."""
     session.respond(SCREENED)
-    assert session.respond("no") == render(engine.answer(SCREENED, screened=True))
+    expected = engine.answer(SCREENED, screened=True)
+    assert session.respond("no") == render(expected, offer_more=expected.entry is not None)
     assert engine.answer(SCREENED, screened=True).outcome is not Outcome.SCREEN
 
 
-def test_anything_else_asks_again_and_keeps_the_question(session: ChatSession) -> None:
-    """An unclear reply repeats the y/n question; the screen still waits for its answer."""
+def test_no_exercise_advice_while_the_screen_waits_for_its_answer(session: ChatSession) -> None:
+    """An exercise question before y/n gets the screening question again; "n" then answers."""
     session.respond(SCREENED)
-    assert "answer y" in session.respond("what?")
+    assert "Does any of these apply to you?" in session.respond("how many sets of the leg curl?")
     assert "Does any of these" not in session.respond("n")
     assert "Foam roller" in session.respond("/routine")

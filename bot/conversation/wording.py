@@ -107,6 +107,8 @@ def short_answer(reply: Reply) -> str:
         if answer.entry is None:
             continue
         lead = _lead(answer.entry, answer.part, answer.routine)
+        if answer.entry.links:
+            lead = "\n".join([lead, *link_lines(answer.entry)])
         lines.append(f"**{answer.entry.title}**\n{lead}" if several else lead)
     return "\n\n".join(lines)
 

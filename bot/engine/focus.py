@@ -26,6 +26,11 @@ _FEEL = re.compile(r"\b(?:feel|feeling|felt|burn|burning|sore|soreness)\b")
 _PURPOSE = re.compile(
     r"\b(?:why|purpose|what(?:'?s| is) the point|what (?:is|does) (?:it|this|that) (?:for|do))\b"
 )
+_HOW_TO = re.compile(
+    r"\bhow (?:do|should|can|would) (?:i|you|we) (?:do|perform|start)\b|\bhow to\b|"
+    r"\b(?:form|steps|technique|instructions|walk me through)\b"
+)
+"""A question about the whole exercise ("how do I do the curtsy squat?"): all its steps."""
 _INSTEAD = re.compile(r"\b(?:instead|rather|alternatives?|what (?:else|works|helps))\b")
 _SAYS_WHAT_HELPS = re.compile(
     r"\bwhat (?:does|do|will|actually) (?:fix|help|work)|\binstead\b|\brecommend"
@@ -78,6 +83,8 @@ def _chosen_by_intent(entry: Entry, cleaned: str) -> Part | None:
         return Part("feel", entry.feel)
     if entry.purpose and _PURPOSE.search(cleaned):
         return Part("purpose", entry.purpose.strip())
+    if entry.is_exercise and _HOW_TO.search(cleaned):
+        return Part("summary", entry.summary)
     return None
 
 

@@ -60,20 +60,21 @@ async def test_mention_gets_the_right_entry_as_a_reply(world: World, engine: Eng
     footer = reply.embeds[0]["footer"]["text"]
     assert "Source: the article" in footer
     assert "not medical advice" in footer
-    assert labels(reply) == ["Helpful", "Not helpful", "Delete"]
+    assert labels(reply) == ["Full explanation", "Helpful", "Not helpful", "Delete"]
     assert reply.allowed_mentions["parse"] == []
 
 
-async def test_exercise_answer_has_steps_dose_cues(world: World) -> None:
-    """An exercise answer carries numbered steps, the dose and the cues."""
+async def test_how_to_do_an_exercise_gets_its_steps_and_dose(world: World) -> None:
+    """Asking how to do an exercise gets its numbered steps and its dose, each said once."""
     await world.alice.says(
-        world.general, mention(world, "how many reps for the leg curl with the foot turned in")
+        world.general, mention(world, "how do i do the leg curl with the foot turned in?")
     )
     reply = await world.general.next_bot_message()
-    fields = {field["name"]: field["value"] for field in reply.embeds[0]["fields"]}
-    assert fields["How to do it"].startswith("1. ")
-    assert "8 to 10" in fields["Dose"]
-    assert "Cues" in fields
+    text = reply.embeds[0]["description"]
+    exercise = world.bot.engine.knowledge.entries["prone-leg-curl"]
+    assert text.startswith(f"1. {exercise.steps[0]}")
+    assert text.count("8 to 10") == 1
+    assert not reply.embeds[0].get("fields")
 
 
 async def test_dm_is_answered(world: World) -> None:
@@ -331,6 +332,6 @@ async def test_resources_answer_lists_its_links(world: World) -> None:
     """Links moderators have not filled in yet say whom to ask instead of staying hidden."""
     await world.alice.says(world.general, mention(world, "is there a video showing the exercises?"))
     reply = await world.general.next_bot_message()
-    links = {field["name"]: field["value"] for field in reply.embeds[0]["fields"]}["Links"]
+    links = reply.embeds[0]["description"]
     assert "Video" in links
     assert "ask a moderator" in links

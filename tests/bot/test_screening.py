@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import discord
 import numpy as np
 import pytest
 
@@ -59,7 +60,8 @@ def shown(embed: dict[str, Any]) -> dict[str, Any]:
 
 def expected_labels(reply: Reply, asker_id: int) -> list[str]:
     """The button labels the bot puts under ``reply``."""
-    return [child.item.label for child in answer_view(reply, asker_id).children]  # type: ignore[attr-defined]
+    items = [child.item for child in answer_view(reply, asker_id).children]  # type: ignore[attr-defined]
+    return [item.label for item in items if isinstance(item, discord.ui.Button)]
 
 
 def assert_is_screen(message: FakeMessage, screen: Reply) -> None:
