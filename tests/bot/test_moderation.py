@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.fakediscord import (
     CommandNotVisible,
     DiscordErrorGuard,
     FakeDiscord,
+    FakeMessage,
     handlers_settled,
     run_client,
 )
@@ -184,7 +186,7 @@ async def test_untaught_undoes_a_teach(world: World) -> None:
 
 
 async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: World) -> None:
-    """Near-identical unanswered questions count together; a row's button teaches it."""
+    """Near-identical unanswered questions count together; a row's button teaches it: gone."""
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
     for member, text in [
         (world.alice, "is there a discord role for marathon people"),
@@ -203,7 +205,12 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     teach_buttons = [b["label"] for b in report.buttons()]
     assert teach_buttons
     clicked = await world.mod.click(report, teach_buttons[0])
-    assert "Taught" in (await clicked.final()).text
+    taught = (await clicked.final(timeout=30)).text
+    assert taught.startswith("Taught. “Is there a Discord role for marathon people??” → ")
+    assert taught.endswith(" Its row (2 question(s)) is off `/kb unanswered`.")
+    after = (await _unanswered(world)).text
+    assert "marathon" not in after
+    assert "**1.** ×1 “what's the best pizza topping”" in after
 
 
 async def test_stats_show_asks_and_votes(world: World) -> None:
@@ -362,3 +369,163 @@ async def test_long_replies_are_clipped_to_fit_not_lost(world: World) -> None:
     text = (await result.final()).text
     assert text.startswith("Not taught: the change would not validate")
     assert len(text) <= 2000
+
+
+def _stored(world: World, text: str, outcome: str = "abstain", **fields: object) -> None:
+    """A question stored as the bot records one (the engine's reply doesn't matter here)."""
+    values: dict[str, object] = {
+        "member_id": world.alice.id,
+        "channel_id": world.general.id,
+        "message_id": None,
+        "entry_id": None,
+        "suggested": [],
+        "score": 0,
+    }
+    values.update(fields)
+    world.bot.store.record_ask(text=text, outcome=outcome, **values)
+
+
+async def _unanswered(world: World, **options: object) -> FakeMessage:
+    result = await world.mod.slash("kb", "unanswered", channel=world.general, **options)
+    return await result.final(timeout=30)
+
+
+async def test_unanswered_groups_by_meaning_with_outcome_date_and_id(world: World) -> None:
+    """Two wordings of one worry are one row, with what members got, when, and the row's id."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "my knee clicks when i walk up stairs, bad?")
+    _stored(world, "my knee keeps clicking when i go up stairs is that bad")
+    _stored(
+        world, "does the curtsy thing work for runners", suggested=["reverse-curtsy-split-squat"]
+    )
+    text = (await _unanswered(world)).text
+    today = datetime.now(UTC).date().isoformat()
+    assert (
+        f"**1.** ×2 “my knee keeps clicking when i go up stairs is that bad” · abstain · "
+        f"last {today} · closest: `"
+    ) in text
+    assert "**2.** ×1 “does the curtsy thing work for runners” · did you mean · " in text
+    assert "· #2\n" in text
+
+
+async def test_small_talk_and_not_covered_are_listed_apart(world: World) -> None:
+    """By default the gaps, with the other sections counted; show: all lists each section."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "thank you!", outcome="small_talk")
+    _stored(world, "ty", outcome="small_talk")
+    _stored(world, "should i ice my knee", not_covered="icing")
+    _stored(world, "is there a discord role for marathon people")
+    gaps = (await _unanswered(world)).text
+    assert "marathon people" in gaps
+    assert "thank you" not in gaps
+    assert "ice my knee" not in gaps
+    assert "Also 1 not covered, 2 small talk: show them with show: all." in gaps
+    everything = (await _unanswered(world, show="all")).text
+    assert "__Not covered__\n**2.** ×1 “should i ice my knee” · not covered: icing · " in everything
+    assert "__Small talk__\n**3.** ×1 “ty” · small talk · " in everything
+    assert "**4.** ×1 “thank you!” · small talk · " in everything
+
+
+async def test_a_dismissed_row_leaves_the_list(world: World) -> None:
+    """The Dismiss button hides the row and its similar questions from then on."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "is there a discord role for marathon people")
+    _stored(world, "Is there a Discord role for marathon people??")
+    _stored(world, "what's the best pizza topping")
+    report = await _unanswered(world)
+    clicked = await world.mod.click(report, "Dismiss 1")
+    assert (await clicked.final(timeout=30)).text == "Dismissed #2: 2 question(s) off the list."
+    after = (await _unanswered(world)).text
+    assert "marathon" not in after
+    assert "**1.** ×1 “what's the best pizza topping”" in after
+
+
+async def test_kb_dismiss_takes_a_row_id_offered_as_you_type(world: World) -> None:
+    """/kb dismiss: the autocomplete offers rows by id; a second dismiss says it was done."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "what's the best pizza topping")
+    choices = await world.mod.autocomplete("kb", "dismiss", focused="row", value="pizza")
+    assert choices == [{"name": "#1 what's the best pizza topping", "value": 1}]
+    first = await world.mod.slash("kb", "dismiss", channel=world.general, row=1)
+    assert (await first.final(timeout=30)).text == "Dismissed #1: 1 question(s) off the list."
+    again = await world.mod.slash("kb", "dismiss", channel=world.general, row=1)
+    assert (await again.final(timeout=30)).text == (
+        "Not dismissed: #1 was already reviewed: dismissed."
+    )
+
+
+def _moderators_examples(world: World) -> list[dict[str, object]]:
+    path = world.settings.knowledge_dir / "examples" / "moderators.yaml"
+    return read_yaml(path.read_text()).data["examples"]
+
+
+async def test_label_a_row_off_topic(world: World) -> None:
+    """/kb label #id abstain: on disk, live, logged, and the row leaves the list."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "is there a discord role for marathon people")
+    choices = await world.mod.autocomplete(
+        "kb", "label", focused="question", value="discord", label="abstain"
+    )
+    assert [choice["value"] for choice in choices] == ["#1"]
+    result = await world.mod.slash(
+        "kb", "label", channel=world.general, question="#1", label="abstain"
+    )
+    text = (await result.final(timeout=30)).text
+    assert text.startswith("Labelled. “is there a discord role for marathon people” → abstain: ")
+    assert text.endswith(" Its row (1 question(s)) is off `/kb unanswered`.")
+    assert _moderators_examples(world) == [
+        {
+            "q": "is there a discord role for marathon people",
+            "expect": "abstain",
+            "kind": "moderator",
+        }
+    ]
+    learned = [
+        (e.q, e.expect) for e in world.bot.engine.knowledge.examples if e.kind == "moderator"
+    ]
+    assert learned == [("is there a discord role for marathon people", "abstain")]
+    assert [(r.action, r.entry_id) for r in world.bot.store.teach_log()] == [
+        ("labelled", "abstain")
+    ]
+    assert "Nothing unanswered" in (await _unanswered(world)).text
+
+
+async def test_label_a_red_flag_with_its_tier(world: World) -> None:
+    """/kb label ... safety: the tier is offered as you type, required, and written."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    message = "my knee gave way and now it is huge and hot"
+    tiers = await world.mod.autocomplete(
+        "kb", "label", focused="tier", value="same", question=message, label="safety"
+    )
+    assert [choice["value"] for choice in tiers] == ["same-day"]
+    missing = await world.mod.slash(
+        "kb", "label", channel=world.general, question=message, label="safety"
+    )
+    assert (await missing.final(timeout=30)).text.startswith(
+        "Not labelled: a red-flag label needs its tier: one of emergency, same-day, soon"
+    )
+    result = await world.mod.slash(
+        "kb", "label", channel=world.general, question=message, label="safety", tier="same-day"
+    )
+    assert (await result.final(timeout=30)).text.startswith(
+        f"Labelled. “{message}” → safety (same-day): "
+    )
+    assert _moderators_examples(world) == [
+        {"q": message, "expect": "safety", "tier": "same-day", "kind": "moderator"}
+    ]
+    live = [(e.expect, e.tier) for e in world.bot.engine.knowledge.examples if e.q == message]
+    assert live == [("safety", "same-day")]
+
+
+async def test_stats_attach_the_usage_chart(world: World) -> None:
+    """/kb stats attaches a PNG chart, shown as the embed's image."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    _stored(world, "what is the IT band?", outcome="answer", entry_id="it-band", message_id=77)
+    world.bot.store.record_vote(77, world.bob.id, "it-band", helpful=True)
+    result = await world.mod.slash("kb", "stats", channel=world.general)
+    report = await result.final(timeout=30)
+    [chart] = report.attachments
+    assert chart.filename == "usage.png"
+    assert chart.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert report.embeds[0]["image"]["url"] == "attachment://usage.png"
+    assert "it-band: 1 asks · 👍 1 · 👎 0" in report.text
