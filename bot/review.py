@@ -10,7 +10,9 @@ of their own, apart from the gaps a moderator can fill.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine import Engine, Outcome, SemanticOptions, open_embeddings
 from bot.engine.normalise import clean, comparable, tokens
-from bot.engine.semantic.encoder import Encoder
+from bot.engine.semantic.encoder import Encoder, Vectors
 from bot.engine.words import STOP_WORDS
 from bot.store import Ask, EntryStats, Store
 
@@ -37,7 +39,10 @@ two ways of asking about a clicking knee above score 0.94, "my knee hurts when i
 stairs" against them 0.78."""
 MEANING_GROUPS = 200
 """Only this many groups, the most frequent, are compared by meaning: encoding is the cost
-(about a second for 200 short questions), and a rarer group is not shown first anyway."""
+(200 questions of up to 500 characters, about 6 s on a busy 2-core machine, once: see
+:class:`RememberingEncoder`), and a rarer group is not shown first anyway."""
+REMEMBERED = 2_000
+"""Vectors of this many questions are kept in memory by :class:`RememberingEncoder`."""
 DID_YOU_MEAN = "did you mean"
 NOT_HELPFUL = "not helpful"
 SMALL_TALK_LABEL = "small talk"
@@ -228,10 +233,45 @@ def review(
     return Review(rows, hidden)
 
 
-def meaning_encoder(options: SemanticOptions) -> Encoder | None:
+class RememberingEncoder:
+    """An encoder that remembers the vectors of the last :data:`REMEMBERED` texts it encoded.
+
+    Listing the review again, or settling a row after acting on it, then encodes only the
+    questions asked since. Members' words stay out of it: only vectors, keyed by a hash of
+    the text, and only in memory (never on disk, unlike the knowledge base's embeddings).
+    """
+
+    def __init__(self, encoder: Encoder) -> None:
+        """Remember what ``encoder`` encodes."""
+        self.encoder = encoder
+        self.name = encoder.name
+        self.fingerprint = encoder.fingerprint
+        self._vectors: OrderedDict[bytes, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One unit vector per text, in order; only texts not remembered are encoded."""
+        if not texts:
+            return self.encoder.encode(texts)
+        keys = [hashlib.blake2b(text.encode("utf-8", "replace")).digest() for text in texts]
+        with self._lock:
+            found = {key: self._vectors[key] for key in keys if key in self._vectors}
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+        if missing:
+            found.update(zip(missing, self.encoder.encode(list(missing.values())), strict=True))
+        with self._lock:
+            for key in keys:
+                self._vectors[key] = found[key]
+                self._vectors.move_to_end(key)
+            while len(self._vectors) > REMEMBERED:
+                self._vectors.popitem(last=False)
+        return np.stack([found[key] for key in keys])
+
+
+def meaning_encoder(options: SemanticOptions) -> RememberingEncoder | None:
     """The deployment's sentence encoder (loaded once per process), or ``None`` when it is off."""
     embeddings, _ = open_embeddings(options)
-    return embeddings.encoder if embeddings else None
+    return RememberingEncoder(embeddings.encoder) if embeddings else None
 
 
 class ReviewError(Exception):

@@ -85,6 +85,35 @@ def test_only_the_most_frequent_groups_are_encoded() -> None:
     assert (groups[0].count, len(groups)) == (4, 10_000)
 
 
+class LengthEncoder:
+    """A unit vector per text from its length, counting the texts it encoded."""
+
+    name = "length"
+    fingerprint = "length"
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += texts
+        angles = np.array([len(text) for text in texts], dtype=np.float32)
+        return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def test_grouping_again_encodes_only_new_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remembered vectors are reused, in the right order; the memory is bounded."""
+    monkeypatch.setattr(review, "REMEMBERED", 3)
+    inner = LengthEncoder()
+    remembering = review.RememberingEncoder(inner)
+    first = remembering.encode(["a", "bb", "ccc"])
+    again = remembering.encode(["ccc", "a", "dddd"])
+    assert inner.encoded == ["a", "bb", "ccc", "dddd"]
+    assert np.array_equal(again[:2], first[[2, 0]])
+    assert np.array_equal(again, LengthEncoder().encode(["ccc", "a", "dddd"]))
+    remembering.encode(["bb"])  # forgotten: the three most recent were ccc, a, dddd
+    assert inner.encoded == ["a", "bb", "ccc", "dddd", "bb"]
+
+
 def test_each_question_is_compared_with_a_bounded_number_of_groups(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
