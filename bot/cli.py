@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot run|chat|ask|check|eval|schema|backup``.
+"""The command line: ``python -m bot run|chat|ask|check|eval|schema|backup|health``.
 
 ``ask``, ``check`` and ``eval`` never import discord, so they start fast.
 """
@@ -140,6 +140,18 @@ def _backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _health(args: argparse.Namespace) -> int:
+    from bot.health import STALE_SECONDS, alive_file, problem
+
+    path = alive_file(_settings().database_path)
+    found = problem(path)
+    if found:
+        print(found, file=sys.stderr)
+        return EXIT_INVALID
+    print(f"connected: {path} touched in the last {STALE_SECONDS:g} s")
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot.discord_ui.runner import run_bot
 
@@ -184,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = add("backup", _backup, "copy the database safely, even while the bot runs")
     backup.add_argument("path", type=Path, help="the copy to write (replaced if it exists)")
     backup.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    add("health", _health, "exit 0 if the running bot is connected to Discord (for HEALTHCHECK)")
     return parser
 
 

@@ -2,6 +2,7 @@
 
 Logging in is retried, one warning line each time, while Discord can't be reached. When ready
 the bot says who it is and what it knows; then a heartbeat line every ``HEARTBEAT_SECONDS``.
+While the gateway is open it touches the file ``python -m bot health`` reads.
 
 :func:`serve` runs until its ``stop`` event is set (``python -m bot run`` sets it on SIGTERM
 and SIGINT): it stops reading the gateway, lets the handlers in flight finish, then closes the
@@ -18,6 +19,7 @@ import math
 import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -25,6 +27,7 @@ import discord
 from bot.config import Settings
 from bot.discord_ui.client import MovementBot, create_bot
 from bot.engine import Engine
+from bot.health import TOUCH_SECONDS, alive_file
 from bot.startup import build_engine
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,8 @@ async def serve(
     rejected token, a broken database, a missing intent) is raised for the caller to explain.
     """
     engine = engine or build_engine(settings)
+    alive = alive_file(settings.database_path)
+    alive.unlink(missing_ok=True)
     for attempt in itertools.count(1):
         bot = create_bot(settings, engine, guild_ready_timeout=guild_ready_timeout)
         async with bot:
@@ -119,6 +124,7 @@ async def serve(
                 break
         if not await _unless_stopped(asyncio.sleep(delay), stop):
             break
+    alive.unlink(missing_ok=True)
     log.info("Stopped")
 
 
@@ -127,6 +133,7 @@ async def _run(bot: MovementBot, settings: Settings, stop: asyncio.Event) -> Non
     watchers = [
         asyncio.create_task(announce(bot)),
         asyncio.create_task(heartbeat(bot, settings.heartbeat_seconds)),
+        asyncio.create_task(keep_alive_file(bot, alive_file(settings.database_path))),
     ]
     try:
         if await _unless_stopped(bot.connect(), stop):
@@ -194,3 +201,21 @@ async def heartbeat(bot: MovementBot, interval: float) -> None:
         await asyncio.sleep(interval)
         outcomes = await asyncio.to_thread(bot.store.outcome_counts, bot.started_at)
         log.info(heartbeat_line(len(bot.guilds), outcomes, bot.latency))
+
+
+def gateway_open(bot: MovementBot) -> bool:
+    """Whether the bot is ready and every gateway connection it has is open."""
+    if not bot.is_ready() or bot.is_closed():
+        return False
+    if isinstance(bot, discord.AutoShardedClient):
+        return bool(bot.shards) and not any(shard.is_closed() for shard in bot.shards.values())
+    return bot.ws is not None and bot.ws.open
+
+
+async def keep_alive_file(bot: MovementBot, path: Path, every: float = TOUCH_SECONDS) -> None:
+    """Touch ``path`` every ``every`` s while :func:`gateway_open`: what the health check reads."""
+    await bot.wait_until_ready()
+    while True:
+        if gateway_open(bot):
+            await asyncio.to_thread(path.touch)
+        await asyncio.sleep(every)
