@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date
 
 import numpy as np
@@ -10,6 +12,7 @@ from matplotlib import image
 
 from bot.charts import DPI, HEIGHT_INCHES, WIDTH_INCHES, usage_chart
 from bot.store import EntryStats
+from tests.conftest import REPO
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -42,3 +45,19 @@ def test_a_chart_with_nothing_to_show_is_still_a_valid_png() -> None:
     pixels = _pixels(png)
     assert pixels.shape[:2] == (800, 1000)
     assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 1
+
+
+def test_matplotlib_is_imported_only_to_draw_a_chart() -> None:
+    """The engine, the review, the command line and the /kb cog start without matplotlib."""
+    code = (
+        "import sys\n"
+        "from bot.cli import _parser\n"
+        "_parser()\n"
+        "import bot.engine, bot.review, bot.labels, bot.moderator_cli\n"
+        "import bot.discord_ui.exts.moderation\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout == "[]\n"
