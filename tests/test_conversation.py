@@ -241,3 +241,40 @@ def test_the_console_offers_more_and_shows_the_whole_entry(engine: Engine) -> No
     assert "How to do it:" in full
     assert "What you should feel:" in full
     assert session.respond("thanks!!") == SMALL_TALK["thanks"]
+
+
+GENUINE_FOLLOW_UP_RED_FLAGS = [
+    ("what if my knee locks during it", "prone-leg-curl"),
+    ("i fell yesterday at 60 and now it hurts, can i still do it?", "prone-leg-curl"),
+    ("my foot goes numb when i do that one", "belt-line-reset"),
+    ("my leg went dead after that tackle, still do it?", "reverse-curtsy-split-squat"),
+    ("it swelled up fast after i twisted it, ok to keep going?", "prone-leg-curl"),
+    ("my kid has been limping, can he do these?", "routine"),
+    ("cant put weight on it since the fall, do i still do it", "routine"),
+]
+
+
+@pytest.mark.parametrize(("line", "topic"), GENUINE_FOLLOW_UP_RED_FLAGS)
+def test_a_red_flag_in_a_follow_up_is_still_caught(
+    assistant: Assistant, line: str, topic: str
+) -> None:
+    """Read with its topic, a follow-up describing a red flag still gets safety or a screen."""
+    assistant.entry(topic, HERE)
+    assert assistant.ask(line, HERE).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("why does losing it matter", "hip-internal-rotation"),
+        ("what am i supposed to feel", "reverse-curtsy-split-squat"),
+        ("so whats actually hurting then", "it-band"),
+    ],
+)
+def test_a_follow_up_read_with_its_topic_is_not_taken_for_a_warning_sign(
+    assistant: Assistant, engine: Engine, line: str, topic: str
+) -> None:
+    """Vague words that alone read as a possible red flag are answered in their context."""
+    assert engine.answer(line).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    assistant.entry(topic, HERE)
+    assert assistant.ask(line, HERE).outcome is Outcome.ANSWER

@@ -20,11 +20,13 @@ from bot.engine.normalise import clean, sentences
 
 YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup"})
 NO_WORDS = frozenset({"n", "no", "nope", "nah"})
+SHORT_FOLLOW_UP = 6
+"""A message of this many words or fewer is read as leaning on the conversation."""
 MAX_PARTS = 3
 """A message asking several things is answered part by part, up to this many parts."""
 
 _REFERS_BACK = re.compile(
-    r"\b(?:that|this|it|those|these|them|one|instead|same|also|then|else|again)\b|"
+    r"\b(?:that|this|it(?! band)|those|these|them|one|instead|same|also|then|else|again)\b|"
     r"^(?:and|so|but|ok|okay|what about|how about)\b"
 )
 """Words with which a message leans on what was said before."""
@@ -32,6 +34,8 @@ _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1,
 }  # fmt: skip
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?: (?:one|exercise|drill|move))?")
+_NEXT = re.compile(r"\b(?:next|after (?:that|this)(?: one)?|then what)\b")
+"""A message asking for the exercise after the one just shown."""
 _PART_BREAK = re.compile(
     r",? (?:and|also|plus|&) (?=(?:how|what|whats|why|when|where|which|should|can|could|do|"
     r"does|is|are)\b)"
@@ -59,9 +63,14 @@ def listed_position(text: str, count: int) -> int | None:
     return position if position < count else None
 
 
-def refers_back(text: str) -> bool:
-    """Whether a message leans on what was said before ("and that one?", "what instead?")."""
-    return bool(_REFERS_BACK.search(clean(text)))
+def leans_on(text: str) -> bool:
+    """Whether a message leans on what was said before.
+
+    It points back ("and that one?", "what instead?") or is too short to stand alone ("how
+    many reps tho").
+    """
+    cleaned = clean(text)
+    return bool(_REFERS_BACK.search(cleaned)) or len(cleaned.split()) <= SHORT_FOLLOW_UP
 
 
 class Assistant:
@@ -104,6 +113,22 @@ class Assistant:
             position = listed_position(text, len(turn.listed))
             if position is not None:
                 return self._listed(text, turn.listed[position], passive)
+        following = self._next_exercise(text, turn)
+        if following is not None:
+            return self._listed(text, following, passive)
+        if turn is not None and turn.topic and leans_on(text):
+            # Read in context first: its red flags too ("why does losing it matter" is about
+            # hip rotation, not a warning sign); a message naming another topic more
+            # confidently on its own has switched topic.
+            within = engine.answer(text, passive=passive, context=turn.topic)
+            if within.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+                return within
+            alone = engine.answer(text, passive=passive)
+            uncovered = alone.not_covered is not None and not _answered(alone)
+            if _answered(within) and not uncovered:
+                switched = _answered(alone) and alone.score > within.score
+                return alone if switched else within
+            return self._by_parts(text, alone, passive)
         alone = engine.answer(text, passive=passive)
         if turn is not None and turn.is_safety and not self._graver(alone, turn.reply):
             return replace(turn.reply, restated=True)
@@ -111,12 +136,24 @@ class Assistant:
             return alone
         if turn is not None and turn.is_screen:
             # The screening question still stands: no exercise advice until it is answered.
-            return turn.reply if alone.outcome is Outcome.ANSWER else alone
-        if turn is not None and turn.topic and (refers_back(text) or not _answered(alone)):
+            return turn.reply if _answered(alone) else alone
+        # A message about something the article doesn't cover isn't read into the topic.
+        if turn is not None and turn.topic and not _answered(alone) and not alone.not_covered:
             within = engine.answer(text, passive=passive, context=turn.topic)
             if within.outcome in (Outcome.SAFETY, Outcome.SCREEN) or _answered(within):
                 return within
         return self._by_parts(text, alone, passive)
+
+    def _next_exercise(self, text: str, turn: Turn | None) -> str | None:
+        """The exercise after the one the conversation is about, when the message asks for it."""
+        if turn is None or turn.reply.entry is None or not turn.reply.entry.is_exercise:
+            return None
+        if not _NEXT.search(clean(text)):
+            return None
+        exercises = self.engine.knowledge.exercises()
+        ids = [exercise.id for exercise in exercises]
+        position = ids.index(turn.reply.entry.id) if turn.reply.entry.id in ids else -1
+        return ids[position + 1] if 0 <= position < len(ids) - 1 else None
 
     def _graver(self, reply: Reply, than: Reply) -> bool:
         """Whether ``reply`` is a safety reply of a more urgent tier than ``than``'s."""

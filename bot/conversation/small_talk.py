@@ -23,9 +23,18 @@ def _words(text: str) -> frozenset[str]:
 
 
 _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
-    ("thanks", _words("thanks thank thx ty tysm tyvm thnx thanx cheers appreciate appreciated")),
-    ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night")),
-    ("greeting", _words("hi hey heya hello hiya yo sup howdy morning afternoon evening gm")),
+    (
+        "thanks",
+        _words(
+            "thanks thank thx ty tysm tyvm thnx thanx cheers appreciate appreciated merci "
+            "gracias danke obrigado obrigada grazie"
+        ),
+    ),
+    ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night adios tschuss")),
+    (
+        "greeting",
+        _words("hi hey heya hello hiya yo sup howdy morning afternoon evening gm hola bonjour"),
+    ),
     (
         "ack",
         _words(
@@ -40,7 +49,7 @@ _OTHER_WORDS = _words(
     "a all so very much lot lots really super the you u ya y'all guys everyone everybody folks "
     "there team bot mate man that this it was is makes sense helpful helped works worked got "
     "it's thats that's for again now i'll will do try see take care and oh ah just well then "
-    "legend amazing brilliant grateful"
+    "legend amazing brilliant grateful beaucoup muchas mucho vielen much"
 )
 """Words that may come with small talk without making it a question."""
 _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory
+from bot.discord_ui.embeds import link_commands
 from bot.engine import Engine
 from bot.reloader import Reloader
 from bot.spam import RateLimit
@@ -78,6 +79,8 @@ class _MovementBotMixin:
         self.reloader = Reloader(engine, settings.knowledge_source())
         self.teacher = Teacher(engine, settings.knowledge_source())
         self._purge_task: asyncio.Task[None] | None = None
+        self.command_mentions: dict[str, str] = {}
+        """Command name -> ``</name:id>``, filled once the commands are synced."""
         # One worker: answering is CPU work (the encoder, then Python), and more threads
         # would only contend with the event loop for the interpreter and starve heartbeats.
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
@@ -113,6 +116,11 @@ class _MovementBotMixin:
         else:
             synced = await tree.sync()
             log.info("Synced %d global commands (may take up to an hour to show)", len(synced))
+        self.command_mentions = {command.name: command.mention for command in synced}
+
+    def linked(self, embed: discord.Embed) -> discord.Embed:
+        """``embed`` with the commands it names as clickable command mentions."""
+        return link_commands(embed, self.command_mentions)
 
     async def _purge_daily(self) -> None:
         while True:

@@ -174,10 +174,15 @@ class PickButton(
             return
         view = answer_view(reply, interaction.user.id)
         if interaction.user.id == self.asker_id:
-            await interaction.response.edit_message(embed=answer_embed(reply), view=view)
+            await interaction.response.edit_message(
+                embed=bot_of(interaction).linked(answer_embed(reply)), view=view
+            )
         else:
             await interaction.response.send_message(
-                embed=answer_embed(reply), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+                embed=bot_of(interaction).linked(answer_embed(reply)),
+                view=view,
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
 
 
@@ -254,7 +259,7 @@ class RelatedSelect(
             await tell(interaction, GONE)
             return
         await interaction.response.send_message(
-            embed=answer_embed(reply),
+            embed=bot_of(interaction).linked(answer_embed(reply)),
             view=answer_view(reply, interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -344,7 +349,9 @@ class TopicSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select[Any]], temp
         view = topics_view(bot.engine.knowledge)
         if reply.entry is not None:
             view.add_item(FullButton(reply.entry.id, full_label(reply.entry)))
-        await interaction.response.edit_message(embed=answer_embed(reply), view=view)
+        await interaction.response.edit_message(
+            embed=bot_of(interaction).linked(answer_embed(reply)), view=view
+        )
 
 
 # Custom ids hold 100 characters: a 64-character tier id leaves room for any snowflake (20 digits).
@@ -397,7 +404,7 @@ class ScreenButton(
             place_of(interaction),
         )
         reply = await bot.off_loop(answer)
-        embed = reply_embed(reply, question or "")
+        embed = bot.linked(reply_embed(reply, question or ""))
         await interaction.response.edit_message(embed=embed, view=answer_view(reply, self.asker_id))
 
 

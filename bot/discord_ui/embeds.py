@@ -5,6 +5,9 @@ Limits are enforced in one place, :func:`fit`, whatever the knowledge base holds
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import discord
 
 from bot.conversation.wording import (
@@ -45,6 +48,34 @@ CODE_FENCE = "```"
 BROKEN_FENCE = "``\u200b`"
 """A fence inside the question, broken by a zero-width space so the code block holds."""
 ASKED_LIMIT = FIELD_VALUE_LIMIT - len(f"{CODE_FENCE}\n\n{CODE_FENCE}")
+
+
+_COMMAND = re.compile(r"`/([a-z][a-z-]{0,31})`")
+
+
+def link_commands(embed: discord.Embed, mentions: Mapping[str, str]) -> discord.Embed:
+    """``embed`` with each `` `/name` `` it names turned into a clickable command mention.
+
+    ``mentions`` maps command names to Discord's ``</name:id>``; a name it lacks stays as
+    written (before the commands are synced, or for one this bot doesn't have). A member's
+    quoted question is left exactly as they wrote it.
+    """
+
+    def mention(found: re.Match[str]) -> str:
+        return mentions.get(found[1], found[0])
+
+    embed.description = _COMMAND.sub(mention, embed.description) if embed.description else None
+    fields = [
+        (
+            field.name,
+            field.value if field.name == ASKED_FIELD else _COMMAND.sub(mention, field.value or ""),
+        )
+        for field in embed.fields
+    ]
+    embed.clear_fields()
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=False)
+    return fit(embed)
 
 
 def clip(text: str, limit: int) -> str:

@@ -288,7 +288,8 @@ class Engine:
         ``passive`` applies the stricter bar; ``screened`` means the member has already said
         that none of the screening question's warning signs applies. ``context`` is the id of
         the entry the conversation is about: the message is matched as if it named that
-        entry ("and how many sets for that one?"), while red flags are read from its own words.
+        entry ("and how many sets for that one?"). Red-flag phrases are read in its own words;
+        the learned signal reads it with the topic, and its own words as strictly as a clause.
         """
         state = self._state
         cleaned = clean(text)
@@ -302,14 +303,18 @@ class Engine:
             ranked = list(_lexical_scores(candidates).items())
             return self._decide(state, ranked, not_covered, passive, (cleaned, None))
         candidates, not_covered = self._rank(state, matched)
-        # The first piece is what entries are judged on; every piece is read for red flags.
-        pieces = [matched, cleaned] if topic else [cleaned]
+        # The first piece is what entries are judged on; every piece is read for red flags. A
+        # message read in context is judged with its topic ("why does losing it matter" is
+        # about hip rotation), and its own words are read as strictly as a clause.
+        pieces = [matched]
         if len(cleaned) > WINDOW_CHARS:
             pieces += windows(cleaned, WINDOW_CHARS)
         parts = clauses(cleaned)
         clauses_from = len(pieces)
         if 1 < len(parts) <= MAX_CLAUSES:
             pieces += parts
+        if topic:
+            pieces.append(cleaned)
         vectors = self._embeddings.vectors(pieces, keep=False)
         judgement = state.decision.judge(vectors, _lexical_scores(candidates), clauses_from)
         phrase_tier = flag.payload if flag else None
@@ -320,7 +325,7 @@ class Engine:
             return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
         ranked = [(entry_id, 100.0 * probability) for entry_id, probability in judgement.entries]
         # The part that answers is read from the member's own words, without the context.
-        own = vectors[1] if topic else vectors[0]
+        own = vectors[-1] if topic else vectors[0]
         return self._decide(state, ranked, not_covered, passive, (cleaned, own))
 
     def _red_flag_reply(

@@ -19,7 +19,7 @@ from bot.engine.model import Entry
 from bot.engine.reply import Part
 
 _DOSE = re.compile(
-    r"\b(?:sets?|reps?|repetitions?|how (?:many|long|much|often|slow|fast)|seconds?|secs?|"
+    r"\b(?:sets?|reps?|repetitions?|how (?:many|long|much|often|slow|fast)|seconds|secs?|"
     r"minutes?|mins?|tempo|dose|dosage|times a (?:day|week)|duration|frequency)\b"
 )
 _FEEL = re.compile(r"\b(?:feel|feeling|felt|burn|burning|sore|soreness)\b")

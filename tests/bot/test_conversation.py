@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 import pytest
 
@@ -201,3 +203,12 @@ async def test_a_mention_inside_a_thread_is_answered_there(world: World) -> None
     reply = await post.next_bot_message()
     assert reply.channel_id == post.id
     assert "What does fix them" in description(reply)
+
+
+async def test_commands_named_in_a_reply_are_clickable_mentions(world: World) -> None:
+    """A "Try `/topics`" becomes Discord's command mention, with the synced command's id."""
+    reply = await _say(world, "what running shoes should i buy?", world.general)
+    topics = world.bot.command_mentions["topics"]
+    assert re.fullmatch(r"</topics:\d+>", topics)
+    assert topics in description(reply)
+    assert "`/topics`" not in description(reply)

@@ -117,7 +117,7 @@ class Answers(commands.Cog):
             return
         self.bot.member_limit.try_use(author)
         sent = await message.reply(
-            embed=reply_embed(reply, question),
+            embed=self.bot.linked(reply_embed(reply, question)),
             view=answer_view(reply, author),
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
@@ -169,7 +169,7 @@ class Answers(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await answering
             sent = await interaction.followup.send(
-                embed=reply_embed(reply, question),
+                embed=self.bot.linked(reply_embed(reply, question)),
                 view=answer_view(reply, asker),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
@@ -178,7 +178,7 @@ class Answers(commands.Cog):
             message_id: int | None = sent.id
         else:
             response = await interaction.response.send_message(
-                embed=reply_embed(reply, question),
+                embed=self.bot.linked(reply_embed(reply, question)),
                 view=answer_view(reply, asker),
                 ephemeral=reply.outcome is not Outcome.ANSWER,
                 allowed_mentions=NO_MENTIONS,

@@ -23,13 +23,15 @@ class Browse(commands.Cog):
         """A list of topics with a menu that opens one."""
         knowledge = self.bot.engine.knowledge
         await interaction.response.send_message(
-            embed=topics_embed(knowledge), view=topics_view(knowledge), ephemeral=True
+            embed=self.bot.linked(topics_embed(knowledge)),
+            view=topics_view(knowledge),
+            ephemeral=True,
         )
 
     @app_commands.command(name="help", description="What this bot does and how to ask it.")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use the bot, the disclaimer and the privacy note."""
-        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+        await interaction.response.send_message(embed=self.bot.linked(help_embed()), ephemeral=True)
 
 
 async def setup(bot: MovementBot) -> None:

@@ -30,7 +30,9 @@ class Routine(commands.Cog):
             await tell(interaction, NO_ROUTINE)
             return
         await interaction.response.send_message(
-            embed=answer_embed(reply), view=routine_view(), allowed_mentions=NO_MENTIONS
+            embed=self.bot.linked(answer_embed(reply)),
+            view=routine_view(),
+            allowed_mentions=NO_MENTIONS,
         )
 
     @app_commands.command(name="exercise", description="One exercise in full: steps, dose, cues.")
