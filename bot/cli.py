@@ -1,6 +1,8 @@
 """The command line: ``python -m bot run|chat|ask|check|eval|schema|backup|health``.
 
-``ask``, ``check`` and ``eval`` never import discord, so they start fast.
+``ask``, ``check`` and ``eval`` never import discord, so they start fast. The moderators'
+commands (``unanswered``, ``stats``, ``teach``, ``untaught``, ``label``, ``dismiss``) are in
+:mod:`bot.moderator_cli`.
 """
 
 from __future__ import annotations
