@@ -1,5 +1,4 @@
-"""The moderators' commands: ``unanswered``, ``stats``, ``teach``, ``untaught``, ``label``,
-``dismiss``.
+"""The moderators' commands: unanswered, stats, teach, untaught, label and dismiss.
 
 They work on the knowledge files and the database directly, with no Discord: a running bot
 with auto-reload picks the changed files up. Heavy modules are imported when a command runs,
