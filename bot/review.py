@@ -267,6 +267,11 @@ class RememberingEncoder:
                 self._vectors.popitem(last=False)
         return np.stack([found[key] for key in keys])
 
+    def forget(self) -> None:
+        """Drop every remembered vector (a member asked for their data to be deleted)."""
+        with self._lock:
+            self._vectors.clear()
+
 
 def meaning_encoder(options: SemanticOptions) -> RememberingEncoder | None:
     """The deployment's sentence encoder (loaded once per process), or ``None`` when it is off."""

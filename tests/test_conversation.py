@@ -278,3 +278,16 @@ def test_a_follow_up_read_with_its_topic_is_not_taken_for_a_warning_sign(
     assert engine.answer(line).outcome in (Outcome.SAFETY, Outcome.SCREEN)
     assistant.entry(topic, HERE)
     assert assistant.ask(line, HERE).outcome is Outcome.ANSWER
+
+
+def test_forgetting_a_member_ends_their_conversations_only(assistant: Assistant) -> None:
+    """After /forget-me, a member's follow-up stands alone; another member's context stays."""
+    lines = FOLLOW_UPS[0][0]
+    other = Place(member=2, place=10)
+    for where in (HERE, other):
+        assistant.ask(lines[0], where)
+        assistant.sent(700 + where.member, where)
+    assistant.memory.forget_member(HERE.member)
+    assert assistant.ask(lines[1], HERE).outcome is Outcome.ABSTAIN
+    assert assistant.ask(lines[1], HERE, replying_to=701).outcome is Outcome.ABSTAIN
+    assert assistant.ask(lines[1], other).entry_id == "foam-rolling"

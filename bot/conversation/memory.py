@@ -38,6 +38,8 @@ class Turn:
     reply: Reply
     question: str
     at: float
+    asker: int = 0
+    """The member whose question it answered."""
 
     @property
     def topic(self) -> str | None:
@@ -68,12 +70,12 @@ class Memory:
         self.seconds = seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
+        self._turns: OrderedDict[Place, Turn] = OrderedDict()
         self._messages: OrderedDict[int, Turn] = OrderedDict()
 
     def remember(self, where: Place, question: str, reply: Reply) -> Turn:
         """Keep ``reply`` (to ``question``) as the latest turn at ``where``."""
-        turn = Turn(reply=reply, question=question, at=self._clock())
+        turn = Turn(reply=reply, question=question, at=self._clock(), asker=where.member)
         with self._lock:
             self._keep(self._turns, where, turn, MAX_CONVERSATIONS)
         return turn
@@ -83,10 +85,15 @@ class Memory:
         with self._lock:
             self._keep(self._messages, message_id, turn, MAX_MESSAGES)
 
-    def forget(self, where: Place) -> None:
-        """End the conversation at ``where`` (a screen answered, a member's data deleted)."""
+    def forget_member(self, member: int) -> None:
+        """End every conversation of ``member``, and forget the turns of their answers."""
         with self._lock:
-            self._turns.pop(where, None)
+            for where in [where for where in self._turns if where.member == member]:
+                del self._turns[where]
+            for message_id in [
+                message_id for message_id, turn in self._messages.items() if turn.asker == member
+            ]:
+                del self._messages[message_id]
 
     def recall(self, where: Place, replying_to: int | None = None) -> Turn | None:
         """The turn a message continues: the bot message it replies to, or the recent turn."""

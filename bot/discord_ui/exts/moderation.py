@@ -19,13 +19,14 @@ from bot.discord_ui.components import SafeItem
 from bot.discord_ui.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
 from bot.discord_ui.interactions import NO_MENTIONS, bot_of, tell
 from bot.discord_ui.permissions import is_moderator, role_name_warning
-from bot.engine import KnowledgeError
+from bot.engine import KnowledgeError, Outcome
 from bot.engine.model import LINE_CHARS
 from bot.engine.normalise import comparable
 from bot.engine.semantic.encoder import Encoder
 from bot.labels import Label, Labeller, describe
 from bot.review import (
     QuestionGroup,
+    RememberingEncoder,
     ReviewError,
     Section,
     dismiss,
@@ -184,6 +185,17 @@ class Moderation(commands.Cog):
         self._encoder: list[Encoder | None] = []
         """The sentence encoder that groups questions by meaning, once looked up."""
 
+    @commands.Cog.listener()
+    async def on_member_forgotten(self, member_id: int) -> None:
+        """A member's questions were deleted: forget the vectors kept of any question.
+
+        They are keyed by a hash of the text, so whose they were is unknown: all go, and the
+        next listing encodes the questions still stored again.
+        """
+        for encoder in self._encoder:
+            if isinstance(encoder, RememberingEncoder):
+                encoder.forget()
+
     async def _meaning(self) -> Encoder | None:
         """The encoder grouping questions by meaning (``None`` when the semantic layer is off)."""
         if not self._encoder:
@@ -320,8 +332,8 @@ class Moderation(commands.Cog):
         embed.add_field(
             name="Since start",
             value=", ".join(
-                f"{name}: {counts.get(name, 0)}"
-                for name in ("answer", "abstain", "safety", "screen")
+                f"{outcome.value.replace('_', ' ')}: {counts.get(outcome.value, 0)}"
+                for outcome in Outcome
             ),
         )
         await interaction.response.send_message(embed=fit(embed), ephemeral=True)

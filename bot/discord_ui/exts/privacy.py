@@ -23,8 +23,11 @@ class Privacy(commands.Cog):
         name="forget-me", description="Delete every question and vote the bot stored from you."
     )
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        """Delete the caller's rows and say how many went."""
-        removed = await asyncio.to_thread(self.bot.store.forget_member, interaction.user.id)
+        """Delete the caller's rows and conversations, and say how many rows went."""
+        member = interaction.user.id
+        removed = await asyncio.to_thread(self.bot.store.forget_member, member)
+        self.bot.assistant.memory.forget_member(member)
+        self.bot.dispatch("member_forgotten", member)
         await tell(interaction, f"Done: removed {removed} stored item(s) about you.")
 
 
