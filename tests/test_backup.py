@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.backup import BackupError, backup
 from bot.store import Store
-from tests.conftest import REPO, record_ask
+from tests.conftest import record_ask
+from tests.test_cli import run
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
@@ -99,26 +98,11 @@ def test_a_missing_database_or_folder_is_one_line(tmp_path: Path) -> None:
 
 def test_python_m_bot_backup_copies_the_configured_database(live: Store, tmp_path: Path) -> None:
     """The command reads DATABASE_PATH, prints what it copied, and exits 2 when refused."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
-    command = [sys.executable, "-m", "bot", "backup"]
-    done = subprocess.run(
-        [*command, str(tmp_path / "copy.sqlite3")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    database = str(tmp_path / "bot.sqlite3")
+    done = run("backup", str(tmp_path / "copy.sqlite3"), cwd=tmp_path, DATABASE_PATH=database)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"Backed up {tmp_path / 'bot.sqlite3'} to ")
+    assert done.stdout.startswith(f"Backed up {database} to ")
     assert len(_rows(tmp_path / "copy.sqlite3")) == 2
-    refused = subprocess.run(
-        [*command, str(tmp_path / "bot.sqlite3")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    refused = run("backup", database, cwd=tmp_path, DATABASE_PATH=database)
     assert refused.returncode == 2
     assert "is the live database" in refused.stderr

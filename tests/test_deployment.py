@@ -9,11 +9,8 @@ import configparser
 import io
 import json
 import logging
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,28 +20,18 @@ import yaml
 
 from bot.config import Settings
 from bot.discord_ui.runner import configure_logging, rejected_token
+from bot.engine import Engine
 from tests.conftest import KNOWLEDGE, REPO
+from tests.test_cli import run
 
 TAUGHT = "the stripy band down the outside of my leg"
 
 
-def run(*args: str, cwd: Path, **environ: str) -> subprocess.CompletedProcess[str]:
-    """``python -m bot ARGS`` from ``cwd``, with no token and only the given settings added."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), **environ}
-    env.pop("DISCORD_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+def test_check_and_ask_work_from_outside_the_checkout(tmp_path: Path, engine: Engine) -> None:
+    """Started elsewhere, the bot still finds knowledge/ in the project, not in the cwd.
 
-
-def test_check_and_ask_work_from_outside_the_checkout(tmp_path: Path) -> None:
-    """Started elsewhere, the bot still finds knowledge/ in the project, not in the cwd."""
+    ``engine`` fills the session's embedding cache, which ``ask`` then reads.
+    """
     checked = run("check", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith(f"{KNOWLEDGE}: OK: ")

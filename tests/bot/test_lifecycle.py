@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import pytest
 
+from bot.config import Settings
 from bot.discord_ui.lifecycle import (
     Backoff,
     heartbeat,
@@ -184,6 +185,17 @@ async def _records(caplog: pytest.LogCaptureFixture, text: str, count: int) -> l
     return await _eventually(found)
 
 
+def _serving(
+    settings: Settings, token: str, engine: Engine, backoff: Backoff
+) -> tuple[asyncio.Event, asyncio.Task[None]]:
+    """:func:`serve` in the background on a copy of the session's engine, and its stop event."""
+    stop = asyncio.Event()
+    work = serve(
+        settings, token, stop, engine=copy.copy(engine), backoff=backoff, guild_ready_timeout=0.1
+    )
+    return stop, asyncio.create_task(work)
+
+
 async def test_an_unreachable_discord_is_one_line_per_attempt_with_capped_back_off(
     tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -195,10 +207,7 @@ async def test_an_unreachable_discord_is_one_line_per_attempt_with_capped_back_o
         settings = make_settings(tmp_path, fake, guild, guild.add_text_channel("general"))
         unreachable = f"http://127.0.0.1:{closed}/api/v10"
         settings = replace(settings, discord_api_base=unreachable)
-        stop = asyncio.Event()
-        serving = asyncio.create_task(
-            serve(settings, fake.token, stop, engine=copy.copy(engine), backoff=Backoff(0.05, 0.2))
-        )
+        stop, serving = _serving(settings, fake.token, engine, Backoff(0.05, 0.2))
         attempts = await _records(caplog, "Can't reach Discord", 4)
         stop.set()
         await asyncio.wait_for(serving, timeout=10)
@@ -228,17 +237,7 @@ async def test_the_bot_connects_once_discord_is_reachable_again(
         settings = replace(
             settings, discord_api_base=fake.api_base.replace(f":{fake.port}", f":{port}")
         )
-        stop = asyncio.Event()
-        serving = asyncio.create_task(
-            serve(
-                settings,
-                fake.token,
-                stop,
-                engine=copy.copy(engine),
-                backoff=Backoff(0.05, 0.05),
-                guild_ready_timeout=0.1,
-            )
-        )
+        stop, serving = _serving(settings, fake.token, engine, Backoff(0.05, 0.05))
         assert len(await _records(caplog, "Can't reach Discord", 2)) >= 2
         async with _forwarder(port, fake.port):
             [ready] = await _records(caplog, "Ready as", 1)
