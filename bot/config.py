@@ -191,6 +191,7 @@ class Settings:
     discord_token: Secret | None = field(default=None, metadata=_read_as(Secret))
     guild_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     answer_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
+    forum_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
     moderator_role_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     moderator_role: str = field(default="Moderator", metadata=_read_as(str))
     log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
@@ -211,7 +212,9 @@ class Settings:
     red_flag_bar: float = field(default=Thresholds.red_flag, metadata=_read_as(_number(0, 100)))
     screen_bar: float = field(default=Thresholds.screen, metadata=_read_as(_number(0, 100)))
     doubt_bar: float = field(default=Thresholds.doubt, metadata=_read_as(_number(0, 100)))
-    cooldown_seconds: float = field(default=10.0, metadata=_read_as(_number(0)))
+    burst_answers: int = field(default=3, metadata=_read_as(_whole(1, 100)))
+    burst_seconds: float = field(default=30.0, metadata=_read_as(_number(0)))
+    follow_up_minutes: float = field(default=5.0, metadata=_read_as(_number(0, 1440)))
     repeat_window_seconds: float = field(default=600.0, metadata=_read_as(_number(0)))
 
     semantic: bool = field(default=True, metadata=_read_as(_flag))

@@ -161,10 +161,10 @@ def test_an_unreadable_env_file_is_one_named_problem_beside_the_others(
 
 @pytest.mark.parametrize("raw", ["inf", "-inf", "nan", "1e400", "Infinity"])
 def test_non_finite_numbers_are_refused(tmp_path: Path, raw: str) -> None:
-    """An infinite or NaN cooldown is a reading error, not a cooldown that never ends."""
+    """An infinite or NaN burst window is a reading error, not a limit that never ends."""
     with pytest.raises(SettingsError) as caught:
-        _settings(f"COOLDOWN_SECONDS={raw}\n", tmp_path)
-    assert caught.value.problems == [f"COOLDOWN_SECONDS={raw!r}: must be a number 0 or more"]
+        _settings(f"BURST_SECONDS={raw}\n", tmp_path)
+    assert caught.value.problems == [f"BURST_SECONDS={raw!r}: must be a number 0 or more"]
 
 
 def test_ids_and_numbers_are_ascii_digits_only(tmp_path: Path) -> None:
