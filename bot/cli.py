@@ -11,12 +11,15 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+LAST_COMMIT = "HEAD"
+"""What ``eval --diff`` compares with when no baseline file is given."""
 
 
 def _settings():  # noqa: ANN202 - imported lazily to keep `check` light
@@ -31,16 +34,20 @@ def _settings():  # noqa: ANN202 - imported lazily to keep `check` light
         raise SystemExit(EXIT_USAGE) from None
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202
+def _knowledge_dir(args: argparse.Namespace) -> Path:
+    return Path(args.knowledge or _settings().knowledge_dir)
+
+
+def _engine(args: argparse.Namespace, directory: Path | None = None, name: str = ""):  # noqa: ANN202
     from bot.engine import KnowledgeError
     from bot.startup import build_engine
 
     settings = _settings()
-    directory = args.knowledge or settings.knowledge_dir
+    directory = directory or _knowledge_dir(args)
     try:
         return build_engine(settings, directory)
     except KnowledgeError as error:
-        print(f"The knowledge base in {directory} is not valid:", file=sys.stderr)
+        print(f"The knowledge base {name or f'in {directory}'} is not valid:", file=sys.stderr)
         for issue in error.issues:
             print(f"  {issue}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID) from None
@@ -63,7 +70,7 @@ def _ask(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from bot.console.chat import run_chat
 
-    run_chat(_engine(args), input, sys.stdout)
+    run_chat(_engine(args), input, sys.stdout, _settings().follow_up_minutes)
     return EXIT_OK
 
 
@@ -92,9 +99,17 @@ def _check(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from bot.evaluation import EvalFileError, cross_validate, evaluate, pooled, read_examples
 
-    if args.cv == (args.file is not None):
-        print("error: give a FILE to score, or --cv (not both)", file=sys.stderr)
+    modes = (args.file, args.cv or None, args.diff, args.save_baseline)
+    if sum(mode is not None for mode in modes) != 1:
+        print(
+            "error: give one of FILE, --cv, --diff [BASELINE] or --save-baseline FILE",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+    if args.save_baseline is not None:
+        return _eval_save_baseline(args)
+    if args.diff is not None:
+        return _eval_diff(args)
     if args.cv:
         engine = _engine(args)
         reports = cross_validate(engine)
@@ -120,6 +135,58 @@ def _eval(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     report = evaluate(_engine(args), examples)
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.as_text())
+    return EXIT_OK
+
+
+def _eval_save_baseline(args: argparse.Namespace) -> int:
+    from bot.eval_diff import labelled_sets, score
+
+    path: Path = args.save_baseline
+    if not path.parent.is_dir():
+        print(f"error: {path}: its folder doesn't exist", file=sys.stderr)
+        return EXIT_USAGE
+    directory = _knowledge_dir(args)
+    engine = _engine(args, directory)
+    saved = score(engine, labelled_sets(engine.knowledge, directory))
+    try:
+        saved.save(path)
+    except OSError as error:
+        print(f"error: {path}: can't be written ({error})", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"saved {len(saved.results)} held-out results to {path}")
+    return EXIT_OK
+
+
+def _eval_diff(args: argparse.Namespace) -> int:
+    from bot.eval_diff import (
+        BaselineError,
+        Scores,
+        check_scoring,
+        compare,
+        labelled_sets,
+        last_commit,
+        score,
+    )
+
+    directory = _knowledge_dir(args)
+    with tempfile.TemporaryDirectory() as scratch:
+        committed = Path(scratch) / "knowledge"
+        try:
+            if args.diff == LAST_COMMIT:
+                described, saved = last_commit(directory, committed), None
+            else:
+                described, saved = f"the baseline {args.diff}", Scores.load(Path(args.diff))
+            engine = _engine(args, directory)
+            if saved is not None:
+                check_scoring(saved, engine, described)
+        except BaselineError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        sets = labelled_sets(engine.knowledge, directory)
+        if saved is None:
+            saved = score(_engine(args, committed, f"of {described}"), sets)
+        diff = compare(saved, score(engine, sets), sets, described)
+    print(json.dumps(diff.as_dict(), indent=2) if args.json else diff.as_text())
     return EXIT_OK
 
 
@@ -187,6 +254,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--cv", action="store_true", help="leave one example set of knowledge/examples/ out"
+    )
+    evaluate.add_argument(
+        "--diff",
+        nargs="?",
+        const=LAST_COMMIT,
+        metavar="BASELINE",
+        help="list the labelled messages a knowledge-base change moved, against the last "
+        "commit's knowledge base or a file saved with --save-baseline (scored as --cv)",
+    )
+    evaluate.add_argument(
+        "--save-baseline",
+        type=Path,
+        metavar="FILE",
+        help="save every labelled message's held-out result as JSON, for --diff FILE",
     )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--knowledge", type=Path, help=knowledge_help)

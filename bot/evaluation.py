@@ -9,7 +9,7 @@ held-out figure: the engine scoring a file is retrained without that file's mess
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,8 +135,21 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
-def _got(outcome: Outcome, entry_id: str | None) -> str:
+def got(outcome: Outcome, entry_id: str | None) -> str:
+    """What a reply gave, as reports show it: the entry id of an answer, else the outcome."""
     return entry_id if outcome is Outcome.ANSWER and entry_id else outcome.value
+
+
+def judged(example: Example, outcome: Outcome, entry_id: str | None) -> bool:
+    """Whether a reply with this outcome (and entry, for an answer) is right by the label.
+
+    A red flag is caught by the safety reply or by the screening question.
+    """
+    if isinstance(example.expect, list):
+        return outcome is Outcome.ANSWER and entry_id in example.expect
+    if example.expect == ABSTAIN:
+        return outcome is Outcome.ABSTAIN
+    return outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
@@ -146,40 +159,44 @@ def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
     for example in examples:
         reply = scorer.answer(example.q)
         outcome = reply.outcome
+        ok = judged(example, outcome, reply.entry_id)
         if isinstance(example.expect, list):
-            ok = outcome is Outcome.ANSWER and reply.entry_id in example.expect
             report.answerable.add(ok)
         elif example.expect == ABSTAIN:
-            ok = outcome is Outcome.ABSTAIN
             report.abstain.add(ok)
         else:
-            ok = outcome in (Outcome.SAFETY, Outcome.SCREEN)
             report.safety.add(ok)
             report.screened.add(outcome is Outcome.SCREEN)
         if example.expect != RED_FLAG:
             report.false_alarms.add(outcome is Outcome.SAFETY)
             report.soft_false_alarms.add(outcome is Outcome.SCREEN)
         report.by_kind[example.kind].add(ok)
-        got = _got(outcome, reply.entry_id)
+        given = got(outcome, reply.entry_id)
         report.items.append(
             {
                 "q": example.q,
                 "expect": example.expect,
-                "got": got,
+                "got": given,
                 "outcome": outcome.value,
+                "tier": reply.tier.id if reply.tier else None,
                 "score": reply.score,
             }
         )
         if not ok:
-            report.failures.append({"q": example.q, "expect": example.expect, "got": got})
+            report.failures.append({"q": example.q, "expect": example.expect, "got": given})
     return report
 
 
-def cross_validate(engine: Engine) -> dict[str, EvalReport]:
-    """Leave one example set out: each set scored by an engine trained on all the others."""
-    return {
-        name: evaluate(engine, examples) for name, examples in engine.knowledge.example_sets.items()
-    }
+def cross_validate(
+    engine: Engine, sets: Mapping[str, Sequence[Example]] | None = None
+) -> dict[str, EvalReport]:
+    """Leave one example set out: each set scored by an engine trained on all the others.
+
+    ``sets`` (name -> examples, default: the engine's own example sets) may come from another
+    knowledge base: each is still scored by ``engine`` retrained without that set's messages.
+    """
+    chosen = engine.knowledge.example_sets if sets is None else sets
+    return {name: evaluate(engine, examples) for name, examples in chosen.items()}
 
 
 def pooled(reports: dict[str, EvalReport]) -> EvalReport:
