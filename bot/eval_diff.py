@@ -27,6 +27,7 @@ from bot.evaluation import cross_validate, judged
 BASELINE_FORMAT = 1
 """The version of the saved-baseline JSON shape."""
 GIT_TIMEOUT_SECONDS = 30
+"""How long one git command may take before the last commit counts as unreadable."""
 MESSAGE_CHARS = 100
 """A moved message is shown this far in the text report (in full in ``--json``)."""
 
@@ -63,11 +64,17 @@ class Result:
 
 
 def labelled_sets(knowledge: KnowledgeBase, directory: Path) -> dict[str, tuple[Example, ...]]:
-    """The knowledge base's example sets, each named by its path inside ``directory``."""
-    return {
-        Path(name).relative_to(directory).as_posix(): examples
-        for name, examples in knowledge.example_sets.items()
-    }
+    """The knowledge base's example sets, each named by its path inside ``directory``.
+
+    A file kept outside it (taught phrasings in a data directory) keeps the name it was loaded
+    by: it is the same file for the last commit's knowledge base and for today's.
+    """
+    sets = knowledge.example_sets.items()
+    return {_set_name(Path(name), directory): examples for name, examples in sets}
+
+
+def _set_name(path: Path, directory: Path) -> str:
+    return path.relative_to(directory).as_posix() if path.is_relative_to(directory) else str(path)
 
 
 def _keys(set_name: str, examples: Sequence[Example]) -> Iterator[tuple[Key, Example]]:
@@ -288,7 +295,7 @@ def compare(
     return Diff(described, compared, moves, unmatched)
 
 
-NO_CHECKOUT = (
+_NO_CHECKOUT = (
     "{directory} is not in a git checkout, so there is no last commit to compare with: save a "
     "baseline before the change (`python -m bot eval --save-baseline FILE`) and compare with it "
     "(`python -m bot eval --diff FILE`)"
@@ -324,7 +331,7 @@ def last_commit(directory: Path, into: Path) -> str:
         directory,
         "rev-parse",
         "--is-inside-work-tree",
-        failed=NO_CHECKOUT.format(directory=directory),
+        failed=_NO_CHECKOUT.format(directory=directory),
     )
     commit = (
         _git(directory, "rev-parse", "--short", "HEAD", failed=f"{directory}: no commit yet")

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.engine import Engine, load_knowledge
+from bot.engine.loader import KnowledgeSource
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.eval_diff import (
     BaselineError,
@@ -122,6 +123,15 @@ def test_a_change_lists_the_messages_it_moved_before_and_after(
         "other   examples/one.yaml  abstain -> vastus-lateralis  (expected it-band)  "
         "'which muscle is under the it band'",
     ]
+
+
+def test_sets_are_named_inside_the_knowledge_directory(before_dir: Path, tmp_path: Path) -> None:
+    """By their path inside the directory (as for the last commit's); kept elsewhere, by theirs."""
+    kept = write_files(tmp_path / "data", {"learned.yaml": ONE})
+    loaded = load_knowledge(KnowledgeSource(before_dir, learned=kept / "learned.yaml"))
+    assert sorted(labelled_sets(loaded, before_dir)) == sorted(
+        ["examples/one.yaml", "examples/two.yaml", str(kept / "learned.yaml")]
+    )
 
 
 def test_no_change_moves_no_outcome(before_dir: Path) -> None:
