@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, Outcome, load_knowledge
+from bot.engine.model import Example
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.evaluation import evaluate, read_examples
 from tests.conftest import write_files
@@ -36,3 +37,17 @@ def test_held_out_texts_are_compared_after_normalisation(
     engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
     disguised = engine.with_held_out({"zorblax quintessence flimflam wobbly"})
     assert disguised.answer(f"**{PLANTED.upper()}**  ").entry_id != "resources"
+
+
+def test_each_item_names_the_tier_of_a_safety_reply(tiny_dir: Path) -> None:
+    """A red flag's item carries its tier; an answer's has none."""
+    examples = [
+        Example(q="my knee locked", expect="safety", tier="same-day"),
+        Example(q="what is the it band", expect=["it-band"]),
+    ]
+    report = evaluate(Engine(load_knowledge(tiny_dir)), examples)
+    assert [(item["got"], item["tier"]) for item in report.items] == [
+        ("safety", "same-day"),
+        ("it-band", None),
+    ]
+    assert (report.safety.correct, report.answerable.correct) == (1, 1)
