@@ -54,15 +54,18 @@ def _engine(args: argparse.Namespace, directory: Path | None = None, name: str =
 
 
 def _ask(args: argparse.Namespace) -> int:
+    """Answer through the use-case layer, each question on its own (no conversation)."""
     from bot.console.text import render
+    from bot.conversation.assistant import Assistant
+    from bot.conversation.memory import Memory
 
-    engine = _engine(args)
+    assistant = Assistant(_engine(args), Memory(0.0))
     if args.question == "-":
         for line in sys.stdin:
-            reply = engine.answer(line.rstrip("\n"))
+            reply = assistant.ask(line.rstrip("\n"))
             print(json.dumps(reply.summary()) if args.json else render(reply) + "\n", flush=True)
         return EXIT_OK
-    reply = engine.answer(args.question)
+    reply = assistant.ask(args.question)
     print(json.dumps(reply.summary()) if args.json else render(reply))
     return EXIT_OK
 

@@ -31,13 +31,16 @@ def run(
 
 
 def test_ask_json_has_the_documented_shape() -> None:
-    """``ask --json`` prints one object with outcome, id, score, suggestions and tier."""
-    result = run("ask", "--json", "should i foam roll my IT band?")
+    """``ask --json`` prints one object: outcome, id, score, suggestions, tier, part and more."""
+    result = run("ask", "--json", "should i ice it and how many sets of the leg curl?")
     assert result.returncode == 0
     reply = json.loads(result.stdout)
-    assert set(reply) == {"outcome", "id", "score", "suggestions", "tier"}
+    expected = {"outcome", "id", "score", "suggestions", "tier", "part", "also", "not_covered"}
+    assert set(reply) == expected
     assert reply["outcome"] == "answer"
-    assert reply["id"] == "foam-rolling"
+    assert reply["id"] == "prone-leg-curl"
+    assert reply["part"] == "dose"
+    assert reply["not_covered"] == "icing or heat"
     assert 0 <= reply["score"] <= 100
 
 

@@ -5,14 +5,16 @@ The same cases run over the fake Discord in ``tests/bot/test_conversation.py``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.console.chat import ChatSession
 from bot.console.text import render_full
-from bot.conversation.assistant import Assistant, listed_position, question_parts
+from bot.conversation.assistant import Assistant, listed_position, question_parts, stays_silent
 from bot.conversation.memory import Memory, Place
 from bot.conversation.small_talk import small_talk_kind
-from bot.conversation.wording import SHORT_LIMIT, SMALL_TALK, short_answer
+from bot.conversation.wording import SHORT_LIMIT, SMALL_TALK, short_answer, source_line
 from bot.engine import Engine, Outcome, Reply
 from tests.conversation_cases import (
     DOSE,
@@ -39,6 +41,28 @@ def assistant(engine: Engine, clock: list[float]) -> Assistant:
     return Assistant(engine, Memory(300.0, clock=lambda: clock[0]))
 
 
+def talk(
+    assistant: Assistant,
+    line: str,
+    where: Place = HERE,
+    *,
+    replying_to: int | None = None,
+    message_id: int | None = None,
+) -> Reply:
+    """Ask ``line`` at ``where`` and show the reply, as a front end does."""
+    reply = assistant.ask(line, where, replying_to=replying_to)
+    assistant.shown(where, line, reply, message_id)
+    return reply
+
+
+def pick(assistant: Assistant, entry_id: str, where: Place = HERE) -> Reply:
+    """Pick an entry (a button, a command) at ``where`` and show it."""
+    reply = assistant.entry(entry_id, where)
+    assert reply is not None
+    assistant.shown(where, entry_id, reply)
+    return reply
+
+
 def _play(assistant: Assistant, lines: tuple[str, ...]) -> Reply:
     """Ask each line in turn at one place; the reply to the last."""
     reply = None
@@ -48,7 +72,9 @@ def _play(assistant: Assistant, lines: tuple[str, ...]) -> Reply:
         elif line.startswith("/exercise "):
             reply = assistant.exercise(line.removeprefix("/exercise "), HERE)
         else:
-            reply = assistant.ask(line, HERE)
+            reply = talk(assistant, line)
+        assert reply is not None
+        assistant.shown(HERE, line, reply)
     assert reply is not None
     return reply
 
@@ -70,7 +96,7 @@ def test_the_same_follow_up_alone_is_not_answered_as_if_in_context(
     assistant: Assistant,
 ) -> None:
     """Without the earlier message, "what do i do instead" has nothing to lean on."""
-    assert assistant.ask(FOLLOW_UPS[0][0][-1], HERE).outcome is Outcome.ABSTAIN
+    assert talk(assistant, FOLLOW_UPS[0][0][-1]).outcome is Outcome.ABSTAIN
 
 
 def test_a_follow_up_after_the_window_is_read_alone(
@@ -78,17 +104,17 @@ def test_a_follow_up_after_the_window_is_read_alone(
 ) -> None:
     """Context lasts a few minutes, then the message stands alone again."""
     lines = FOLLOW_UPS[0][0]
-    assistant.ask(lines[0], HERE)
+    talk(assistant, lines[0])
     clock[0] += 301.0
-    assert assistant.ask(lines[1], HERE).outcome is Outcome.ABSTAIN
+    assert talk(assistant, lines[1]).outcome is Outcome.ABSTAIN
 
 
 def test_context_belongs_to_one_member_in_one_place(assistant: Assistant) -> None:
     """Another member, or the same member elsewhere, doesn't continue the conversation."""
     lines = FOLLOW_UPS[0][0]
-    assistant.ask(lines[0], HERE)
-    assert assistant.ask(lines[1], Place(member=2, place=10)).outcome is Outcome.ABSTAIN
-    assert assistant.ask(lines[1], Place(member=1, place=11)).outcome is Outcome.ABSTAIN
+    talk(assistant, lines[0])
+    assert talk(assistant, lines[1], Place(member=2, place=10)).outcome is Outcome.ABSTAIN
+    assert talk(assistant, lines[1], Place(member=1, place=11)).outcome is Outcome.ABSTAIN
 
 
 def test_replying_to_an_answer_continues_it_after_the_window(
@@ -96,19 +122,18 @@ def test_replying_to_an_answer_continues_it_after_the_window(
 ) -> None:
     """A reply to the bot's message finds that message's topic, even after the window."""
     lines = FOLLOW_UPS[0][0]
-    assistant.ask(lines[0], HERE)
-    assistant.sent(555, HERE)
+    talk(assistant, lines[0], message_id=555)
     clock[0] += 1_000.0
-    reply = assistant.ask(lines[1], Place(member=1, place=10), replying_to=555)
+    reply = talk(assistant, lines[1], replying_to=555)
     assert reply.entry_id == "foam-rolling"
 
 
 def test_a_follow_up_never_downgrades_a_red_flag(assistant: Assistant) -> None:
     """After a safety reply, "it's not that bad" restates the advice; never exercises."""
-    first = assistant.ask(RED_FLAG, HERE)
+    first = talk(assistant, RED_FLAG)
     assert first.outcome is Outcome.SAFETY
     for line in WITHOUT_RED_FLAG:
-        reply = assistant.ask(line, HERE)
+        reply = talk(assistant, line)
         assert reply.outcome is Outcome.SAFETY, line
         assert reply.restated
         assert reply.tier == first.tier
@@ -118,8 +143,8 @@ def test_a_follow_up_never_downgrades_a_red_flag(assistant: Assistant) -> None:
 
 def test_a_graver_red_flag_after_a_safety_reply_gets_its_own_tier(assistant: Assistant) -> None:
     """A follow-up describing an emergency is not held to the earlier, milder tier."""
-    assistant.ask(RED_FLAG, HERE)
-    reply = assistant.ask("now my foot has gone cold and pale", HERE)
+    talk(assistant, RED_FLAG)
+    reply = talk(assistant, "now my foot has gone cold and pale")
     assert reply.outcome is Outcome.SAFETY
     assert reply.tier_id == "emergency"
     assert not reply.restated
@@ -129,7 +154,7 @@ def test_a_graver_red_flag_after_a_safety_reply_gets_its_own_tier(assistant: Ass
 def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str, kind: str) -> None:
     """Greetings, thanks, acknowledgements and goodbyes are small talk, not questions."""
     assert small_talk_kind(line) == kind
-    reply = assistant.ask(line, HERE)
+    reply = talk(assistant, line)
     assert reply.outcome is Outcome.SMALL_TALK
     assert reply.small_talk == kind
 
@@ -150,14 +175,14 @@ def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
 
 def test_small_talk_keeps_the_conversation_topic(assistant: Assistant) -> None:
     """Saying "thanks" between two questions doesn't end the conversation."""
-    assistant.exercise("prone-leg-curl", HERE)
-    assistant.ask("thanks!", HERE)
-    assert assistant.ask("and how many sets for that one?", HERE).part.kind == "dose"
+    pick(assistant, "prone-leg-curl")
+    talk(assistant, "thanks!")
+    assert talk(assistant, "and how many sets for that one?").part.kind == "dose"
 
 
 def test_the_lock_out_question_leads_with_no_and_its_step(assistant: Assistant) -> None:
     """The lock-out question gets a plain No and the step that says so."""
-    reply = assistant.ask(LOCK_OUT, HERE)
+    reply = talk(assistant, LOCK_OUT)
     assert reply.entry_id == "reverse-curtsy-split-squat"
     assert short_answer(reply).startswith("**No.** Step 4 of 4: ")
     assert "without locking out the knee at the top" in short_answer(reply)
@@ -165,7 +190,7 @@ def test_the_lock_out_question_leads_with_no_and_its_step(assistant: Assistant) 
 
 def test_the_dose_question_leads_with_the_dose(assistant: Assistant, engine: Engine) -> None:
     """A dose question gets the dose exactly as the knowledge base states it."""
-    reply = assistant.ask(DOSE, HERE)
+    reply = talk(assistant, DOSE)
     exercise = engine.knowledge.entries["prone-leg-curl"]
     assert exercise.dose is not None
     assert short_answer(reply) == f"Dose: {exercise.dose.summary()}"
@@ -173,7 +198,7 @@ def test_the_dose_question_leads_with_the_dose(assistant: Assistant, engine: Eng
 
 def test_the_weight_question_leads_with_the_inside_edge_step(assistant: Assistant) -> None:
     """The weight question gets the inside-edge step."""
-    text = short_answer(assistant.ask(WEIGHT, HERE))
+    text = short_answer(talk(assistant, WEIGHT))
     assert text.startswith("Step 1 of 4: ")
     assert "inside edge" in text
 
@@ -182,7 +207,7 @@ def test_the_mixed_question_answers_the_covered_part_and_names_the_other(
     assistant: Assistant,
 ) -> None:
     """Icing isn't covered, the leg curl's dose is: both said in one reply."""
-    reply = assistant.ask(MIXED, HERE)
+    reply = talk(assistant, MIXED)
     assert reply.outcome is Outcome.ANSWER
     assert reply.entry_id == "prone-leg-curl"
     text = short_answer(reply)
@@ -206,7 +231,7 @@ def test_every_short_answer_stays_within_the_length_aim(engine: Engine) -> None:
     for entry_id, entry in engine.knowledge.entries.items():
         reply = engine.reply_for(entry_id)
         assert reply is not None
-        footer = f"Source: the article, “{entry.source}” · {reply.disclaimer}"
+        footer = source_line(entry.source, reply.disclaimer)
         size = len(entry.title) + len(short_answer(reply)) + len(footer)
         assert size <= SHORT_LIMIT, f"{entry_id}: {size} characters"
 
@@ -259,8 +284,8 @@ def test_a_red_flag_in_a_follow_up_is_still_caught(
     assistant: Assistant, line: str, topic: str
 ) -> None:
     """Read with its topic, a follow-up describing a red flag still gets safety or a screen."""
-    assistant.entry(topic, HERE)
-    assert assistant.ask(line, HERE).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    pick(assistant, topic)
+    assert talk(assistant, line).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +293,6 @@ def test_a_red_flag_in_a_follow_up_is_still_caught(
     [
         ("why does losing it matter", "hip-internal-rotation"),
         ("what am i supposed to feel", "reverse-curtsy-split-squat"),
-        ("so whats actually hurting then", "it-band"),
     ],
 )
 def test_a_follow_up_read_with_its_topic_is_not_taken_for_a_warning_sign(
@@ -276,8 +300,8 @@ def test_a_follow_up_read_with_its_topic_is_not_taken_for_a_warning_sign(
 ) -> None:
     """Vague words that alone read as a possible red flag are answered in their context."""
     assert engine.answer(line).outcome in (Outcome.SAFETY, Outcome.SCREEN)
-    assistant.entry(topic, HERE)
-    assert assistant.ask(line, HERE).outcome is Outcome.ANSWER
+    pick(assistant, topic)
+    assert talk(assistant, line).outcome is Outcome.ANSWER
 
 
 def test_forgetting_a_member_ends_their_conversations_only(assistant: Assistant) -> None:
@@ -285,9 +309,114 @@ def test_forgetting_a_member_ends_their_conversations_only(assistant: Assistant)
     lines = FOLLOW_UPS[0][0]
     other = Place(member=2, place=10)
     for where in (HERE, other):
-        assistant.ask(lines[0], where)
-        assistant.sent(700 + where.member, where)
+        talk(assistant, lines[0], where, message_id=700 + where.member)
     assistant.memory.forget_member(HERE.member)
-    assert assistant.ask(lines[1], HERE).outcome is Outcome.ABSTAIN
-    assert assistant.ask(lines[1], HERE, replying_to=701).outcome is Outcome.ABSTAIN
-    assert assistant.ask(lines[1], other).entry_id == "foam-rolling"
+    assert talk(assistant, lines[1]).outcome is Outcome.ABSTAIN
+    assert talk(assistant, lines[1], replying_to=701).outcome is Outcome.ABSTAIN
+    assert talk(assistant, lines[1], other).entry_id == "foam-rolling"
+
+
+def test_after_a_safety_reply_picks_and_commands_keep_to_it(assistant: Assistant) -> None:
+    """A button, /exercise or /routine after a red flag gets the safety advice again."""
+    first = talk(assistant, RED_FLAG)
+    for reply in (
+        pick(assistant, "prone-leg-curl"),
+        assistant.exercise("leg curl", HERE),
+        assistant.routine(HERE),
+        talk(assistant, "ok so how many sets of the leg curl then?"),
+    ):
+        assert reply is not None
+        assert reply.outcome is Outcome.SAFETY
+        assert reply.restated
+        assert reply.tier == first.tier
+    assert assistant.caution(HERE) is not None
+
+
+def test_a_reply_to_an_older_answer_does_not_lift_a_red_flag(assistant: Assistant) -> None:
+    """Replying to the dose given before the red flag still gets the safety advice."""
+    talk(assistant, DOSE, message_id=111)
+    talk(assistant, RED_FLAG)
+    reply = talk(assistant, "and how many sets for that one?", replying_to=111)
+    assert reply.outcome is Outcome.SAFETY
+
+
+def test_a_reply_to_another_members_answer_is_not_their_conversation(
+    assistant: Assistant,
+) -> None:
+    """Replying to someone else's answer doesn't carry their topic (or their screen)."""
+    other = Place(member=2, place=HERE.place)
+    talk(assistant, LOCK_OUT, other, message_id=222)
+    reply = talk(assistant, "how many sets for that one?", replying_to=222)
+    assert reply.entry_id != "reverse-curtsy-split-squat"
+
+
+def test_a_reply_links_to_the_turn_it_showed(assistant: Assistant) -> None:
+    """Each message keeps its own topic, however many turns came after it."""
+    talk(assistant, DOSE, message_id=1)
+    talk(assistant, "should I foam roll my IT band?", message_id=2)
+    reply = talk(assistant, "and how many sets for that one?", replying_to=1)
+    assert reply.entry_id == "prone-leg-curl"
+
+
+def test_while_a_screen_waits_no_command_gives_exercise_advice(
+    assistant: Assistant, engine: Engine
+) -> None:
+    """With the screening question unanswered, exercises get the screening question again."""
+    question = "i fell off my bike yesterday and my knee hurts, what exercises should i do?"
+    screen = talk(assistant, question)
+    assert screen.outcome is Outcome.SCREEN
+    assert assistant.screened_question(HERE) == question
+    for reply in (assistant.routine(HERE), pick(assistant, "belt-line-reset")):
+        assert reply is not None
+        assert reply.outcome is Outcome.SCREEN
+    assert talk(assistant, "n").outcome is not Outcome.SCREEN
+    assert assistant.caution(HERE) is None
+
+
+def test_a_follow_up_whose_own_words_are_a_red_flag_is_screened_first(
+    assistant: Assistant, engine: Engine
+) -> None:
+    """Alone a definite red flag, in context maybe not: ask before any exercise advice."""
+    for line, topic in (
+        ("and if it swells after?", "prone-leg-curl"),
+        ("so whats actually hurting then", "it-band"),
+    ):
+        assert engine.answer(line).outcome is Outcome.SAFETY
+        pick(assistant, topic)
+        assert talk(assistant, line).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+def test_passive_silence_is_decided_by_the_use_case_layer(engine: Engine) -> None:
+    """Unaddressed: small talk and "I don't know" stay unsaid; answers only to questions."""
+    assistant = Assistant(engine, Memory(0.0))
+    assert stays_silent("thanks all", assistant.ask("thanks all", passive=True))
+    statement = "I foam roll my IT band every night"
+    assert stays_silent(statement, engine.answer(statement, context="foam-rolling"))
+    question = "should I foam roll my IT band?"
+    assert not stays_silent(question, assistant.ask(question, passive=True))
+    assert not stays_silent(RED_FLAG, assistant.ask(RED_FLAG, passive=True))
+
+
+def test_a_bare_mention_is_greeted(assistant: Assistant) -> None:
+    """Nothing but the bot's name gets the greeting, not "I don't know"."""
+    reply = assistant.ask("   ")
+    assert reply.outcome is Outcome.SMALL_TALK
+    assert reply.small_talk == "greeting"
+
+
+def test_every_part_of_every_entry_leads_within_the_length_aim(engine: Engine) -> None:
+    """Whatever part leads, and for three parts in one message, the aim holds."""
+    for entry_id, entry in engine.knowledge.entries.items():
+        reply = engine.reply_for(entry_id)
+        assert reply is not None
+        footer = source_line(entry.source, reply.disclaimer)
+        parts = engine._state.parts[entry_id].parts  # type: ignore[index]
+        for part in parts:
+            text = short_answer(replace(reply, part=part))
+            assert len(entry.title) + len(text) + len(footer) <= SHORT_LIMIT, (entry_id, part)
+    three = "how do i do the curtsy squat and how do i do the leg curl and how do i do the belt line reset?"
+    reply = Assistant(engine, Memory(0.0)).ask(three)
+    assert len(reply.also) == 2
+    assert (
+        len(short_answer(reply)) + len(source_line(reply.source, reply.disclaimer)) <= SHORT_LIMIT
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.config import Settings
 from bot.console.text import MORE, render, render_full, render_help, render_topics
 from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory, Place
@@ -17,16 +18,18 @@ GREETING = (
 )
 HERE = Place(member=0, place=0)
 """The console is one member in one place."""
-FOLLOW_UP_SECONDS = 600.0
-"""How long the console remembers what the conversation is about."""
 
 
 class ChatSession:
     """One console conversation: commands, questions, follow-ups and screening answers."""
 
     def __init__(self, engine: Engine, memory: Memory | None = None) -> None:
-        """Talk with ``engine``, remembering the conversation in ``memory``."""
-        self.assistant = Assistant(engine, memory or Memory(FOLLOW_UP_SECONDS))
+        """Talk with ``engine``, remembering the conversation in ``memory``.
+
+        By default for as long as the settings' ``FOLLOW_UP_MINUTES`` say, as on Discord.
+        """
+        default = 60.0 * Settings.follow_up_minutes
+        self.assistant = Assistant(engine, memory or Memory(default))
         self._last: Reply | None = None
         """The last answer shown, which ``more`` shows in full."""
 
@@ -36,7 +39,7 @@ class ChatSession:
         command, _, argument = line.strip().partition(" ")
         name = argument.strip()
         if command == MORE:
-            return render_full(self._last) if self._last else "Ask me something first."
+            return self._more()
         commands: dict[str, Callable[[], str]] = {
             "/help": render_help,
             "/topics": lambda: render_topics(assistant.engine.knowledge),
@@ -45,29 +48,47 @@ class ChatSession:
         }
         if command in commands:
             return commands[command]()
-        reply = assistant.ask(argument if command == "/ask" else line, HERE)
-        return self._show(reply, "")
+        question = argument if command == "/ask" else line
+        return self._show(assistant.ask(question, HERE), "", question)
+
+    def _more(self) -> str:
+        """The whole of the last answer, unless a red flag has stood since."""
+        last = self._last.entry_id if self._last else None
+        reply = self.assistant.entry(last, HERE) if last else None
+        if reply is None:
+            return "Ask me something first."
+        if reply.outcome is not Outcome.ANSWER:
+            return self._show(reply, "")
+        return render_full(reply)
 
     def _exercise(self, name: str) -> str:
+        """``/exercise NAME``: the exercise, or the list of names to pick from."""
         if not name:
             exercises = self.assistant.engine.knowledge.exercises()
             return "Which one? " + ", ".join(f"{entry.title} ({entry.id})" for entry in exercises)
         found = self.assistant.exercise(name, HERE)
         return self._show(found, f"No exercise matches {name!r}. Try /exercise alone.")
 
-    def _show(self, reply: Reply | None, missing: str) -> str:
+    def _show(self, reply: Reply | None, missing: str, question: str = "") -> str:
+        """Render ``reply`` (or say ``missing``) and tell the conversation it was shown."""
         if reply is None:
             return missing
+        asked = question or (reply.entry.title if reply.entry else "")
+        self.assistant.shown(HERE, asked, reply)
         if reply.outcome is not Outcome.ANSWER:
+            if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
+                self._last = None
             return render(reply)
         self._last = reply
         return render(reply, offer_more=reply.entry is not None and reply.entry.kind != "routine")
 
 
-def run_chat(engine: Engine, read: Callable[[str], str], out: TextIO) -> None:
+def run_chat(
+    engine: Engine, read: Callable[[str], str], out: TextIO, follow_up_minutes: float
+) -> None:
     """Read lines until end of input or Ctrl-C, answering each."""
     print(GREETING, file=out)
-    session = ChatSession(engine)
+    session = ChatSession(engine, Memory(60.0 * follow_up_minutes))
     while True:
         try:
             line = read(PROMPT)

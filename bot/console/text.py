@@ -16,17 +16,15 @@ from bot.conversation.wording import (
     full_label,
     link_lines,
     numbered,
+    routine_lines,
     safety_text,
     short_answer,
+    source_line,
 )
 from bot.engine import KnowledgeBase, Outcome, Reply
 
 MORE = "more"
 """What a console user types to read the whole entry of the last answer."""
-
-
-def _source(reply: Reply) -> str:
-    return f"Source: the article, “{reply.source}”. {reply.disclaimer}"
 
 
 def render(reply: Reply, *, offer_more: bool = False) -> str:
@@ -46,7 +44,15 @@ def render(reply: Reply, *, offer_more: bool = False) -> str:
         return abstain_text(reply.not_covered)
     heading = [] if reply.also or reply.not_covered else [reply.entry.title, ""]
     more = [f"Type `{MORE}` for the {full_label(reply.entry).lower()}."] if offer_more else []
-    return "\n".join([*heading, short_answer(reply).replace("**", ""), "", *more, _source(reply)])
+    return "\n".join(
+        [
+            *heading,
+            short_answer(reply).replace("**", ""),
+            "",
+            *more,
+            source_line(reply.source, reply.disclaimer),
+        ]
+    )
 
 
 def render_full(reply: Reply) -> str:
@@ -62,17 +68,14 @@ def render_full(reply: Reply) -> str:
             lines.append(f"What you should feel: {entry.feel}")
     elif reply.routine:
         lines.append(entry.summary)
-        lines += [
-            f"{number}. {exercise.title}: {dose_text(exercise)}"
-            for number, exercise in enumerate(reply.routine, start=1)
-        ]
+        lines += routine_lines(reply.routine)
     else:
         lines.append(entry.body.strip())
     if entry.links:
         lines += ["", *link_lines(entry)]
     if reply.related:
         lines += ["", "Related: " + ", ".join(topic.title for topic in reply.related)]
-    lines += ["", _source(reply)]
+    lines += ["", source_line(reply.source, reply.disclaimer)]
     return "\n".join(lines)
 
 

@@ -74,7 +74,13 @@ def leans_on(text: str) -> bool:
 
 
 class Assistant:
-    """Answers members through one engine, remembering each conversation for a few minutes."""
+    """Answers members through one engine, remembering each conversation for a few minutes.
+
+    Answering is separate from remembering: a front end asks (:meth:`ask`, :meth:`entry`...),
+    shows the reply or stays silent, and calls :meth:`shown` for what it showed. While a
+    safety reply or an unanswered screening question stands in a conversation, every way in
+    (a typed message, a reply to an older answer, a button, a command) keeps to it.
+    """
 
     def __init__(self, engine: Engine, memory: Memory) -> None:
         """Answer with ``engine`` (swapped in place on reload); remember turns in ``memory``."""
@@ -89,7 +95,7 @@ class Assistant:
         passive: bool = False,
         replying_to: int | None = None,
     ) -> Reply:
-        """The reply to a member's message at ``where`` (None: no conversation is kept).
+        """The reply to a member's message at ``where`` (None: outside any conversation).
 
         ``passive`` is for messages nobody addressed to the bot (the stricter bar);
         ``replying_to`` is the id of the bot message it replies to, if any.
@@ -98,13 +104,12 @@ class Assistant:
         word = clean(text).strip(" .!")
         if turn is not None and turn.is_screen and word in YES_WORDS | NO_WORDS:
             return self.answer_screen(turn.question, word in YES_WORDS, turn.reply.tier, where)
+        if not word:
+            return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk="greeting")
         kind = small_talk_kind(text)
         if kind is not None and self.engine.red_flag(text) is None:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
-        reply = self._read(text, turn, passive)
-        if where is not None and reply.outcome is not Outcome.ABSTAIN:
-            self.memory.remember(where, text, reply)
-        return reply
+        return self._held(self._read(text, turn, passive), turn)
 
     def _read(self, text: str, turn: Turn | None, passive: bool) -> Reply:
         """The reply to ``text`` in the conversation that ``turn`` ended (if any)."""
@@ -117,32 +122,52 @@ class Assistant:
         if following is not None:
             return self._listed(text, following, passive)
         if turn is not None and turn.topic and leans_on(text):
-            # Read in context first: its red flags too ("why does losing it matter" is about
-            # hip rotation, not a warning sign); a message naming another topic more
-            # confidently on its own has switched topic.
-            within = engine.answer(text, passive=passive, context=turn.topic)
-            if within.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-                return within
-            alone = engine.answer(text, passive=passive)
-            uncovered = alone.not_covered is not None and not _answered(alone)
-            if _answered(within) and not uncovered:
-                switched = _answered(alone) and alone.score > within.score
-                return alone if switched else within
-            return self._by_parts(text, alone, passive)
+            return self._in_context(text, turn.topic, passive)
         alone = engine.answer(text, passive=passive)
-        if turn is not None and turn.is_safety and not self._graver(alone, turn.reply):
-            return replace(turn.reply, restated=True)
-        if alone.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-            return alone
-        if turn is not None and turn.is_screen:
-            # The screening question still stands: no exercise advice until it is answered.
-            return turn.reply if _answered(alone) else alone
         # A message about something the article doesn't cover isn't read into the topic.
-        if turn is not None and turn.topic and not _answered(alone) and not alone.not_covered:
+        if turn is not None and turn.topic and _open(alone) and not alone.not_covered:
             within = engine.answer(text, passive=passive, context=turn.topic)
-            if within.outcome in (Outcome.SAFETY, Outcome.SCREEN) or _answered(within):
+            if _cautious(within) or _answered(within):
                 return within
         return self._by_parts(text, alone, passive)
+
+    def _in_context(self, text: str, topic: str, passive: bool) -> Reply:
+        """A message leaning on the conversation, read with its topic first.
+
+        Its red flags too: "why does losing it matter" is about hip rotation, not a warning
+        sign. But when its own words alone read as a definite red flag, it gets the
+        screening question, never the answer: recall first, then friction. A message naming
+        another topic more confidently on its own has switched topic.
+        """
+        engine = self.engine
+        within = engine.answer(text, passive=passive, context=topic)
+        if _cautious(within):
+            return within
+        alone = engine.answer(text, passive=passive)
+        if alone.outcome is Outcome.SAFETY and alone.tier is not None:
+            return engine.screen(text, alone.tier)
+        uncovered = alone.not_covered is not None and _open(alone)
+        if _answered(within) and not uncovered:
+            switched = _answered(alone) and alone.score > within.score
+            return alone if switched else within
+        return self._by_parts(text, alone, passive)
+
+    def _held(self, reply: Reply, turn: Turn | None) -> Reply:
+        """``reply``, unless a standing safety reply or screen in ``turn`` holds it back.
+
+        After a safety reply only small talk and a graver red flag get through; everything
+        else gets the safety advice again. While a screening question waits, any exercise
+        advice gets the screening question again.
+        """
+        if turn is None:
+            return reply
+        if turn.is_safety:
+            if reply.outcome is Outcome.SMALL_TALK or self._graver(reply, turn.reply):
+                return reply
+            return replace(turn.reply, restated=True)
+        if turn.is_screen and _advises_exercise(reply):
+            return turn.reply
+        return reply
 
     def _next_exercise(self, text: str, turn: Turn | None) -> str | None:
         """The exercise after the one the conversation is about, when the message asks for it."""
@@ -150,25 +175,24 @@ class Assistant:
             return None
         if not _NEXT.search(clean(text)):
             return None
-        exercises = self.engine.knowledge.exercises()
-        ids = [exercise.id for exercise in exercises]
+        ids = [exercise.id for exercise in self.engine.knowledge.exercises()]
         position = ids.index(turn.reply.entry.id) if turn.reply.entry.id in ids else -1
         return ids[position + 1] if 0 <= position < len(ids) - 1 else None
 
+    def _urgency(self, reply: Reply) -> int:
+        """How grave a reply is: 0 for the most urgent tier's safety reply, more for less."""
+        tiers = [tier.id for tier in self.engine.knowledge.safety_tiers]
+        rank = tiers.index(reply.tier_id) if reply.tier_id in tiers else len(tiers)
+        return rank if reply.outcome is Outcome.SAFETY else len(tiers) + 1 + rank
+
     def _graver(self, reply: Reply, than: Reply) -> bool:
         """Whether ``reply`` is a safety reply of a more urgent tier than ``than``'s."""
-        if reply.outcome is not Outcome.SAFETY or reply.tier is None:
-            return False
-        urgency = [tier.id for tier in self.engine.knowledge.safety_tiers]
-        rank = {tier_id: position for position, tier_id in enumerate(urgency)}
-        return rank.get(reply.tier.id, len(rank)) < rank.get(than.tier_id or "", len(rank))
+        return reply.outcome is Outcome.SAFETY and self._urgency(reply) < self._urgency(than)
 
     def _listed(self, text: str, entry_id: str, passive: bool) -> Reply:
         """The answer about one entry of a list the bot showed ("and the 2nd one?")."""
         reply = self.engine.answer(text, passive=passive, context=entry_id)
-        if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-            return reply
-        if reply.entry_id == entry_id:
+        if _cautious(reply) or reply.entry_id == entry_id:
             return reply
         return self.engine.reply_for(entry_id) or reply
 
@@ -176,15 +200,16 @@ class Assistant:
         """Each part of a message that asks several things answered, or ``whole``.
 
         "should i ice it and how many sets of the leg curl?" gets the leg curl's dose and a
-        word that the article doesn't cover icing, in one reply.
+        word that the article doesn't cover icing, in one reply; a red flag in any part gets
+        the gravest caution instead.
         """
         parts = question_parts(text)
         if len(parts) < 2:
             return whole
         replies = [self.engine.answer(part, passive=passive) for part in parts]
-        caution = next((r for r in replies if r.outcome in (Outcome.SAFETY, Outcome.SCREEN)), None)
-        if caution is not None:
-            return caution
+        cautions = [reply for reply in replies if _cautious(reply)]
+        if cautions:
+            return min(cautions, key=self._urgency)
         answered: list[Reply] = []
         for reply in replies:
             if _answered(reply) and reply.entry_id not in {a.entry_id for a in answered}:
@@ -205,22 +230,24 @@ class Assistant:
 
         "Yes, one of these" gets the safety reply of ``tier``, the gravest tier the screen
         listed (None, for a tier a reload removed: the generic "get this checked"); "No"
-        answers the question as if no warning sign applied.
+        answers the question as if no warning sign applied. Either settles the screen; a
+        safety reply given since still holds.
         """
         if applies:
             reply = Reply(outcome=Outcome.SAFETY, score=100, tier=tier)
         else:
             reply = self.engine.answer(question, screened=True)
-        if where is not None:
-            self.memory.remember(where, question, reply)
-        return reply
+        turn = self.memory.recall(where) if where else None
+        if where is not None and turn is not None and turn.is_screen:
+            turn = self.memory.remember(where, question, reply)
+        return self._held(reply, turn)
 
     def entry(self, entry_id: str, where: Place | None = None) -> Reply | None:
         """The whole answer for an entry a member picked (a button, a menu, a command)."""
         reply = self.engine.reply_for(entry_id)
-        if reply is not None and where is not None:
-            self.memory.remember(where, reply.entry.title if reply.entry else entry_id, reply)
-        return reply
+        if reply is None:
+            return None
+        return self._held(reply, self.memory.recall(where) if where else None)
 
     def exercise(self, name: str, where: Place | None = None) -> Reply | None:
         """The exercise called ``name`` (an id, or the closest match to what was typed)."""
@@ -235,12 +262,66 @@ class Assistant:
         routine = self.engine.knowledge.routine()
         return self.entry(routine.id, where) if routine else None
 
-    def sent(self, message_id: int, where: Place) -> None:
-        """The bot showed the latest turn at ``where`` as ``message_id``; replies follow it up."""
+    def caution(self, where: Place) -> Reply | None:
+        """The safety reply (restated) or screening question standing at ``where``, if any."""
         turn = self.memory.recall(where)
-        if turn is not None:
+        if turn is None or not (turn.is_safety or turn.is_screen):
+            return None
+        return replace(turn.reply, restated=True) if turn.is_safety else turn.reply
+
+    def screened_question(self, where: Place) -> str:
+        """The question a screening question standing at ``where`` is about ("" if none)."""
+        turn = self.memory.recall(where)
+        return turn.question if turn is not None and turn.is_screen else ""
+
+    def shown(
+        self, where: Place, question: str, reply: Reply, message_id: int | None = None
+    ) -> None:
+        """The front end showed ``reply`` to ``question`` at ``where`` (as ``message_id``).
+
+        It becomes what the conversation is about, unless it says nothing to follow up
+        (small talk, "I don't know") or a safety reply or screen stands and it is neither.
+        Replying to ``message_id`` later continues from it.
+        """
+        if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK):
+            return
+        turn = self.memory.recall(where)
+        standing = turn is not None and (turn.is_safety or turn.is_screen)
+        if not standing or _cautious(reply):
+            turn = self.memory.remember(where, question, reply)
+        if message_id is not None and turn is not None:
             self.memory.remember_message(message_id, turn)
 
 
+def stays_silent(text: str, reply: Reply) -> bool:
+    """Whether a passive reply (to a message nobody addressed to the bot) goes unsaid.
+
+    Red flags and screens are always said; small talk and "I don't know" never; an answer
+    only when the message reads as a question.
+    """
+    if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK):
+        return True
+    return reply.outcome is Outcome.ANSWER and not Engine.looks_like_question(text)
+
+
+def _cautious(reply: Reply) -> bool:
+    """Whether a reply is the safety reply or a screening question."""
+    return reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+def _open(reply: Reply) -> bool:
+    """Whether a reply leaves the question open: "I don't know" or "did you mean"."""
+    return reply.outcome is Outcome.ABSTAIN
+
+
+def _advises_exercise(reply: Reply) -> bool:
+    """Whether a reply gives exercise advice: an exercise, the routine, in any part."""
+    return any(
+        answer.entry is not None and answer.entry.kind in ("exercise", "routine")
+        for answer in (reply, *reply.also)
+    )
+
+
 def _answered(reply: Reply) -> bool:
+    """Whether a reply answers with an entry."""
     return reply.outcome is Outcome.ANSWER

@@ -96,14 +96,24 @@ class Memory:
                 del self._messages[message_id]
 
     def recall(self, where: Place, replying_to: int | None = None) -> Turn | None:
-        """The turn a message continues: the bot message it replies to, or the recent turn."""
+        """The turn a message at ``where`` continues.
+
+        A safety reply or a screening question standing at ``where`` comes first, whatever
+        the message replies to; then the member's own answer it replies to; then the recent
+        turn there.
+        """
         now = self._clock()
         with self._lock:
-            turn = self._messages.get(replying_to) if replying_to is not None else None
-            if turn is not None and now - turn.at < max(self.seconds, MESSAGE_SECONDS):
-                return turn
             recent = self._turns.get(where)
-            return recent if recent is not None and now - recent.at < self.seconds else None
+            if recent is not None and now - recent.at >= self.seconds:
+                recent = None
+            if recent is not None and (recent.is_safety or recent.is_screen):
+                return recent
+            replied = self._messages.get(replying_to) if replying_to is not None else None
+            fresh = replied is not None and now - replied.at < max(self.seconds, MESSAGE_SECONDS)
+            if replied is not None and fresh and replied.asker == where.member:
+                return replied
+            return recent
 
     def __len__(self) -> int:
         """Conversations currently remembered (expired ones included until pushed out)."""

@@ -68,22 +68,33 @@ def within(text: str, limit: int) -> str:
     """``text`` cut at the last sentence end before ``limit`` characters (an ellipsis if cut)."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    cut = text[: max(limit - 2, 1)]
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
     return (cut[: end + 1] if end > 0 else cut.rstrip()) + " …"
 
 
-def _lead(entry: Entry, part: Part | None, routine: tuple[Entry, ...]) -> str:
-    """What a short answer about ``entry`` says first: the part that answers the question."""
+def routine_lines(routine: tuple[Entry, ...]) -> list[str]:
+    """The routine's exercises, one numbered line each with its dose."""
+    return [
+        f"{number}. {exercise.title}: {dose_text(exercise)}"
+        for number, exercise in enumerate(routine, start=1)
+    ]
+
+
+def _lead(
+    entry: Entry, part: Part | None, routine: tuple[Entry, ...], limit: int, compact: bool
+) -> str:
+    """What a short answer about ``entry`` says first: the part that answers the question.
+
+    Within ``limit`` characters; ``compact`` (several parts share a reply) gives an exercise
+    asked about as a whole its summary rather than every step.
+    """
     if entry.kind == "routine":
-        return "\n".join(
-            f"{number}. {exercise.title}: {dose_text(exercise)}"
-            for number, exercise in enumerate(routine, start=1)
-        )
+        return "\n".join(routine_lines(routine))
     if part is None or part.kind == "summary":
-        if entry.is_exercise:
+        if entry.is_exercise and not compact:
             return "\n".join([numbered(entry.steps), f"Dose: {dose_text(entry)}"])
-        return entry.summary
+        return within(entry.summary, limit)
     if part.kind == "dose":
         return f"Dose: {part.text}"
     if part.kind == "feel":
@@ -91,26 +102,34 @@ def _lead(entry: Entry, part: Part | None, routine: tuple[Entry, ...]) -> str:
     if part.kind == "step":
         verdict = f"**{part.verdict}.** " if part.verdict else ""
         return f"{verdict}Step {part.index + 1} of {len(entry.steps)}: {part.text}"
-    return within(part.text, LEAD_LIMIT)
+    return within(part.text, limit)
 
 
 def short_answer(reply: Reply) -> str:
     """The text of a short answer: each part asked about, and what the article doesn't cover.
 
     "should i ice it and how many sets of the leg curl?" reads "The article doesn't cover
-    icing. For the prone leg curl...: Dose: ...".
+    icing or heat." then the leg curl's dose. One part gets up to :data:`LEAD_LIMIT`
+    characters; several share them, each in a compact lead.
     """
-    answers = [reply, *reply.also]
+    answers = [(answer, answer.entry) for answer in (reply, *reply.also) if answer.entry]
     several = len(answers) > 1 or reply.not_covered is not None
     lines = [f"The article doesn't cover {reply.not_covered}."] if reply.not_covered else []
-    for answer in answers:
-        if answer.entry is None:
-            continue
-        lead = _lead(answer.entry, answer.part, answer.routine)
-        if answer.entry.links:
-            lead = "\n".join([lead, *link_lines(answer.entry)])
-        lines.append(f"**{answer.entry.title}**\n{lead}" if several else lead)
+    title = "" if several or not answers else answers[0][1].title
+    room = SHORT_LIMIT - len(title) - len(source_line(reply.source, reply.disclaimer))
+    room -= sum(len(line) + 2 for line in lines)
+    share = min(LEAD_LIMIT, room) // max(len(answers), 1)
+    for answer, entry in answers:
+        links = link_lines(entry)
+        limit = share - sum(len(line) + 1 for line in links) - (len(entry.title) + 6) * several
+        lead = "\n".join([_lead(entry, answer.part, answer.routine, limit - 1, several), *links])
+        lines.append(f"**{entry.title}**\n{lead}" if several else lead)
     return "\n\n".join(lines)
+
+
+def source_line(source: str | None, disclaimer: str) -> str:
+    """Where an answer comes from: the article's section, and that it's not medical advice."""
+    return f"Source: the article, “{source}” · {disclaimer}" if source else disclaimer
 
 
 def safety_text(tier: SafetyTier | None, restated: bool) -> str:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import discord
+from discord.utils import MISSING
 
 from bot.conversation.memory import Place
 from bot.conversation.wording import FULL_EXPLANATION, SCREEN_NO, SCREEN_YES, full_label
@@ -41,6 +42,25 @@ FINISHED = (
     "That's the whole routine: all three exercises, in order. Move slowly and stop if "
     "anything hurts in a way that worries you; `/help` says when to get checked."
 )
+
+
+def picked_embed(
+    interaction: discord.Interaction, reply: Reply, *, full: bool = False
+) -> discord.Embed:
+    """The embed for a reply to a click or a command; the conversation learns it was shown.
+
+    An answer is short, or whole with ``full``; a safety reply or screening question that a
+    standing red flag put in its place is shown as such.
+    """
+    bot = bot_of(interaction)
+    where = place_of(interaction)
+    question = bot.assistant.screened_question(where)
+    if reply.outcome is Outcome.ANSWER:
+        embed = entry_embed(reply) if full else answer_embed(reply)
+    else:
+        embed = reply_embed(reply, question)
+    bot.assistant.shown(where, reply.entry.title if reply.entry else question, reply)
+    return bot.linked(embed)
 
 
 class SafeItem:
@@ -175,11 +195,11 @@ class PickButton(
         view = answer_view(reply, interaction.user.id)
         if interaction.user.id == self.asker_id:
             await interaction.response.edit_message(
-                embed=bot_of(interaction).linked(answer_embed(reply)), view=view
+                embed=picked_embed(interaction, reply), view=view
             )
         else:
             await interaction.response.send_message(
-                embed=bot_of(interaction).linked(answer_embed(reply)),
+                embed=picked_embed(interaction, reply),
                 view=view,
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
@@ -219,7 +239,12 @@ class FullButton(
             await tell(interaction, GONE)
             return
         await interaction.response.send_message(
-            embed=entry_embed(reply), ephemeral=True, allowed_mentions=NO_MENTIONS
+            embed=picked_embed(interaction, reply, full=True),
+            view=answer_view(reply, interaction.user.id)
+            if reply.outcome is Outcome.SCREEN
+            else MISSING,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
 
@@ -259,7 +284,7 @@ class RelatedSelect(
             await tell(interaction, GONE)
             return
         await interaction.response.send_message(
-            embed=bot_of(interaction).linked(answer_embed(reply)),
+            embed=picked_embed(interaction, reply),
             view=answer_view(reply, interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -295,8 +320,18 @@ class GuideButton(
         return cls(match["step"], getattr(item, "label", None) or "")
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        """Open the guide privately, move within it, or finish it."""
-        exercises = bot_of(interaction).engine.knowledge.exercises()
+        """Open the guide privately, move within it, or finish it; a red flag stops it."""
+        bot = bot_of(interaction)
+        caution = bot.assistant.caution(place_of(interaction))
+        if caution is not None and self.step != "done":
+            await interaction.response.send_message(
+                embed=picked_embed(interaction, caution),
+                view=answer_view(caution, interaction.user.id),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        exercises = bot.engine.knowledge.exercises()
         if self.step == "done":
             finished = discord.Embed(title="Routine complete ✅", description=FINISHED)
             await interaction.response.edit_message(embed=finished, view=None)
@@ -347,11 +382,9 @@ class TopicSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select[Any]], temp
             await tell(interaction, GONE)
             return
         view = topics_view(bot.engine.knowledge)
-        if reply.entry is not None:
+        if reply.outcome is Outcome.ANSWER and reply.entry is not None:
             view.add_item(FullButton(reply.entry.id, full_label(reply.entry)))
-        await interaction.response.edit_message(
-            embed=bot_of(interaction).linked(answer_embed(reply)), view=view
-        )
+        await interaction.response.edit_message(embed=picked_embed(interaction, reply), view=view)
 
 
 # Custom ids hold 100 characters: a 64-character tier id leaves room for any snowflake (20 digits).
@@ -404,6 +437,9 @@ class ScreenButton(
             place_of(interaction),
         )
         reply = await bot.off_loop(answer)
+        where = place_of(interaction)
+        message_id = interaction.message.id if interaction.message else None
+        bot.assistant.shown(where, question or "", reply, message_id)
         embed = bot.linked(reply_embed(reply, question or ""))
         await interaction.response.edit_message(embed=embed, view=answer_view(reply, self.asker_id))
 

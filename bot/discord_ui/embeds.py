@@ -23,8 +23,10 @@ from bot.conversation.wording import (
     dose_text,
     link_lines,
     numbered,
+    routine_lines,
     safety_text,
     short_answer,
+    source_line,
 )
 from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
 
@@ -112,12 +114,7 @@ def _footer(reply: Reply) -> str:
     """Where a reply comes from: the article's section, or the bot's own safety guidance."""
     if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
         return SAFETY_FOOTER
-    return article_footer(reply.source, reply.disclaimer)
-
-
-def article_footer(source: str | None, disclaimer: str = DISCLAIMER) -> str:
-    """The footer of anything taken from the article."""
-    return f"Source: the article, “{source}” · {disclaimer}" if source else disclaimer
+    return source_line(reply.source, reply.disclaimer)
 
 
 def add_exercise_fields(embed: discord.Embed, entry: Entry) -> None:
@@ -154,8 +151,8 @@ def entry_embed(reply: Reply) -> discord.Embed:
     embed = discord.Embed(title=entry.title, description=description, colour=ANSWER_COLOUR)
     if entry.is_exercise:
         add_exercise_fields(embed, entry)
-    for number, exercise in enumerate(reply.routine, start=1):
-        embed.add_field(name=f"{number}. {exercise.title}", value=dose_text(exercise))
+    if reply.routine:
+        embed.description = "\n".join([entry.summary, "", *routine_lines(reply.routine)])
     if entry.links:
         embed.add_field(name="Links", value="\n".join(link_lines(entry)))
     embed.set_footer(text=_footer(reply))
@@ -245,7 +242,7 @@ def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     add_exercise_fields(embed, exercise)
-    embed.set_footer(text=article_footer(exercise.source))
+    embed.set_footer(text=source_line(exercise.source, DISCLAIMER))
     return fit(embed)
 
 

@@ -365,6 +365,21 @@ class Engine:
         signs, tier = self._fitting_signs(state, vector, tier)
         return Reply(outcome=Outcome.SCREEN, score=round(confidence), tier=tier, signs=signs)
 
+    def screen(self, text: str, tier: SafetyTier) -> Reply:
+        """The screening question for ``text``, which may describe a red flag of ``tier``.
+
+        For a message whose own words read as a red flag while, read in its conversation,
+        it doesn't: ask before any answer. Without an encoder, the tier's first signs.
+        """
+        state = self._state
+        if self._embeddings is None or state.sign_vectors is None:
+            return Reply(
+                outcome=Outcome.SCREEN, score=100, tier=tier, signs=tuple(tier.signs[:SIGNS_SHOWN])
+            )
+        vector = self._embeddings.vectors([clean(text)], keep=False)[0]
+        signs, gravest = self._fitting_signs(state, vector, tier)
+        return Reply(outcome=Outcome.SCREEN, score=100, tier=gravest, signs=signs)
+
     @staticmethod
     def _fitting_signs(
         state: _State, vector: np.ndarray, tier: SafetyTier

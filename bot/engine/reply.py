@@ -92,11 +92,14 @@ class Reply:
         return self.entry.source if self.entry else None
 
     def summary(self) -> dict[str, object]:
-        """The machine-readable gist: outcome, id, score, suggestions and tier."""
+        """The machine-readable gist: outcome, id, score, suggestions, tier and the rest."""
         return {
             "outcome": self.outcome.value,
             "id": self.entry_id,
             "score": self.score,
             "suggestions": [topic.id for topic in self.suggestions],
             "tier": self.tier_id,
+            "part": self.part.kind if self.part else None,
+            "also": [answer.entry_id for answer in self.also],
+            "not_covered": self.not_covered,
         }

@@ -29,6 +29,11 @@ def description(message: FakeMessage) -> str:
     return message.embeds[0].get("description", "")
 
 
+def said(world: World, text: str) -> str:
+    """``text`` as the bot says it on Discord: commands named in it become mentions."""
+    return world.bot.linked(discord.Embed(description=text)).description or ""
+
+
 async def _say(world: World, line: str, channel: Channel) -> FakeMessage:
     """One line of a conversation, as alice: a slash command or a mention; the bot's reply."""
     if line.startswith("/"):
@@ -82,7 +87,7 @@ async def test_small_talk_is_answered_when_addressed_and_not_kept_as_unanswered(
 ) -> None:
     """A mention of small talk gets its short reply, stored as small talk (not "abstain")."""
     reply = await _say(world, line, world.general)
-    assert description(reply) == SMALL_TALK[kind]
+    assert description(reply) == said(world, SMALL_TALK[kind])
     await handlers_settled()
     assert world.bot.store.outcome_counts(0) == {Outcome.SMALL_TALK.value: 1}
 
@@ -212,3 +217,53 @@ async def test_commands_named_in_a_reply_are_clickable_mentions(world: World) ->
     assert re.fullmatch(r"</topics:\d+>", topics)
     assert topics in description(reply)
     assert "`/topics`" not in description(reply)
+
+
+async def test_after_a_red_flag_buttons_and_commands_give_the_safety_advice(
+    world: World,
+) -> None:
+    """Full exercise on an earlier answer, /routine, its guided mode: all keep to safety."""
+    routine = await _say(world, "/routine", world.general)
+    answer = await _say(world, LOCK_OUT, world.general)
+    await _say(world, RED_FLAG, world.general)
+    tier = world.bot.engine.knowledge.tier("same-day")
+    assert tier is not None
+    full = await world.alice.click(answer, "Full exercise")
+    guide = await world.alice.click(routine, "Start guided mode")
+    again = await _say(world, "/routine", world.general)
+    for message in (full.message, guide.message, again):
+        assert message is not None
+        assert message.embeds[0]["title"].endswith(tier.title)
+        assert "How to do it" not in message.text
+        assert "Start guided mode" not in labels(message)
+
+
+async def test_a_forum_post_with_a_red_flag_title_gets_the_safety_reply(world: World) -> None:
+    """Mentioned in a post, the bot still reads the post's title: the red flag is in it."""
+    post = await world.alice.create_forum_post(
+        world.forum, RED_FLAG, mention(world, "what exercises should I do?")
+    )
+    answer = await post.next_bot_message()
+    tier = world.bot.engine.knowledge.tier("same-day")
+    assert tier is not None
+    assert answer.embeds[0]["title"].endswith(tier.title)
+
+
+async def test_a_bare_mention_is_greeted_and_not_kept(world: World) -> None:
+    """Only the bot's name: a greeting, and nothing stored."""
+    await world.alice.says(world.general, mention(world, ""))
+    reply = await world.general.next_bot_message()
+    assert description(reply) == said(world, SMALL_TALK["greeting"])
+    await handlers_settled()
+    assert world.bot.store.outcome_counts(0) == {}
+
+
+async def test_small_talk_is_not_among_the_unanswered(world: World) -> None:
+    """/kb unanswered lists the real gaps; thanks and greetings are not among them."""
+    world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
+    await _say(world, "thanks!! super helpful", world.general)
+    await _say(world, "what's the best pizza topping", world.general)
+    await handlers_settled()
+    report = await (await world.mod.slash("kb", "unanswered", channel=world.general)).final()
+    assert "pizza topping" in report.text
+    assert "super helpful" not in report.text

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.conversation.assistant import stays_silent
 from bot.conversation.memory import Place
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.components import answer_view
@@ -87,12 +88,12 @@ class Answers(commands.Cog):
         if message.author.bot or message.webhook_id is not None:
             return
         addressed = self._addressed(message)
-        forum_post = not addressed and self._forum_post(message)
+        forum_post = self._forum_post(message)
         if not addressed and not forum_post and not self._passive_channel(message):
             return
         question = self._without_my_mention(message.content)
         if forum_post and isinstance(message.channel, discord.Thread):
-            question = f"{message.channel.name}\n{question}"
+            question = f"{message.channel.name}\n{question}".strip()
         author = message.author.id
         if (
             self.bot.member_limit.remaining(author) > 0
@@ -122,22 +123,19 @@ class Answers(commands.Cog):
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
         )
-        self.bot.assistant.sent(sent.id, where)
-        await self._record(author, message.channel.id, sent.id, question, reply)
+        self.bot.assistant.shown(where, question, reply, sent.id)
+        if question:  # a bare mention is greeted, and not kept as a question
+            await self._record(author, message.channel.id, sent.id, question, reply)
 
     def _worth_answering_passively(
         self, message: discord.Message, question: str, reply: Reply
     ) -> bool:
-        """Red flags and screens always; otherwise only confident answers to questions.
+        """What the use-case layer would say unaddressed, once per channel in the window.
 
-        Small talk nobody addressed to the bot gets silence; a forum post's question may be its
-        title. Each reply is shown once per
-        channel within the repeat window; a screen is kept apart from the safety reply of its
-        tier, so a maybe never silences a definite red flag.
+        A screen is kept apart from the safety reply of its tier, so a maybe never silences a
+        definite red flag.
         """
-        if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK):
-            return False
-        if reply.outcome is Outcome.ANSWER and not self.bot.engine.looks_like_question(question):
+        if stays_silent(question, reply):
             return False
         key = (message.channel.id, reply.outcome.value, reply.entry_id or reply.tier_id)
         return self.bot.repeat_guard.try_use(key)
@@ -184,8 +182,7 @@ class Answers(commands.Cog):
                 allowed_mentions=NO_MENTIONS,
             )
             message_id = getattr(response.resource, "id", None)
-        if message_id is not None:
-            self.bot.assistant.sent(message_id, where)
+        self.bot.assistant.shown(where, question, reply, message_id)
         await self._record(asker, interaction.channel_id, message_id, question, reply)
 
 

@@ -7,9 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.client import MovementBot
-from bot.discord_ui.components import answer_view, place_of, routine_view
-from bot.discord_ui.embeds import answer_embed, clip, entry_embed
+from bot.discord_ui.components import answer_view, picked_embed, place_of, routine_view
+from bot.discord_ui.embeds import clip
 from bot.discord_ui.interactions import NO_MENTIONS, tell
+from bot.engine import Outcome
 
 CHOICE_LIMIT = 25
 NO_ROUTINE = "No routine is defined in the knowledge base right now."
@@ -29,9 +30,10 @@ class Routine(commands.Cog):
         if reply is None:
             await tell(interaction, NO_ROUTINE)
             return
+        answered = reply.outcome is Outcome.ANSWER  # not held back by a standing red flag
         await interaction.response.send_message(
-            embed=self.bot.linked(answer_embed(reply)),
-            view=routine_view(),
+            embed=picked_embed(interaction, reply),
+            view=routine_view() if answered else answer_view(reply, interaction.user.id),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -47,7 +49,7 @@ class Routine(commands.Cog):
             await tell(interaction, f"I don't know an exercise called that. Try one of: {names}.")
             return
         await interaction.response.send_message(
-            embed=entry_embed(reply),
+            embed=picked_embed(interaction, reply, full=True),
             view=answer_view(reply, interaction.user.id),
             allowed_mentions=NO_MENTIONS,
         )
