@@ -67,7 +67,7 @@ def main() -> None:
         for position, message in enumerate(order):
             assistant = Assistant(engine, Memory(300.0))
             for earlier in setups[message]:
-                assistant.ask(earlier, WHERE)
+                assistant.shown(WHERE, earlier, assistant.ask(earlier, WHERE))
             calls: dict[str, Callable[[], object]] = {
                 "floor": lambda message=message: encoder.encode([clean(message)]),
                 "alone": lambda message=message: engine.answer(message),

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         reply = None
         for turn in conversation["turns"]:
             reply = assistant.ask(turn, where)
+            assistant.shown(where, turn, reply)
         assert reply is not None
         expect = str(conversation["expect"])
         kind = expect if expect in ("safety", "abstain", "small_talk") else "entry"

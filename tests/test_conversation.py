@@ -420,3 +420,16 @@ def test_every_part_of_every_entry_leads_within_the_length_aim(engine: Engine) -
     assert (
         len(short_answer(reply)) + len(source_line(reply.source, reply.disclaimer)) <= SHORT_LIMIT
     )
+
+
+def test_yes_to_a_screen_is_the_safety_reply_itself_then_it_holds(
+    assistant: Assistant,
+) -> None:
+    """Yes gives the tier's safety reply (not a restatement); later messages keep to it."""
+    question = "i fell off my bike yesterday and my knee hurts, what exercises should i do?"
+    screen = talk(assistant, question)
+    reply = talk(assistant, "yes")
+    assert reply.outcome is Outcome.SAFETY
+    assert not reply.restated
+    assert reply.tier == screen.tier
+    assert talk(assistant, "how many sets of the leg curl?").restated

@@ -239,7 +239,8 @@ class Assistant:
             reply = self.engine.answer(question, screened=True)
         turn = self.memory.recall(where) if where else None
         if where is not None and turn is not None and turn.is_screen:
-            turn = self.memory.remember(where, question, reply)
+            self.memory.remember(where, question, reply)  # the screen is settled
+            return reply
         return self._held(reply, turn)
 
     def entry(self, entry_id: str, where: Place | None = None) -> Reply | None:
