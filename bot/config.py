@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.engine import SemanticOptions, Thresholds
-from bot.engine.loader import LEARNED_FILE, KnowledgeSource
+from bot.engine.loader import LABELS_FILE, LEARNED_FILE, KnowledgeSource
 from bot.env_file import EnvFileError, read_env_file
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -203,6 +203,7 @@ class Settings:
     # once constructed (see __post_init__).
     database_path: Path = field(default=None, metadata=_read_as(Path))
     learned_path: Path | None = field(default=None, metadata=_read_as(Path))
+    labels_path: Path | None = field(default=None, metadata=_read_as(Path))
     auto_reload: bool = field(default=True, metadata=_read_as(_flag))
     retention_days: int = field(default=90, metadata=_read_as(_whole(1, 3650)))
 
@@ -254,6 +255,7 @@ class Settings:
             ),
             "cache_dir": under_base(self.cache_dir, data / CACHE_FOLDER if data else None),
             "learned_path": under_base(self.learned_path, data / LEARNED_FILE if data else None),
+            "labels_path": under_base(self.labels_path, data / LABELS_FILE if data else None),
         }
         for name, value in resolved.items():
             object.__setattr__(self, name, value)
@@ -332,8 +334,8 @@ class Settings:
         )
 
     def knowledge_source(self, directory: Path | None = None) -> KnowledgeSource:
-        """``directory`` (default: ``KNOWLEDGE_DIR``) with this deployment's taught phrasings."""
-        return KnowledgeSource(directory or self.knowledge_dir, self.learned_path)
+        """``directory`` (default: ``KNOWLEDGE_DIR``) with this deployment's moderators' files."""
+        return KnowledgeSource(directory or self.knowledge_dir, self.learned_path, self.labels_path)
 
     @property
     def semantic_options(self) -> SemanticOptions:

@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Literal
 
 from bot.engine import Engine, Outcome, Reply
-from bot.engine.loader import EXAMPLES_DIR, KnowledgeSource
+from bot.engine.loader import KnowledgeSource
 from bot.engine.model import ABSTAIN, RED_FLAG, Example, KnowledgeFile
 from bot.engine.normalise import comparable
 from bot.teaching import ModeratorFiles, TeachError, did_you_mean, reply_gist, section_yaml
 
-LABELS_FILE = "moderators.yaml"
-"""In ``knowledge/examples/``: one example set, scored by ``eval --cv`` like the others."""
 MODERATOR_KIND = "moderator"
 """The ``kind`` of every example a moderator labelled."""
 Label = Literal["abstain", "safety"]
@@ -61,14 +59,14 @@ class Labeller:
     """Labels messages for one engine and knowledge base."""
 
     def __init__(self, engine: Engine, source: Path | KnowledgeSource) -> None:
-        """Write labels into ``source``'s ``examples/moderators.yaml``; swap ``engine``."""
+        """Write labels into ``source``'s labels file (``examples/moderators.yaml``); swap."""
         self.engine = engine
         self.files = ModeratorFiles(engine, source)
 
     @property
     def path(self) -> Path:
         """The file moderators' labels are written to."""
-        return self.files.source.directory / EXAMPLES_DIR / LABELS_FILE
+        return self.files.source.labels_file
 
     def label(self, message: str, label: Label, tier: str | None = None) -> LabelResult:
         """Label ``message``; raise :class:`TeachError` saying why when refused."""

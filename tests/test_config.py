@@ -267,7 +267,9 @@ def test_the_data_dir_holds_the_database_cache_and_taught_phrasings(tmp_path: Pa
     assert settings.database_path == data / "bot.sqlite3"
     assert settings.cache_dir == data / "cache"
     assert settings.semantic_options.cache_dir == data / "cache"
-    assert settings.knowledge_source() == KnowledgeSource(REPO / "knowledge", data / "learned.yaml")
+    assert settings.knowledge_source() == KnowledgeSource(
+        REPO / "knowledge", data / "learned.yaml", data / "moderators.yaml"
+    )
     moved = _settings(
         f"DATA_DIR={data}\nDATABASE_PATH=db/asks.sqlite3\nLEARNED_PATH=taught.yaml\n", tmp_path
     )

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, load_knowledge
+from bot.engine.loader import LABELS_FILE, KnowledgeSource
 from bot.engine.model import Example
 from bot.engine.strict_yaml import read_yaml
-from bot.labels import LABELS_FILE, MODERATOR_KIND, Labeller
+from bot.labels import MODERATOR_KIND, Labeller
 from bot.teaching import Teacher, TeachError
 
 
@@ -100,3 +101,20 @@ def test_labels_and_teaches_share_one_lock(tiny_dir: Path) -> None:
     """Both write through the same file lock, so processes never interleave their changes."""
     engine = Engine.from_directory(tiny_dir)
     assert Labeller(engine, tiny_dir).files.lock_path == Teacher(engine, tiny_dir).lock_path
+
+
+def test_labels_can_live_in_the_data_directory(tiny_dir: Path, tmp_path: Path) -> None:
+    """With a labels file outside the knowledge directory, labels go there and are read back."""
+    kept = tmp_path / "data" / LABELS_FILE
+    kept.parent.mkdir()
+    source = KnowledgeSource(tiny_dir, labels=kept)
+    labeller = Labeller(Engine.from_directory(source), source)
+    labeller.label("is there  a discord role for runners", "abstain")
+    assert not (tiny_dir / "examples" / LABELS_FILE).exists()
+    assert read_yaml(kept.read_text()).data["examples"][0]["q"] == (
+        "is there a discord role for runners"
+    )
+    live = Example(q="is there a discord role for runners", expect="abstain", kind=MODERATOR_KIND)
+    assert live in labeller.engine.knowledge.examples
+    assert live in load_knowledge(source).examples
+    assert live not in load_knowledge(tiny_dir).examples

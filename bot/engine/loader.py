@@ -816,6 +816,8 @@ def _files_not_loaded(directory: Path) -> list[Issue]:
 
 
 LEARNED_FILE = "learned.yaml"
+LABELS_FILE = "moderators.yaml"
+"""In ``examples/``: the messages moderators labelled, one example set like the others."""
 """The file of phrasings moderators taught with ``/kb teach``."""
 
 
@@ -830,6 +832,8 @@ class KnowledgeSource:
 
     directory: Path
     learned: Path | None = None
+    labels: Path | None = None
+    """Where moderators' labelled messages are kept, when not in ``examples/`` (the same)."""
 
     @classmethod
     def of(cls, where: Path | str | KnowledgeSource) -> KnowledgeSource:
@@ -840,6 +844,15 @@ class KnowledgeSource:
     def learned_file(self) -> Path:
         """Where taught phrasings are read from and written to."""
         return self.learned or self.directory / LEARNED_FILE
+
+    @property
+    def labels_file(self) -> Path:
+        """Where moderators' labelled messages are read from and written to."""
+        return self.labels or self.directory / EXAMPLES_DIR / LABELS_FILE
+
+    def kept_elsewhere(self) -> list[Path]:
+        """The moderators' files a deployment keeps outside the directory, that exist."""
+        return [path for path in (self.learned, self.labels) if path and path.exists()]
 
 
 def load_knowledge(
@@ -858,7 +871,7 @@ def load_knowledge(
     if not directory.is_dir():
         raise KnowledgeError([Issue(str(directory), None, "not a directory")])
     taught = [source.learned_file] if source.learned_file.exists() else []
-    paths = sorted({*knowledge_files(directory), *taught, *replacements})
+    paths = sorted({*knowledge_files(directory), *taught, *source.kept_elsewhere(), *replacements})
     if not paths:
         raise KnowledgeError([Issue(str(directory), None, "no .yaml files found")])
     if len(paths) > MAX_FILES:
@@ -867,7 +880,8 @@ def load_knowledge(
     parsed: list[_Parsed] = []
     unloaded: set[str] = set()
     for path in paths:
-        if path.exists() and path != source.learned and _outside(path, directory):
+        kept = path in (source.learned, source.labels)
+        if path.exists() and not kept and _outside(path, directory):
             continue  # reported, and never read
         read = _parse_file(path, str(path), replacements.get(path))
         issues += read.issues
