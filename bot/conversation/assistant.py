@@ -121,31 +121,29 @@ class Assistant:
         following = self._next_exercise(text, turn)
         if following is not None:
             return self._listed(text, following, passive)
-        if turn is not None and turn.topic and leans_on(text):
-            return self._in_context(text, turn.topic, passive)
-        alone = engine.answer(text, passive=passive)
-        # A message about something the article doesn't cover isn't read into the topic.
-        if turn is not None and turn.topic and _open(alone) and not alone.not_covered:
-            within = engine.answer(text, passive=passive, context=turn.topic)
-            if _cautious(within) or _answered(within):
-                return within
+        if turn is None or not turn.topic:
+            return self._by_parts(text, engine.answer(text, passive=passive), passive)
+        within, alone = engine.answer_in_context(text, turn.topic, passive=passive)
+        if leans_on(text):
+            return self._leaning(text, within, alone, passive)
+        # Standing alone, it is read into the topic only when it answers nothing by itself,
+        # and never when it asks about something the article doesn't cover.
+        if _open(alone) and not alone.not_covered and (_cautious(within) or _answered(within)):
+            return within
         return self._by_parts(text, alone, passive)
 
-    def _in_context(self, text: str, topic: str, passive: bool) -> Reply:
-        """A message leaning on the conversation, read with its topic first.
+    def _leaning(self, text: str, within: Reply, alone: Reply, passive: bool) -> Reply:
+        """A message leaning on the conversation: read with its topic first.
 
         Its red flags too: "why does losing it matter" is about hip rotation, not a warning
         sign. But when its own words alone read as a definite red flag, it gets the
         screening question, never the answer: recall first, then friction. A message naming
         another topic more confidently on its own has switched topic.
         """
-        engine = self.engine
-        within = engine.answer(text, passive=passive, context=topic)
         if _cautious(within):
             return within
-        alone = engine.answer(text, passive=passive)
         if alone.outcome is Outcome.SAFETY and alone.tier is not None:
-            return engine.screen(text, alone.tier)
+            return self.engine.screen(text, alone.tier)
         uncovered = alone.not_covered is not None and _open(alone)
         if _answered(within) and not uncovered:
             switched = _answered(alone) and alone.score > within.score
@@ -204,7 +202,7 @@ class Assistant:
         the gravest caution instead.
         """
         parts = question_parts(text)
-        if len(parts) < 2:
+        if len(parts) < 2 or _cautious(whole):
             return whole
         replies = [self.engine.answer(part, passive=passive) for part in parts]
         cautions = [reply for reply in replies if _cautious(reply)]

@@ -291,32 +291,83 @@ class Engine:
         entry ("and how many sets for that one?"). Red-flag phrases are read in its own words;
         the learned signal reads it with the topic, and its own words as strictly as a clause.
         """
+        return self._readings(text, passive, screened, context, alone_too=False)[0]
+
+    def answer_in_context(
+        self, text: str, context: str, *, passive: bool = False
+    ) -> tuple[Reply, Reply]:
+        """The answer read with the conversation's entry, and the answer to the words alone.
+
+        The same as ``answer(text, context=context)`` and ``answer(text)``, from one encoding
+        of the message: a follow-up costs about one reading, not two.
+        """
+        within, *alone = self._readings(text, passive, False, context, alone_too=True)
+        return within, alone[0] if alone else within
+
+    def _readings(
+        self, text: str, passive: bool, screened: bool, context: str | None, *, alone_too: bool
+    ) -> list[Reply]:
+        """The answer to ``text`` read with ``context``, then (``alone_too``) without it."""
         state = self._state
         cleaned = clean(text)
         flag = state.triage.check(cleaned)
         topic = state.knowledge.get(context) if context else None
         matched = f"{cleaned} {clean(topic.title)}" if topic else cleaned
+        texts = [matched, cleaned] if topic and alone_too else [matched]
         if state.decision is None or self._embeddings is None:
             if flag is not None:
-                return Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)
-            candidates, not_covered = self._rank(state, matched)
-            ranked = list(_lexical_scores(candidates).items())
-            return self._decide(state, ranked, not_covered, passive, (cleaned, None))
-        candidates, not_covered = self._rank(state, matched)
+                return [Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)] * len(texts)
+            replies = []
+            for reading in texts:
+                candidates, not_covered = self._rank(state, reading)
+                ranked = list(_lexical_scores(candidates).items())
+                replies.append(self._decide(state, ranked, not_covered, passive, (cleaned, None)))
+            return replies
         # The first piece is what entries are judged on; every piece is read for red flags. A
         # message read in context is judged with its topic ("why does losing it matter" is
         # about hip rotation), and its own words are read as strictly as a clause.
-        pieces = [matched]
-        if len(cleaned) > WINDOW_CHARS:
-            pieces += windows(cleaned, WINDOW_CHARS)
+        long = windows(cleaned, WINDOW_CHARS) if len(cleaned) > WINDOW_CHARS else []
         parts = clauses(cleaned)
-        clauses_from = len(pieces)
-        if 1 < len(parts) <= MAX_CLAUSES:
-            pieces += parts
-        if topic:
-            pieces.append(cleaned)
+        parts = parts if 1 < len(parts) <= MAX_CLAUSES else []
+        pieces = [matched, *long, *parts, cleaned] if topic else [cleaned, *long, *parts]
         vectors = self._embeddings.vectors(pieces, keep=False)
-        judgement = state.decision.judge(vectors, _lexical_scores(candidates), clauses_from)
+        clauses_from = 1 + len(long)
+        # Read alone, the same message is its own words first, then the same windows and clauses.
+        readings = [vectors]
+        if len(texts) > 1:
+            readings.append(np.vstack([vectors[-1:], vectors[1:-1]]))
+        own = vectors[-1] if topic else vectors[0]
+        return [
+            self._conclude(
+                state,
+                state.decision,
+                reading,
+                read,
+                clauses_from=clauses_from,
+                flag=flag,
+                question=(cleaned, own),
+                passive=passive,
+                screened=screened,
+            )
+            for reading, read in zip(texts, readings, strict=True)
+        ]
+
+    def _conclude(
+        self,
+        state: _State,
+        decision: DecisionLayer,
+        text: str,
+        vectors: np.ndarray,
+        *,
+        clauses_from: int,
+        flag: RedFlag | None,
+        question: tuple[str, np.ndarray],
+        passive: bool,
+        screened: bool,
+    ) -> Reply:
+        """The reply to one reading of a message: its matched text and its pieces' vectors."""
+        candidates, not_covered = self._rank(state, text)
+        judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from)
         phrase_tier = flag.payload if flag else None
         caution = self._red_flag_reply(state, phrase_tier, judgement, vectors[0], screened)
         if caution is not None:
@@ -325,8 +376,7 @@ class Engine:
             return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
         ranked = [(entry_id, 100.0 * probability) for entry_id, probability in judgement.entries]
         # The part that answers is read from the member's own words, without the context.
-        own = vectors[-1] if topic else vectors[0]
-        return self._decide(state, ranked, not_covered, passive, (cleaned, own))
+        return self._decide(state, ranked, not_covered, passive, question)
 
     def _red_flag_reply(
         self,

@@ -335,3 +335,23 @@ def test_fitted_fusion_weights_are_kept_and_reused_across_starts(
     write_files(knowledge_copy / "examples", {"extra.yaml": extra})
     Engine(load_knowledge(knowledge_copy), embeddings=cache)
     assert len(list((tmp_path / "cache").glob("fusion-*.npz"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("and how many sets for that one?", "prone-leg-curl"),
+        ("why does losing it matter", "hip-internal-rotation"),
+        ("and if it swells after?", "prone-leg-curl"),
+        ("my knee locked and won't straighten", "routine"),
+        ("what is the IT band? also, my leg went dead after that tackle", "it-band"),
+        ("where do i put my weight " * 60, "reverse-curtsy-split-squat"),
+    ],
+)
+def test_reading_in_context_and_alone_at_once_is_both_readings(
+    engine: Engine, text: str, context: str
+) -> None:
+    """One encoding gives exactly what the two separate readings give."""
+    within, alone = engine.answer_in_context(text, context)
+    assert within == engine.answer(text, context=context)
+    assert alone == engine.answer(text)
