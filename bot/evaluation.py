@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.conversation.assistant import Assistant
+from bot.conversation.memory import Memory
 from bot.engine import Engine, KnowledgeError, Outcome
 from bot.engine.loader import read_knowledge_file
 from bot.engine.model import ABSTAIN, RED_FLAG, Example
@@ -143,21 +145,27 @@ def got(outcome: Outcome, entry_id: str | None) -> str:
 def judged(example: Example, outcome: Outcome, entry_id: str | None) -> bool:
     """Whether a reply with this outcome (and entry, for an answer) is right by the label.
 
-    A red flag is caught by the safety reply or by the screening question.
+    A red flag is caught by the safety reply or by the screening question; a message not to
+    answer is rightly met with "I don't know", or a friendly word when it is small talk.
     """
     if isinstance(example.expect, list):
         return outcome is Outcome.ANSWER and entry_id in example.expect
     if example.expect == ABSTAIN:
-        return outcome is Outcome.ABSTAIN
+        return outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK)
     return outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
-    """Answer every example with an engine retrained without them, and tally the results."""
+    """Answer every example with an engine retrained without them, and tally the results.
+
+    Each is asked through the use-case layer, on its own, as a member's first message is
+    (small talk, several questions in one message), so the figures are the bot's.
+    """
     scorer = engine.with_held_out({comparable(example.q) for example in examples})
+    asking = Assistant(scorer, Memory(0.0))
     report = EvalReport()
     for example in examples:
-        reply = scorer.answer(example.q)
+        reply = asking.ask(example.q)
         outcome = reply.outcome
         ok = judged(example, outcome, reply.entry_id)
         if isinstance(example.expect, list):

@@ -195,27 +195,30 @@ class Assistant:
         return self.engine.reply_for(entry_id) or reply
 
     def _by_parts(self, text: str, whole: Reply, passive: bool) -> Reply:
-        """Each part of a message that asks several things answered, or ``whole``.
+        """``whole``, with the other parts of a message that asks several things answered too.
 
-        "should i ice it and how many sets of the leg curl?" gets the leg curl's dose and a
-        word that the article doesn't cover icing, in one reply; a red flag in any part gets
-        the gravest caution instead.
+        The whole message's reading decides: red flags are read on all of it (clause by
+        clause), and its answer stays the answer. Parts only add to it: the other entries a
+        part asks about ("… and how long for the belt line reset?"), and, when the message
+        asked about something the article doesn't cover, the parts it does ("should i ice it
+        and how many sets of the leg curl?" gets the leg curl's dose and a word on icing).
         """
         parts = question_parts(text)
         if len(parts) < 2 or _cautious(whole):
             return whole
-        replies = [self.engine.answer(part, passive=passive) for part in parts]
-        cautions = [reply for reply in replies if _cautious(reply)]
-        if cautions:
-            return min(cautions, key=self._urgency)
+        if not _answered(whole) and whole.not_covered is None:
+            return whole
         answered: list[Reply] = []
-        for reply in replies:
+        for reply in (self.engine.answer(part, passive=passive) for part in parts):
             if _answered(reply) and reply.entry_id not in {a.entry_id for a in answered}:
                 answered.append(reply)
-        skipped = next((r.not_covered for r in replies if r.not_covered), None)
-        if not answered or (len(answered) == 1 and skipped is None and _answered(whole)):
+        if _answered(whole):
+            others = tuple(a for a in answered if a.entry_id != whole.entry_id)
+            mine = whole.entry_id in {a.entry_id for a in answered}
+            return replace(whole, also=others) if mine and others else whole
+        if not answered:
             return whole
-        return replace(answered[0], also=tuple(answered[1:]), not_covered=skipped)
+        return replace(answered[0], also=tuple(answered[1:]), not_covered=whole.not_covered)
 
     def answer_screen(
         self,
