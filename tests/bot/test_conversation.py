@@ -7,7 +7,9 @@ import re
 import discord
 import pytest
 
+from bot.config import Settings
 from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, SMALL_TALK
+from bot.discord_ui.client import intents_for
 from bot.discord_ui.embeds import answer_embed, safety_embed
 from bot.engine import Engine, Outcome, Reply
 from tests.bot.conftest import World
@@ -267,3 +269,21 @@ async def test_small_talk_is_not_among_the_unanswered(world: World) -> None:
     report = await (await world.mod.slash("kb", "unanswered", channel=world.general)).final()
     assert "pizza topping" in report.text
     assert "super helpful" not in report.text
+
+
+@pytest.mark.parametrize(
+    ("channels", "reads_content"),
+    [
+        ({}, False),
+        ({"answer_channels": frozenset({1})}, True),
+        ({"forum_channels": frozenset({2})}, True),
+    ],
+)
+def test_message_content_is_asked_for_only_where_unaddressed_posts_are_read(
+    channels: dict[str, frozenset[int]], reads_content: bool
+) -> None:
+    """Help channels and forum channels need the privileged intent; mentions and DMs don't."""
+    intents = intents_for(Settings(**channels))
+    assert intents.message_content is reads_content
+    assert intents.guilds
+    assert intents.dm_messages
