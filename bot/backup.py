@@ -44,6 +44,19 @@ def _same_file(first: Path, second: Path) -> bool:
     return first.resolve() == second.resolve()
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` holds an SQLite database (an earlier backup may be replaced)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _check_paths(database: Path, target: Path) -> None:
     if not database.is_file():
         raise BackupError(f"{database}: no database there: check DATABASE_PATH or give --db")
@@ -55,6 +68,10 @@ def _check_paths(database: Path, target: Path) -> None:
         )
     if target.is_dir():
         raise BackupError(f"{target} is a folder: give the copy a file name")
+    if target.exists() and not _is_database(target):
+        raise BackupError(
+            f"{target} exists and is not a database backup: give the copy a new file name"
+        )
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent}: no such folder for the copy")
 

@@ -78,6 +78,8 @@ class Labeller:
         )
         if label == ABSTAIN:
             self._refuse_red_flag(message)
+        else:
+            self._refuse_milder_tier(message, example.tier)
         key = comparable(message)
         elsewhere = self._labelled_elsewhere(key)
         if elsewhere is not None:
@@ -124,6 +126,18 @@ class Labeller:
             raise TeachError(
                 f"the bot reads that message as a possible red flag ({reply.tier_id}); "
                 "labelling it off-topic would teach the bot to miss messages like it"
+            )
+
+    def _refuse_milder_tier(self, message: str, tier: str | None) -> None:
+        """A red-flag label may not be less urgent than the tier its own phrases trigger."""
+        flag = self.engine.red_flag(message)
+        urgency = [item.id for item in self.engine.knowledge.safety_tiers]
+        if flag is None or tier not in urgency:
+            return
+        if urgency.index(tier) > urgency.index(flag.payload.id):
+            raise TeachError(
+                f"that message triggers the more urgent tier {flag.payload.id} "
+                f"(“{flag.phrase}”); label it {flag.payload.id}, or leave it to the triage"
             )
 
     def _labelled_elsewhere(self, key: str) -> str | None:

@@ -28,6 +28,7 @@ COMMAND_LINE = 0
 
 
 def _store(args: argparse.Namespace) -> Store:
+    """The bot's database (``--db`` or ``DATABASE_PATH``), or one clear line and exit 2."""
     from bot.store import Store, StoreError
 
     try:
@@ -38,12 +39,14 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _encoder() -> Encoder | None:
+    """The encoder that groups questions by meaning (None when the semantic layer is off)."""
     from bot.review import meaning_encoder
 
     return meaning_encoder(_settings().semantic_options)
 
 
 def _row(group: QuestionGroup) -> str:
+    """One row of the unanswered list, as the shell prints it."""
     closest = f"{group.closest_id} ({group.closest_score})" if group.closest_id else "none"
     return (
         f"{group.count:>4}x  {group.example.text[:100]!r}  {group.outcome}  "
@@ -97,7 +100,11 @@ def stats(args: argparse.Namespace) -> int:
             days=args.days,
             today=datetime.now(UTC).date(),
         )
-        args.chart.write_bytes(png)
+        try:
+            args.chart.write_bytes(png)
+        except OSError as error:
+            print(f"Can't write the chart to {args.chart}: {error.strerror}.", file=sys.stderr)
+            return EXIT_USAGE
         print(f"wrote {args.chart}")
     return EXIT_OK
 
@@ -116,14 +123,22 @@ def _settled(args: argparse.Namespace, question: str, action: str) -> str:
     return f" ({count} stored question(s) taken off the unanswered list)" if count else ""
 
 
+def _named(args: argparse.Namespace) -> str:
+    """The question a command names: its text, or the stored question ``#id`` stands for."""
+    from bot.review import named_question
+
+    return named_question(_store(args), args.question)[0]
+
+
 def teach(args: argparse.Namespace) -> int:
-    """Teach a phrasing to an entry, as ``/kb teach`` does."""
+    """Teach a phrasing (or the stored question ``#id``) to an entry, as ``/kb teach`` does."""
+    from bot.review import ReviewError
     from bot.teaching import Teacher, TeachError
 
     teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
     try:
-        result = teacher.teach(args.question, args.entry, args.member)
-    except TeachError as error:
+        result = teacher.teach(_named(args), args.entry, args.member)
+    except (TeachError, ReviewError) as error:
         print(f"Not taught: {error}.", file=sys.stderr)
         return EXIT_INVALID
     _store(args).log_teach(args.member, result.entry_id, result.question, "taught")
@@ -148,14 +163,15 @@ def untaught(args: argparse.Namespace) -> int:
 
 
 def label(args: argparse.Namespace) -> int:
-    """Label a message off-topic (``abstain``) or a red flag (``safety --tier``)."""
+    """Label a message (or ``#id``) off-topic (``abstain``) or a red flag (``safety --tier``)."""
     from bot.labels import Labeller, describe
+    from bot.review import ReviewError
     from bot.teaching import TeachError
 
     labeller = Labeller(_engine(args), _settings().knowledge_source(args.knowledge))
     try:
-        result = labeller.label(args.question, args.label, args.tier)
-    except TeachError as error:
+        result = labeller.label(_named(args), args.label, args.tier)
+    except (TeachError, ReviewError) as error:
         print(f"Not labelled: {error}.", file=sys.stderr)
         return EXIT_INVALID
     words = describe(result.example)

@@ -11,6 +11,7 @@ of their own, apart from the gaps a moderator can fill.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Collection, Sequence
@@ -277,6 +278,26 @@ def meaning_encoder(options: SemanticOptions) -> RememberingEncoder | None:
     """The deployment's sentence encoder (loaded once per process), or ``None`` when it is off."""
     embeddings, _ = open_embeddings(options)
     return RememberingEncoder(embeddings.encoder) if embeddings else None
+
+
+ROW_ID = re.compile(r"#([0-9]{1,18})")
+"""How a stored question is named: ``#412``, the id on its ``/kb unanswered`` row."""
+
+
+def named_question(store: Store, picked: str) -> tuple[str, int | None]:
+    """The text ``picked`` stands for, and its stored question's id when it names one.
+
+    ``#412`` is stored question 412, whatever its length (so "#1" is never taught as a
+    phrasing); anything else is the text itself. Raise :class:`ReviewError` for an id not
+    stored.
+    """
+    named = ROW_ID.fullmatch(picked.strip())
+    if named is None:
+        return picked, None
+    ask = store.ask(int(named[1]))
+    if ask is None:
+        raise ReviewError(f"there is no stored question {picked.strip()}")
+    return ask.text, ask.id
 
 
 class ReviewError(Exception):

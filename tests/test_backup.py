@@ -106,3 +106,15 @@ def test_python_m_bot_backup_copies_the_configured_database(live: Store, tmp_pat
     refused = run("backup", database, cwd=tmp_path, DATABASE_PATH=database)
     assert refused.returncode == 2
     assert "is the live database" in refused.stderr
+
+
+def test_a_file_that_is_not_a_database_is_never_overwritten(live: Store, tmp_path: Path) -> None:
+    """Naming the moderators' labels (or any non-database file) as the copy is refused."""
+    labels = tmp_path / "moderators.yaml"
+    labels.write_text("examples: []\n")
+    with pytest.raises(BackupError) as caught:
+        backup(tmp_path / "bot.sqlite3", labels)
+    assert str(caught.value) == (
+        f"{labels} exists and is not a database backup: give the copy a new file name"
+    )
+    assert labels.read_text() == "examples: []\n"

@@ -118,3 +118,18 @@ def test_labels_can_live_in_the_data_directory(tiny_dir: Path, tmp_path: Path) -
     assert live in labeller.engine.knowledge.examples
     assert live in load_knowledge(source).examples
     assert live not in load_knowledge(tiny_dir).examples
+
+
+def test_a_red_flag_label_may_not_be_milder_than_its_triage(knowledge_copy: Path) -> None:
+    """A same-day red flag labelled "soon" would teach a downgrade: refused, nothing written."""
+    labeller = Labeller(Engine.from_directory(knowledge_copy), knowledge_copy)
+    tiers = [tier.id for tier in labeller.engine.knowledge.safety_tiers]
+    message = "my knee locked and won't straighten"
+    flag = labeller.engine.red_flag(message)
+    assert flag is not None
+    milder = tiers[tiers.index(flag.payload.id) + 1]
+    with pytest.raises(TeachError, match=f"more urgent tier {flag.payload.id}"):
+        labeller.label(message, "safety", milder)
+    assert not labeller.path.exists()
+    labeller.label(message, "safety", flag.payload.id)
+    assert labeller.path.exists()

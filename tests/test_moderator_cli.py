@@ -184,3 +184,24 @@ def test_stats_writes_the_chart(shell: Shell, tmp_path: Path) -> None:
     assert out.splitlines()[0].startswith("it-band                      asks    1  helpful   1")
     assert out.endswith(f"wrote {chart}\n")
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_a_row_id_names_its_stored_question_never_a_phrasing(shell: Shell) -> None:
+    """A "#1" is stored question 1, as in /kb; an id not stored is refused, nothing written."""
+    shell.record("strap thingy on my outer leg")
+    code, out, _ = shell("teach", "it-band", "#1")
+    assert code == 0
+    assert "“strap thingy on my outer leg” → it-band" in out
+    taught = {item.question for item in load_knowledge(shell.knowledge).learned}
+    assert taught == {"strap thingy on my outer leg"}
+    code, _, err = shell("label", "#99", "abstain")
+    assert code == 1
+    assert err == "Not labelled: there is no stored question #99.\n"
+
+
+def test_a_chart_that_cannot_be_written_is_one_line(shell: Shell, tmp_path: Path) -> None:
+    """A folder that doesn't exist: one line naming it, exit 2, no traceback."""
+    target = tmp_path / "nowhere" / "chart.png"
+    code, _, err = shell("stats", "--chart", str(target), knowledge=False)
+    assert code == 2
+    assert err == f"Can't write the chart to {target}: No such file or directory.\n"

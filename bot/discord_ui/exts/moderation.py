@@ -32,6 +32,7 @@ from bot.review import (
     dismiss,
     entry_reports,
     meaning_encoder,
+    named_question,
     review,
     settle,
 )
@@ -48,8 +49,6 @@ ROWS_SHOWN = 10
 ERRORS_INLINE = 15
 RECENT_TEACHES = 5
 CHART_FILE = "usage.png"
-ROW_ID = re.compile(r"#([0-9]{1,18})")
-"""How a stored question is named in options: ``#412``, the id on its ``/kb unanswered`` row."""
 SHOWN = {
     "gaps": "gaps to fill (default)",
     Section.NOT_COVERED.value: "subjects not covered",
@@ -209,13 +208,7 @@ class Moderation(commands.Cog):
         ``#412`` (what the autocomplete offers) is stored question 412, whatever its length;
         anything else is the text itself. Raise :class:`ReviewError` for an id not stored.
         """
-        named = ROW_ID.fullmatch(picked.strip())
-        if named is None:
-            return picked, None
-        ask = await asyncio.to_thread(self.bot.store.ask, int(named[1]))
-        if ask is None:
-            raise ReviewError(f"there is no stored question {picked.strip()}")
-        return ask.text, ask.id
+        return await asyncio.to_thread(named_question, self.bot.store, picked)
 
     async def _settle(self, action: str, question: str, ask_id: int | None) -> str:
         """Take the row of ``ask_id`` (or worded as ``question``) off the unanswered list."""

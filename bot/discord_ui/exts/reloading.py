@@ -1,4 +1,8 @@
-"""Automatic reload when files in the knowledge directory change (``AUTO_RELOAD``)."""
+"""Automatic reload when knowledge files change (``AUTO_RELOAD``).
+
+In the knowledge directory, or in ``DATA_DIR``: a teach or a label made at the shell is live
+in the running bot.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +20,28 @@ from bot.discord_ui.client import MovementBot
 from bot.discord_ui.embeds import CONTENT_LIMIT, clip
 from bot.discord_ui.interactions import NO_MENTIONS
 from bot.engine import KnowledgeError
-from bot.engine.loader import EXAMPLES_DIR
+from bot.engine.loader import EXAMPLES_DIR, KnowledgeSource
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 300
 
 
-def knowledge_filter(directory: Path) -> Callable[[Change, str], bool]:
-    """A watch filter for the YAML files of ``directory`` and its ``examples/`` folder."""
+def knowledge_filter(source: Path | KnowledgeSource) -> Callable[[Change, str], bool]:
+    """A watch filter for the knowledge base's YAML files.
+
+    The directory's, its ``examples/`` folder's, and the moderators' files a deployment keeps
+    elsewhere (``DATA_DIR``).
+    """
+    source = KnowledgeSource.of(source)
+    directory = source.directory
     folders = {directory.resolve(), (directory / EXAMPLES_DIR).resolve()}
+    kept = {path.resolve() for path in (source.learned, source.labels) if path is not None}
 
     def is_knowledge_file(_change: Change, path: str) -> bool:
         file = Path(path)
+        if file.resolve() in kept:
+            return True
         return (
             file.suffix == ".yaml"
             and not file.name.startswith(".")
@@ -36,6 +49,18 @@ def knowledge_filter(directory: Path) -> Callable[[Change, str], bool]:
         )
 
     return is_knowledge_file
+
+
+def watched_folders(source: KnowledgeSource) -> list[Path]:
+    """The folders to watch: the knowledge directory, and those holding moderators' files."""
+    elsewhere = {path.parent for path in (source.learned, source.labels) if path is not None}
+    inside = source.directory.resolve()
+    outside = [
+        folder
+        for folder in sorted(elsewhere)
+        if folder.is_dir() and not folder.resolve().is_relative_to(inside)
+    ]
+    return [source.directory, *outside]
 
 
 class AutoReload(commands.Cog):
@@ -61,10 +86,10 @@ class AutoReload(commands.Cog):
                 await self._task
 
     async def _watch(self) -> None:
-        directory = self.bot.settings.knowledge_dir
+        source = self.bot.settings.knowledge_source()
         async for _ in awatch(
-            directory,
-            watch_filter=knowledge_filter(directory),
+            *watched_folders(source),
+            watch_filter=knowledge_filter(source),
             stop_event=self._stop,
             debounce=DEBOUNCE_MS,
             recursive=True,
