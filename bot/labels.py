@@ -76,11 +76,12 @@ class Labeller:
         example = Example(
             q=message, expect=label, tier=self._tier(label, tier), kind=MODERATOR_KIND
         )
+        key = comparable(message)
         if label == ABSTAIN:
             self._refuse_red_flag(message)
+            self._refuse_a_known_phrasing(key)
         else:
             self._refuse_milder_tier(message, example.tier)
-        key = comparable(message)
         elsewhere = self._labelled_elsewhere(key)
         if elsewhere is not None:
             raise TeachError(elsewhere)
@@ -127,6 +128,17 @@ class Labeller:
                 f"the bot reads that message as a possible red flag ({reply.tier_id}); "
                 "labelling it off-topic would teach the bot to miss messages like it"
             )
+
+    def _refuse_a_known_phrasing(self, key: str) -> None:
+        """An entry's own question or a taught phrasing is answered by it, whatever a label says."""
+        knowledge = self.engine.knowledge
+        for entry in knowledge.entries.values():
+            phrasings = [*entry.questions, *knowledge.taught(entry.id)]
+            if any(comparable(phrasing) == key for phrasing in phrasings):
+                raise TeachError(
+                    f"that message is a phrasing of {entry.id} (one of its questions, or taught): "
+                    "untaught it, or take it out of the entry, before labelling it off-topic"
+                )
 
     def _refuse_milder_tier(self, message: str, tier: str | None) -> None:
         """A red-flag label may not be less urgent than the tier its own phrases trigger."""

@@ -27,12 +27,22 @@ COMMAND_LINE = 0
 """The member id recorded for a change made at the command line without ``--member``."""
 
 
-def _store(args: argparse.Namespace) -> Store:
-    """The bot's database (``--db`` or ``DATABASE_PATH``), or one clear line and exit 2."""
+def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
+    """The bot's database (``--db`` or ``DATABASE_PATH``), or one clear line and exit 2.
+
+    ``existing``: a command that only reads or reviews what members asked refuses a database
+    that isn't there (a mistyped ``DATA_DIR`` must not look like "nothing unanswered").
+    """
     from bot.store import Store, StoreError
 
+    path = args.db or _settings().database_path
+    nearest = next((folder for folder in path.parents if folder.exists()), None)
+    if existing and not path.exists() and nearest is not None and nearest.is_dir():
+        message = f"{path}: no database there: check DATA_DIR / DATABASE_PATH or give --db"
+        print(message, file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
     try:
-        return Store(args.db or _settings().database_path)
+        return Store(path)
     except StoreError as error:
         print(error, file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
@@ -58,7 +68,7 @@ def unanswered(args: argparse.Namespace) -> int:
     """Print the review: gaps, or with ``--all`` the not-covered and small-talk sections too."""
     from bot.review import Section, review
 
-    store = _store(args)
+    store = _store(args, existing=True)
     sections = list(Section) if args.all else [Section.GAPS]
     found = review(
         store.unanswered(args.days), _engine(args), sections=sections, encoder=_encoder()
@@ -78,7 +88,7 @@ def stats(args: argparse.Namespace) -> int:
     """Print asks, votes and phrasings per entry; with ``--chart FILE`` write the PNG too."""
     from bot.review import entry_reports
 
-    store = _store(args)
+    store = _store(args, existing=True)
     entry_stats = store.entry_stats(args.days)
     reports = entry_reports(entry_stats, store.asks_since(args.days))
     if not reports:
@@ -186,7 +196,7 @@ def dismiss(args: argparse.Namespace) -> int:
     from bot.review import ReviewError
     from bot.review import dismiss as dismiss_row
 
-    store = _store(args)
+    store = _store(args, existing=True)
     try:
         count = dismiss_row(store, args.ask_id, days=_settings().retention_days, encoder=_encoder())
     except ReviewError as error:

@@ -182,6 +182,11 @@ class ModeratorFiles:
                 f"another teach kept {self.lock_path.name} locked for {LOCK_TIMEOUT:g} s; "
                 "nothing was changed, try again"
             ) from None
+        except OSError as error:
+            raise TeachError(
+                f"can't write beside {self.lock_path.parent} ({error.strerror}): "
+                "check DATA_DIR, LEARNED_PATH and LABELS_PATH; nothing was changed"
+            ) from None
         try:
             yield
         finally:

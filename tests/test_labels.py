@@ -133,3 +133,12 @@ def test_a_red_flag_label_may_not_be_milder_than_its_triage(knowledge_copy: Path
     assert not labeller.path.exists()
     labeller.label(message, "safety", flag.payload.id)
     assert labeller.path.exists()
+
+
+def test_a_phrasing_an_entry_answers_is_not_labelled_off_topic(labeller: Labeller) -> None:
+    """A taught phrasing labelled abstain would be both: refused until it is untaught."""
+    teacher = Teacher(labeller.engine, labeller.files.source)
+    teacher.teach("whats up with that gristle strap down my thigh", "it-band", member_id=1)
+    with pytest.raises(TeachError, match="is a phrasing of it-band"):
+        labeller.label("whats up with that gristle strap down my thigh", "abstain")
+    assert not labeller.path.exists()

@@ -202,6 +202,17 @@ def test_a_row_id_names_its_stored_question_never_a_phrasing(shell: Shell) -> No
 def test_a_chart_that_cannot_be_written_is_one_line(shell: Shell, tmp_path: Path) -> None:
     """A folder that doesn't exist: one line naming it, exit 2, no traceback."""
     target = tmp_path / "nowhere" / "chart.png"
+    shell.record("strap thingy on my outer leg")
     code, _, err = shell("stats", "--chart", str(target), knowledge=False)
     assert code == 2
     assert err == f"Can't write the chart to {target}: No such file or directory.\n"
+
+
+def test_review_commands_refuse_a_database_that_isnt_there(shell: Shell, tmp_path: Path) -> None:
+    """A mistyped DATA_DIR is named, not taken for "nothing unanswered"; nothing is created."""
+    missing = tmp_path / "typo" / "bot.sqlite3"
+    for command in (["unanswered"], ["stats"], ["dismiss", "1"]):
+        with pytest.raises(SystemExit) as stopped:
+            main([*command, "--db", str(missing)])
+        assert stopped.value.code == 2
+    assert not missing.exists()
