@@ -115,10 +115,6 @@ class Memory:
                 return replied
             return recent
 
-    def __len__(self) -> int:
-        """Conversations currently remembered (expired ones included until pushed out)."""
-        return len(self._turns)
-
     @staticmethod
     def _keep(table: OrderedDict, key: Hashable, turn: Turn, limit: int) -> None:
         table[key] = turn
