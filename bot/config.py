@@ -216,6 +216,7 @@ class Settings:
     burst_answers: int = field(default=3, metadata=_read_as(_whole(1, 100)))
     burst_seconds: float = field(default=30.0, metadata=_read_as(_number(0)))
     follow_up_minutes: float = field(default=5.0, metadata=_read_as(_number(0, 1440)))
+    safety_hold_hours: float = field(default=24.0, metadata=_read_as(_number(0, 720)))
     repeat_window_seconds: float = field(default=600.0, metadata=_read_as(_number(0)))
 
     semantic: bool = field(default=True, metadata=_read_as(_flag))

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.engine import Engine, Outcome, Reply
+from bot.engine import Engine, Reply
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import ABSTAIN, RED_FLAG, Example, KnowledgeFile
 from bot.engine.normalise import comparable
-from bot.teaching import ModeratorFiles, TeachError, did_you_mean, reply_gist, section_yaml
+from bot.teaching import (
+    ModeratorFiles,
+    TeachError,
+    did_you_mean,
+    red_flag_refusal,
+    reply_gist,
+    section_yaml,
+)
 
 MODERATOR_KIND = "moderator"
 """The ``kind`` of every example a moderator labelled."""
@@ -116,18 +123,9 @@ class Labeller:
 
     def _refuse_red_flag(self, message: str) -> None:
         """Safety is recall first: an off-topic label must not teach the bot to miss a red flag."""
-        flag = self.engine.red_flag(message)
-        if flag is not None:
-            raise TeachError(
-                f"that message triggers the red-flag triage ({flag.payload.id}: “{flag.phrase}”); "
-                "labelling it off-topic would teach the bot to miss messages like it"
-            )
-        reply = self.engine.answer(message)
-        if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-            raise TeachError(
-                f"the bot reads that message as a possible red flag ({reply.tier_id}); "
-                "labelling it off-topic would teach the bot to miss messages like it"
-            )
+        refusal = red_flag_refusal(self.engine, message, "labelling it not a red flag")
+        if refusal is not None:
+            raise TeachError(refusal)
 
     def _refuse_a_known_phrasing(self, key: str) -> None:
         """An entry's own question or a taught phrasing is answered by it, whatever a label says."""
@@ -144,12 +142,12 @@ class Labeller:
         """A red-flag label may not be less urgent than the tier its own phrases trigger."""
         flag = self.engine.red_flag(message)
         urgency = [item.id for item in self.engine.knowledge.safety_tiers]
-        if flag is None or tier not in urgency:
+        if flag is None or flag.tier is None or tier not in urgency:
             return
-        if urgency.index(tier) > urgency.index(flag.payload.id):
+        if urgency.index(tier) > urgency.index(flag.tier.id):
             raise TeachError(
-                f"that message triggers the more urgent tier {flag.payload.id} "
-                f"(“{flag.phrase}”); label it {flag.payload.id}, or leave it to the triage"
+                f"that message triggers the more urgent tier {flag.tier.id} "
+                f"(“{flag.wording}”); label it {flag.tier.id}, or leave it to the triage"
             )
 
     def _labelled_elsewhere(self, key: str) -> str | None:

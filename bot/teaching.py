@@ -25,8 +25,10 @@ import yaml
 from filelock import FileLock, Timeout
 from rapidfuzz import fuzz, process
 
-from bot.engine import Engine, KnowledgeBase, KnowledgeError, Outcome, Reply, load_knowledge
+from bot.conversation.assistant import cautious
+from bot.engine import Engine, KnowledgeBase, KnowledgeError, Reply, load_knowledge
 from bot.engine.analysis import Analyser
+from bot.engine.context import DISMISSED
 from bot.engine.loader import KnowledgeSource, read_knowledge_file
 from bot.engine.model import LINE_CHARS, KnowledgeFile, Learned
 from bot.engine.normalise import clean, comparable
@@ -45,6 +47,31 @@ HEADER = """\
 
 class TeachError(Exception):
     """A teach or undo that was refused; the message says why, for the moderator."""
+
+
+def red_flag_refusal(engine: Engine, message: str, doing: str) -> str | None:
+    """Why a moderator may not teach or label ``message`` away from the safety reply, if so.
+
+    Recall first: a message that affirms a red-flag phrase, or that the bot reads as a red
+    flag with nothing in it denied, dated, imagined or someone else's, must keep getting the
+    safety reply or the screen. A false alarm the bot raised on a message that denies its
+    symptom ("I said it's NOT swollen") may be corrected.
+    """
+    reading = engine.read(message)
+    flag = reading.phrase
+    if flag is not None and not flag.dismissed and flag.tier is not None:
+        return (
+            f"that message affirms a red flag ({flag.tier.id}: “{flag.wording}”); {doing} "
+            "would teach the bot to miss messages like it"
+        )
+    reply = engine.answer(message)
+    misread = any(context in DISMISSED for context in reading.contexts)
+    if cautious(reply) and not misread:
+        return (
+            f"the bot reads that message as a possible red flag ({reply.tier_id}) and nothing "
+            f"in it denies the symptom; {doing} would teach the bot to miss messages like it"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -270,12 +297,9 @@ class Teacher:
                 "“on”, “true”): it would never be answered reliably, and members who just "
                 "say it would get this entry; teach a phrasing that says what it is about"
             )
-        flag = self.engine.red_flag(question)
-        if flag is not None:
-            raise TeachError(
-                f"that phrasing triggers the red-flag triage ({flag.payload.id}: “{flag.phrase}”); "
-                "members who write it must get the safety response"
-            )
+        refusal = red_flag_refusal(self.engine, question, "teaching it")
+        if refusal is not None:
+            raise TeachError(refusal)
         outside = self.engine.not_covered(question)
         if outside is not None:
             raise TeachError(
@@ -290,13 +314,7 @@ class Teacher:
                 raise TeachError(f"{entry_id!r} already has that phrasing")
             if owner is not None:
                 raise TeachError(f"that phrasing already belongs to {owner!r}")
-            reply = self.engine.answer(question)
-            if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-                raise TeachError(
-                    f"the bot reads that phrasing as a possible red flag ({reply.tier_id}); "
-                    "members who write it must be asked about warning signs first"
-                )
-            before.append(reply)
+            before.append(self.engine.answer(question))
             item = Learned(
                 entry=entry_id,
                 question=question,

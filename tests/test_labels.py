@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine, load_knowledge
+from bot.engine import Engine, Outcome, load_knowledge
 from bot.engine.loader import LABELS_FILE, KnowledgeSource
 from bot.engine.model import Example
 from bot.engine.strict_yaml import read_yaml
@@ -69,10 +69,28 @@ def test_a_red_flag_label_needs_a_known_tier(labeller: Labeller, tiny_dir: Path)
 
 def test_a_red_flag_phrase_cannot_be_labelled_off_topic(labeller: Labeller, tiny_dir: Path) -> None:
     """Safety is recall first: a message triage flags is never taught as chatter."""
-    with pytest.raises(TeachError, match=r"triggers the red-flag triage \(same-day"):
+    with pytest.raises(TeachError, match=r"affirms a red flag \(same-day"):
         labeller.label("my knee locked on the stairs", "abstain")
     assert not (tiny_dir / "examples").exists()
     assert labeller.label("my knee locked on the stairs", "safety", "same-day").example.tier
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I said it's NOT swollen, and it doesn't lock",
+        "my brother's knee locked up at football",
+        "had a knee that gave way years ago, fully healed",
+    ],
+)
+def test_a_denied_or_borrowed_symptom_can_be_labelled_not_a_red_flag(
+    knowledge_copy: Path, message: str
+) -> None:
+    """A false alarm on a message that denies, dates or lends away its symptom is corrected."""
+    labeller = Labeller(Engine.from_directory(knowledge_copy), knowledge_copy)
+    result = labeller.label(message, "abstain")
+    assert result.example.expect == "abstain"
+    assert result.after.outcome not in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 def test_labelling_a_message_again_changes_its_label(labeller: Labeller, tiny_dir: Path) -> None:
@@ -127,11 +145,11 @@ def test_a_red_flag_label_may_not_be_milder_than_its_triage(knowledge_copy: Path
     message = "my knee locked and won't straighten"
     flag = labeller.engine.red_flag(message)
     assert flag is not None
-    milder = tiers[tiers.index(flag.payload.id) + 1]
-    with pytest.raises(TeachError, match=f"more urgent tier {flag.payload.id}"):
+    milder = tiers[tiers.index(flag.tier.id) + 1]
+    with pytest.raises(TeachError, match=f"more urgent tier {flag.tier.id}"):
         labeller.label(message, "safety", milder)
     assert not labeller.path.exists()
-    labeller.label(message, "safety", flag.payload.id)
+    labeller.label(message, "safety", flag.tier.id)
     assert labeller.path.exists()
 
 

@@ -44,7 +44,7 @@ def test_taught_phrasing_is_answered_at_once_and_written(teacher: Teacher, tiny_
 
 def test_red_flag_phrasing_is_refused(teacher: Teacher, tiny_dir: Path) -> None:
     """A phrasing that triggers triage must keep getting the safety response."""
-    with pytest.raises(TeachError, match="red-flag"):
+    with pytest.raises(TeachError, match="affirms a red flag"):
         teacher.teach("leg curl when my knee locked", "leg-curl", member_id=1)
     assert not (tiny_dir / LEARNED_FILE).exists()
 

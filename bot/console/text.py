@@ -7,7 +7,6 @@ from bot.conversation.wording import (
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
-    SCREEN_QUESTION,
     SCREEN_TITLE,
     SMALL_TALK,
     WHAT_I_DO,
@@ -18,6 +17,7 @@ from bot.conversation.wording import (
     numbered,
     routine_lines,
     safety_text,
+    screen_question,
     short_answer,
     source_line,
 )
@@ -34,14 +34,14 @@ def render(reply: Reply, *, offer_more: bool = False) -> str:
         return "\n".join([f"⚠ {title}", safety_text(reply.tier, reply.restated), SAFETY_FOOTER])
     if reply.outcome is Outcome.SCREEN:
         signs = [f"  - {sign}" for sign in reply.signs]
-        return "\n".join([SCREEN_TITLE, SCREEN_QUESTION, *signs, "Answer y or n."])
+        return "\n".join([SCREEN_TITLE, screen_question(reply), *signs, "Answer y or n."])
     if reply.outcome is Outcome.SMALL_TALK:
         return SMALL_TALK[reply.small_talk or "ack"]
     if reply.outcome is Outcome.ABSTAIN or reply.entry is None:
         if reply.suggestions:
             options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]
             return "\n".join([DID_YOU_MEAN, *options])
-        return abstain_text(reply.not_covered)
+        return abstain_text(reply)
     heading = [] if reply.also or reply.not_covered else [reply.entry.title, ""]
     more = [f"Type `{MORE}` for the {full_label(reply.entry).lower()}."] if offer_more else []
     return "\n".join(

@@ -17,6 +17,7 @@ from bot.conversation.small_talk import small_talk_kind
 from bot.engine import Engine, Outcome, Reply
 from bot.engine.model import SafetyTier
 from bot.engine.normalise import clean, sentences
+from bot.engine.reply import SAFETY_SOURCE
 
 YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup"})
 NO_WORDS = frozenset({"n", "no", "nope", "nah"})
@@ -109,7 +110,25 @@ class Assistant:
         kind = small_talk_kind(text)
         if kind is not None and self.engine.red_flag(text) is None:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
-        return self._held(self._read(text, turn, passive), turn)
+        reply = self._read(text, turn, passive)
+        if turn is not None and _corrects(reply, turn) and where is not None:
+            self.memory.lift(where.member)
+            return replace(reply, corrected=True)
+        if turn is not None and turn.is_screen and reply.wonders and not cautious(reply):
+            return self._warning_signs() or turn.reply
+        return self._held(reply, turn)
+
+    def _warning_signs(self) -> Reply | None:
+        """The entry that explains the warning signs (the safety guidance), if there is one.
+
+        The screening question still stands: "what do you mean by deformed?" is answered,
+        then the member answers the question.
+        """
+        knowledge = self.engine.knowledge
+        explained = next(
+            (entry for entry in knowledge.entries.values() if entry.source == SAFETY_SOURCE), None
+        )
+        return self.engine.reply_for(explained.id) if explained else None
 
     def _read(self, text: str, turn: Turn | None, passive: bool) -> Reply:
         """The reply to ``text`` in the conversation that ``turn`` ended (if any)."""
@@ -128,7 +147,7 @@ class Assistant:
             return self._leaning(text, within, alone, passive)
         # Standing alone, it is read into the topic only when it answers nothing by itself,
         # and never when it asks about something the article doesn't cover.
-        if _open(alone) and not alone.not_covered and (_cautious(within) or _answered(within)):
+        if _open(alone) and not alone.not_covered and (cautious(within) or _answered(within)):
             return within
         return self._by_parts(text, alone, passive)
 
@@ -140,7 +159,7 @@ class Assistant:
         screening question, never the answer: recall first, then friction. A message naming
         another topic more confidently on its own has switched topic.
         """
-        if _cautious(within):
+        if cautious(within):
             return within
         if alone.outcome is Outcome.SAFETY and alone.tier is not None:
             return self.engine.screen(text, alone.tier)
@@ -190,7 +209,7 @@ class Assistant:
     def _listed(self, text: str, entry_id: str, passive: bool) -> Reply:
         """The answer about one entry of a list the bot showed ("and the 2nd one?")."""
         reply = self.engine.answer(text, passive=passive, context=entry_id)
-        if _cautious(reply) or reply.entry_id == entry_id:
+        if cautious(reply) or reply.entry_id == entry_id:
             return reply
         return self.engine.reply_for(entry_id) or reply
 
@@ -204,7 +223,7 @@ class Assistant:
         and how many sets of the leg curl?" gets the leg curl's dose and a word on icing).
         """
         parts = question_parts(text)
-        if len(parts) < 2 or _cautious(whole):
+        if len(parts) < 2 or cautious(whole):
             return whole
         if not _answered(whole) and whole.not_covered is None:
             return whole
@@ -289,7 +308,7 @@ class Assistant:
             return
         turn = self.memory.recall(where)
         standing = turn is not None and (turn.is_safety or turn.is_screen)
-        if not standing or _cautious(reply):
+        if not standing or cautious(reply):
             turn = self.memory.remember(where, question, reply)
         if message_id is not None and turn is not None:
             self.memory.remember_message(message_id, turn)
@@ -306,8 +325,20 @@ def stays_silent(text: str, reply: Reply) -> bool:
     return reply.outcome is Outcome.ANSWER and not Engine.looks_like_question(text)
 
 
-def _cautious(reply: Reply) -> bool:
-    """Whether a reply is the safety reply or a screening question."""
+def _corrects(reply: Reply, turn: Turn) -> bool:
+    """Whether ``reply`` answers a member correcting a safety reply given by mistake.
+
+    Only a safety reply the learned signal gave (no red-flag phrase the member affirmed) can
+    be corrected, and only by a message that denies a symptom and raises no red flag itself:
+    "I said it's NOT swollen". "It's not that bad" after "I can't walk" never lifts it.
+    """
+    finding = turn.reply.finding
+    mistaken = turn.is_safety and finding is not None and finding.source == "meaning"
+    return mistaken and reply.denies and not cautious(reply)
+
+
+def cautious(reply: Reply) -> bool:
+    """Whether a reply is the safety reply or a screening question: never held back."""
     return reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 

@@ -21,6 +21,10 @@ MAX_MESSAGES = 10_000
 """The bot's own messages remembered (so a reply to one of them finds its topic)..."""
 MESSAGE_SECONDS = 86_400.0
 """...for this long: replying to an answer continues it even after the conversation paused."""
+MAX_HOLDS = 10_000
+"""Members held to a safety reply at once; the hold given longest ago is forgotten first."""
+HOLD_SECONDS = 86_400.0
+"""How long a safety reply holds a member, everywhere, by default."""
 
 
 @dataclass(frozen=True)
@@ -65,20 +69,41 @@ class Turn:
 class Memory:
     """Recent turns per :class:`Place` and per bot message, thread-safe."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        """Remember turns for ``seconds`` after they happen."""
+    def __init__(
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        hold_seconds: float = HOLD_SECONDS,
+    ) -> None:
+        """Remember turns for ``seconds``, and a member's safety reply for ``hold_seconds``."""
         self.seconds = seconds
+        self.hold_seconds = hold_seconds
         self._clock = clock
         self._lock = threading.Lock()
         self._turns: OrderedDict[Place, Turn] = OrderedDict()
         self._messages: OrderedDict[int, Turn] = OrderedDict()
+        self._holds: OrderedDict[int, Turn] = OrderedDict()
 
     def remember(self, where: Place, question: str, reply: Reply) -> Turn:
-        """Keep ``reply`` (to ``question``) as the latest turn at ``where``."""
+        """Keep ``reply`` (to ``question``) as the latest turn at ``where``.
+
+        A safety reply also holds the member, wherever they ask next (see :meth:`recall`).
+        """
         turn = Turn(reply=reply, question=question, at=self._clock(), asker=where.member)
         with self._lock:
             self._keep(self._turns, where, turn, MAX_CONVERSATIONS)
+            if turn.is_safety and self.hold_seconds > 0:
+                self._keep(self._holds, where.member, turn, MAX_HOLDS)
         return turn
+
+    def lift(self, member: int) -> None:
+        """End ``member``'s hold and standing safety replies: they corrected a misreading."""
+        with self._lock:
+            self._holds.pop(member, None)
+            for where in [w for w, turn in self._turns.items() if w.member == member]:
+                if self._turns[where].is_safety:
+                    del self._turns[where]
 
     def remember_message(self, message_id: int, turn: Turn) -> None:
         """Link the bot's message ``message_id`` to the turn it showed."""
@@ -86,8 +111,9 @@ class Memory:
             self._keep(self._messages, message_id, turn, MAX_MESSAGES)
 
     def forget_member(self, member: int) -> None:
-        """End every conversation of ``member``, and forget the turns of their answers."""
+        """End every conversation and hold of ``member``; forget the turns of their answers."""
         with self._lock:
+            self._holds.pop(member, None)
             for where in [where for where in self._turns if where.member == member]:
                 del self._turns[where]
             for message_id in [
@@ -99,8 +125,9 @@ class Memory:
         """The turn a message at ``where`` continues.
 
         A safety reply or a screening question standing at ``where`` comes first, whatever
-        the message replies to; then the member's own answer it replies to; then the recent
-        turn there.
+        the message replies to; then the member's hold (a safety reply anywhere, within
+        ``hold_seconds``); then the member's own answer it replies to; then the recent turn
+        there.
         """
         now = self._clock()
         with self._lock:
@@ -109,6 +136,9 @@ class Memory:
                 recent = None
             if recent is not None and (recent.is_safety or recent.is_screen):
                 return recent
+            held = self._holds.get(where.member)
+            if held is not None and now - held.at < self.hold_seconds:
+                return held
             replied = self._messages.get(replying_to) if replying_to is not None else None
             fresh = replied is not None and now - replied.at < max(self.seconds, MESSAGE_SECONDS)
             if replied is not None and fresh and replied.asker == where.member:

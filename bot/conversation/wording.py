@@ -14,6 +14,12 @@ NOT_COVERED = (
     "The article I answer from doesn't cover {topic}, so I won't guess. A physio or coach who "
     "can see you is the right person for that; `/topics` shows what I can help with."
 )
+ENGLISH_BEST = (
+    "I read English best, and I couldn't read this well enough to answer it. Could you ask in "
+    "English? `/topics` shows what I can help with."
+)
+SCREEN_ENGLISH_BEST = "I read English best, so to be safe I'm asking first."
+CORRECTED = "Sorry, I misread you there. Here's the answer:"
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 SAFETY_FOOTER = "This bot's own safety guidance, not the article's · not medical advice."
 RESTATED = (
@@ -54,9 +60,20 @@ WHAT_I_DO = (
 )
 
 
-def abstain_text(not_covered: str | None) -> str:
-    """The "I don't know" wording, naming the subject when the article doesn't cover it."""
-    return NOT_COVERED.format(topic=not_covered) if not_covered else ABSTAIN
+def abstain_text(reply: Reply) -> str:
+    """The "I don't know" wording.
+
+    It names the subject when the article doesn't cover it, or says the bot reads English
+    best when the message was in another language.
+    """
+    if reply.not_covered:
+        return NOT_COVERED.format(topic=reply.not_covered)
+    return ENGLISH_BEST if reply.language else ABSTAIN
+
+
+def screen_question(reply: Reply) -> str:
+    """The screening question's opening line (saying why, for a message in another language)."""
+    return f"{SCREEN_ENGLISH_BEST} {SCREEN_QUESTION}" if reply.language else SCREEN_QUESTION
 
 
 def full_label(entry: Entry) -> str:
@@ -114,7 +131,8 @@ def short_answer(reply: Reply) -> str:
     """
     answers = [(answer, answer.entry) for answer in (reply, *reply.also) if answer.entry]
     several = len(answers) > 1 or reply.not_covered is not None
-    lines = [f"The article doesn't cover {reply.not_covered}."] if reply.not_covered else []
+    lines = [CORRECTED] if reply.corrected else []
+    lines += [f"The article doesn't cover {reply.not_covered}."] if reply.not_covered else []
     title = "" if several or not answers else answers[0][1].title
     room = SHORT_LIMIT - len(title) - len(source_line(reply.source, reply.disclaimer))
     room -= sum(len(line) + 2 for line in lines)

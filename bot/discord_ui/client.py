@@ -73,7 +73,10 @@ class _MovementBotMixin:
         self.settings = settings
         self.engine = engine
         self.started_at = time.time()
-        self.assistant = Assistant(engine, Memory(60.0 * settings.follow_up_minutes))
+        memory = Memory(
+            60.0 * settings.follow_up_minutes, hold_seconds=3600.0 * settings.safety_hold_hours
+        )
+        self.assistant = Assistant(engine, memory)
         self.member_limit = RateLimit(settings.burst_answers, settings.burst_seconds)
         self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
         self.reloader = Reloader(engine, settings.knowledge_source())

@@ -15,7 +15,6 @@ from bot.conversation.wording import (
     HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
-    SCREEN_QUESTION,
     SCREEN_TITLE,
     SMALL_TALK,
     WHAT_I_DO,
@@ -25,6 +24,7 @@ from bot.conversation.wording import (
     numbered,
     routine_lines,
     safety_text,
+    screen_question,
     short_answer,
     source_line,
 )
@@ -204,7 +204,9 @@ def screen_embed(reply: Reply, question: str) -> discord.Embed:
     """
     signs = "\n".join(f"• {sign}" for sign in reply.signs)
     embed = discord.Embed(
-        title=SCREEN_TITLE, description=f"{SCREEN_QUESTION}\n{signs}", colour=SCREEN_COLOUR
+        title=SCREEN_TITLE,
+        description=f"{screen_question(reply)}\n{signs}",
+        colour=SCREEN_COLOUR,
     )
     embed.add_field(name=ASKED_FIELD, value=quote_question(question))
     embed.set_footer(text=_footer(reply))
@@ -217,7 +219,7 @@ def abstain_embed(reply: Reply) -> discord.Embed:
         lines = "\n".join(f"• {topic.title}" for topic in reply.suggestions)
         embed = discord.Embed(description=f"{DID_YOU_MEAN}\n{lines}", colour=ABSTAIN_COLOUR)
     else:
-        embed = discord.Embed(description=abstain_text(reply.not_covered), colour=ABSTAIN_COLOUR)
+        embed = discord.Embed(description=abstain_text(reply), colour=ABSTAIN_COLOUR)
     return fit(embed)
 
 

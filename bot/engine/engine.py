@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.analysis import Analyser
+from bot.engine.context import DENIALS, DISMISSED, Context, ContextReader, Finding
 from bot.engine.focus import Candidates, candidate_parts, focus
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
@@ -21,20 +22,21 @@ from bot.engine.matcher import Candidate, Matcher, entry_texts, reference_texts
 from bot.engine.model import NotCovered, SafetyTier
 from bot.engine.normalise import (
     MAX_RAW_CHARS,
-    clauses,
     clean,
     is_question,
     question_sentences,
+    tokens,
     windows,
 )
 from bot.engine.phrases import PhraseIndex
+from bot.engine.reading import Reader, Reading
 from bot.engine.reply import Outcome, Part, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.fusion_cache import fit_digest, read_fusion, write_fusion
 from bot.engine.semantic.setup import semantic_status
 from bot.engine.semantic.training import training_rows
-from bot.engine.triage import RedFlag, Triage
+from bot.engine.triage import Triage
 
 MAX_MATCH_CHARS = 300
 """Matching reads at most this much of a (question) sentence."""
@@ -48,11 +50,23 @@ MIN_SENTENCE_TERMS = 2
 help the knee?" the one word "knee" says nothing about which part of a longer message is meant."""
 WINDOW_CHARS = 600
 """A longer message is also read for red flags window by window, each about this long."""
-MAX_CLAUSES = 64
-"""Up to this many clauses, a message is also read for red flags clause by clause."""
+MAX_CLAUSES = 256
+"""Up to this many clauses (a whole 4,000-character message), a message is also read for red
+flags clause by clause."""
 SIGNS_SHOWN = 4
 """Warning signs a screening question lists."""
 SEMANTIC_OFF = "semantic layer off: no encoder was given"
+
+
+def _marked(reply: Reply, reading: Reading, denies: bool) -> Reply:
+    """``reply``, marked with what the reading says of the message.
+
+    Its language (when not English), whether it denies a symptom, whether it asks about one.
+    """
+    language = None if reading.english else reading.language
+    phrase = reading.phrase
+    wonders = phrase is not None and phrase.context is Context.HYPOTHETICAL
+    return replace(reply, language=language, denies=denies, wonders=wonders)
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,9 @@ class Thresholds:
     addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
     safety reply, at or above ``screen`` the screening question. A red-flag phrase gets the
     safety reply unless the learned confidence is below ``doubt``: then the screening question.
-    A single clause read on its own at or above ``clause`` gets the screening question too.
+    A single clause read on its own at or above ``clause`` gets the screening question too. The
+    whole message's confidence counts only where the clause that carries it is not denied:
+    "no swelling, no fever" reads like a red flag and affirms none.
     """
 
     answer: float = 40.0
@@ -86,6 +102,7 @@ class _State:
     knowledge: KnowledgeBase
     analyser: Analyser
     triage: Triage
+    reader: Reader
     scope: PhraseIndex[NotCovered]
     matcher: Matcher
     decision: DecisionLayer | None = None
@@ -100,25 +117,45 @@ class _State:
         return set(self.analyser.analyse(clean(text)).content)
 
 
+_CONTEXT_LISTS = (
+    "negated", "negated_after", "past", "past_after", "hypothetical", "other", "first_person",
+    "carer", "uncertain", "uncertain_after", "figurative", "pseudo",
+    "terminate", "clause_start", "function", "body",
+)  # fmt: skip
+"""The word lists of context rules: their words are known words, not typos to correct."""
+
+
 def _lexical_state(knowledge: KnowledgeBase) -> _State:
     vocabulary: list[str] = []
     for entry in knowledge.entries.values():
         vocabulary += entry_texts(entry, knowledge.taught(entry.id))
         vocabulary += reference_texts(entry)
+    english = {word for text in vocabulary for word in tokens(text.casefold())}
     vocabulary += [phrase for tier in knowledge.safety_tiers for phrase in tier.phrases]
     vocabulary += [phrase for item in knowledge.not_covered for phrase in item.phrases]
     vocabulary += list(knowledge.exercise_cues)
     vocabulary += [word for words in knowledge.word_groups.values() for word in words]
+    vocabulary += [
+        wording
+        for rules in knowledge.context
+        for name in _CONTEXT_LISTS
+        for wording in getattr(rules, name)
+    ]
     analyser = Analyser(vocabulary, knowledge.synonyms)
+    triage = Triage(
+        knowledge.safety_tiers, analyser, knowledge.word_groups, knowledge.exercise_cues
+    )
+    languages = [rules.language for rules in knowledge.context]
+    contexts = ContextReader(knowledge.context, analyser)
+    reader = Reader(analyser, triage, contexts, languages, english)
     scope_phrases = ((item, item.phrases) for item in knowledge.not_covered)
     parts = {entry.id: Candidates(candidate_parts(entry)) for entry in knowledge.entries.values()}
     return _State(
         knowledge=knowledge,
         parts=parts,
         analyser=analyser,
-        triage=Triage(
-            knowledge.safety_tiers, analyser, knowledge.word_groups, knowledge.exercise_cues
-        ),
+        triage=triage,
+        reader=reader,
         scope=PhraseIndex(scope_phrases, analyser, knowledge.word_groups),
         matcher=Matcher(knowledge, analyser),
     )
@@ -167,6 +204,7 @@ def _build_state(
         parts=parts,
         analyser=state.analyser,
         triage=state.triage,
+        reader=state.reader,
         scope=state.scope,
         matcher=state.matcher,
         decision=decision,
@@ -265,10 +303,14 @@ class Engine:
             self.swap(knowledge)
         return knowledge
 
-    def red_flag(self, text: str) -> RedFlag | None:
-        """The red-flag tier ``text`` describes, if any."""
-        state = self._state
-        return state.triage.check(clean(text))
+    def read(self, text: str) -> Reading:
+        """Read a message once: its clauses, words and their contexts, language, red flags."""
+        return self._state.reader.read(text)
+
+    def red_flag(self, text: str) -> Finding | None:
+        """The red-flag phrase ``text`` affirms or is unsure of, if any (no encoder needed)."""
+        found = self.read(text).phrase
+        return found if found is not None and not found.dismissed else None
 
     def not_covered(self, text: str) -> str | None:
         """The subject the article doesn't cover that ``text`` asks about, if any."""
@@ -309,26 +351,28 @@ class Engine:
     ) -> list[Reply]:
         """The answer to ``text`` read with ``context``, then (``alone_too``) without it."""
         state = self._state
-        cleaned = clean(text)
-        flag = state.triage.check(cleaned)
+        reading = state.reader.read(text)
+        cleaned = reading.text
         topic = state.knowledge.get(context) if context else None
         matched = f"{cleaned} {clean(topic.title)}" if topic else cleaned
         texts = [matched, cleaned] if topic and alone_too else [matched]
         if state.decision is None or self._embeddings is None:
-            if flag is not None:
-                return [Reply(outcome=Outcome.SAFETY, score=100, tier=flag.payload)] * len(texts)
+            caution = self._lexical_caution(state, reading, screened)
+            if caution is not None:
+                return [caution] * len(texts)
             replies = []
-            for reading in texts:
-                candidates, not_covered = self._rank(state, reading)
+            for read in texts:
+                candidates, not_covered = self._rank(state, read)
                 ranked = list(_lexical_scores(candidates).items())
-                replies.append(self._decide(state, ranked, not_covered, passive, (cleaned, None)))
+                reply = self._decide(state, ranked, not_covered, passive, (cleaned, None))
+                replies.append(_marked(reply, reading, reading.denies))
             return replies
         # The first piece is what entries are judged on; every piece is read for red flags. A
         # message read in context is judged with its topic ("why does losing it matter" is
         # about hip rotation), and its own words are read as strictly as a clause.
         long = windows(cleaned, WINDOW_CHARS) if len(cleaned) > WINDOW_CHARS else []
-        parts = clauses(cleaned)
-        parts = parts if 1 < len(parts) <= MAX_CLAUSES else []
+        parts = [clause.text for clause in reading.clauses[:MAX_CLAUSES]]
+        parts = parts if len(parts) > 1 else []
         pieces = [matched, *long, *parts, cleaned] if topic else [cleaned, *long, *parts]
         vectors = self._embeddings.vectors(pieces, keep=False)
         clauses_from = 1 + len(long)
@@ -341,15 +385,15 @@ class Engine:
             self._conclude(
                 state,
                 state.decision,
-                reading,
                 read,
+                vectors_read,
+                reading=reading,
                 clauses_from=clauses_from,
-                flag=flag,
                 question=(cleaned, own),
                 passive=passive,
                 screened=screened,
             )
-            for reading, read in zip(texts, readings, strict=True)
+            for read, vectors_read in zip(texts, readings, strict=True)
         ]
 
     def _conclude(
@@ -359,8 +403,8 @@ class Engine:
         text: str,
         vectors: np.ndarray,
         *,
+        reading: Reading,
         clauses_from: int,
-        flag: RedFlag | None,
         question: tuple[str, np.ndarray],
         passive: bool,
         screened: bool,
@@ -368,52 +412,124 @@ class Engine:
         """The reply to one reading of a message: its matched text and its pieces' vectors."""
         candidates, not_covered = self._rank(state, text)
         judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from)
-        phrase_tier = flag.payload if flag else None
-        caution = self._red_flag_reply(state, phrase_tier, judgement, vectors[0], screened)
+        caution = self._caution(state, reading, judgement, vectors[0], screened)
         if caution is not None:
             return caution
         if not_covered is not None and not candidates:
-            return Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
-        ranked = [(entry_id, 100.0 * probability) for entry_id, probability in judgement.entries]
-        # The part that answers is read from the member's own words, without the context.
-        return self._decide(state, ranked, not_covered, passive, question)
+            reply = Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
+        else:
+            ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
+            # The part that answers is read from the member's own words, without the context.
+            reply = self._decide(state, ranked, not_covered, passive, question)
+        return _marked(reply, reading, self._denies(reading, judgement))
 
-    def _red_flag_reply(
+    def _denies(self, reading: Reading, judgement: Judgement) -> bool:
+        """Whether the message denies a symptom: a phrase, or a clause reading like a red flag."""
+        flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
+        return reading.denies or any(
+            100.0 * chance >= self._thresholds.screen and reading.context_of(clause) in DENIALS
+            for (chance, _), clause in zip(flags, reading.clauses, strict=False)
+        )
+
+    def _caution(
         self,
         state: _State,
-        phrase_tier: SafetyTier | None,
+        reading: Reading,
         judgement: Judgement,
         vector: np.ndarray,
         screened: bool,
     ) -> Reply | None:
-        """Safety, a screen, or nothing: a red-flag phrase OR the learned signal.
+        """The verdict: safety with a tier, a screen, or nothing (None).
 
-        A phrase is firm unless the learned signal all but rules a red flag out ("numb to
-        the jokes"): then it asks the screening question, still before any exercise advice.
+        A red-flag phrase the message affirms is firm, unless the learned signal all but rules
+        a red flag out ("numb to the jokes"): then it asks. A phrase it is unsure of asks. The
+        learned signal counts where the clause that carries it is not denied, dated, imagined
+        or someone else's: firm above the red-flag bar on English it reads well, a screen above
+        the screening bar, or for one clause alone above the clause bar. A message in another
+        language that names the body gets the screen: the bot can't be sure it read it.
         """
         bars = self._thresholds
-        confidence = 100.0 * judgement.red_flag
-        if phrase_tier is not None:
-            firm = max(confidence, 100.0 * judgement.clause_red_flag) >= bars.doubt
-            tier: SafetyTier | None = phrase_tier
-        elif confidence >= bars.screen:
-            tier = state.knowledge.tier(judgement.tier) if judgement.tier else None
-            firm = confidence >= bars.red_flag
-        elif 100.0 * judgement.clause_red_flag >= bars.clause:
-            # One clause alone reads as a red flag while the whole message doesn't: ask.
-            tier = state.knowledge.tier(judgement.clause_tier) if judgement.clause_tier else None
-            confidence, firm = 100.0 * judgement.clause_red_flag, False
+        phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
+        learned = self._learned_finding(state, reading, judgement)
+        flag = max([judgement.red_flag, *(chance for chance, _ in judgement.clauses)])
+        if phrase is not None and phrase.context is Context.AFFIRMED:
+            finding: Finding = phrase
+            firm = 100.0 * flag >= bars.doubt
+        elif phrase is not None:
+            finding, firm = phrase, False
+        elif learned is not None:
+            finding, chance = learned
+            firm = (
+                100.0 * chance >= bars.red_flag
+                and finding.context is Context.AFFIRMED
+                and reading.english
+            )
+        elif not reading.english and reading.about_body:
+            finding = Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
+            firm = False
         else:
             return None
+        tier = finding.tier
         if tier is None:
             return None
         if firm:
-            score = 100 if phrase_tier is not None else round(confidence)
-            return Reply(outcome=Outcome.SAFETY, score=score, tier=tier)
+            score = 100 if finding.source == "phrase" else round(100 * flag)
+            return Reply(outcome=Outcome.SAFETY, score=score, tier=tier, finding=finding)
         if screened:
             return None
         signs, tier = self._fitting_signs(state, vector, tier)
-        return Reply(outcome=Outcome.SCREEN, score=round(confidence), tier=tier, signs=signs)
+        return Reply(
+            outcome=Outcome.SCREEN,
+            score=round(100 * flag),
+            tier=tier,
+            signs=signs,
+            finding=finding,
+            language=None if reading.english else reading.language,
+        )
+
+    def _learned_finding(
+        self, state: _State, reading: Reading, judgement: Judgement
+    ) -> tuple[Finding, float] | None:
+        """The learned signal's red flag and its probability, in the context of its clause.
+
+        The whole message counts when the clause that reads most like a red flag is not
+        denied, dated, imagined or someone else's; otherwise a clause that is not, read alone
+        above the clause bar, gets the screening question.
+        """
+        bars = self._thresholds
+        flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
+        held = [
+            (chance, tier, clause, reading.context_of(clause))
+            for (chance, tier), clause in zip(flags, reading.clauses, strict=False)
+        ]
+        if not held:
+            return None
+        chance, tier, clause, context = max(held, key=lambda item: item[0])
+        if 100.0 * judgement.red_flag >= bars.screen and context not in DISMISSED:
+            found = state.knowledge.tier(judgement.tier or tier or "")
+            return Finding(found, context, "meaning", clause.text), judgement.red_flag
+        standing = [item for item in held if item[3] not in DISMISSED]
+        if not standing:
+            return None
+        chance, tier, clause, _ = max(standing, key=lambda item: item[0])
+        if 100.0 * chance < bars.clause:
+            return None
+        found = state.knowledge.tier(tier or "")
+        return Finding(found, Context.UNCERTAIN, "meaning", clause.text), chance
+
+    def _lexical_caution(self, state: _State, reading: Reading, screened: bool) -> Reply | None:
+        """The verdict on phrases alone, when the semantic layer is off."""
+        phrase = reading.phrase
+        if phrase is None or phrase.dismissed or phrase.tier is None:
+            return None
+        if phrase.context is Context.AFFIRMED:
+            return Reply(outcome=Outcome.SAFETY, score=100, tier=phrase.tier, finding=phrase)
+        if screened:
+            return None
+        signs = tuple(phrase.tier.signs[:SIGNS_SHOWN])
+        return Reply(
+            outcome=Outcome.SCREEN, score=100, tier=phrase.tier, signs=signs, finding=phrase
+        )
 
     def screen(self, text: str, tier: SafetyTier) -> Reply:
         """The screening question for ``text``, which may describe a red flag of ``tier``.

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.engine.model import (
+    ContextRules,
     Entry,
     Example,
     KnowledgeFile,
@@ -38,6 +39,7 @@ class KnowledgeBase:
     loaded_at: datetime
     example_sets: Mapping[str, tuple[Example, ...]]
     """The labelled examples by the file they came from (one set per file)."""
+    context: tuple[ContextRules, ...] = ()
 
     @classmethod
     def build(

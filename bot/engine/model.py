@@ -181,6 +181,45 @@ class Learned:
     taught_at: Line
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextRules:
+    """How one language says a symptom is not the member's own, current one (ConText triggers).
+
+    A trigger's scope runs forward to the end of its clause (``negated``, ``past``...) or back
+    towards its sentence's start (the ``*_after`` lists); a ``terminate`` word ends it, and a
+    ``pseudo`` wording that contains a trigger ("no idea", "not only") is no trigger. A symptom
+    in the scope of a negation, a past, a hypothetical or someone else is no red flag; in the
+    scope of an ``uncertain`` trigger it gets the screening question. A short clause after a
+    comma carries a forward scope on (a list) unless it opens with a ``clause_start`` word.
+    Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
+    message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
+    someone, their red flag is the member's to act on.
+    ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
+    negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
+    ``body`` words tell a message about the body in a language the bot reads poorly.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    language: Annotated[str, Text(2, pattern=r"^[a-z]{2}$")]
+    negated: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    negated_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    past: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    past_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    hypothetical: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+
+
 ABSTAIN = "abstain"
 """The label of a message the bot should not answer (not covered, chatter)."""
 RED_FLAG = "safety"
@@ -230,3 +269,5 @@ class KnowledgeFile:
     red-flag triage skips the words they cover."""
     examples: Annotated[list[Example], Items(0, 2000)] = field(default_factory=list)
     """Labelled member messages (``knowledge/examples/``): the decision layer learns from them."""
+    context: Annotated[list[ContextRules], Items(0, 20)] = field(default_factory=list)
+    """Per language, the words that mark a symptom as denied, past, imagined or another's."""

@@ -15,7 +15,7 @@ found when any of its wordings is.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -188,6 +188,35 @@ class PhraseIndex(Generic[Payload]):
                 return Found(payload=payload, phrase=phrase)
         return None
 
+    def covered(self, terms: Terms) -> frozenset[int]:
+        """Positions of ``terms`` that some wording of some phrase part occupies.
+
+        A word inside a phrase ("no" in "no weight on it") belongs to the phrase: context
+        triggers read around it, not with it.
+        """
+        views = _views_of(terms)
+        in_message = views.written.present
+        kept = [position for position, term in enumerate(terms) if term not in _FILLER_STEMS]
+        found: set[int] = set()
+        for term in in_message:
+            for _, _, wording, required in self._by_key_term.get(term, ()):
+                if not required <= in_message:
+                    continue
+                found |= _occurrences(wording.written, terms, range(len(terms)))
+                if wording.compact is not None:
+                    found |= _occurrences(wording.compact, views.compact.terms, kept)
+        return frozenset(found)
+
+
+def _occurrences(run: Terms, terms: Terms, positions: Sequence[int]) -> set[int]:
+    """The positions (in the message, through ``positions``) every occurrence of ``run`` spans."""
+    size = len(run)
+    found: set[int] = set()
+    for start in range(len(terms) - size + 1):
+        if terms[start] == run[0] and terms[start : start + size] == run:
+            found.update(positions[start : start + size])
+    return found
+
 
 MASK = "\x00"
 """Stands in for a masked term: no phrase contains it, so nothing matches across it."""
@@ -210,9 +239,8 @@ class Masker:
         self._runs_by_first = dict(runs)
         self._term_sets = [frozenset(run) for group in runs.values() for run in group]
 
-    def masked(self, cleaned: str) -> Terms:
-        """The terms of ``cleaned`` text with every occurrence of a wording replaced by MASK."""
-        terms = self._analyser.analyse(cleaned).terms
+    def masked(self, terms: Terms) -> Terms:
+        """``terms`` with every occurrence of a wording replaced by MASK."""
         views = _views_of(terms)
         if not any(needed <= views.written.present for needed in self._term_sets):
             return terms

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from bot.engine.context import Finding
 from bot.engine.model import Entry, SafetyTier
 
 DISCLAIMER = "General information from the article, not medical advice."
@@ -72,6 +73,16 @@ class Reply:
     """For small talk: which kind."""
     restated: bool = False
     """For a safety reply: it restates one given earlier in the conversation."""
+    finding: Finding | None = None
+    """For a safety reply or a screen: the red flag it was given for, and how it was found."""
+    language: str | None = None
+    """The message's language, when it is not English (the bot reads English best)."""
+    denies: bool = False
+    """The message denies, dates or lends away a symptom it names ("it's NOT swollen")."""
+    wonders: bool = False
+    """The message asks about a warning sign rather than reporting one ("what's deformed?")."""
+    corrected: bool = False
+    """For an answer: it follows the member's correction of a safety reply given by mistake."""
     disclaimer: str = DISCLAIMER
 
     @property

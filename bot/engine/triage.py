@@ -1,21 +1,32 @@
-"""Red-flag triage: find messages that describe something for a clinician, not exercises.
+"""Red-flag phrases: find the symptoms a message names, and how it holds each.
 
-Phrases come from the knowledge base's safety tiers, most urgent tier first. Recall matters
-more than precision here: a needless safety note costs little, a missed locked knee a lot.
+Phrases come from the knowledge base's safety tiers, most urgent tier first. A phrase is found
+first among the words the message affirms, then among those it is unsure of, then anywhere: so
+"no fever, but it swelled up right after the twist" finds the swelling, affirmed, and "I don't
+have a fever" finds the fever, negated.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from bot.engine.analysis import Analyser
+from bot.engine.context import DISMISSED, Context, Finding
 from bot.engine.model import SafetyTier
 from bot.engine.phrase_syntax import WordGroups
-from bot.engine.phrases import Found, Masker, PhraseIndex
+from bot.engine.phrases import MASK, Masker, PhraseIndex
 
-RedFlag = Found[SafetyTier]
+Terms = tuple[str, ...]
+_READINGS = (
+    (frozenset({Context.AFFIRMED}), Context.AFFIRMED),
+    (frozenset({Context.AFFIRMED, Context.UNCERTAIN}), Context.UNCERTAIN),
+)
+"""The words a phrase is looked for among, in turn, and the context a phrase found there has."""
 
 
 class Triage:
-    """Finds the most urgent red-flag tier a message describes."""
+    """Finds the most urgent red-flag tier a message names, and its context."""
 
     def __init__(
         self,
@@ -32,6 +43,24 @@ class Triage:
         self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
         self._cues = Masker(exercise_cues, analyser, word_groups)
 
-    def check(self, cleaned: str) -> RedFlag | None:
-        """The most urgent tier whose phrase appears in ``cleaned`` text, outside exercise cues."""
-        return self._index.find_in_terms(self._cues.masked(cleaned))
+    def covered(self, terms: Terms) -> frozenset[int]:
+        """Positions of ``terms`` inside a red-flag wording."""
+        return self._index.covered(terms)
+
+    def find(self, terms: Terms, contexts: Sequence[Context]) -> Finding | None:
+        """The gravest phrase the message affirms, else is unsure of, else names at all."""
+        terms = self._cues.masked(terms)
+        for allowed, context in _READINGS:
+            held = tuple(
+                term if contexts[position] in allowed else MASK
+                for position, term in enumerate(terms)
+            )
+            found = self._index.find_in_terms(held)
+            if found is not None:
+                return Finding(found.payload, context, "phrase", found.phrase)
+        found = self._index.find_in_terms(terms)
+        if found is None:
+            return None
+        dismissals = Counter(context for context in contexts if context in DISMISSED)
+        context = dismissals.most_common(1)[0][0] if dismissals else Context.NEGATED
+        return Finding(found.payload, context, "phrase", found.phrase)

@@ -124,7 +124,7 @@ async def test_teach_refuses_red_flags_and_other_entries_phrasings(world: World)
         question="knee locked during curtsy squat",
         entry="reverse-curtsy-split-squat",
     )
-    assert "red-flag" in (await flagged.final()).text
+    assert "affirms a red flag" in (await flagged.final()).text
     existing = world.bot.engine.knowledge.get("it-band").questions[0]
     other = await world.mod.slash(
         "kb", "teach", channel=world.general, question=existing, entry="foam-rolling"

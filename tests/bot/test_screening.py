@@ -30,6 +30,7 @@ SCREENED = [
     "squat?",
 ]
 RED_FLAGS = [
+    "my foot is cold and pale after running, is it my ITB?",
     "my foot feels a bit numb after running, is it my ITB?",
     "my knee sometimes feels like it might buckle on stairs, IT band?",
     "my knee aches at night sometimes, is the IT band the problem?",

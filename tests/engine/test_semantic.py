@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import shutil
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -151,12 +153,55 @@ def test_the_cache_is_plain_arrays_and_a_reload_encodes_only_new_texts(
     first.vectors(["what is the it band", "is my itb tight"])
     stored = next(directory.glob("*.npz"))
     with np.load(stored, allow_pickle=False) as arrays:
-        assert sorted(arrays.files) == ["keys", "vectors"]
+        assert sorted(arrays.files) == ["checksum", "keys", "model", "vectors"]
         assert arrays["vectors"].shape == (2, 384)
     second = EmbeddingCache(counting, directory)  # reading it checks the width with a probe
     counting.seen.clear()
     second.vectors(["what is the it band", "is my itb tight", "brand new phrasing"])
     assert counting.seen == ["brand new phrasing"]
+
+
+def _rewrite(stored: Path, change: Callable[[np.ndarray], np.ndarray], fix_sum: bool) -> None:
+    """Rewrite a cache file's vectors, keeping its checksum valid when ``fix_sum``."""
+    with np.load(stored, allow_pickle=False) as arrays:
+        kept = {name: arrays[name] for name in arrays.files}
+    kept["vectors"] = change(kept["vectors"])
+    if fix_sum:
+        digest = hashlib.sha256(np.ascontiguousarray(kept["keys"]).tobytes())
+        digest.update(np.ascontiguousarray(kept["vectors"], dtype=np.float32).tobytes())
+        kept["checksum"] = np.array(digest.hexdigest())
+    with stored.open("wb") as file:
+        np.savez(file, **kept)
+
+
+@pytest.mark.parametrize(
+    ("change", "fix_sum"),
+    [
+        (np.zeros_like, True),
+        (lambda vectors: np.full_like(vectors, np.nan), True),
+        (lambda vectors: vectors[::-1].copy(), False),
+        (lambda vectors: vectors * 3.0, True),
+    ],
+    ids=["zeroed", "nan", "shuffled", "not-unit"],
+)
+def test_a_cache_with_bad_vectors_is_encoded_again_with_one_warning(
+    tmp_path: Path,
+    counting: CountingEncoder,
+    caplog: pytest.LogCaptureFixture,
+    change: Callable[[np.ndarray], np.ndarray],
+    fix_sum: bool,
+) -> None:
+    """Zeroed, NaN, shuffled or stretched vectors never reach a decision: encoded anew."""
+    directory = tmp_path / "cache"
+    texts = ["what is the it band", "my knee locked"]
+    good = EmbeddingCache(counting, directory).vectors(texts)
+    _rewrite(next(directory.glob("*.npz")), change, fix_sum)
+    counting.seen.clear()
+    with caplog.at_level(logging.WARNING):
+        again = EmbeddingCache(counting, directory).vectors(texts)
+    assert sorted(text for text in counting.seen if text != ".") == sorted(texts)  # "." probes
+    assert np.allclose(again, good)
+    assert len([r for r in caplog.records if "encoding again" in r.getMessage()]) == 1
 
 
 def test_members_messages_are_not_written_to_the_cache(

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.conversation.assistant import stays_silent
+from bot.conversation.assistant import cautious, stays_silent
 from bot.conversation.memory import Place
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.components import answer_view
@@ -47,7 +47,26 @@ class Answers(commands.Cog):
         return " ".join(content.split())
 
     def _passive_channel(self, message: discord.Message) -> bool:
-        return message.guild is not None and message.channel.id in self.bot.settings.answer_channels
+        """A help channel, or a thread in a help or forum channel (a post's follow-ups)."""
+        if message.guild is None:
+            return False
+        settings = self.bot.settings
+        channel = message.channel
+        if isinstance(channel, discord.Thread):
+            return channel.parent_id in {*settings.answer_channels, *settings.forum_channels}
+        return channel.id in settings.answer_channels
+
+    @staticmethod
+    def _with_own_earlier(message: discord.Message, question: str) -> str:
+        """The question, after the member's own message it replies to, if it replies to one.
+
+        "it's worse now" replying to "my knee swelled up after the fall" is read as both.
+        """
+        reference = message.reference
+        earlier = reference.resolved if reference is not None else None
+        if isinstance(earlier, discord.Message) and earlier.author.id == message.author.id:
+            return f"{earlier.content}\n{question}".strip()
+        return question
 
     async def _record(
         self,
@@ -94,16 +113,8 @@ class Answers(commands.Cog):
         question = self._without_my_mention(message.content)
         if forum_post and isinstance(message.channel, discord.Thread):
             question = f"{message.channel.name}\n{question}".strip()
+        question = self._with_own_earlier(message, question)
         author = message.author.id
-        if (
-            self.bot.member_limit.remaining(author) > 0
-            and self.bot.engine.red_flag(question) is None
-        ):
-            # Checked before the encoder runs: a flood costs a phrase lookup per message, not
-            # an encoding. A red-flag phrase is still answered, limit or not.
-            if addressed:
-                await message.add_reaction(LIMITED_EMOJI)
-            return
         where = Place(author, message.channel.id)
         replying_to = message.reference.message_id if message.reference else None
         ask = functools.partial(
@@ -116,7 +127,12 @@ class Answers(commands.Cog):
         reply = await self.bot.off_loop(ask)
         if not addressed and not self._worth_answering_passively(message, question, reply):
             return
-        self.bot.member_limit.try_use(author)
+        # Checked and counted at once, on the loop: a flood can't slip past it. A safety reply
+        # or a screen is never held back, whatever the limit.
+        if not self.bot.member_limit.try_use(author) and not cautious(reply):
+            if addressed:
+                await message.add_reaction(LIMITED_EMOJI)
+            return
         sent = await message.reply(
             embed=self.bot.linked(reply_embed(reply, question)),
             view=answer_view(reply, author),
@@ -130,15 +146,15 @@ class Answers(commands.Cog):
     def _worth_answering_passively(
         self, message: discord.Message, question: str, reply: Reply
     ) -> bool:
-        """What the use-case layer would say unaddressed, once per channel in the window.
+        """Whether to say what the use-case layer would say to an unaddressed message.
 
-        A screen is kept apart from the safety reply of its tier, so a maybe never silences a
-        definite red flag.
+        An answer once per channel in the window; a safety reply or a screen always.
         """
         if stays_silent(question, reply):
             return False
-        key = (message.channel.id, reply.outcome.value, reply.entry_id or reply.tier_id)
-        return self.bot.repeat_guard.try_use(key)
+        if cautious(reply):
+            return True  # every member's red flag is answered, however recent another's
+        return self.bot.repeat_guard.try_use((message.channel.id, reply.entry_id))
 
     @app_commands.command(
         name="ask", description="Ask a question about outside-knee (IT band) pain."
@@ -151,21 +167,27 @@ class Answers(commands.Cog):
     ) -> None:
         """The same answer a mention gets; refusals and safety notes only to the asker."""
         asker = interaction.user.id
-        remaining = self.bot.member_limit.remaining(asker)
-        if remaining > 0 and self.bot.engine.red_flag(question) is None:
-            await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
-            return
-        self.bot.member_limit.try_use(asker)
+        allowed = self.bot.member_limit.try_use(asker)  # counted on arrival
         where = Place(asker, interaction.channel_id or 0)
         ask = functools.partial(self.bot.assistant.ask, question, where)
         answering = asyncio.ensure_future(self.bot.off_loop(ask))
         try:
             reply = await asyncio.wait_for(asyncio.shield(answering), ANSWER_WITHIN)
+            if not allowed and not cautious(reply):
+                remaining = self.bot.member_limit.remaining(asker)
+                await tell(interaction, SLOW_DOWN.format(seconds=max(remaining, 1)))
+                return
         except TimeoutError:
             # Discord drops an interaction not answered within 3 s: when answering queues
             # behind a flood, acknowledge first and send the reply privately once it's ready.
             await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await answering
+            if not allowed and not cautious(reply):
+                remaining = self.bot.member_limit.remaining(asker)
+                await interaction.followup.send(
+                    SLOW_DOWN.format(seconds=max(remaining, 1)), ephemeral=True
+                )
+                return
             sent = await interaction.followup.send(
                 embed=self.bot.linked(reply_embed(reply, question)),
                 view=answer_view(reply, asker),

@@ -52,10 +52,8 @@ class Judgement:
     """Probability that the message describes a red flag (its worst window)."""
     tier: str | None
     """The red-flag tier the message reads closest to."""
-    clause_red_flag: float = 0.0
-    """The highest such probability of any one of its clauses, read on its own."""
-    clause_tier: str | None = None
-    """The tier that clause reads closest to."""
+    clauses: tuple[tuple[float, str | None], ...] = ()
+    """Per clause, read on its own: the probability that it describes a red flag, its tier."""
 
 
 LexicalScores = Callable[[str], Mapping[str, float]]
@@ -304,24 +302,20 @@ class DecisionLayer:
             features = np.array(entry_features(first, lexical, index, entry))
             judged.append((entry, _sigmoid(features @ self._answer)))
         judged.sort(key=lambda pair: -pair[1])
-        red_flag, tier = self._worst(windows)
-        clause_red_flag, clause_tier = self._worst(clauses)
+        flags = [self._flag(part) for part in windows]
+        red_flag, tier = max(flags, key=lambda flag: flag[0])
         return Judgement(
             entries=tuple(judged),
             red_flag=red_flag,
             tier=tier,
-            clause_red_flag=clause_red_flag,
-            clause_tier=clause_tier,
+            clauses=tuple(self._flag(part) for part in clauses),
         )
 
-    def _worst(self, parts: list[_Scores]) -> tuple[float, str | None]:
-        """The highest red-flag probability among ``parts``, and its closest tier."""
-        if not parts:
-            return 0.0, None
-        flags = [_sigmoid(np.array(red_flag_features(part)) @ self._red_flag) for part in parts]
-        worst = int(np.argmax(flags))
-        tiers = parts[worst].tiers
-        return flags[worst], self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
+    def _flag(self, part: _Scores) -> tuple[float, str | None]:
+        """The probability that a part describes a red flag, and the tier it reads closest to."""
+        flag = _sigmoid(np.array(red_flag_features(part)) @ self._red_flag)
+        tiers = part.tiers
+        return flag, self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
 
 
 def set_name(group: str) -> str:

@@ -2,8 +2,10 @@
 
 In memory for the life of the process, and on disk as plain arrays (``.npz`` read with
 ``allow_pickle=False``: nothing in the file can run code). The file is keyed by the encoder's
-fingerprint, so another model never reads these vectors. Only knowledge texts go to disk,
-never members' messages. A damaged or unwritable file only means encoding again.
+fingerprint and records it with a checksum of its vectors, which must be finite unit vectors:
+a cache computed by another model, edited, zeroed or holding NaNs is encoded again, with one
+warning, so a cache can't switch safety off. Only knowledge texts go to disk, never members'
+messages. A damaged or unwritable file only means encoding again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,24 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324 - a key
 
 
+UNIT_TOLERANCE = 1e-3
+"""How far from length 1 a stored vector may be (float32 rounding is far below it)."""
+
+
+def _checksum(keys: np.ndarray, vectors: np.ndarray) -> str:
+    """A digest of the keys and vectors: a cache edited or damaged in place doesn't match."""
+    digest = hashlib.sha256(np.ascontiguousarray(keys).tobytes())
+    digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+    return digest.hexdigest()
+
+
+def _unit_rows(vectors: np.ndarray) -> bool:
+    """Whether every row is finite and of length 1, as the encoder gives them."""
+    if not np.isfinite(vectors).all():
+        return False
+    return bool(np.all(np.abs(np.linalg.norm(vectors, axis=1) - 1.0) <= UNIT_TOLERANCE))
+
+
 class EmbeddingCache:
     """Vectors of texts for one encoder, encoded once and optionally kept in ``directory``."""
 
@@ -49,13 +69,20 @@ class EmbeddingCache:
         try:
             with np.load(self._path, allow_pickle=False) as stored:
                 keys, vectors = stored["keys"], stored["vectors"]
+                model, checksum = str(stored["model"]), str(stored["checksum"])
             if keys.ndim != 1 or vectors.ndim != 2 or keys.shape[0] != vectors.shape[0]:
                 raise ValueError("keys and vectors don't pair up")
+            if model != self.encoder.fingerprint:
+                raise ValueError("computed by another model")
+            if checksum != _checksum(keys, vectors):
+                raise ValueError("its checksum doesn't match its vectors")
             width = self.encoder.encode(["."]).shape[1]
             if vectors.shape[1] != width:
                 raise ValueError(f"vectors of {vectors.shape[1]} numbers, the model gives {width}")
+            if not _unit_rows(vectors):
+                raise ValueError("vectors that are not finite unit vectors")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            log.warning("Embedding cache %s unreadable (%s): encoding again", self._path, error)
+            log.warning("Embedding cache %s unusable (%s): encoding again", self._path, error)
             return
         self._vectors.update(zip(keys.tolist(), vectors.astype(np.float32), strict=True))
 
@@ -91,7 +118,13 @@ class EmbeddingCache:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, keys=keys, vectors=vectors)
+                np.savez(
+                    file,
+                    keys=keys,
+                    vectors=vectors,
+                    model=np.array(self.encoder.fingerprint),
+                    checksum=np.array(_checksum(keys, vectors)),
+                )
             os.replace(temporary, self._path)
         except OSError:
             Path(temporary).unlink(missing_ok=True)

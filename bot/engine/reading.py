@@ -1,0 +1,135 @@
+"""A message read once: its clean text, clauses, words, their contexts, language, red flags.
+
+Every stage after it (the learned signal, the verdict, matching, the use-case layer, the front
+ends) works from one :class:`Reading`, so nothing re-derives what the reading already knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.engine.analysis import Analyser
+from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
+from bot.engine.language import ENGLISH, language_of
+from bot.engine.normalise import clean, sentences
+from bot.engine.triage import Triage
+from bot.engine.words import STOP_WORDS
+
+_PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
+"""Where a sentence divides into clauses: commas and the like, and before "but"."""
+MIN_CLAUSE_CHARS = 16
+"""A piece shorter than this ("ok so", "also") is read by the learned signal with the next."""
+HALF = 0.5
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the engine reads off a message, once.
+
+    ``pieces`` are its clauses as context scopes see them; ``clauses`` the same joined to
+    ``MIN_CLAUSE_CHARS`` or more, which the learned signal reads one by one. ``phrase`` is the
+    gravest red-flag phrase it names, with its context.
+    """
+
+    text: str
+    terms: tuple[str, ...]
+    pieces: tuple[Clause, ...]
+    clauses: tuple[Clause, ...]
+    contexts: tuple[Context, ...]
+    language: str
+    phrase: Finding | None
+    about_body: bool
+    """Whether it names a body part or a symptom (read in its own language)."""
+
+    @property
+    def english(self) -> bool:
+        """Whether the message is in English, the language the bot reads best."""
+        return self.language == ENGLISH
+
+    def context_of(self, clause: Clause) -> Context:
+        """How ``clause`` holds what it says: dismissed when most of its topic words are."""
+        held = [
+            self.contexts[position]
+            for position in range(clause.start, clause.end)
+            if self.terms[position] not in STOP_WORDS
+        ] or list(self.contexts[clause.start : clause.end])
+        dismissed = Counter(context for context in held if context in DISMISSED)
+        if held and sum(dismissed.values()) >= HALF * len(held):
+            return dismissed.most_common(1)[0][0]
+        return Context.UNCERTAIN if Context.UNCERTAIN in held else Context.AFFIRMED
+
+    @property
+    def denies(self) -> bool:
+        """Whether it denies, dates or lends away a symptom it names ("it's NOT swollen")."""
+        return self.phrase is not None and self.phrase.context in DENIALS
+
+
+class Reader:
+    """Reads messages for one knowledge base."""
+
+    def __init__(
+        self,
+        analyser: Analyser,
+        triage: Triage,
+        contexts: ContextReader,
+        languages: Collection[str],
+        english_words: Collection[str],
+    ) -> None:
+        """Read with the knowledge base's analyser, red-flag phrases and context rules.
+
+        ``english_words`` are the words the entries use, English whatever a dictionary says.
+        """
+        self._analyser = analyser
+        self._triage = triage
+        self._contexts = contexts
+        self._languages = frozenset(languages)
+        self._english_words = frozenset(english_words)
+
+    def read(self, text: str) -> Reading:
+        """Read a raw message."""
+        cleaned = clean(text)
+        terms: list[str] = []
+        pieces: list[Clause] = []
+        for sentence in sentences(cleaned):
+            for number, piece in enumerate(_PIECE_BREAK.split(sentence)):
+                piece_terms = self._analyser.analyse(piece).terms
+                if piece_terms:
+                    start = len(terms)
+                    terms += piece_terms
+                    pieces.append(Clause(piece, start, len(terms), opens_sentence=number == 0))
+        words = tuple(terms)
+        occupied = self._triage.covered(words)
+        language = language_of(text, cleaned, self._languages, self._english_words)
+        contexts = self._contexts.read(words, pieces, occupied, language)
+        body = self._contexts.body_words(language)
+        return Reading(
+            text=cleaned,
+            terms=words,
+            pieces=tuple(pieces),
+            clauses=_joined(pieces),
+            contexts=contexts,
+            language=language,
+            phrase=self._triage.find(words, contexts),
+            about_body=bool(body & set(words)),
+        )
+
+
+def _joined(pieces: list[Clause]) -> tuple[Clause, ...]:
+    """Pieces joined to the next until each is at least ``MIN_CLAUSE_CHARS`` long."""
+    joined: list[Clause] = []
+    pending: Clause | None = None
+    for piece in pieces:
+        if pending is None:
+            pending = piece
+        else:
+            text = f"{pending.text} {piece.text}"
+            pending = Clause(text, pending.start, piece.end, pending.opens_sentence)
+        if len(pending.text) >= MIN_CLAUSE_CHARS:
+            joined.append(pending)
+            pending = None
+    if pending is not None:
+        joined.append(pending)
+    return tuple(joined)

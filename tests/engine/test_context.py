@@ -1,0 +1,129 @@
+"""Context decides: a symptom the member denies, dates, imagines or lends away is no red flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine, Outcome
+from bot.engine.context import Context
+
+AFFIRMED = [
+    ("my knee locked and won't straighten", "same-day"),
+    ("no fever, but it swelled up an hour after I twisted it", "same-day"),
+    ("never had knee trouble before, but today it locked up", "same-day"),
+    ("my friend says it's fine but I can't put weight on it", "same-day"),
+    ("it's not that bad, I just can't walk on it", "same-day"),
+    ("my knee wont unbend. how many reps of the leg curl should I do?", "same-day"),
+    ("my son is 12 and his knee hurts, he limps", "soon"),
+    ("no swelling, it just gave way on the stairs today", "same-day"),
+]
+
+DISMISSED = [
+    ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
+    ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
+    ("no swelling, redness or fever, which exercise first?", Context.NEGATED),
+    ("sprained it in 2019 and it swelled up, physio cleared me ages ago", Context.PAST),
+    ("had a locked knee years ago, fully healed", Context.PAST),
+    ("what should I do if it ever balloons up?", Context.HYPOTHETICAL),
+    ("what do you mean by deformed?", Context.HYPOTHETICAL),
+    ("my brother's knee locked up at football", Context.OTHER),
+    ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
+    ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
+]
+
+
+@pytest.mark.parametrize(("message", "tier"), AFFIRMED)
+def test_a_symptom_the_member_has_now_is_a_red_flag(
+    engine: Engine, message: str, tier: str
+) -> None:
+    """Affirmed, current, the member's own (or their child's): the safety reply or a screen."""
+    reply = engine.answer(message)
+    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    assert reply.tier_id == tier
+
+
+@pytest.mark.parametrize(("message", "context"), DISMISSED)
+def test_a_denied_dated_imagined_or_borrowed_symptom_is_no_red_flag(
+    engine: Engine, message: str, context: Context
+) -> None:
+    """The phrase is found, read in its context, and the message gets no safety reply."""
+    reading = engine.read(message)
+    assert reading.phrase is not None
+    assert reading.phrase.context is context
+    assert engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+def test_a_denial_with_a_question_gets_its_answer(engine: Engine) -> None:
+    """On "Not swollen, doesn't lock" plus a question: the answer, not a false emergency."""
+    reply = engine.answer("my knee isn't swollen and doesn't lock. how many reps of the leg curl?")
+    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "prone-leg-curl")
+    assert reply.denies
+
+
+def test_a_correction_is_read_as_a_denial(engine: Engine) -> None:
+    """On "I said it's NOT swollen": no red flag, and marked as denying one (it may lift a hold)."""
+    reply = engine.answer("I said it's NOT swollen, just achy")
+    assert reply.outcome not in (Outcome.SAFETY, Outcome.SCREEN)
+    assert reply.denies
+
+
+def test_a_hedged_symptom_gets_the_screening_question(engine: Engine) -> None:
+    """An uncertain context asks before any advice, rather than sounding an alarm."""
+    reply = engine.answer("I think my knee might have locked up a bit?")
+    assert reply.outcome is Outcome.SCREEN
+
+
+def test_a_negated_ability_is_the_symptom_itself(lexical_engine: Engine) -> None:
+    """On "not able to walk" negates walking, not the red flag: the negation is the symptom."""
+    reading = lexical_engine.read("I am not able to walk on it since the fall")
+    assert all(context is Context.AFFIRMED for context in reading.contexts)
+
+
+def test_a_scope_ends_at_but(lexical_engine: Engine) -> None:
+    """On "no swelling but it locked": the lock is outside the negation."""
+    reading = lexical_engine.read("no swelling but it locked up")
+    assert reading.phrase is not None
+    assert reading.phrase.context is Context.AFFIRMED
+
+
+def test_a_list_after_a_comma_stays_denied(lexical_engine: Engine) -> None:
+    """On "no swelling, locking or fever": every item is denied."""
+    reading = lexical_engine.read("no swelling, locking or fever")
+    assert reading.phrase is not None
+    assert reading.phrase.dismissed
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("mein Knie ist nach dem Sturz stark geschwollen", "de"),
+        ("kolano mi spuchło po upadku i nie mogę chodzić", "pl"),
+        ("il ginocchio si è gonfiato dopo la caduta", "it"),
+        ("mijn knie is opgezwollen na de val", "nl"),
+        ("mon genou a gonflé après la chute", "fr"),
+        ("o joelho inchou depois da queda", "pt"),
+        ("la rodilla se hinchó después de la caída", "es"),
+    ],
+)
+def test_a_red_flag_in_another_language_gets_the_screen(
+    engine: Engine, message: str, language: str
+) -> None:
+    """Where the bot reads a language poorly, a message about the body is screened, at least."""
+    reply = engine.answer(message)
+    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    assert engine.read(message).language == language
+
+
+def test_a_message_in_another_language_about_nothing_bodily_says_english_reads_best(
+    engine: Engine,
+) -> None:
+    """Not "the article doesn't cover it": the honest "I read English best"."""
+    reply = engine.answer("qual é o preço do programa completo, por favor?")
+    assert reply.outcome is Outcome.ABSTAIN
+    assert reply.language == "pt"
+
+
+def test_short_english_with_gym_words_stays_english(lexical_engine: Engine) -> None:
+    """Short messages are where identifiers guess: English words keep them English."""
+    for message in ("knee locked", "IT band foam roller??", "curtsy squat reps?", "ok 👍"):
+        assert lexical_engine.read(message).language == "en"
