@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.engine.model import Synonym
-from bot.engine.normalise import fold_token, raw_tokens, stem, tokens
+from bot.engine.normalise import clean, fold_token, raw_tokens, stem, tokens
 from bot.engine.words import NEUTRAL_WORDS, STOP_WORDS, common_words
 
 
@@ -67,7 +67,7 @@ class Analyser:
         for group in synonyms:
             canonical = "_".join(self._stems(tokens(group.canonical)))
             for variant in (group.canonical, *group.variants):
-                variant_tokens = tokens(variant.casefold())
+                variant_tokens = tokens(clean(variant))
                 known.update(variant_tokens)
                 stems = self._stems(variant_tokens)
                 if stems:
@@ -80,7 +80,7 @@ class Analyser:
             first: frozenset(variant[1] if len(variant) > 1 else "" for variant, _ in candidates)
             for first, candidates in self._synonyms.items()
         }
-        known.update(word for text in vocabulary for word in tokens(text.casefold()))
+        known.update(word for text in vocabulary for word in tokens(clean(text)))
         self.known_words = frozenset(known)
         self._choices: dict[str, list[str]] = defaultdict(list)
         for word in sorted(known | STOP_WORDS):

@@ -26,6 +26,7 @@ from typing import Literal
 
 from bot.engine.analysis import Analyser
 from bot.engine.model import ContextRules, SafetyTier
+from bot.engine.normalise import clean
 
 Terms = tuple[str, ...]
 
@@ -93,12 +94,17 @@ _TRIGGERS = {
 
 @dataclass(frozen=True)
 class Clause:
-    """A clause of a message: its text and where its terms sit in the message's terms."""
+    """A clause of a message.
+
+    Its text, where its terms sit in the message's terms (``start`` to ``end``), and where its
+    characters sit in the message's clean text (``chars``, end excluded).
+    """
 
     text: str
     start: int
     end: int
     opens_sentence: bool
+    chars: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,8 @@ class _Rules:
     clause_start: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
+    body: _Runs = field(default_factory=_Runs)
     functions: set[str] = field(default_factory=set)
-    body: frozenset[str] = frozenset()
 
 
 class ContextReader:
@@ -159,22 +165,27 @@ class ContextReader:
             for name, trigger in _TRIGGERS.items():
                 for wording in getattr(rule, name):
                     compiled.triggers.add(self._terms(wording), _Trigger(*trigger))
-            for name in ("pseudo", "terminate", "figurative", "clause_start", "first_person"):
+            for name in (
+                "pseudo",
+                "terminate",
+                "figurative",
+                "clause_start",
+                "first_person",
+                "body",
+            ):
                 for wording in getattr(rule, name):
                     getattr(compiled, name).add(self._terms(wording), None)
             for wording in rule.carer:
                 compiled.carer.add(self._terms(wording), None)
             compiled.functions.update(t for word in rule.function for t in self._terms(word))
-            words = {term for word in rule.body for term in self._terms(word) if len(term) > 2}
-            compiled.body = compiled.body | words  # "pé" folds to "pe": too short to tell
 
     def _terms(self, wording: str) -> Terms:
-        return self._analyser.analyse(wording.casefold()).terms
+        return self._analyser.analyse(clean(wording)).terms
 
-    def body_words(self, language: str) -> frozenset[str]:
-        """The terms that name the body in ``language`` (none for a language without rules)."""
+    def about_body(self, terms: Terms, language: str) -> bool:
+        """Whether ``terms`` name a body part or a symptom, by ``language``'s body words."""
         rules = self._rules.get(language)
-        return rules.body if rules else frozenset()
+        return rules is not None and bool(rules.body.occurrences(terms))
 
     def read(
         self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str

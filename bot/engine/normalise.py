@@ -168,47 +168,6 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in marked.split("\n") if part.strip()]
 
 
-_CLAUSE_BREAK = re.compile(r"[.!?;,:]+\s+|\n|\s+(?:but|also|plus|and then|btw)\s+")
-MIN_CLAUSE_CHARS = 16
-"""A piece shorter than this ("ok so", "also") is read with the piece after it."""
-
-
-def clauses(text: str) -> list[str]:
-    """Cleaned text cut into its sentences and clauses, very short pieces joined to the next.
-
-    Red flags are read clause by clause too: "my leg went dead after that tackle" must not
-    drown in the question around it.
-    """
-    found: list[str] = []
-    pending = ""
-    for piece in _CLAUSE_BREAK.split(text):
-        pending = f"{pending} {piece}".strip() if pending else piece.strip()
-        if len(pending) >= MIN_CLAUSE_CHARS:
-            found.append(pending)
-            pending = ""
-    if pending:
-        found.append(pending)
-    return found
-
-
-def windows(text: str, size: int) -> list[str]:
-    """Cleaned text cut into runs of whole sentences of about ``size`` characters at most.
-
-    A sentence longer than ``size`` is cut at ``size``; every character is in some window.
-    """
-    found: list[str] = []
-    current = ""
-    for sentence in sentences(text):
-        for start in range(0, len(sentence), size):
-            piece = sentence[start : start + size]
-            if current and len(current) + 1 + len(piece) > size:
-                found.append(current)
-                current = piece
-            else:
-                current = f"{current} {piece}" if current else piece
-    return [*found, current] if current else found
-
-
 def is_question(sentence: str) -> bool:
     """Whether a cleaned sentence reads as a question."""
     return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))

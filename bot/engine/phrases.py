@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from bot.engine.analysis import Analyser
-from bot.engine.normalise import stem
+from bot.engine.normalise import clean, stem
 from bot.engine.phrase_syntax import WordGroups, alternatives, split_parts
 from bot.engine.words import FILLER_WORDS
 
@@ -157,7 +157,7 @@ class PhraseIndex(Generic[Payload]):
     def _part(self, text: str, word_groups: WordGroups) -> tuple[_Wording, ...]:
         wordings = []
         for wording in alternatives(text, word_groups):
-            views = _views_of(self._analyser.analyse(wording.casefold()).terms)
+            views = _views_of(self._analyser.analyse(clean(wording)).terms)
             written, compact = views.written.terms, views.compact.terms
             if written:
                 keeps_meaning = len(compact) > 1 or len(written) == 1
@@ -233,7 +233,7 @@ class Masker:
         runs: dict[str, set[Terms]] = defaultdict(set)
         for wording in wordings:
             for text in alternatives(wording, word_groups):
-                run = _views_of(self._analyser.analyse(text.casefold()).terms).compact.terms
+                run = _views_of(self._analyser.analyse(clean(text)).terms).compact.terms
                 if run:
                     runs[run[0]].add(run)
         self._runs_by_first = dict(runs)

@@ -93,18 +93,21 @@ class Reader:
         cleaned = clean(text)
         terms: list[str] = []
         pieces: list[Clause] = []
+        cursor = 0
         for sentence in sentences(cleaned):
             for number, piece in enumerate(_PIECE_BREAK.split(sentence)):
+                at = cleaned.find(piece, cursor)
+                cursor = at + len(piece)
                 piece_terms = self._analyser.analyse(piece).terms
                 if piece_terms:
                     start = len(terms)
                     terms += piece_terms
-                    pieces.append(Clause(piece, start, len(terms), opens_sentence=number == 0))
+                    chars = (at, cursor)
+                    pieces.append(Clause(piece, start, len(terms), number == 0, chars))
         words = tuple(terms)
         occupied = self._triage.covered(words)
         language = language_of(text, cleaned, self._languages, self._english_words)
         contexts = self._contexts.read(words, pieces, occupied, language)
-        body = self._contexts.body_words(language)
         return Reading(
             text=cleaned,
             terms=words,
@@ -113,7 +116,7 @@ class Reader:
             contexts=contexts,
             language=language,
             phrase=self._triage.find(words, contexts),
-            about_body=bool(body & set(words)),
+            about_body=self._contexts.about_body(words, language),
         )
 
 
@@ -126,7 +129,8 @@ def _joined(pieces: list[Clause]) -> tuple[Clause, ...]:
             pending = piece
         else:
             text = f"{pending.text} {piece.text}"
-            pending = Clause(text, pending.start, piece.end, pending.opens_sentence)
+            chars = (pending.chars[0], piece.chars[1])
+            pending = Clause(text, pending.start, piece.end, pending.opens_sentence, chars)
         if len(pending.text) >= MIN_CLAUSE_CHARS:
             joined.append(pending)
             pending = None

@@ -396,7 +396,7 @@ def test_fitted_fusion_weights_are_kept_and_reused_across_starts(
 def test_reading_in_context_and_alone_at_once_is_both_readings(
     engine: Engine, text: str, context: str
 ) -> None:
-    """One encoding gives exactly what the two separate readings give."""
+    """Reading a follow-up both ways at once gives exactly what two separate readings give."""
     within, alone = engine.answer_in_context(text, context)
     assert within == engine.answer(text, context=context)
     assert alone == engine.answer(text)

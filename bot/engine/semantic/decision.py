@@ -217,7 +217,9 @@ class DecisionLayer:
         self.fusion = fusion
         self._classes = classes
         self._ridge = ridge
-        self._memory, self._memory_targets = memory
+        vectors, self._memory_targets = memory
+        self._memory_columns = np.ascontiguousarray(vectors.T)
+        """The training texts' vectors as columns: a message's similarities in one product."""
         self._answer = fusion.answer
         self._red_flag = fusion.red_flag
 
@@ -287,12 +289,7 @@ class DecisionLayer:
         the end of a long message counts as much as one at its start, and on every clause
         apart, so one doesn't drown in the question around it.
         """
-        raw = _with_bias(vectors).astype(np.float64) @ self._ridge
-        nearest = _nearest(vectors @ self._memory.T, self._memory_targets)
-        parts = [
-            _split(self._classes, row, nearest_row)
-            for row, nearest_row in zip(raw, nearest, strict=True)
-        ]
+        parts = self._scores(vectors)
         split = len(parts) if clauses_from is None else clauses_from
         windows, clauses = parts[:split], parts[split:]
         first = windows[0]
@@ -310,6 +307,19 @@ class DecisionLayer:
             tier=tier,
             clauses=tuple(self._flag(part) for part in clauses),
         )
+
+    def red_flag_chances(self, vectors: Vectors) -> list[float]:
+        """The probability that each text describes a red flag, read on its own vector."""
+        return [self._flag(part)[0] for part in self._scores(vectors)]
+
+    def _scores(self, vectors: Vectors) -> list[_Scores]:
+        """The semantic scores of each vector."""
+        raw = _with_bias(vectors).astype(np.float64) @ self._ridge
+        nearest = _nearest(vectors @ self._memory_columns, self._memory_targets)
+        return [
+            _split(self._classes, row, nearest_row)
+            for row, nearest_row in zip(raw, nearest, strict=True)
+        ]
 
     def _flag(self, part: _Scores) -> tuple[float, str | None]:
         """The probability that a part describes a red flag, and the tier it reads closest to."""

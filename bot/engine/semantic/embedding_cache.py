@@ -18,10 +18,11 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from bot.engine.semantic.encoder import Encoder, Vectors
+from bot.engine.semantic.encoder import Encoder, Span, SpanEncoder, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,18 @@ class EmbeddingCache:
         with self._lock:
             rows = [found[k] if k in found else self._vectors[k] for k in keys]
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def read_in_parts(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
+        """A member's message: its windows' vectors and its spans', never kept.
+
+        From one forward pass where the encoder can pool spans (see
+        :meth:`OnnxEncoder.encode_spans`); otherwise the text and each span are encoded.
+        """
+        encoder = self.encoder
+        if hasattr(encoder, "encode_spans"):
+            return cast("SpanEncoder", encoder).encode_spans(text, spans)
+        vectors = encoder.encode([text, *(text[start:end] for start, end in spans)])
+        return vectors[:1], vectors[1:]
 
     def _write(self) -> None:
         if self._path is None:

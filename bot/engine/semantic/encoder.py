@@ -50,6 +50,18 @@ class Encoder(Protocol):
         ...
 
 
+Span = tuple[int, int]
+"""Characters of a text, end excluded."""
+
+
+class SpanEncoder(Encoder, Protocol):
+    """An encoder that can also pool parts of a text from the text's own forward pass."""
+
+    def encode_spans(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
+        """The text's windows (the first is the text as :meth:`encode` reads it), and spans."""
+        ...
+
+
 @dataclass(frozen=True)
 class EncoderSpec:
     """Where a model and its tokenizer are, what their files must hash to, how to pool."""
@@ -135,22 +147,68 @@ class OnnxEncoder:
         vectors[order] = stacked
         return vectors
 
+    def encode_spans(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
+        """One forward pass over ``text``: its windows' vectors, and its spans' vectors.
+
+        The first window is the text as :meth:`encode` reads it (its first ``MAX_TOKENS``
+        tokens); a longer text goes on in further windows, all in one batch. A span's vector
+        pools the hidden states of the tokens inside it: a clause read in its message, at no
+        further cost. A span with no token in it gets the first window's vector.
+        """
+        with self._lock:
+            first = self._tokenizer.encode(text)
+        encodings = [first, *first.overflowing]
+        width = max(len(encoding.ids) for encoding in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = encoding.attention_mask
+        hidden = self._forward(ids, mask)
+        windows = self._pool(hidden, mask)
+        places = [
+            (row, column, start, end)
+            for row, encoding in enumerate(encodings)
+            for column, (start, end) in enumerate(encoding.offsets)
+            if end > start
+        ]
+        pooled = []
+        for low, high in spans:
+            inside = [(row, column) for row, column, start, end in places if low <= start < high]
+            if inside:
+                rows, columns = zip(*inside, strict=True)
+                pooled.append(hidden[list(rows), list(columns)].mean(axis=0))
+            else:
+                pooled.append(windows[0])
+        width = windows.shape[1]
+        return windows, _unit(np.array(pooled, dtype=np.float32).reshape(len(spans), width))
+
     def _batch(self, texts: Sequence[str]) -> Vectors:
         with self._lock:  # the tokenizer's padding state is shared
             encodings = self._tokenizer.encode_batch(list(texts))
         ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
         mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
+        return self._pool(self._forward(ids, mask), mask)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The model's hidden states for a batch of token ids."""
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._session.run(None, feeds)[0]
+        return self._session.run(None, feeds)[0]
+
+    def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> Vectors:
+        """One unit vector per row: its first token's state, or the mean of its tokens'."""
         if self._pooling == "cls":
-            pooled = hidden[:, 0]
-        else:
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+            return _unit(hidden[:, 0])
+        weights = mask[..., None].astype(np.float32)
+        return _unit((hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0))
+
+
+def _unit(rows: np.ndarray) -> Vectors:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 def _batches(by_length: list[str]) -> list[list[str]]:
