@@ -7,8 +7,10 @@ value that can't be read is reported at once, by name, in a :class:`SettingsErro
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -138,6 +140,31 @@ def _number(low: float, high: float | None = None) -> Parse:
     return _bounded(_decimal, "a number", low, high)
 
 
+def _off_or_at_least(low: float) -> Parse:
+    """A number of seconds: 0 (off), or at least ``low``."""
+
+    def parse(raw: str) -> float:
+        value = _number(0)(raw)
+        if 0 < value < low:
+            raise ValueError(f"must be 0 (off) or at least {low:g}")
+        return value
+
+    return parse
+
+
+def _url(schemes: tuple[str, ...]) -> Parse:
+    """An absolute URL with one of ``schemes`` and a host."""
+
+    def parse(raw: str) -> str:
+        parts = urllib.parse.urlsplit(raw)
+        if parts.scheme not in schemes or not parts.netloc:
+            allowed = " or ".join(f"{scheme}://" for scheme in schemes)
+            raise ValueError(f"must be a URL starting with {allowed} and a host")
+        return raw
+
+    return parse
+
+
 def _snowflake(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError("must be a Discord id (digits 0-9)")
@@ -184,6 +211,22 @@ def _read_as(parse: Parse) -> dict[str, Parse]:
     return {"parse": parse}
 
 
+def _unknown_names(given: Mapping[str, str], env_file: Path | None) -> list[str]:
+    """Names in the ``.env`` file that are no setting (a typo would be silently ignored).
+
+    Only the file is checked: the environment holds every other program's variables too.
+    """
+    known = [setting.name.upper() for setting in fields(Settings)]
+    problems = []
+    for name in given:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]}?" if close else " (see .env.example)"
+        problems.append(f"{name} in {env_file}: not a setting{hint}")
+    return problems
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything the bot can be told; every field but the token has a default."""
@@ -228,12 +271,16 @@ class Settings:
 
     sharded: bool = field(default=False, metadata=_read_as(_flag))
     shard_count: int | None = field(default=None, metadata=_read_as(_whole(1)))
-    discord_api_base: str = field(default=DISCORD_API_BASE, metadata=_read_as(str))
-    discord_gateway_url: str = field(default=DISCORD_GATEWAY_URL, metadata=_read_as(str))
+    discord_api_base: str = field(
+        default=DISCORD_API_BASE, metadata=_read_as(_url(("http", "https")))
+    )
+    discord_gateway_url: str = field(
+        default=DISCORD_GATEWAY_URL, metadata=_read_as(_url(("ws", "wss")))
+    )
     log_level: str = field(
         default="INFO", metadata=_read_as(_choice("DEBUG", "INFO", "WARNING", "ERROR"))
     )
-    heartbeat_seconds: float = field(default=3600.0, metadata=_read_as(_number(0)))
+    heartbeat_seconds: float = field(default=3600.0, metadata=_read_as(_off_or_at_least(10)))
 
     def __post_init__(self) -> None:
         """Resolve paths: never from the working directory, so any directory can start the bot.
@@ -277,6 +324,7 @@ class Settings:
         except EnvFileError as error:
             problems.append(str(error))
             given = {}
+        problems += _unknown_names(given, env_file)
         environ = os.environ if environ is None else environ
         exported = {name.upper(): value for name, value in environ.items() if value.strip()}
         given.update(exported)
@@ -296,10 +344,19 @@ class Settings:
             except ValueError as error:
                 problems.append(f"{name}={raw!r}: {error}")
         settings = cls(**values) if not problems else None
-        problems += settings.bar_problems() if settings else []
+        problems += settings.bar_problems() + settings.path_problems() if settings else []
         if problems or settings is None:
             raise SettingsError(problems)
         return settings
+
+    def path_problems(self) -> list[str]:
+        """Folders given as something that isn't a folder, each said like a bad value."""
+        folders = {"CACHE_DIR": self.cache_dir, "DATA_DIR": self.data_dir}
+        return [
+            f"{name}={str(path)!r}: is a file, not a folder"
+            for name, path in folders.items()
+            if path is not None and path.exists() and not path.is_dir()
+        ]
 
     def bar_problems(self) -> list[str]:
         """Bars in an order that would silently close a band, each said like a bad value."""

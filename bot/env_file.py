@@ -47,7 +47,7 @@ def _read_bytes(path: Path) -> bytes | None:
 def _text(path: Path, data: bytes) -> str:
     """``data`` as text, refusing what no editor would save as a settings file."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # an editor's byte-order mark is not part of line 1
     except UnicodeDecodeError as error:
         line = _line_of(data, error.start)
         raise EnvFileError(f"{path}: not valid UTF-8 text (line {line})") from None
@@ -59,18 +59,21 @@ def _text(path: Path, data: bytes) -> str:
 def read_env_file(path: Path) -> dict[str, str]:
     """The settings in ``path`` by upper-cased name; an absent file gives none.
 
-    Blank lines, ``#`` comments and lines without ``=`` are skipped; ``export NAME=value``
-    is read like ``NAME=value``; a value may be quoted to keep a ``#`` in it. Raises
-    :class:`EnvFileError` for a file that isn't readable UTF-8 text.
+    Blank lines and ``#`` comments are skipped; ``export NAME=value`` is read like
+    ``NAME=value``; a value may be quoted to keep a ``#`` in it. Raises
+    :class:`EnvFileError` for a file that isn't readable UTF-8 text, and for a line that is
+    none of these (naming it: a setting on it would be silently lost).
     """
     data = _read_bytes(path)
     if data is None:
         return {}
     values: dict[str, str] = {}
-    for raw_line in _text(path, data).splitlines():
+    for number, raw_line in enumerate(_text(path, data).splitlines(), start=1):
         line = raw_line.strip()
-        if not line or line.startswith("#") or "=" not in line:
+        if not line or line.startswith("#"):
             continue
+        if "=" not in line or not line.split("=", 1)[0].strip():
+            raise EnvFileError(f"{path}:{number}: not a NAME=value line: {line[:40]!r}")
         name, raw = line.split("=", 1)
         name = name.removeprefix("export ").strip().upper()
         values[name] = _value(raw)

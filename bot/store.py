@@ -68,6 +68,21 @@ ADDED_COLUMNS = {"not_covered": "TEXT", "reviewed": "TEXT", "reviewed_at": "REAL
 _ASK_COLUMNS = "id, text, outcome, entry_id, suggested, created_at, not_covered"
 
 
+FORGOTTEN = "(forgotten)"
+"""What the teach log keeps of a member's words after /forget-me or retention."""
+
+
+def _redact_teaches(db: sqlite3.Connection, texts: list[str]) -> None:
+    """Replace the words of every logged teach or label taken from one of ``texts``."""
+    if not texts:
+        return
+    wanted = set(texts)
+    rows = db.execute("SELECT id, question FROM teach_log").fetchall()
+    for row_id, question in rows:
+        if " ".join(str(question).split()) in wanted:
+            db.execute("UPDATE teach_log SET question = ? WHERE id = ?", (FORGOTTEN, row_id))
+
+
 class StoreError(Exception):
     """The database can't be used; the message says what is wrong and what to do, on one line."""
 
@@ -154,6 +169,9 @@ def _prepare(connection: sqlite3.Connection, where: str) -> None:
         if connection.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
             raise StoreError(_damaged(where))
         connection.execute("PRAGMA journal_mode=WAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: health data gone
+        # from the database is gone from its files.
+        connection.execute("PRAGMA secure_delete=ON")
         connection.executescript(_SCHEMA)
         _add_new_columns(connection)
         _check_writable(connection)
@@ -421,16 +439,40 @@ class Store:
         return [TeachRecord(*row) for row in rows]
 
     def forget_member(self, member_id: int) -> int:
-        """Delete every question and vote of one member; return how many rows went."""
+        """Delete every question and vote of one member; return how many rows went.
+
+        A teach or label a moderator made from one of their questions stays in the log (who,
+        when, which entry) without the member's words; the database's files keep no copy.
+        """
         with self._transaction() as db:
+            texts = [
+                " ".join(str(row[0]).split())
+                for row in db.execute("SELECT text FROM asks WHERE member_id = ?", (member_id,))
+            ]
+            _redact_teaches(db, texts)
             asks = db.execute("DELETE FROM asks WHERE member_id = ?", (member_id,)).rowcount
             votes = db.execute("DELETE FROM votes WHERE member_id = ?", (member_id,)).rowcount
+        self._checkpoint()
         return asks + votes
 
     def purge(self, retention_days: float) -> int:
-        """Delete questions and votes older than the retention period; return the row count."""
+        """Delete questions and votes older than the retention period; return the row count.
+
+        The log's teaches and labels older than that keep who, when and which entry, not the
+        words taught.
+        """
         cutoff = self._now() - retention_days * DAY
         with self._transaction() as db:
             asks = db.execute("DELETE FROM asks WHERE created_at < ?", (cutoff,)).rowcount
             votes = db.execute("DELETE FROM votes WHERE created_at < ?", (cutoff,)).rowcount
+            db.execute(
+                "UPDATE teach_log SET question = ? WHERE created_at < ? AND question != ?",
+                (FORGOTTEN, cutoff, FORGOTTEN),
+            )
+        self._checkpoint()
         return asks + votes
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it: deleted words leave it."""
+        with self._lock:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -60,3 +60,26 @@ def test_no_exercise_advice_while_the_screen_waits_for_its_answer(session: ChatS
     assert "Does any of these apply to you?" in session.respond("how many sets of the leg curl?")
     assert "Does any of these" not in session.respond("n")
     assert "Foam roller" in session.respond("/routine")
+
+
+def test_an_unknown_slash_command_is_named_not_answered(session: ChatSession) -> None:
+    """A Discord command such as /forget-me: the console says so rather than reading it."""
+    text = session.respond("/forget-me")
+    assert text.startswith("There is no /forget-me here")
+    assert "Does any of these apply to you?" not in text
+
+
+def test_help_describes_the_console_not_discord(session: ChatSession) -> None:
+    """No mentions, DMs or /forget-me in the console's /help: what works here."""
+    text = session.respond("/help")
+    assert "`more`" in text
+    assert "Mention me" not in text
+    assert "/forget-me" not in text
+
+
+def test_more_prints_plain_text(session: ChatSession) -> None:
+    """The whole entry, without Discord's bold marks."""
+    session.respond("what is the IT band?")
+    text = session.respond("more")
+    assert "IT band" in text
+    assert "**" not in text

@@ -63,12 +63,66 @@ def test_env_file_syntax(tmp_path: Path) -> None:
     """Comments, blank lines, ``export``, quotes and inline comments are read as people write them."""
     settings = _settings(
         "# a comment\n\nexport MODERATOR_ROLE='Mods # and helpers'\n"
-        'DATABASE_PATH="data/x.sqlite3"\nRETENTION_DAYS=30  # a month\nnot a setting\n',
+        'DATABASE_PATH="data/x.sqlite3"\nRETENTION_DAYS=30  # a month\n',
         tmp_path,
     )
     assert settings.moderator_role == "Mods # and helpers"
     assert settings.database_path == REPO / "data/x.sqlite3"
     assert settings.retention_days == 30
+
+
+def test_a_misspelt_setting_is_refused_with_a_did_you_mean(tmp_path: Path) -> None:
+    """``ANSWER_CHANNEL=`` would be silently ignored: it is named, with the setting it means."""
+    with pytest.raises(
+        SettingsError, match=r"ANSWER_CHANNEL in .*: not a setting; did you mean ANSWER_CHANNELS"
+    ):
+        _settings("ANSWER_CHANNEL=123\n", tmp_path)
+
+
+def test_a_line_that_is_not_a_setting_is_refused_with_its_line(tmp_path: Path) -> None:
+    """A malformed line would lose what it meant to set: file, line and the line itself."""
+    with pytest.raises(SettingsError, match=r"\.env:2: not a NAME=value line: 'ANSWER_BAR 50'"):
+        _settings("GUILD_ID=99\nANSWER_BAR 50\n", tmp_path)
+
+
+def test_a_byte_order_mark_does_not_cost_the_first_line(tmp_path: Path) -> None:
+    """Editors that save UTF-8 with a BOM: the first setting is read like the others."""
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"\xef\xbb\xbfANSWER_BAR=70\nGUILD_ID=99\n")
+    settings = Settings.from_environment({}, env_file)
+    assert (settings.answer_bar, settings.guild_id) == (70.0, 99)
+
+
+def test_a_cache_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    """The embedding cache can't live in a file: said at start, not ignored."""
+    (tmp_path / "cache").write_text("not a folder")
+    with pytest.raises(SettingsError, match=r"CACHE_DIR=.*: is a file, not a folder"):
+        _settings(f"CACHE_DIR={tmp_path / 'cache'}\n", tmp_path)
+
+
+def test_a_heartbeat_of_microseconds_is_refused(tmp_path: Path) -> None:
+    """``HEARTBEAT_SECONDS=0.000001`` would write tens of thousands of lines a second."""
+    with pytest.raises(SettingsError, match="HEARTBEAT_SECONDS"):
+        _settings("HEARTBEAT_SECONDS=0.000001\n", tmp_path)
+
+
+def test_the_intent_error_names_the_setting_that_needs_it(tmp_path: Path) -> None:
+    """With only FORUM_CHANNELS set, the refused intent is blamed on FORUM_CHANNELS."""
+    from bot.discord_ui.runner import intent_needed
+
+    text = intent_needed(_settings("FORUM_CHANNELS=123\n", tmp_path))
+    assert text.startswith("FORUM_CHANNELS needs the Message Content intent")
+    assert "ANSWER_CHANNELS" not in text
+
+
+def test_an_api_base_that_is_not_a_url_is_one_line(tmp_path: Path) -> None:
+    """``DISCORD_API_BASE=notaurl`` is refused by name, not 45 lines of traceback later."""
+    with pytest.raises(SettingsError) as caught:
+        _settings("DISCORD_API_BASE=notaurl\nDISCORD_GATEWAY_URL=nope\n", tmp_path)
+    assert caught.value.problems == [
+        "DISCORD_API_BASE='notaurl': must be a URL starting with http:// or https:// and a host",
+        "DISCORD_GATEWAY_URL='nope': must be a URL starting with ws:// or wss:// and a host",
+    ]
 
 
 def test_empty_values_and_a_missing_file_mean_defaults(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.conversation.wording import PRIVACY
 from bot.store import DAY, Store, StoreError
 from tests.conftest import record_ask
 
@@ -169,6 +170,56 @@ def test_forget_member_removes_only_their_rows(store: Store) -> None:
     assert store.forget_member(1) == 2
     assert [a.text for a in store.asks_since(7)] == ["theirs"]
     assert store.votes_for(5) == (1, 0)
+
+
+PRIVATE = "took a knock on my knee at work, my partner doesn't know, still sore"
+
+
+def _database_bytes(directory: Path) -> bytes:
+    """Every file of the database (the file, its write-ahead log and shared memory)."""
+    return b"".join(path.read_bytes() for path in sorted(directory.glob("bot.sqlite3*")))
+
+
+def test_forgetting_a_member_leaves_their_words_in_no_database_file(
+    store: Store, tmp_path: Path
+) -> None:
+    """Checked byte by byte: the database, its -wal and -shm hold none of the deleted text."""
+    for number in range(40):
+        record_ask(store, 1, f"{PRIVATE} #{number}")
+    record_ask(store, 2, "someone else's question")
+    assert PRIVATE.encode() in _database_bytes(tmp_path / "data")
+    store.forget_member(1)
+    assert PRIVATE.encode() not in _database_bytes(tmp_path / "data")
+    assert b"someone else's question" in _database_bytes(tmp_path / "data")
+
+
+def test_forgetting_a_member_removes_their_words_from_the_teach_log(store: Store) -> None:
+    """What a moderator taught from their question stays logged, without their words."""
+    record_ask(store, 1, PRIVATE)
+    store.log_teach(99, "prone-leg-curl", PRIVATE, "taught")
+    store.log_teach(99, "it-band", "what is the it band", "taught")
+    store.forget_member(1)
+    logged = {record.entry_id: record.question for record in store.teach_log()}
+    assert logged == {"prone-leg-curl": "(forgotten)", "it-band": "what is the it band"}
+
+
+def test_retention_clears_old_words_from_the_teach_log(store: Store, clock: Clock) -> None:
+    """Past the retention period, a teach keeps who, when and which entry, not the words."""
+    store.log_teach(99, "prone-leg-curl", PRIVATE, "taught")
+    clock.now += 100 * DAY
+    store.log_teach(99, "it-band", "what is the it band", "taught")
+    store.purge(retention_days=90)
+    logged = {record.entry_id: record.question for record in store.teach_log()}
+    assert logged == {"prone-leg-curl": "(forgotten)", "it-band": "what is the it band"}
+
+
+def test_the_help_privacy_line_says_what_is_really_stored(store: Store) -> None:
+    """/help must not say "questions I couldn't answer": answered ones are kept too."""
+    record_ask(store, 1, "what is the it band", outcome="answer", entry="it-band")
+    assert [ask.text for ask in store.asks_since(1)] == ["what is the it band"]
+    assert "every question" in PRIVACY
+    assert "member id" in PRIVACY
+    assert "/forget-me" in PRIVACY
 
 
 def test_retention_purge_drops_old_rows(store: Store, clock: Clock) -> None:

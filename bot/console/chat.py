@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.config import Settings
-from bot.console.text import MORE, render, render_full, render_help, render_topics
+from bot.console.text import MORE, render, render_console_help, render_full, render_topics
 from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory, Place
 from bot.engine import Engine, Outcome, Reply
@@ -15,6 +15,10 @@ PROMPT = "you> "
 GREETING = (
     "Ask about outside-knee (IT band) pain, or try /routine, /exercise NAME, /topics, /help; "
     f"`{MORE}` shows the whole of the last answer. Ctrl-D to quit."
+)
+UNKNOWN_COMMAND = (
+    "There is no {command} here. In the console: /routine, /exercise NAME, /topics, /help, "
+    "/ask QUESTION, and `more`."
 )
 HERE = Place(member=0, place=0)
 """The console is one member in one place."""
@@ -41,13 +45,15 @@ class ChatSession:
         if command == MORE:
             return self._more()
         commands: dict[str, Callable[[], str]] = {
-            "/help": render_help,
+            "/help": render_console_help,
             "/topics": lambda: render_topics(assistant.engine.knowledge),
             "/routine": lambda: self._show(assistant.routine(HERE), "No routine is defined."),
             "/exercise": lambda: self._exercise(name),
         }
         if command in commands:
             return commands[command]()
+        if command.startswith("/") and command != "/ask":
+            return UNKNOWN_COMMAND.format(command=command)
         question = argument if command == "/ask" else line
         return self._show(assistant.ask(question, HERE), "", question)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from bot.conversation.wording import (
     DID_YOU_MEAN,
-    HOW_TO_ASK,
-    PRIVACY,
     SAFETY_FOOTER,
     SCREEN_TITLE,
     SMALL_TALK,
@@ -23,6 +21,11 @@ from bot.conversation.wording import (
 )
 from bot.engine import KnowledgeBase, Outcome, Reply
 
+CONSOLE_HOW_TO = (
+    "Type a question, or /ask QUESTION. /routine shows the three exercises, /exercise NAME "
+    "one in full, /topics everything I know; `more` shows the whole of the last answer. The "
+    "console stores nothing: the conversation lives only as long as this session."
+)
 MORE = "more"
 """What a console user types to read the whole entry of the last answer."""
 
@@ -76,7 +79,7 @@ def render_full(reply: Reply) -> str:
     if reply.related:
         lines += ["", "Related: " + ", ".join(topic.title for topic in reply.related)]
     lines += ["", source_line(reply.source, reply.disclaimer)]
-    return "\n".join(lines)
+    return "\n".join(lines).replace("**", "")  # the bold marks are Discord's, not plain text
 
 
 def render_topics(knowledge: KnowledgeBase) -> str:
@@ -84,6 +87,6 @@ def render_topics(knowledge: KnowledgeBase) -> str:
     return "\n".join(f"- {entry.title} ({entry.id})" for entry in knowledge.entries.values())
 
 
-def render_help() -> str:
-    """What the bot does and how to use it."""
-    return "\n\n".join([WHAT_I_DO, HOW_TO_ASK, PRIVACY])
+def render_console_help() -> str:
+    """What the bot does and how to use it here, in the console."""
+    return "\n\n".join([WHAT_I_DO, CONSOLE_HOW_TO])

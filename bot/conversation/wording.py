@@ -46,8 +46,10 @@ SCREEN_QUESTION = "Does any of these apply to you?"
 SCREEN_YES = "Yes, one of these"
 SCREEN_NO = "No, none of these"
 PRIVACY = (
-    "Privacy: I keep questions I couldn't answer and feedback votes for up to the retention "
-    "period so moderators can improve me; `/forget-me` deletes yours."
+    "Privacy: I keep every question you ask me (its first 500 characters, with your member id) "
+    "and your feedback votes for up to the retention period, so moderators can see what I "
+    "couldn't answer and which answers need work; `/forget-me` deletes yours at once. "
+    "Conversations and safety holds live in memory only."
 )
 HOW_TO_ASK = (
     "Mention me with a question, DM me, or use `/ask`. `/routine` walks you through the three "

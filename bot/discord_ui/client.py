@@ -114,7 +114,14 @@ class _MovementBotMixin:
         if self.settings.guild_id:
             guild = discord.Object(id=self.settings.guild_id)
             tree.copy_global_to(guild=guild)
-            synced = await tree.sync(guild=guild)
+            try:
+                synced = await tree.sync(guild=guild)
+            except (discord.NotFound, discord.Forbidden) as error:
+                raise StartupRefused(
+                    f"GUILD_ID={self.settings.guild_id}: Discord says {error.text or error} "
+                    "for it: check the id (right-click the server -> Copy Server ID) and that "
+                    "the bot was invited there with the applications.commands scope."
+                ) from None
             log.info("Synced %d commands to guild %s", len(synced), self.settings.guild_id)
         else:
             synced = await tree.sync()
@@ -139,6 +146,10 @@ class _MovementBotMixin:
         await super().close()  # type: ignore[misc]
         if hasattr(self, "store"):
             self.store.close()
+
+
+class StartupRefused(Exception):
+    """Discord refused something the settings ask for at start-up; the message names it."""
 
 
 class MovementBot(_MovementBotMixin, commands.Bot):

@@ -11,6 +11,7 @@ from typing import TextIO
 import discord
 
 from bot.config import Secret, Settings
+from bot.discord_ui.client import StartupRefused
 from bot.discord_ui.lifecycle import serve, stop_on_signals
 from bot.engine import KnowledgeError
 from bot.store import Store, StoreError
@@ -29,10 +30,12 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _INTERACTION_TOKEN = re.compile(r"((?:interactions|webhooks)/\d+/)[\w.-]{20,}")
 """An interaction or webhook token in a REST path: it can answer as the bot for 15 minutes."""
 _MEMBER_TEXT = re.compile(
-    r"""(["'](?:content|value|query)["']\s*:\s*)(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+    r"""(["'](?:content|value|query|name|title|filename|description|topic)["']\s*:\s*)"""
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 )
-"""Members' words in a logged gateway payload: a message's content, an option's value. Each
-quote kind has its own alternative so that no character can be matched two ways (linear)."""
+"""Members' words in a logged gateway payload: a message's content, an option's value, a forum
+post's title (a thread's name), an attachment's file name. Each quote kind has its own
+alternative so that no character can be matched two ways (linear)."""
 
 
 class RedactSecrets(logging.Filter):
@@ -65,6 +68,24 @@ class RedactSecrets(logging.Filter):
             text = text.replace(self.token, REDACTED)
         text = _INTERACTION_TOKEN.sub(r"\1[interaction token redacted]", text)
         return _MEMBER_TEXT.sub(r'\1"[member text redacted]"', text)
+
+
+def intent_needed(settings: Settings) -> str:
+    """Which setting needs the Message Content intent Discord refused, and what to do."""
+    names = [
+        name
+        for name, channels in (
+            ("ANSWER_CHANNELS", settings.answer_channels),
+            ("FORUM_CHANNELS", settings.forum_channels),
+        )
+        if channels
+    ]
+    named = " and ".join(names)
+    return (
+        f"{named} {'need' if len(names) > 1 else 'needs'} the Message Content intent: enable it "
+        "in the developer portal (Bot -> Privileged Gateway Intents) or leave "
+        f"{'them' if len(names) > 1 else 'it'} empty."
+    )
 
 
 def configure_logging(settings: Settings, token: str, stream: TextIO | None = None) -> None:
@@ -122,6 +143,9 @@ def run_bot(settings: Settings) -> int:
     except StoreError as error:  # from the check, or the bot's own opening at start-up
         print(error, file=sys.stderr)
         return 2
+    except StartupRefused as error:
+        print(error, file=sys.stderr)
+        return 1
     except KnowledgeError as error:
         print(f"The knowledge base is not valid:\n{error}", file=sys.stderr)
         return 1
@@ -129,11 +153,7 @@ def run_bot(settings: Settings) -> int:
         print(rejected_token(secret), file=sys.stderr)
         return 1
     except discord.PrivilegedIntentsRequired:
-        print(
-            "ANSWER_CHANNELS needs the Message Content intent: enable it in the developer "
-            "portal (Bot -> Privileged Gateway Intents) or leave ANSWER_CHANNELS empty.",
-            file=sys.stderr,
-        )
+        print(intent_needed(settings), file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # before the signal handlers are in place
         log.info("Stopped")

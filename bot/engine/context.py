@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, cast
 
 from bot.engine.analysis import Analyser
 from bot.engine.model import ContextRules, SafetyTier
@@ -213,7 +213,9 @@ class ContextReader:
         for number, clause in enumerate(clauses):
             clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
         claimed: dict[bool, set[int]] = {True: set(), False: set()}
-        for start, end, payload in sorted(found("triggers"), key=lambda hit: hit[0] - hit[1]):
+        triggers = found("triggers")
+        forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
+        for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
             trigger: _Trigger = payload  # type: ignore[assignment]
             if trigger.context is Context.OTHER and cared_for:
                 continue
@@ -223,11 +225,17 @@ class ContextReader:
             claimed[trigger.forward] |= span  # the longest trigger each way is the one that counts
             if trigger.forward:
                 ends = stops | starts if trigger.context is Context.OTHER else stops
-                scope = _forward(len(terms), clauses, clause_of, end, (ends, opening))
+                # A denial is a clause's ("no fall, it just swelled"); the rest, the sentence's.
+                listing = opening if trigger.context is Context.NEGATED else None
+                scope = _forward(len(terms), clauses, clause_of, end, (ends, listing))
                 if trigger.context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
                 ):
                     continue  # "not able to walk": the negated ability is the symptom
+            elif (
+                end - start == 1 and (start, end) in forward and end < clauses[clause_of[start]].end
+            ):
+                continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
                 scope = self._backward(clauses, clause_of, start, stops)
             for position in scope:
@@ -256,11 +264,12 @@ def _forward(
     clauses: Sequence[Clause],
     clause_of: list[int],
     start: int,
-    bounds: tuple[set[int], set[int]],
+    bounds: tuple[set[int], set[int] | None],
 ) -> list[int]:
-    """From after a trigger to its clause's end, on through a short list after a comma.
+    """From after a trigger to its sentence's end, or (a denial) its clause's and a list's.
 
-    ``bounds`` are the positions of termination terms and of words that open a clause.
+    ``bounds`` are the positions of termination terms and, for a scope that ends with its
+    clause, of the words that open one (None: the scope runs on to the sentence's end).
     """
     stops, opening = bounds
     if start >= length:
@@ -282,11 +291,17 @@ def _forward(
     return scope
 
 
-def _continues(clause: Clause, opening: set[int]) -> bool:
-    """Whether a forward scope runs on into ``clause``: a short list item, same sentence."""
-    if clause.opens_sentence or clause.end - clause.start > LIST_PIECE:
+def _continues(clause: Clause, opening: set[int] | None) -> bool:
+    """Whether a forward scope runs on into ``clause``.
+
+    Within its sentence; and for a clause's scope (``opening`` given), only into a short list
+    item that doesn't open a clause of its own.
+    """
+    if clause.opens_sentence:
         return False
-    return clause.end > clause.start and clause.start not in opening
+    if opening is None:
+        return True
+    return clause.end - clause.start <= LIST_PIECE and clause.start not in opening
 
 
 def _graver(current: Context, new: Context) -> Context:

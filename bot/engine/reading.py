@@ -43,6 +43,8 @@ class Reading:
     phrase: Finding | None
     about_body: bool
     """Whether it names a body part or a symptom (read in its own language)."""
+    symptoms: frozenset[int] = frozenset()
+    """Positions of its terms inside red-flag wordings."""
 
     @property
     def english(self) -> bool:
@@ -50,7 +52,20 @@ class Reading:
         return self.language == ENGLISH
 
     def context_of(self, clause: Clause) -> Context:
-        """How ``clause`` holds what it says: dismissed when most of its topic words are."""
+        """How ``clause`` holds what it says.
+
+        A clause naming a symptom in words the red-flag phrases use holds it as the words do:
+        dismissed if any of them is ("had numbness years ago, all gone"). Otherwise it is
+        dismissed when most of its topic words are.
+        """
+        named = [
+            self.contexts[position]
+            for position in range(clause.start, clause.end)
+            if position in self.symptoms
+        ]
+        dismissals = [context for context in named if context in DISMISSED]
+        if dismissals:
+            return Counter(dismissals).most_common(1)[0][0]
         held = [
             self.contexts[position]
             for position in range(clause.start, clause.end)
@@ -117,6 +132,7 @@ class Reader:
             language=language,
             phrase=self._triage.find(words, contexts),
             about_body=self._contexts.about_body(words, language),
+            symptoms=occupied,
         )
 
 

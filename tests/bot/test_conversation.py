@@ -232,8 +232,9 @@ async def test_after_a_red_flag_buttons_and_commands_give_the_safety_advice(
     assert tier is not None
     full = await world.alice.click(answer, "Full exercise")
     guide = await world.alice.click(routine, "Start guided mode")
-    again = await _say(world, "/routine", world.general)
-    for message in (full.message, guide.message, again):
+    again = await world.alice.slash("routine", channel=world.general)
+    assert again.ephemeral, "a standing red flag is the member's own business"
+    for message in (full.message, guide.message, again.message):
         assert message is not None
         assert message.embeds[0]["title"].endswith(tier.title)
         assert "How to do it" not in message.text

@@ -112,21 +112,34 @@ async def test_sigterm_finishes_the_answer_closes_the_database_and_exits_0(
     assert not (tmp_path / "data" / "alive").exists(), "a stopped bot leaves no health file"
 
 
-async def test_a_rejected_token_from_the_environment_says_so(tmp_path: Path) -> None:
-    """A 401 at login: exit 1 and one line naming where the token came from."""
+async def _run_until_it_stops(tmp_path: Path, **settings: str) -> tuple[int | None, str]:
+    """``python -m bot run`` against the fake with ``settings``: its exit code and its log."""
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Club")
         make_settings(tmp_path, fake, guild, guild.add_text_channel("general"))
-        env = _environment(fake, tmp_path, DISCORD_TOKEN="wrong.token", SEMANTIC="false")
+        env = _environment(fake, tmp_path, SEMANTIC="false", **settings)
         process = await _start(env, cwd=tmp_path)
         output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    log = output.decode()
-    assert process.returncode == 1, log
+    return process.returncode, output.decode()
+
+
+async def test_a_rejected_token_from_the_environment_says_so(tmp_path: Path) -> None:
+    """A 401 at login: exit 1 and one line naming where the token came from."""
+    code, log = await _run_until_it_stops(tmp_path, DISCORD_TOKEN="wrong.token")
+    assert code == 1, log
     assert log.splitlines()[-1] == (
         "Discord rejected the token from the environment: check DISCORD_TOKEN there "
         "(developer portal -> your application -> Bot -> Reset Token)."
     )
     assert "wrong.token" not in log
+    assert "Traceback" not in log
+
+
+async def test_a_wrong_guild_id_is_one_line_naming_it(tmp_path: Path) -> None:
+    """A server Discord doesn't know: exit 1 and one line naming GUILD_ID, no traceback."""
+    code, log = await _run_until_it_stops(tmp_path, GUILD_ID="123456789012345678")
+    assert code == 1, log
+    assert log.splitlines()[-1].startswith("GUILD_ID=123456789012345678: Discord says")
     assert "Traceback" not in log
 
 

@@ -138,6 +138,14 @@ def test_log_filter_redacts_interaction_tokens_and_members_words() -> None:
             ({"t": "MESSAGE_CREATE", "d": {"content": 'my "private" knee story'}},),
         ),
         ('payload {"options": [{"name": "question", "value": "my knee story"}]}', ()),
+        (
+            "For Shard ID None: WebSocket Event: %s",
+            ({"t": "THREAD_CREATE", "d": {"name": "my knee story, need help", "type": 11}},),
+        ),
+        (
+            "For Shard ID None: WebSocket Event: %s",
+            ({"t": "MESSAGE_CREATE", "d": {"attachments": [{"filename": "knee story.png"}]}},),
+        ),
     ]
     for text, args in lines:
         record = logging.LogRecord("discord", logging.DEBUG, __file__, 1, text, args, None)

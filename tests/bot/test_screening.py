@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +38,6 @@ RED_FLAGS = [
 ]
 ENCODE_DELAY = 0.3
 TICK = 0.01
-WORST_GAP = 0.1
 
 
 def screened_question(engine: Engine) -> str:
@@ -214,34 +214,46 @@ class SlowEncoder:
         return self.inner.encode(texts)
 
 
-async def worst_gap_while(pending: asyncio.Task[Any]) -> float:
-    """The longest the event loop went between ``TICK`` s sleeps until ``pending`` finished."""
-    loop = asyncio.get_running_loop()
-    worst, last = 0.0, loop.time()
-    while not pending.done():
-        await asyncio.sleep(TICK)
-        now = loop.time()
-        worst, last = max(worst, now - last), now
-    return worst
+class GatedEncoder:
+    """Wraps an encoder so each call waits, in its own thread, until the test opens the gate."""
+
+    def __init__(self, inner: Any) -> None:
+        """Delegate to ``inner`` once :attr:`gate` is set."""
+        self.inner = inner
+        self.name = inner.name
+        self.fingerprint = inner.fingerprint
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """``inner``'s vectors, once the gate opens."""
+        self.threads.append(threading.current_thread())
+        self.entered.set()
+        assert self.gate.wait(timeout=10), "the test never opened the gate"
+        return self.inner.encode(texts)
 
 
 async def test_answering_does_not_block_the_event_loop(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the encoder works on a mention, the loop keeps ticking; the reply comes once."""
+    """While the encoder works on one member's mention, another member's /help is answered.
+
+    The encoder is held until that /help reply has arrived: were answering done on the event
+    loop, the loop could not serve /help, and the test would fail rather than wait.
+    """
     embeddings = world.bot.engine._embeddings
-    slow = SlowEncoder(embeddings.encoder)
-    monkeypatch.setattr(embeddings, "encoder", slow)
-    started = time.monotonic()
+    gated = GatedEncoder(embeddings.encoder)
+    monkeypatch.setattr(embeddings, "encoder", gated)
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
-    pending = asyncio.create_task(world.general.next_bot_message())
-    worst = await worst_gap_while(pending)
-    reply = await pending
-    assert slow.calls >= 1
-    assert time.monotonic() - started >= ENCODE_DELAY
-    assert worst < WORST_GAP
+    assert await asyncio.to_thread(gated.entered.wait, 10)
+    help_reply = await world.bob.slash("help", channel=world.general)
+    assert help_reply.message.embeds
+    gated.gate.set()
+    reply = await world.general.next_bot_message()
     assert "IT band" in reply.text
-    await world.general.assert_no_bot_message(within=0.5)
+    assert threading.main_thread() not in gated.threads
+    await world.general.assert_no_bot_message()
 
 
 async def ask_recorded(bot: Any, timeout: float = 2.0) -> None:

@@ -153,3 +153,16 @@ async def test_a_question_about_a_sign_during_screening_explains_the_signs(
     explained = await world.general.next_bot_message()
     guidance = next(e for e in engine.knowledge.entries.values() if e.source == "Safety guidance")
     assert explained.embeds[0]["title"] == guidance.title
+
+
+async def test_a_private_screen_is_never_echoed_in_public_by_routine_or_exercise(
+    world: World,
+) -> None:
+    """What a member told the bot privately, or that they had a red flag, stays private."""
+    private = "took a knock on my knee at work, my partner doesn't know, I think it might be locked"
+    first = await world.alice.slash("ask", channel=world.general, question=private)
+    assert first.ephemeral
+    for command, options in (("routine", {}), ("exercise", {"name": "prone-leg-curl"})):
+        result = await world.alice.slash(command, channel=world.general, **options)
+        assert result.ephemeral  # shown to the member alone, their own words included
+    assert all("my partner" not in message.text for message in world.general.bot_messages)

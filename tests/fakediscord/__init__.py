@@ -27,9 +27,10 @@ from .errors import (
 )
 from .fake import FakeDiscord
 from .gateway import GatewayFrame
-from .harness import DiscordErrorGuard, discord_endpoints, handlers_settled, run_client
+from .harness import DiscordErrorGuard, discord_endpoints, run_client
 from .recording import RecordedRequest, UploadedFile
 from .results import InteractionResult
+from .settling import handlers_settled
 from .state import FakeMessage, Role, StoredAttachment, User
 
 __all__ = [

@@ -9,6 +9,7 @@ from .errors import NoBotResponse
 from .payloads import channel_payload, member_payload, role_payload
 from .recording import UploadedFile
 from .results import InteractionResult, Invoker
+from .settling import handlers_settled
 from .state import (
     CHANNEL_FORUM,
     ChannelRecord,
@@ -103,13 +104,21 @@ class Channel:
         return message
 
     async def assert_no_bot_message(self, within: float = 0.5) -> None:
-        """Fail (as soon as it happens) if the bot sends anything new here within ``within`` s."""
+        """Fail if the bot sends anything new here.
+
+        Within ``within`` s (failing as soon as it does), or by the time every handler it
+        started has finished: a slow bot is not a silent one.
+        """
 
         def unread() -> FakeMessage | None:
             pending = self.bot_messages[self.record.bot_cursor :]
             return pending[0] if pending else None
 
         message = await self._fake.feed.wait_for(unread, within)
+        if message is None:
+            # A slow bot is not a silent one: once every handler has finished, look again.
+            await handlers_settled()
+            message = unread()
         if message is not None:
             raise AssertionError(
                 f"expected the bot to stay silent in #{self.name}, but it sent {message!r}"

@@ -92,33 +92,6 @@ def _identify_delay_skipped(client: discord.Client, enabled: bool) -> Iterator[N
         del client.before_identify_hook
 
 
-HANDLER_TASK_PREFIXES = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch-")
-
-
-async def handlers_settled(timeout: float = 5.0) -> None:
-    """Wait until every event, command and button handler discord.py has started has finished.
-
-    A bot's handler may keep working after its reply is visible (storing what it
-    answered, say); call this before checking such effects.
-
-    Raises:
-        NoBotResponse: Some handler is still running after ``timeout`` seconds.
-
-    """
-    current = asyncio.current_task()
-    running = {
-        task
-        for task in asyncio.all_tasks()
-        if task is not current and task.get_name().startswith(HANDLER_TASK_PREFIXES)
-    }
-    if not running:
-        return
-    _, pending = await asyncio.wait(running, timeout=timeout)
-    if pending:
-        names = ", ".join(sorted(task.get_name() for task in pending))
-        raise NoBotResponse(f"handlers still running after {timeout}s: {names}")
-
-
 async def _wait_ready(
     client: discord.Client, fake: FakeDiscord, task: asyncio.Task[None], timeout: float
 ) -> None:

@@ -34,6 +34,7 @@ class Routine(commands.Cog):
         await interaction.response.send_message(
             embed=picked_embed(interaction, reply),
             view=routine_view() if answered else answer_view(reply, interaction.user.id),
+            ephemeral=not answered,  # a red flag, or what the member asked, is nobody else's
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -51,6 +52,7 @@ class Routine(commands.Cog):
         await interaction.response.send_message(
             embed=picked_embed(interaction, reply, full=True),
             view=answer_view(reply, interaction.user.id),
+            ephemeral=reply.outcome is not Outcome.ANSWER,
             allowed_mentions=NO_MENTIONS,
         )
 
