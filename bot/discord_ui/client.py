@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory
 from bot.discord_ui.embeds import link_commands
+from bot.discord_ui.fair_queue import FairQueue
 from bot.engine import Engine
 from bot.reloader import Reloader
 from bot.spam import RateLimit
@@ -87,14 +88,16 @@ class _MovementBotMixin:
         # One worker: answering is CPU work (the encoder, then Python), and more threads
         # would only contend with the event loop for the interpreter and starve heartbeats.
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
+        self._turns = FairQueue(self._answering)
 
-    async def off_loop(self, call: Callable[[], T]) -> T:
-        """Run answering work off the event loop, one call at a time.
+    async def off_loop(self, call: Callable[[], T], member: int = 0) -> T:
+        """Run answering work for ``member`` off the event loop, one call at a time.
 
         The sentence encoder takes milliseconds of CPU: on one worker thread, the gateway
-        keeps up while it runs.
+        keeps up while it runs. Members take turns (:class:`FairQueue`): one member's flood
+        delays that member, not the others.
         """
-        return await asyncio.get_running_loop().run_in_executor(self._answering, call)
+        return await self._turns.run(member, call)
 
     async def setup_hook(self) -> None:
         """Open storage, load one extension per feature, sync slash commands."""

@@ -436,7 +436,7 @@ class ScreenButton(
             bot.engine.knowledge.tier(self.tier_id),
             place_of(interaction),
         )
-        reply = await bot.off_loop(answer)
+        reply = await bot.off_loop(answer, interaction.user.id)
         where = place_of(interaction)
         message_id = interaction.message.id if interaction.message else None
         bot.assistant.shown(where, question or "", reply, message_id)

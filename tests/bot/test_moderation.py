@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.discord_ui.client import create_bot
+from bot.engine import Engine
 from bot.engine.strict_yaml import read_yaml
 from tests.bot.conftest import World, make_settings
 from tests.fakediscord import (
@@ -529,3 +531,24 @@ async def test_stats_attach_the_usage_chart(world: World) -> None:
     assert chart.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert report.embeds[0]["image"]["url"] == "attachment://usage.png"
     assert "it-band: 1 asks · 👍 1 · 👎 0" in report.text
+
+
+async def test_a_member_with_only_the_moderator_role_runs_kb_unanswered(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """MODERATOR_ROLE_ID gives access, with no override in Integrations; others are refused."""
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Club")
+        channel = guild.add_text_channel("general")
+        role = guild.add_role("Helpers")
+        helper = guild.add_member("helper", roles=[role])
+        member = guild.add_member("member")
+        settings = make_settings(tmp_path, fake, guild, channel, moderator_role_id=role.id)
+        bot = create_bot(settings, copy.copy(engine), guild_ready_timeout=0.1)
+        async with DiscordErrorGuard(loggers=("discord", "bot")), run_client(bot, fake):
+            result = await helper.slash("kb", "unanswered", channel=channel)
+            assert result.ephemeral
+            assert "for moderators" not in result.message.text
+            refused = await member.slash("kb", "unanswered", channel=channel)
+            assert refused.ephemeral
+            assert "for moderators" in refused.content

@@ -124,7 +124,7 @@ class Answers(commands.Cog):
             passive=not addressed,
             replying_to=replying_to,
         )
-        reply = await self.bot.off_loop(ask)
+        reply = await self.bot.off_loop(ask, author)
         if not addressed and not self._worth_answering_passively(message, question, reply):
             return
         # Checked and counted at once, on the loop: a flood can't slip past it. A safety reply
@@ -170,7 +170,7 @@ class Answers(commands.Cog):
         allowed = self.bot.member_limit.try_use(asker)  # counted on arrival
         where = Place(asker, interaction.channel_id or 0)
         ask = functools.partial(self.bot.assistant.ask, question, where)
-        answering = asyncio.ensure_future(self.bot.off_loop(ask))
+        answering = asyncio.ensure_future(self.bot.off_loop(ask, asker))
         try:
             reply = await asyncio.wait_for(asyncio.shield(answering), ANSWER_WITHIN)
             if not allowed and not cautious(reply):

@@ -178,8 +178,16 @@ class Moderation(commands.Cog):
     )
 
     def __init__(self, bot: MovementBot) -> None:
-        """Keep the bot for its engine, store, teacher and reloader; label into its knowledge."""
+        """Keep the bot for its engine, store, teacher and reloader; label into its knowledge.
+
+        With ``MODERATOR_ROLE_ID`` set, ``/kb`` is registered for everyone to see: Discord
+        can't hide it by a role it doesn't know is the moderators', so every command checks the
+        role itself (:meth:`interaction_check`) and others are told, privately, it is for
+        moderators. Without it, Discord hides ``/kb`` from all but Manage Server.
+        """
         self.bot = bot
+        if bot.settings.moderator_role_id is not None:
+            self.kb.default_permissions = None
         self.labeller = Labeller(bot.engine, bot.settings.knowledge_source())
         self._encoder: list[Encoder | None] = []
         """The sentence encoder that groups questions by meaning, once looked up."""

@@ -1,0 +1,91 @@
+"""Members take turns on the answering thread: one member's flood delays only that member."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.discord_ui.fair_queue import FairQueue
+from tests.bot.conftest import World
+from tests.bot.test_members import mention
+from tests.fakediscord import handlers_settled
+from tests.fakediscord.recording import RecordedRequest
+
+
+async def test_members_take_turns() -> None:
+    """A's five calls queued before B's one: B's runs second, not sixth."""
+    order: list[str] = []
+    gate = threading.Event()
+
+    def work(name: str) -> str:
+        if name == "a1":
+            assert gate.wait(timeout=5)
+        order.append(name)
+        return name
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        queue = FairQueue(executor)
+        calls = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": work(n))) for i in range(1, 6)]
+        await asyncio.sleep(0)
+        calls.append(asyncio.create_task(queue.run(2, lambda: work("b1"))))
+        await asyncio.sleep(0)
+        gate.set()
+        results = await asyncio.gather(*calls)
+    assert results == ["a1", "a2", "a3", "a4", "a5", "b1"]
+    assert order == ["a1", "b1", "a2", "a3", "a4", "a5"]
+
+
+async def test_an_error_reaches_its_caller_and_the_queue_goes_on() -> None:
+    """A call that raises fails its own caller only."""
+
+    def broken() -> None:
+        raise ValueError("broken")
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        queue = FairQueue(executor)
+        with pytest.raises(ValueError, match="broken"):
+            await queue.run(1, broken)
+        assert await queue.run(1, lambda: "fine") == "fine"
+
+
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 3, "burst_seconds": 60}])
+async def test_a_flood_from_one_member_does_not_hold_up_another(world: World) -> None:
+    """Bob asks after Alice's twenty quick mentions: he is answered before most of hers are read.
+
+    Each of Alice's mentions is read (a red flag may be in any), then gets an answer or ⏳;
+    Bob's turn comes after the mention being read when he asks, not after all twenty.
+    """
+    for number in range(20):
+        await world.alice.says(world.general, mention(world, f"what is the IT band? ({number})"))
+    bob = await world.bob.says(world.general, mention(world, "what is the vastus lateralis?"))
+
+    def work() -> list[RecordedRequest]:
+        """The bot's replies and ⏳ reactions in #general, in the order it made them."""
+        return [
+            request
+            for request in world.fake.requests
+            if (request.method == "PUT" and "/reactions/" in request.path)
+            or (
+                request.method == "POST"
+                and request.path == f"/channels/{world.general.id}/messages"
+            )
+        ]
+
+    for _ in range(600):  # every one of the 21 messages answered or limited, however slowly
+        if len(work()) == 21:
+            break
+        await asyncio.sleep(0.05)
+    await handlers_settled(timeout=60)
+    done = work()
+    answered_bob = next(
+        index
+        for index, request in enumerate(done)
+        if request.method == "POST"
+        and str((request.json.get("message_reference") or {}).get("message_id")) == str(bob.id)
+    )
+    limited = sum(1 for request in done if request.method == "PUT")
+    assert limited >= 15, "a few answers, then ⏳ for the rest of her flood"
+    assert answered_bob <= 10, [request.summary() for request in done]
