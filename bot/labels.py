@@ -15,7 +15,7 @@ from typing import Literal
 from bot.engine import Engine, Reply
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import ABSTAIN, RED_FLAG, Example, KnowledgeFile
-from bot.engine.normalise import comparable
+from bot.engine.normalise import comparable, without_surrogates
 from bot.teaching import (
     ModeratorFiles,
     TeachError,
@@ -77,7 +77,7 @@ class Labeller:
 
     def label(self, message: str, label: Label, tier: str | None = None) -> LabelResult:
         """Label ``message``; raise :class:`TeachError` saying why when refused."""
-        message = " ".join(message.split())
+        message = without_surrogates(" ".join(message.split()))
         if not comparable(message):
             raise TeachError("that message is empty once markup is removed")
         example = Example(

@@ -100,6 +100,8 @@ def _explain(where: str, error: sqlite3.Error) -> str:
     code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
         return _damaged(where)
+    if code == sqlite3.SQLITE_FULL:
+        return f"{where} can't be written: the disk holding it is full. Free some space"
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
         return (
             f"{where} can't be written ({error}): the bot needs to write the file and create "
@@ -243,6 +245,7 @@ class Store:
         Raises :class:`StoreError` when ``path`` is no intact, writable SQLite database.
         """
         self._clock = clock
+        self._where = str(path)
         self._connection = _connect(path)
         self._lock = threading.Lock()
 
@@ -253,8 +256,12 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._connection:
-            yield self._connection
+        """A write: committed whole, or (a full disk, say) a :class:`StoreError` in one line."""
+        try:
+            with self._lock, self._connection:
+                yield self._connection
+        except sqlite3.OperationalError as error:
+            raise StoreError(_explain(self._where, error)) from None
 
     def _now(self) -> float:
         return self._clock()

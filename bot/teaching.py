@@ -28,10 +28,9 @@ from rapidfuzz import fuzz, process
 from bot.conversation.assistant import cautious
 from bot.engine import Engine, KnowledgeBase, KnowledgeError, Reply, load_knowledge
 from bot.engine.analysis import Analyser
-from bot.engine.context import DISMISSED
 from bot.engine.loader import KnowledgeSource, read_knowledge_file
 from bot.engine.model import LINE_CHARS, KnowledgeFile, Learned
-from bot.engine.normalise import clean, comparable
+from bot.engine.normalise import clean, comparable, without_surrogates
 
 LOCK_SUFFIX = ".lock"
 """The file lock is ``learned.yaml.lock``: the reloader watches only ``*.yaml`` files."""
@@ -65,8 +64,7 @@ def red_flag_refusal(engine: Engine, message: str, doing: str) -> str | None:
             "would teach the bot to miss messages like it"
         )
     reply = engine.answer(message)
-    misread = any(context in DISMISSED for context in reading.contexts)
-    if cautious(reply) and not misread:
+    if cautious(reply) and not reply.denied:
         return (
             f"the bot reads that message as a possible red flag ({reply.tier_id}) and nothing "
             f"in it denies the symptom; {doing} would teach the bot to miss messages like it"
@@ -107,13 +105,20 @@ def _has_topic_words(text: str, knowledge: KnowledgeBase) -> bool:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text``: temp file, fsync, rename, fsync the directory."""
+    """Replace ``path`` with ``text``: temp file, fsync, rename, fsync the directory.
+
+    A write that fails (a full disk) leaves ``path`` as it was and no temp file behind.
+    """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -240,8 +245,14 @@ class ModeratorFiles:
                     knowledge = load_knowledge(self.source, {path: text})
                 except KnowledgeError as error:
                     raise TeachError(f"the change would not validate: {error}") from None
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(path, text)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomically(path, text)
+                except OSError as error:
+                    raise TeachError(
+                        f"can't write {path} ({error.strerror or error}): is the disk full? "
+                        "Nothing was changed"
+                    ) from None
             # Training the new engine can take a second: other processes needn't wait for it.
             self.engine.swap(knowledge)
 
@@ -280,7 +291,7 @@ class Teacher:
 
     def teach(self, question: str, entry_id: str, member_id: int) -> TeachResult:
         """Teach ``question`` as a phrasing of ``entry_id``; raise :class:`TeachError`."""
-        question = " ".join(question.split())
+        question = without_surrogates(" ".join(question.split()))
         if not comparable(question):
             raise TeachError("that phrasing is empty once markup is removed")
         if len(question) > LINE_CHARS:

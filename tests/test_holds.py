@@ -73,24 +73,35 @@ def test_forgetting_the_member_ends_the_hold(assistant: Assistant) -> None:
 
 
 def test_its_not_that_bad_never_lifts_an_affirmed_red_flag(assistant: Assistant) -> None:
-    """A follow-up never downgrades a red flag the member affirmed."""
+    """A follow-up never downgrades a red flag the member affirmed: no exercise advice."""
     say(assistant, "my knee gave way and I can't walk", CHANNEL)
     reply = say(assistant, "it's not that bad really, I can walk a bit. which exercise first?", DM)
-    assert reply.outcome is Outcome.SAFETY
+    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
-def _misread(engine: Engine) -> Reply:
-    """A safety reply the learned signal gave: what a correction may lift."""
+def _misread(engine: Engine, message: str) -> Reply:
+    """A safety reply the learned signal gave to ``message``: what a correction may lift."""
     tier = engine.knowledge.tier("same-day")
-    finding = Finding(tier, Context.AFFIRMED, "meaning", "my knee isn't swollen")
+    reading = engine.read(message)
+    words = reading.topic_words(reading.clauses[0])
+    finding = Finding(tier, Context.AFFIRMED, "meaning", message, words)
     return Reply(outcome=Outcome.SAFETY, score=95, tier=tier, finding=finding)
+
+
+def test_not_that_bad_lifts_no_hold_by_meaning_either(assistant: Assistant, engine: Engine) -> None:
+    """It denies nothing the red flag said ("walking is impossible"): the hold stays."""
+    held = _misread(engine, "walking is impossible rn")
+    assistant.memory.remember(CHANNEL, "walking is impossible rn", held)
+    reply = say(assistant, "it's not that bad really. how many reps of the leg curl?", CHANNEL)
+    assert reply.outcome is Outcome.SAFETY
 
 
 def test_a_correction_of_a_misreading_gets_an_apology_and_the_answer(
     assistant: Assistant, engine: Engine
 ) -> None:
     """On "I said it's NOT swollen" after a safety reply given by meaning: sorry, and the answer."""
-    assistant.memory.remember(CHANNEL, "my knee isn't swollen", _misread(engine))
+    misread = _misread(engine, "my knee isn't swollen")
+    assistant.memory.remember(CHANNEL, "my knee isn't swollen", misread)
     reply = say(assistant, "I said it's NOT swollen. how many reps of the leg curl?", CHANNEL)
     assert (reply.outcome, reply.entry_id, reply.corrected) == (
         Outcome.ANSWER,

@@ -377,3 +377,17 @@ def test_text_with_a_lone_surrogate_is_stored_with_a_replacement(store: Store) -
     store.log_teach(9, "it-band", "itb \udfff hurts", "taught")
     assert [a.text for a in store.asks_since(1)] == ["knee \ufffd pain"]
     assert [r.question for r in store.teach_log()] == ["itb \ufffd hurts"]
+
+
+def test_a_full_disk_is_one_line_naming_the_database(store: Store) -> None:
+    """SQLite's "database or disk is full" becomes one line saying what to do."""
+    pages = store._connection.execute("PRAGMA page_count").fetchone()[0]
+    store._connection.execute(f"PRAGMA max_page_count={pages + 1}")
+    long_text = "x" * 5000
+
+    def fill() -> None:
+        for number in range(50):
+            store.log_teach(1, "it-band", f"{long_text} {number}", "taught")
+
+    with pytest.raises(StoreError, match=r"bot\.sqlite3 can't be written: the disk holding"):
+        fill()

@@ -299,3 +299,28 @@ def test_a_phrasing_the_learned_signal_reads_as_a_red_flag_is_refused(
     with pytest.raises(TeachError, match="possible red flag"):
         Teacher(engine, knowledge_copy).teach(question, "routine", 1)
     assert engine.knowledge.learned == load_knowledge(knowledge_copy).learned
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing_behind(
+    teacher: Teacher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No space left: the teach is refused in one line naming the file, no temp file stays."""
+    import errno
+    import os
+
+    def full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    before = teacher.engine.knowledge.learned
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(TeachError, match=r"No space left on device.*is the disk full"):
+        teacher.teach("thigh strap thing", "it-band", member_id=1)
+    assert teacher.engine.knowledge.learned == before
+    assert list(teacher.path.parent.glob(".*.tmp")) == []
+
+
+def test_a_lone_surrogate_in_a_teach_is_taught_without_it(teacher: Teacher) -> None:
+    """Text from a broken client can hold one; it never reaches YAML as a raw error."""
+    result = teacher.teach("thigh strap thing \ud800", "it-band", member_id=1)
+    assert "\ud800" not in teacher.path.read_text(encoding="utf-8")
+    assert result.after.entry_id == "it-band"

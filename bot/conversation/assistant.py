@@ -112,7 +112,7 @@ class Assistant:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
         reply = self._read(text, turn, passive)
         if turn is not None and _corrects(reply, turn) and where is not None:
-            self.memory.lift(where.member)
+            self.memory.lift(where, turn)
             return replace(reply, corrected=True)
         if turn is not None and turn.is_screen and reply.wonders and not cautious(reply):
             return self._warning_signs() or turn.reply
@@ -172,16 +172,17 @@ class Assistant:
     def _held(self, reply: Reply, turn: Turn | None) -> Reply:
         """``reply``, unless a standing safety reply or screen in ``turn`` holds it back.
 
-        After a safety reply only small talk and a graver red flag get through; everything
-        else gets the safety advice again. While a screening question waits, any exercise
-        advice gets the screening question again.
+        After a safety reply only small talk and a graver red flag get through; a red flag
+        no graver gets the standing safety reply, said again as new (so it is never silent);
+        anything else gets it restated. While a screening question waits, any exercise advice
+        gets the screening question again.
         """
         if turn is None:
             return reply
         if turn.is_safety:
             if reply.outcome is Outcome.SMALL_TALK or self._graver(reply, turn.reply):
                 return reply
-            return replace(turn.reply, restated=True)
+            return turn.reply if cautious(reply) else replace(turn.reply, restated=True)
         if turn.is_screen and _advises_exercise(reply):
             return turn.reply
         return reply
@@ -196,15 +197,17 @@ class Assistant:
         position = ids.index(turn.reply.entry.id) if turn.reply.entry.id in ids else -1
         return ids[position + 1] if 0 <= position < len(ids) - 1 else None
 
-    def _urgency(self, reply: Reply) -> int:
-        """How grave a reply is: 0 for the most urgent tier's safety reply, more for less."""
-        tiers = [tier.id for tier in self.engine.knowledge.safety_tiers]
-        rank = tiers.index(reply.tier_id) if reply.tier_id in tiers else len(tiers)
-        return rank if reply.outcome is Outcome.SAFETY else len(tiers) + 1 + rank
-
     def _graver(self, reply: Reply, than: Reply) -> bool:
-        """Whether ``reply`` is a safety reply of a more urgent tier than ``than``'s."""
-        return reply.outcome is Outcome.SAFETY and self._urgency(reply) < self._urgency(than)
+        """Whether ``reply`` is a safety reply or a screen of a more urgent tier than ``than``'s.
+
+        A screen for an emergency sign must not be answered with a held "book a GP" reply.
+        """
+        return cautious(reply) and self._tier_rank(reply) < self._tier_rank(than)
+
+    def _tier_rank(self, reply: Reply) -> int:
+        """A reply's tier by urgency: 0 for the most urgent; past the last for none."""
+        tiers = [tier.id for tier in self.engine.knowledge.safety_tiers]
+        return tiers.index(reply.tier_id) if reply.tier_id in tiers else len(tiers)
 
     def _listed(self, text: str, entry_id: str, passive: bool) -> Reply:
         """The answer about one entry of a list the bot showed ("and the 2nd one?")."""
@@ -260,7 +263,8 @@ class Assistant:
         turn = self.memory.recall(where) if where else None
         if where is not None and turn is not None and turn.is_screen:
             self.memory.remember(where, question, reply)  # the screen is settled
-            return reply
+            # ... but a safety reply given elsewhere since still holds the member.
+            return self._held(reply, self.memory.hold_of(where.member))
         return self._held(reply, turn)
 
     def entry(self, entry_id: str, where: Place | None = None) -> Reply | None:
@@ -317,10 +321,11 @@ class Assistant:
 def stays_silent(text: str, reply: Reply) -> bool:
     """Whether a passive reply (to a message nobody addressed to the bot) goes unsaid.
 
-    Red flags and screens are always said; small talk and "I don't know" never; an answer
-    only when the message reads as a question.
+    Red flags and screens are always said, except a safety reply restated to a held member's
+    chatter; small talk and "I don't know" never; an answer only when the message reads as a
+    question.
     """
-    if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK):
+    if reply.outcome in (Outcome.ABSTAIN, Outcome.SMALL_TALK) or reply.restated:
         return True
     return reply.outcome is Outcome.ANSWER and not Engine.looks_like_question(text)
 
@@ -329,12 +334,13 @@ def _corrects(reply: Reply, turn: Turn) -> bool:
     """Whether ``reply`` answers a member correcting a safety reply given by mistake.
 
     Only a safety reply the learned signal gave (no red-flag phrase the member affirmed) can
-    be corrected, and only by a message that denies a symptom and raises no red flag itself:
-    "I said it's NOT swollen". "It's not that bad" after "I can't walk" never lifts it.
+    be corrected, and only by a message that denies a word of the clause it was given for and
+    raises no red flag itself: "I said it's NOT swollen" after a reply to "my knee isn't
+    swollen". "It's not that bad" after "walking is impossible" denies nothing it said.
     """
     finding = turn.reply.finding
     mistaken = turn.is_safety and finding is not None and finding.source == "meaning"
-    return mistaken and reply.denies and not cautious(reply)
+    return mistaken and bool(reply.denied & finding.terms) and not cautious(reply)
 
 
 def cautious(reply: Reply) -> bool:

@@ -93,17 +93,28 @@ class Memory:
         turn = Turn(reply=reply, question=question, at=self._clock(), asker=where.member)
         with self._lock:
             self._keep(self._turns, where, turn, MAX_CONVERSATIONS)
-            if turn.is_safety and self.hold_seconds > 0:
+            # A restated reply keeps the hold it restates: the hours run from the red flag.
+            if turn.is_safety and not reply.restated and self.hold_seconds > 0:
                 self._keep(self._holds, where.member, turn, MAX_HOLDS)
         return turn
 
-    def lift(self, member: int) -> None:
-        """End ``member``'s hold and standing safety replies: they corrected a misreading."""
+    def lift(self, where: Place, turn: Turn) -> None:
+        """End ``turn``, a safety reply the member corrected, and the hold if it came from it.
+
+        A safety reply standing elsewhere, or a hold from another message, stays.
+        """
         with self._lock:
-            self._holds.pop(member, None)
-            for where in [w for w, turn in self._turns.items() if w.member == member]:
-                if self._turns[where].is_safety:
-                    del self._turns[where]
+            if self._turns.get(where) is turn:
+                del self._turns[where]
+            if self._holds.get(where.member) is turn:
+                del self._holds[where.member]
+
+    def hold_of(self, member: int) -> Turn | None:
+        """The safety reply holding ``member`` everywhere, if one does."""
+        with self._lock:
+            held = self._holds.get(member)
+        fresh = held is not None and self._clock() - held.at < self.hold_seconds
+        return held if fresh else None
 
     def remember_message(self, message_id: int, turn: Turn) -> None:
         """Link the bot's message ``message_id`` to the turn it showed."""

@@ -90,7 +90,7 @@ class _MovementBotMixin:
         self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
         self._turns = FairQueue(self._answering)
 
-    async def off_loop(self, call: Callable[[], T], member: int = 0) -> T:
+    async def off_loop(self, call: Callable[[], T], member: int) -> T:
         """Run answering work for ``member`` off the event loop, one call at a time.
 
         The sentence encoder takes milliseconds of CPU: on one worker thread, the gateway

@@ -63,6 +63,8 @@ class Finding:
     context: Context
     source: Literal["phrase", "meaning"]
     wording: str
+    terms: frozenset[str] = frozenset()
+    """For a finding by meaning: the topic words of its clause (a correction must deny one)."""
 
     @property
     def dismissed(self) -> bool:
@@ -105,6 +107,10 @@ class Clause:
     end: int
     opens_sentence: bool
     chars: tuple[int, int] = (0, 0)
+
+
+_WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
+"""The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
 
 @dataclass(frozen=True)
@@ -165,18 +171,9 @@ class ContextReader:
             for name, trigger in _TRIGGERS.items():
                 for wording in getattr(rule, name):
                     compiled.triggers.add(self._terms(wording), _Trigger(*trigger))
-            for name in (
-                "pseudo",
-                "terminate",
-                "figurative",
-                "clause_start",
-                "first_person",
-                "body",
-            ):
+            for name in _WORDINGS:
                 for wording in getattr(rule, name):
                     getattr(compiled, name).add(self._terms(wording), None)
-            for wording in rule.carer:
-                compiled.carer.add(self._terms(wording), None)
             compiled.functions.update(t for word in rule.function for t in self._terms(word))
 
     def _terms(self, wording: str) -> Terms:
@@ -198,20 +195,30 @@ class ContextReader:
         if not chosen:
             return tuple(labels)
 
-        def found(name: str) -> list[tuple[int, int, object]]:
-            return [hit for rules in chosen for hit in getattr(rules, name).occurrences(terms)]
-
-        for start, end, _ in found("figurative"):
-            labels[start:end] = [Context.FIGURATIVE] * (end - start)
-        blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
-        stops = {start for start, _, _ in found("terminate")}
-        starts = {start for start, _, _ in found("first_person")}
-        cared_for = bool(found("carer"))
-        opening = {start for start, _, _ in found("clause_start")}
-        functions = set().union(*(rules.functions for rules in chosen))
         clause_of = [0] * len(terms)
         for number, clause in enumerate(clauses):
             clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+
+        def found(name: str) -> list[tuple[int, int, object]]:
+            """Occurrences of one kind of wording, each inside one clause."""
+            return [
+                (start, end, payload)
+                for rules in chosen
+                for start, end, payload in getattr(rules, name).occurrences(terms)
+                if clause_of[start] == clause_of[end - 1]
+            ]
+
+        for start, end, _ in found("figurative"):
+            labels[start:end] = [Context.FIGURATIVE] * (end - start)
+        bounds = _Bounds(
+            stops={start for start, _, _ in found("terminate")},
+            opening={start for start, _, _ in found("clause_start")},
+            symptoms=occupied,
+        )
+        blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
+        first_person = {start for start, _, _ in found("first_person")}
+        cared_for = bool(found("carer"))
+        functions = set().union(*(rules.functions for rules in chosen))
         claimed: dict[bool, set[int]] = {True: set(), False: set()}
         triggers = found("triggers")
         forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
@@ -223,85 +230,107 @@ class ContextReader:
             if span & (blocked | occupied | claimed[trigger.forward]):
                 continue
             claimed[trigger.forward] |= span  # the longest trigger each way is the one that counts
+            clause = clauses[clause_of[start]]
+            context = trigger.context
             if trigger.forward:
-                ends = stops | starts if trigger.context is Context.OTHER else stops
-                # A denial is a clause's ("no fall, it just swelled"); the rest, the sentence's.
-                listing = opening if trigger.context is Context.NEGATED else None
-                scope = _forward(len(terms), clauses, clause_of, end, (ends, listing))
-                if trigger.context is Context.NEGATED and any(
+                scope = _forward(clauses, clause_of, (start, end), bounds, context)
+                if context is Context.OTHER:
+                    scope = _until(scope, first_person)
+                if context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
                 ):
                     continue  # "not able to walk": the negated ability is the symptom
-            elif (
-                end - start == 1 and (start, end) in forward and end < clauses[clause_of[start]].end
-            ):
+                if context is Context.HYPOTHETICAL and first_person & set(scope):
+                    context = Context.UNCERTAIN  # "what does it mean if my calf is hot?"
+            elif end - start == 1 and (start, end) in forward and end < clause.end:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
-                scope = self._backward(clauses, clause_of, start, stops)
+                scope = _backward(clauses, clause_of, start, end, bounds.stops)
             for position in scope:
-                labels[position] = _graver(labels[position], trigger.context)
+                labels[position] = _graver(labels[position], context)
         return tuple(labels)
 
-    @staticmethod
-    def _backward(
-        clauses: Sequence[Clause], clause_of: list[int], start: int, stops: set[int]
-    ) -> list[int]:
-        """Back from a trigger to its sentence's start ("swelled up like a melon, all healed")."""
-        number = clause_of[start] if start < len(clause_of) else len(clauses) - 1
-        while number > 0 and not clauses[number].opens_sentence:
-            number -= 1
-        first = clauses[number].start if clauses else 0
-        scope = []
-        position = start - 1
-        while position >= first and len(scope) < BACKWARD_REACH and position not in stops:
-            scope.append(position)
-            position -= 1
-        return scope
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Where scopes stop: termination terms, words that open a clause, and symptom words."""
+
+    stops: set[int]
+    opening: set[int]
+    symptoms: frozenset[int]
+
+
+def _fills(clause: Clause, start: int, end: int) -> bool:
+    """Whether a trigger is its clause's only words ("hypothetically," / ", all healed")."""
+    return clause.start == start and clause.end == end
 
 
 def _forward(
-    length: int,
     clauses: Sequence[Clause],
     clause_of: list[int],
-    start: int,
-    bounds: tuple[set[int], set[int] | None],
+    span: tuple[int, int],
+    bounds: _Bounds,
+    context: Context,
 ) -> list[int]:
-    """From after a trigger to its sentence's end, or (a denial) its clause's and a list's.
+    """From after a trigger to its clause's end, and further only as the rules below say.
 
-    ``bounds`` are the positions of termination terms and, for a scope that ends with its
-    clause, of the words that open one (None: the scope runs on to the sentence's end).
+    A trigger that is its clause's only words reaches into the next clause of the sentence; a
+    negation that reached a symptom goes on through a list of symptoms ("no swelling, redness
+    or fever"), never into a clause that opens like one of its own ("no fall, it swelled").
     """
-    stops, opening = bounds
-    if start >= length:
-        return []
-    scope: list[int] = []
-    number = clause_of[start - 1] if start else 0
+    start, end = span
+    number = clause_of[start]
     clause = clauses[number]
-    position = start
-    while len(scope) < FORWARD_REACH and position < length:
-        if position >= clause.end:
-            number += 1
-            if number >= len(clauses) or not _continues(clauses[number], opening):
-                break
-            clause = clauses[number]
-        if position in stops:
+    scope = _until(list(range(end, clause.end)), bounds.stops)
+    if len(scope) < clause.end - end:  # a termination term ended it
+        return scope
+    if _fills(clause, start, end) and number + 1 < len(clauses):
+        following = clauses[number + 1]
+        if not following.opens_sentence:
+            return _until(list(range(following.start, following.end)), bounds.stops)
+    while context is Context.NEGATED and number + 1 < len(clauses):
+        number += 1
+        following = clauses[number]
+        listed = (
+            not following.opens_sentence
+            and following.end - following.start <= LIST_PIECE
+            and following.start not in bounds.opening
+            and bounds.symptoms & set(scope)
+            and bounds.symptoms & set(range(following.start, following.end))
+        )
+        if not listed:
             break
+        scope += _until(list(range(following.start, following.end)), bounds.stops)
+    return scope[:FORWARD_REACH]
+
+
+def _backward(
+    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, stops: set[int]
+) -> list[int]:
+    """Back from a trigger to its clause's start ("it swelled up years ago").
+
+    A trigger that is its clause's only words reaches back through the clause before it, in
+    the same sentence ("knee swelled up like a melon, all healed").
+    """
+    number = clause_of[start]
+    clause = clauses[number]
+    first = clause.start
+    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
+        first = clauses[number - 1].start
+    scope = []
+    position = start - 1
+    while position >= first and len(scope) < BACKWARD_REACH and position not in stops:
         scope.append(position)
-        position += 1
+        position -= 1
     return scope
 
 
-def _continues(clause: Clause, opening: set[int] | None) -> bool:
-    """Whether a forward scope runs on into ``clause``.
-
-    Within its sentence; and for a clause's scope (``opening`` given), only into a short list
-    item that doesn't open a clause of its own.
-    """
-    if clause.opens_sentence:
-        return False
-    if opening is None:
-        return True
-    return clause.end - clause.start <= LIST_PIECE and clause.start not in opening
+def _until(scope: list[int], stops: set[int]) -> list[int]:
+    """``scope`` up to (not including) its first position in ``stops``."""
+    for index, position in enumerate(scope):
+        if position in stops:
+            return scope[:index]
+    return scope
 
 
 def _graver(current: Context, new: Context) -> Context:

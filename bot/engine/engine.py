@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.analysis import Analyser
-from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
+from bot.engine.context import DISMISSED, Clause, Context, ContextReader, Finding
 from bot.engine.focus import Candidates, candidate_parts, focus
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
@@ -55,7 +55,17 @@ SIGNS_SHOWN = 4
 SEMANTIC_OFF = "semantic layer off: no encoder was given"
 
 
-def _marked(reply: Reply, reading: Reading, denies: bool) -> Reply:
+def _read_clauses(reading: Reading, flags: Sequence[object]) -> list[Clause]:
+    """The clauses the learned signal read, one per flag.
+
+    The message's clauses, or the whole message when it is one, and a follow-up's own words
+    as one more after them.
+    """
+    clauses = list(reading.clauses[: len(flags)]) if len(flags) > 1 else [reading.whole]
+    return [*clauses, *[reading.whole] * (len(flags) - len(clauses))]
+
+
+def _marked(reply: Reply, reading: Reading, denied: frozenset[str]) -> Reply:
     """``reply``, marked with what the reading says of the message.
 
     Its language (when not English), whether it denies a symptom, whether it asks about one.
@@ -63,7 +73,7 @@ def _marked(reply: Reply, reading: Reading, denies: bool) -> Reply:
     language = None if reading.english else reading.language
     phrase = reading.phrase
     wonders = phrase is not None and phrase.context is Context.HYPOTHETICAL
-    return replace(reply, language=language, denies=denies, wonders=wonders)
+    return replace(reply, language=language, denied=denied, wonders=wonders)
 
 
 @dataclass(frozen=True)
@@ -364,7 +374,8 @@ class Engine:
                 candidates, not_covered = self._rank(state, read)
                 ranked = list(_lexical_scores(candidates).items())
                 reply = self._decide(state, ranked, not_covered, passive, (cleaned, None))
-                replies.append(_marked(reply, reading, reading.denies))
+                denied = frozenset().union(*(reading.denied_in(c) for c in reading.clauses))
+                replies.append(_marked(reply, reading, denied))
             return replies
         # One forward pass over the message: its first window is what entries are judged on;
         # every window and clause is read for red flags. A follow-up is also read with its
@@ -439,14 +450,20 @@ class Engine:
             ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
             # The part that answers is read from the member's own words, without the context.
             reply = self._decide(state, ranked, not_covered, passive, question)
-        return _marked(reply, reading, self._denies(reading, judgement))
+        return _marked(reply, reading, self._denied(reading, judgement))
 
-    def _denies(self, reading: Reading, judgement: Judgement) -> bool:
-        """Whether the message denies a symptom: a phrase, or a clause reading like a red flag."""
+    def _denied(self, reading: Reading, judgement: Judgement) -> frozenset[str]:
+        """The words of the symptoms a message denies.
+
+        In clauses that name a red-flag word, or that read like a red flag.
+        """
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
-        return reading.denies or any(
-            100.0 * chance >= self._thresholds.screen and reading.context_of(clause) in DENIALS
-            for (chance, _), clause in zip(flags, reading.clauses, strict=False)
+        return frozenset().union(
+            *(
+                reading.denied_in(clause)
+                for (chance, _), clause in zip(flags, _read_clauses(reading, flags), strict=True)
+                if 100.0 * chance >= self._thresholds.screen or reading.names_symptom(clause)
+            )
         )
 
     def _caution(
@@ -470,18 +487,18 @@ class Engine:
         phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
         learned = self._learned_finding(state, reading, judgement)
         flag = max([judgement.red_flag, *(chance for chance, _ in judgement.clauses)])
+        learned_firm = learned is not None and (
+            100.0 * learned[1] >= bars.red_flag
+            and learned[0].context is Context.AFFIRMED
+            and reading.english
+        )
         if phrase is not None and phrase.context is Context.AFFIRMED:
             finding: Finding = phrase
             firm = 100.0 * flag >= bars.doubt
+        elif learned is not None and (learned_firm or phrase is None):
+            finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:
             finding, firm = phrase, False
-        elif learned is not None:
-            finding, chance = learned
-            firm = (
-                100.0 * chance >= bars.red_flag
-                and finding.context is Context.AFFIRMED
-                and reading.english
-            )
         elif not reading.english and reading.about_body:
             finding = Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
             firm = False
@@ -518,14 +535,15 @@ class Engine:
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
         held = [
             (chance, tier, clause, reading.context_of(clause))
-            for (chance, tier), clause in zip(flags, reading.clauses, strict=False)
+            for (chance, tier), clause in zip(flags, _read_clauses(reading, flags), strict=True)
         ]
         if not held:
             return None
         chance, tier, clause, context = max(held, key=lambda item: item[0])
         if 100.0 * judgement.red_flag >= bars.screen and context not in DISMISSED:
             found = state.knowledge.tier(judgement.tier or tier or "")
-            return Finding(found, context, "meaning", clause.text), judgement.red_flag
+            words = reading.topic_words(clause)
+            return Finding(found, context, "meaning", clause.text, words), judgement.red_flag
         standing = [item for item in held if item[3] not in DISMISSED]
         if not standing:
             return None
@@ -533,7 +551,8 @@ class Engine:
         if 100.0 * chance < bars.clause:
             return None
         found = state.knowledge.tier(tier or "")
-        return Finding(found, Context.UNCERTAIN, "meaning", clause.text), chance
+        words = reading.topic_words(clause)
+        return Finding(found, Context.UNCERTAIN, "meaning", clause.text, words), chance
 
     def _lexical_caution(self, state: _State, reading: Reading, screened: bool) -> Reply | None:
         """The verdict on phrases alone, when the semantic layer is off."""

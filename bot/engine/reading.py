@@ -51,6 +51,11 @@ class Reading:
         """Whether the message is in English, the language the bot reads best."""
         return self.language == ENGLISH
 
+    @property
+    def whole(self) -> Clause:
+        """The whole message, as one clause (a follow-up's own words, read as a clause)."""
+        return Clause(self.text, 0, len(self.terms), True, (0, len(self.text)))
+
     def context_of(self, clause: Clause) -> Context:
         """How ``clause`` holds what it says.
 
@@ -76,10 +81,23 @@ class Reading:
             return dismissed.most_common(1)[0][0]
         return Context.UNCERTAIN if Context.UNCERTAIN in held else Context.AFFIRMED
 
-    @property
-    def denies(self) -> bool:
-        """Whether it denies, dates or lends away a symptom it names ("it's NOT swollen")."""
-        return self.phrase is not None and self.phrase.context in DENIALS
+    def denied_in(self, clause: Clause) -> frozenset[str]:
+        """The topic words of ``clause`` that the message denies, dates or lends away."""
+        return frozenset(
+            self.terms[position]
+            for position in range(clause.start, clause.end)
+            if self.contexts[position] in DENIALS and self.terms[position] not in STOP_WORDS
+        )
+
+    def names_symptom(self, clause: Clause) -> bool:
+        """Whether ``clause`` holds words of the red-flag phrases."""
+        return any(clause.start <= position < clause.end for position in self.symptoms)
+
+    def topic_words(self, clause: Clause) -> frozenset[str]:
+        """The words of ``clause`` that matching reads as its topic."""
+        return frozenset(
+            term for term in self.terms[clause.start : clause.end] if term not in STOP_WORDS
+        )
 
 
 class Reader:

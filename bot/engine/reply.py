@@ -77,8 +77,8 @@ class Reply:
     """For a safety reply or a screen: the red flag it was given for, and how it was found."""
     language: str | None = None
     """The message's language, when it is not English (the bot reads English best)."""
-    denies: bool = False
-    """The message denies, dates or lends away a symptom it names ("it's NOT swollen")."""
+    denied: frozenset[str] = frozenset()
+    """The words of symptoms the message denies, dates or lends away ("it's NOT swollen")."""
     wonders: bool = False
     """The message asks about a warning sign rather than reporting one ("what's deformed?")."""
     corrected: bool = False

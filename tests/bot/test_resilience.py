@@ -133,3 +133,19 @@ async def test_python_m_bot_run_answers_over_the_fake(tmp_path: Path) -> None:
         log = output.decode()
         assert fake.token not in log
         assert "Traceback" not in log
+
+
+async def test_forget_me_on_a_full_disk_says_so_and_still_forgets_the_conversation(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "something went wrong": what happened, and the memory is cleared all the same."""
+    from bot.discord_ui.exts.privacy import FORGET_FAILED
+    from bot.store import StoreError
+
+    def full(member: int) -> int:
+        raise StoreError("bot.sqlite3 can't be written: the disk holding it is full")
+
+    monkeypatch.setattr(world.bot.store, "forget_member", full)
+    result = await world.alice.slash("forget-me", channel=world.general)
+    assert result.ephemeral
+    assert result.content == FORGET_FAILED

@@ -18,6 +18,27 @@ AFFIRMED = [
     ("no swelling, it just gave way on the stairs today", "same-day"),
 ]
 
+SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
+    "my calf is hot and swollen, my knee is fine",
+    "calf is hot, red and swollen, otherwise fine",
+    "my knee gave way and it's swollen, all good otherwise",
+    "my knee locked and wont straighten, had surgery on it years ago",
+    "my calf is swollen and hot, last year i had a dvt",
+    "calf is hot and swollen, GP said it's fine but it's getting worse",
+    "my knee locked in a bent position",
+    "my knee gave way to the left when i landed",
+    "my foot went numb to the touch after the fall",
+    "since the fall i have cold feet and pale toes",
+    "worst pain i have ever had, my calf is hot and swollen",
+    "sorry if this is a dumb question, my calf is hot and swollen",
+    "should i be worried that my calf is hot and swollen",
+    "i limp to avoid putting weight on it, calf hot and swollen",
+    "got tackled by someone, knee swollen and cant bear weight",
+    "not good, calf hot swollen",
+    "no joke, calf hot swollen",
+]
+"""A symptom the member affirms, beside a denial, a date or an idiom about something else."""
+
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
@@ -42,6 +63,20 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     assert reply.tier_id == tier
 
 
+@pytest.mark.parametrize("message", SYMPTOM_THEN_A_DENIAL_ELSEWHERE)
+def test_a_denial_elsewhere_never_reaches_the_symptom(engine: Engine, message: str) -> None:
+    """A scope stays in its clause: "..., my knee is fine" denies nothing said before it."""
+    assert engine.answer(message).outcome is Outcome.SAFETY
+
+
+def test_a_hypothetical_about_the_members_own_body_is_screened(engine: Engine) -> None:
+    """On "what does it mean if my calf is hot and swollen": theirs, so asked about first."""
+    assert engine.answer("what does it mean if my calf is hot and swollen").outcome in (
+        Outcome.SAFETY,
+        Outcome.SCREEN,
+    )
+
+
 @pytest.mark.parametrize(("message", "context"), DISMISSED)
 def test_a_denied_dated_imagined_or_borrowed_symptom_is_no_red_flag(
     engine: Engine, message: str, context: Context
@@ -57,14 +92,14 @@ def test_a_denial_with_a_question_gets_its_answer(engine: Engine) -> None:
     """On "Not swollen, doesn't lock" plus a question: the answer, not a false emergency."""
     reply = engine.answer("my knee isn't swollen and doesn't lock. how many reps of the leg curl?")
     assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "prone-leg-curl")
-    assert reply.denies
+    assert reply.denied
 
 
 def test_a_correction_is_read_as_a_denial(engine: Engine) -> None:
     """On "I said it's NOT swollen": no red flag, and marked as denying one (it may lift a hold)."""
     reply = engine.answer("I said it's NOT swollen, just achy")
     assert reply.outcome not in (Outcome.SAFETY, Outcome.SCREEN)
-    assert reply.denies
+    assert reply.denied
 
 
 def test_a_hedged_symptom_gets_the_screening_question(engine: Engine) -> None:

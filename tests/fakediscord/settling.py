@@ -31,3 +31,13 @@ async def handlers_settled(timeout: float = 5.0) -> None:
     if pending:
         names = ", ".join(sorted(task.get_name() for task in pending))
         raise NoBotResponse(f"handlers still running after {timeout}s: {names}")
+
+
+def handlers_running() -> int:
+    """How many event, command and button handlers are running now."""
+    current = asyncio.current_task()
+    return sum(
+        1
+        for task in asyncio.all_tasks()
+        if task is not current and task.get_name().startswith(HANDLER_TASK_PREFIXES)
+    )

@@ -17,6 +17,7 @@ from bot.discord_ui.components import answer_view
 from bot.discord_ui.embeds import reply_embed
 from bot.discord_ui.interactions import NO_MENTIONS, tell
 from bot.engine import Outcome, Reply
+from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class Answers(commands.Cog):
         reference = message.reference
         earlier = reference.resolved if reference is not None else None
         if isinstance(earlier, discord.Message) and earlier.author.id == message.author.id:
-            return f"{earlier.content}\n{question}".strip()
+            return f"{question}\n{earlier.content}".strip()  # the new words first, read whole
         return question
 
     async def _record(
@@ -76,21 +77,27 @@ class Answers(commands.Cog):
         text: str,
         reply: Reply,
     ) -> None:
+        """Store the question for the moderators' review; a failed write is one log line.
+
+        The member already has their answer: a full disk must not turn it into an error.
+        """
         suggested = [topic.id for topic in reply.suggestions]
-        await asyncio.to_thread(
-            functools.partial(
-                self.bot.store.record_ask,
-                member_id=member_id,
-                channel_id=channel_id,
-                message_id=message_id,
-                text=text,
-                outcome=reply.outcome.value,
-                entry_id=reply.entry_id,
-                suggested=suggested,
-                score=reply.score,
-                not_covered=reply.not_covered,
-            )
+        record = functools.partial(
+            self.bot.store.record_ask,
+            member_id=member_id,
+            channel_id=channel_id,
+            message_id=message_id,
+            text=text,
+            outcome=reply.outcome.value,
+            entry_id=reply.entry_id,
+            suggested=suggested,
+            score=reply.score,
+            not_covered=reply.not_covered,
         )
+        try:
+            await asyncio.to_thread(record)
+        except StoreError as error:
+            log.warning("A question was answered but not stored: %s", error)
 
     def _forum_post(self, message: discord.Message) -> bool:
         """Whether ``message`` opens a post in one of the forum channels the bot reads."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import discord
 from discord import app_commands
@@ -10,6 +11,15 @@ from discord.ext import commands
 
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.interactions import tell
+from bot.store import StoreError
+
+log = logging.getLogger(__name__)
+
+FORGET_FAILED = (
+    "I couldn't delete your stored questions just now: the bot's storage can't be written "
+    "(its operators have the reason in the log). Your conversations here are forgotten; "
+    "please try /forget-me again later."
+)
 
 
 class Privacy(commands.Cog):
@@ -25,8 +35,13 @@ class Privacy(commands.Cog):
     async def forget_me(self, interaction: discord.Interaction) -> None:
         """Delete the caller's rows and conversations, and say how many rows went."""
         member = interaction.user.id
-        removed = await asyncio.to_thread(self.bot.store.forget_member, member)
         self.bot.assistant.memory.forget_member(member)
+        try:
+            removed = await asyncio.to_thread(self.bot.store.forget_member, member)
+        except StoreError as error:
+            log.warning("/forget-me failed: %s", error)
+            await tell(interaction, FORGET_FAILED)
+            return
         self.bot.dispatch("member_forgotten", member)
         await tell(interaction, f"Done: removed {removed} stored item(s) about you.")
 

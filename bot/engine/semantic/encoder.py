@@ -155,6 +155,9 @@ class OnnxEncoder:
         pools the hidden states of the tokens inside it: a clause read in its message, at no
         further cost. A span with no token in it gets the first window's vector.
         """
+        if self._pooling == "cls":  # a span has no first token of its own: encode it alone
+            parts = self.encode([text[start:end] for start, end in spans])
+            return self.encode([text]), parts if spans else np.zeros((0, 0), dtype=np.float32)
         with self._lock:
             first = self._tokenizer.encode(text)
         encodings = [first, *first.overflowing]
