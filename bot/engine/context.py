@@ -76,6 +76,8 @@ FORWARD_REACH = 12
 """Terms a forward trigger reaches at most."""
 BACKWARD_REACH = 10
 """Terms a backward trigger reaches at most."""
+SENTENCE_REACH = 24
+"""Terms a resolution reaches back, through its sentence."""
 FUNCTION_REACH = 4
 """A negation negates an ability ("not able to walk") when it names one this close."""
 LIST_PIECE = 3
@@ -90,8 +92,10 @@ _TRIGGERS = {
     "other": (Context.OTHER, True),
     "uncertain": (Context.UNCERTAIN, True),
     "uncertain_after": (Context.UNCERTAIN, False),
+    "resolved_after": (Context.PAST, False, True),
 }
-"""Rule list -> the context its triggers give, and whether their scope runs forward."""
+"""Rule list -> the context its triggers give, whether their scope runs forward, and whether
+it reaches back through the whole sentence."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ _WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person"
 class _Trigger:
     context: Context
     forward: bool
+    sentence: bool = False
 
 
 class _Runs:
@@ -245,7 +250,11 @@ class ContextReader:
             elif end - start == 1 and (start, end) in forward and end < clause.end:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
-                scope = _backward(clauses, clause_of, start, end, bounds.stops)
+                scope = (
+                    _back_through_sentence(clauses, clause_of, start)
+                    if trigger.sentence
+                    else _backward(clauses, clause_of, start, end, bounds.stops)
+                )
             for position in scope:
                 labels[position] = _graver(labels[position], context)
         return tuple(labels)
@@ -323,6 +332,21 @@ def _backward(
         scope.append(position)
         position -= 1
     return scope
+
+
+def _back_through_sentence(
+    clauses: Sequence[Clause], clause_of: list[int], start: int
+) -> list[int]:
+    """Back from a resolution ("… but it fully healed") to its sentence's start, "but" and all.
+
+    An episode the member says is over is over, whatever it was: "knee was swollen for
+    weeks, but it fully healed and occ health cleared me".
+    """
+    number = clause_of[start]
+    while number > 0 and not clauses[number].opens_sentence:
+        number -= 1
+    first = clauses[number].start if clauses else 0
+    return list(range(start - 1, max(first, start - SENTENCE_REACH) - 1, -1))
 
 
 def _until(scope: list[int], stops: set[int]) -> list[int]:

@@ -194,6 +194,7 @@ class ContextRules:
     Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
     message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
     someone, their red flag is the member's to act on.
+    ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
     ``body`` words tell a message about the body in a language the bot reads poorly.
@@ -206,6 +207,7 @@ class ContextRules:
     negated_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     past: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     past_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    resolved_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     hypothetical: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

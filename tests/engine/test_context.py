@@ -36,6 +36,7 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
     "got tackled by someone, knee swollen and cant bear weight",
     "not good, calf hot swollen",
     "no joke, calf hot swollen",
+    "the bruise healed but my knee still locks and wont straighten",
 ]
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
@@ -45,6 +46,7 @@ DISMISSED = [
     ("no swelling, redness or fever, which exercise first?", Context.NEGATED),
     ("sprained it in 2019 and it swelled up, physio cleared me ages ago", Context.PAST),
     ("had a locked knee years ago, fully healed", Context.PAST),
+    ("knee was swollen for weeks after the fall but it fully healed, cleared me", Context.PAST),
     ("what should I do if it ever balloons up?", Context.HYPOTHETICAL),
     ("what do you mean by deformed?", Context.HYPOTHETICAL),
     ("my brother's knee locked up at football", Context.OTHER),
