@@ -19,12 +19,7 @@ async def handlers_settled(timeout: float = 5.0) -> None:
         NoBotResponse: Some handler is still running after ``timeout`` seconds.
 
     """
-    current = asyncio.current_task()
-    running = {
-        task
-        for task in asyncio.all_tasks()
-        if task is not current and task.get_name().startswith(HANDLER_TASK_PREFIXES)
-    }
+    running = _running_handlers()
     if not running:
         return
     _, pending = await asyncio.wait(running, timeout=timeout)
@@ -35,9 +30,14 @@ async def handlers_settled(timeout: float = 5.0) -> None:
 
 def handlers_running() -> int:
     """How many event, command and button handlers are running now."""
+    return len(_running_handlers())
+
+
+def _running_handlers() -> set[asyncio.Task[object]]:
+    """discord.py's handler tasks still running, other than the caller's own."""
     current = asyncio.current_task()
-    return sum(
-        1
+    return {
+        task
         for task in asyncio.all_tasks()
         if task is not current and task.get_name().startswith(HANDLER_TASK_PREFIXES)
-    )
+    }
