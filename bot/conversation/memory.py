@@ -111,10 +111,14 @@ class Memory:
 
     def hold_of(self, member: int) -> Turn | None:
         """The safety reply holding ``member`` everywhere, if one does."""
+        now = self._clock()
         with self._lock:
-            held = self._holds.get(member)
-        fresh = held is not None and self._clock() - held.at < self.hold_seconds
-        return held if fresh else None
+            return self._held(member, now)
+
+    def _held(self, member: int, now: float) -> Turn | None:
+        """``member``'s hold at ``now``, if it still runs (the lock held by the caller)."""
+        held = self._holds.get(member)
+        return held if held is not None and now - held.at < self.hold_seconds else None
 
     def remember_message(self, message_id: int, turn: Turn) -> None:
         """Link the bot's message ``message_id`` to the turn it showed."""
@@ -147,8 +151,8 @@ class Memory:
                 recent = None
             if recent is not None and (recent.is_safety or recent.is_screen):
                 return recent
-            held = self._holds.get(where.member)
-            if held is not None and now - held.at < self.hold_seconds:
+            held = self._held(where.member, now)
+            if held is not None:
                 return held
             replied = self._messages.get(replying_to) if replying_to is not None else None
             fresh = replied is not None and now - replied.at < max(self.seconds, MESSAGE_SECONDS)

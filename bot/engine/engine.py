@@ -55,6 +55,17 @@ SIGNS_SHOWN = 4
 SEMANTIC_OFF = "semantic layer off: no encoder was given"
 
 
+def _read_poorly(state: _State, reading: Reading) -> Finding | None:
+    """A message in a language the bot reads poorly that names the body: maybe a red flag.
+
+    It gets the screening question (the least urgent tier's signs lead), so recall never
+    hangs on a list of red-flag phrases in that language being complete.
+    """
+    if reading.english or not reading.about_body or not state.knowledge.safety_tiers:
+        return None
+    return Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
+
+
 def _read_clauses(reading: Reading, flags: Sequence[object]) -> list[Clause]:
     """The clauses the learned signal read, one per flag.
 
@@ -499,9 +510,8 @@ class Engine:
             finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:
             finding, firm = phrase, False
-        elif not reading.english and reading.about_body:
-            finding = Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
-            firm = False
+        elif (unread := _read_poorly(state, reading)) is not None:
+            finding, firm = unread, False
         else:
             return None
         tier = finding.tier
@@ -556,16 +566,21 @@ class Engine:
 
     def _lexical_caution(self, state: _State, reading: Reading, screened: bool) -> Reply | None:
         """The verdict on phrases alone, when the semantic layer is off."""
-        phrase = reading.phrase
-        if phrase is None or phrase.dismissed or phrase.tier is None:
+        phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
+        finding = phrase or _read_poorly(state, reading)
+        if finding is None or finding.tier is None:
             return None
-        if phrase.context is Context.AFFIRMED:
-            return Reply(outcome=Outcome.SAFETY, score=100, tier=phrase.tier, finding=phrase)
+        if finding.context is Context.AFFIRMED:
+            return Reply(outcome=Outcome.SAFETY, score=100, tier=finding.tier, finding=finding)
         if screened:
             return None
-        signs = tuple(phrase.tier.signs[:SIGNS_SHOWN])
         return Reply(
-            outcome=Outcome.SCREEN, score=100, tier=phrase.tier, signs=signs, finding=phrase
+            outcome=Outcome.SCREEN,
+            score=100,
+            tier=finding.tier,
+            signs=tuple(finding.tier.signs[:SIGNS_SHOWN]),
+            finding=finding,
+            language=None if reading.english else reading.language,
         )
 
     def screen(self, text: str, tier: SafetyTier) -> Reply:

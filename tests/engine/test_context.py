@@ -164,3 +164,12 @@ def test_short_english_with_gym_words_stays_english(lexical_engine: Engine) -> N
     """Short messages are where identifiers guess: English words keep them English."""
     for message in ("knee locked", "IT band foam roller??", "curtsy squat reps?", "ok 👍"):
         assert lexical_engine.read(message).language == "en"
+
+
+def test_a_red_flag_in_another_language_is_screened_without_the_encoder(
+    lexical_engine: Engine,
+) -> None:
+    """With the semantic layer off, the same verdict: the body named, so the screen."""
+    reply = lexical_engine.answer("mein Knie ist nach dem Sturz stark geschwollen")
+    assert reply.outcome is Outcome.SCREEN
+    assert reply.language == "de"
