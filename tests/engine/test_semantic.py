@@ -20,6 +20,7 @@ from bot.engine import (
     load_knowledge,
     open_embeddings,
 )
+from bot.engine.semantic.decision import ClassMembers
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import (
     EncoderUnavailable,
@@ -400,3 +401,11 @@ def test_reading_in_context_and_alone_at_once_is_both_readings(
     within, alone = engine.answer_in_context(text, context)
     assert within == engine.answer(text, context=context)
     assert alone == engine.answer(text)
+
+
+def test_closest_member_per_class_is_each_class_maximum_and_minus_one_when_empty() -> None:
+    targets = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 0]], dtype=float)
+    similarity = np.array([[0.2, 0.9, 0.4, 0.99], [-0.5, -0.7, 0.3, 0.0]])
+    members = ClassMembers(targets)
+    closest = members.nearest(similarity[:, members.order].T)
+    assert closest.tolist() == [[0.9, 0.9, -1.0], [-0.5, 0.3, -1.0]]

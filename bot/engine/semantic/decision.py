@@ -132,14 +132,40 @@ def _split(classes: _Classes, row: np.ndarray, nearest: np.ndarray) -> _Scores:
     )
 
 
+class ClassMembers:
+    """Which training texts belong to each class, grouped so one reduction finds the closest.
+
+    A text in several classes appears once in each of their groups.
+    """
+
+    def __init__(self, targets: np.ndarray) -> None:
+        """Group the rows of ``targets`` (texts x classes, positive where a text is a member)."""
+        members = targets > 0
+        groups = [np.flatnonzero(members[:, column]) for column in range(targets.shape[1])]
+        self.classes = targets.shape[1]
+        self.present = np.array([group.size > 0 for group in groups], dtype=bool)
+        """The classes with at least one member."""
+        sizes = [group.size for group in groups if group.size]
+        self.order = np.concatenate([group for group in groups if group.size] or [[]]).astype(int)
+        """Row indices of the texts, class by class: the columns a similarity is read in."""
+        self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+
+    def nearest(self, grouped: np.ndarray) -> np.ndarray:
+        """Per message and class, the similarity of its closest member (-1 for an empty class).
+
+        ``grouped`` holds one row per training text in :attr:`order` and one column per
+        message: the similarities, texts down the rows so the reduction runs along memory.
+        """
+        best = np.full((grouped.shape[1], self.classes), -1.0)
+        if self.order.size:
+            best[:, self.present] = np.maximum.reduceat(grouped, self._starts, axis=0).T
+        return best
+
+
 def _nearest(similarity: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Per text (row of ``similarity``) and class, the similarity of its closest member."""
-    members = targets > 0
-    best = np.full((similarity.shape[0], targets.shape[1]), -1.0)
-    for column in range(targets.shape[1]):
-        if members[:, column].any():
-            best[:, column] = similarity[:, members[:, column]].max(axis=1)
-    return best
+    members = ClassMembers(targets)
+    return members.nearest(similarity[:, members.order].T)
 
 
 def entry_features(
@@ -217,9 +243,11 @@ class DecisionLayer:
         self.fusion = fusion
         self._classes = classes
         self._ridge = ridge
-        vectors, self._memory_targets = memory
-        self._memory_columns = np.ascontiguousarray(vectors.T)
-        """The training texts' vectors as columns: a message's similarities in one product."""
+        vectors, targets = memory
+        self._members = ClassMembers(targets)
+        self._memory = np.ascontiguousarray(vectors[self._members.order])
+        """The training texts' vectors, class by class: a message's similarities in one
+        product, its closest text per class in one reduction."""
         self._answer = fusion.answer
         self._red_flag = fusion.red_flag
 
@@ -315,7 +343,7 @@ class DecisionLayer:
     def _scores(self, vectors: Vectors) -> list[_Scores]:
         """The semantic scores of each vector."""
         raw = _with_bias(vectors).astype(np.float64) @ self._ridge
-        nearest = _nearest(vectors @ self._memory_columns, self._memory_targets)
+        nearest = self._members.nearest(self._memory @ vectors.T)
         return [
             _split(self._classes, row, nearest_row)
             for row, nearest_row in zip(raw, nearest, strict=True)
