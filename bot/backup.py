@@ -14,6 +14,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.private_files import create_private
+
 LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 """The database file and the files SQLite keeps beside it: a copy must never replace one."""
 BUSY_TIMEOUT_MS = 5000
@@ -93,7 +95,11 @@ def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
 
 
 def _copy(database: Path, partial: Path) -> dict[str, int]:
-    """Copy ``database`` into ``partial`` as one self-contained file; its row counts."""
+    """Copy ``database`` into ``partial`` as one self-contained file; its row counts.
+
+    ``partial`` is created private (mode 0600): the copy holds the same health data.
+    """
+    create_private(partial)
     source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     with closing(source), closing(sqlite3.connect(partial)) as copy:
         source.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

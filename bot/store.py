@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.engine.normalise import without_surrogates
 from bot.engine.reply import Outcome
+from bot.private_files import create_private
 
 DAY = 86_400.0
 MAX_STORED_TEXT = 500
@@ -103,15 +104,22 @@ def _explain(where: str, error: sqlite3.Error) -> str:
     if code == sqlite3.SQLITE_FULL:
         return f"{where} can't be written: the disk holding it is full. Free some space"
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return (
-            f"{where} can't be written ({error}): the bot needs to write the file and create "
-            "files beside it; fix the permissions or set DATABASE_PATH elsewhere"
-        )
+        return _unwritable(where, str(error))
     return f"{where} can't be used as the database ({error}): check DATABASE_PATH"
 
 
+def _unwritable(where: str, reason: str) -> str:
+    return (
+        f"{where} can't be written ({reason}): the bot needs to write the file and create "
+        "files beside it; fix the permissions or set DATABASE_PATH elsewhere"
+    )
+
+
 def _check_location(path: Path) -> None:
-    """Make the folder; refuse a path that is there but no regular file (a folder, a device)."""
+    """Make the folder; refuse a path that is there but no regular file (a folder, a device).
+
+    A new database file is created here, private to the bot's user (questions are health data).
+    """
     advice = "set DATABASE_PATH to a file in a folder the bot can write"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +132,11 @@ def _check_location(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        return  # a new database, created on connecting
+        try:
+            create_private(path)
+        except OSError as error:
+            raise StoreError(_unwritable(str(path), error.strerror or str(error))) from error
+        return
     except OSError as error:
         raise StoreError(f"{path} can't be read ({error.strerror}): {advice}") from error
     if not stat.S_ISREG(mode):

@@ -12,6 +12,7 @@ from bot.backup import BackupError, backup
 from bot.store import Store
 from tests.conftest import record_ask
 from tests.test_cli import run
+from tests.test_store import UMASKS, mode, umask
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
@@ -118,3 +119,11 @@ def test_a_file_that_is_not_a_database_is_never_overwritten(live: Store, tmp_pat
         f"{labels} exists and is not a database backup: give the copy a new file name"
     )
     assert labels.read_text() == "examples: []\n"
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=oct)
+def test_the_copy_is_for_its_owner_alone(live: Store, tmp_path: Path, mask: int) -> None:
+    """A backup holds the same health data as the database: mode 0600 whatever the umask."""
+    with umask(mask):
+        copy = backup(tmp_path / "bot.sqlite3", tmp_path / "copy.sqlite3")
+    assert mode(copy.target) == 0o600

@@ -6,8 +6,10 @@ import os
 import random
 import re
 import sqlite3
+import stat
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,38 @@ def test_database_uses_wal(store: Store, tmp_path: Path) -> None:
     """The journal mode is WAL, so readers don't block the bot."""
     assert (tmp_path / "data" / "bot.sqlite3").exists()
     assert store._connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Create files under ``mask`` (the process's umask) for the duration."""
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+UMASKS = [0o022, 0o277]
+"""The usual umask (files world-readable), and one that takes the owner's write away."""
+
+
+def mode(path: Path) -> int:
+    """``path``'s permission bits."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=oct)
+def test_the_database_and_its_wal_files_are_for_the_bot_alone(tmp_path: Path, mask: int) -> None:
+    """Questions are health data: the database, -wal and -shm are mode 0600 whatever the umask."""
+    with umask(mask):
+        store = Store(tmp_path / "bot.sqlite3")
+        try:
+            record_ask(store, 1, "my knee hurts when I run")
+            files = [tmp_path / f"bot.sqlite3{suffix}" for suffix in ("", "-wal", "-shm")]
+            assert {path.name: mode(path) for path in files} == {path.name: 0o600 for path in files}
+        finally:
+            store.close()
 
 
 def test_vote_is_one_per_member_and_changeable(store: Store) -> None:
