@@ -44,6 +44,9 @@ MEANING_GROUPS = 200
 :class:`RememberingEncoder`), and a rarer group is not shown first anyway."""
 REMEMBERED = 2_000
 """Vectors of this many questions are kept in memory by :class:`RememberingEncoder`."""
+CLOSEST_FROM = 1
+"""An entry the bot scored below this (0: all but ruled out) is no row's closest entry: with
+the semantic layer on, "what's the best pizza" scores every entry 0."""
 DID_YOU_MEAN = "did you mean"
 NOT_HELPFUL = "not helpful"
 SMALL_TALK_LABEL = "small talk"
@@ -193,12 +196,19 @@ def _by_meaning(groups: list[QuestionGroup], encoder: Encoder) -> list[QuestionG
 
 
 def add_closest(groups: Sequence[QuestionGroup], engine: Engine) -> None:
-    """Look up the closest entry of each of ``groups`` (only those shown: it costs a search)."""
+    """Find the entry each of ``groups`` could be taught to (only those shown: it costs an answer).
+
+    The best-scored entry of the bot's answer to the row's example (its
+    :attr:`~bot.engine.Reply.ranking`, which a teach's "before" reports too), passing over an
+    entry members of the row said was not helpful (teaching the question to it would only
+    confirm the answer they voted down) and any below :data:`CLOSEST_FROM`.
+    """
     for group in groups:
-        best = engine.search(group.example.text, limit=1)
-        if best:
-            group.closest_id = best[0].entry.id
-            group.closest_score = round(best[0].score)
+        voted_down = {ask.entry_id for ask in group.asks if ask.not_helpful}
+        for entry_id, score in engine.answer(group.example.text).ranking:
+            if entry_id not in voted_down and score >= CLOSEST_FROM:
+                group.closest_id, group.closest_score = entry_id, score
+                break
 
 
 @dataclass(frozen=True)

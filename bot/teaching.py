@@ -82,11 +82,16 @@ class TeachResult:
     after: Reply
 
     def describe(self) -> str:
-        """``“question” → entry: before ..., now ...`` in words."""
-        return (
-            f"“{self.question}” → {self.entry_id}: "
-            f"before {reply_gist(self.before)}, now {reply_gist(self.after)}"
-        )
+        """``“question” → entry: before ..., now ...`` in words.
+
+        When the question got something else before, the entry's own score then is given too
+        (``before abstain (62) with entry at 41``): the score ``/kb unanswered`` showed for it.
+        """
+        before = reply_gist(self.before)
+        was = self.before.score_of(self.entry_id)
+        if was is not None and self.before.entry_id != self.entry_id:
+            before += f" with {self.entry_id} at {was}"
+        return f"“{self.question}” → {self.entry_id}: before {before}, now {reply_gist(self.after)}"
 
 
 def reply_gist(reply: Reply) -> str:

@@ -100,6 +100,31 @@ def test_teach_writes_logs_and_takes_the_row_off_the_list(shell: Shell) -> None:
     store.close()
 
 
+def test_a_row_voted_not_helpful_offers_another_entry_with_the_score_teach_reports(
+    shell: Shell,
+) -> None:
+    """A row's closest entry is never the one voted down; teaching it says the row's score."""
+    shell.record(
+        "how many reps of leg curls", outcome="answer", entry_id="prone-leg-curl", message_id=7
+    )
+    store = shell.store()
+    store.record_vote(7, member_id=2, entry_id="prone-leg-curl", helpful=False)
+    store.close()
+    code, out, _ = shell("unanswered")
+    assert code == 0
+    row = out.splitlines()[1]
+    assert "  not helpful  " in row
+    closest = row.split("closest: ")[1].split("  #")[0]
+    entry, score = closest.removesuffix(")").split(" (")
+    assert entry != "prone-leg-curl"
+    code, out, _ = shell("teach", entry, "#1")
+    assert code == 0
+    assert out.startswith(
+        f"Taught. “how many reps of leg curls” → {entry}: before prone-leg-curl ("
+    )
+    assert f") with {entry} at {score}, now " in out
+
+
 def test_teach_to_a_misspelt_entry_offers_the_likely_one(shell: Shell) -> None:
     """An unknown entry is refused with exit 1 and a did-you-mean; nothing is written."""
     code, out, err = shell("teach", "itband", "strap thingy on my outer leg")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot import review
-from bot.engine import Engine
+from bot.engine import Engine, Outcome, Reply, load_knowledge
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.review import (
     ReviewError,
@@ -21,6 +21,7 @@ from bot.review import (
     settle,
 )
 from bot.store import Ask, Store
+from bot.teaching import Teacher
 from tests.conftest import record_ask
 
 
@@ -200,20 +201,97 @@ def test_only_the_rows_shown_are_matched_to_an_entry(
     lexical_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a limit, the closest entry is looked up for those rows only."""
-    searched: list[str] = []
-    search = lexical_engine.search
+    answered: list[str] = []
+    answer = lexical_engine.answer
 
-    def counting(text: str, limit: int = 5) -> list:
-        searched.append(text)
-        return search(text, limit)
+    def counting(text: str) -> Reply:
+        answered.append(text)
+        return answer(text)
 
-    monkeypatch.setattr(lexical_engine, "search", counting)
+    monkeypatch.setattr(lexical_engine, "answer", counting)
     asks = [_ask(n, f"alpha{n} bravo{n} charlie{n}") for n in range(40)]
     asks += [_ask(40, "what is the it band"), _ask(41, "What is the IT band?")]
     shown = review.review(asks, lexical_engine, limit=10).rows[Section.GAPS]
     assert len(shown) == 10
-    assert len(searched) == 10
+    assert len(answered) == 10
     assert (shown[0].example.id, shown[0].closest_id) == (40, "it-band")
+
+
+def test_a_row_voted_not_helpful_is_offered_the_next_best_entry(lexical_engine: Engine) -> None:
+    """Never the entry whose answer the member voted down: the runner-up, with its score."""
+    text = "how many reps of leg curls"
+    voted = _ask(1, text, outcome="answer", entry_id="prone-leg-curl", not_helpful=True)
+    row = review.review([voted], lexical_engine).rows[Section.GAPS][0]
+    assert row.closest_id not in (None, "prone-leg-curl")
+    best, runner_up, *_ = lexical_engine.answer(text).ranking
+    assert best[0] == "prone-leg-curl"
+    assert (row.closest_id, row.closest_score) == runner_up
+
+
+def test_a_row_whose_only_entry_was_voted_down_is_offered_none(tiny_dir: Path) -> None:
+    """When the bot judged no other entry for the question, the row suggests nothing to teach."""
+    engine = Engine.from_directory(tiny_dir)
+    text = "how many reps of leg curl"
+    voted = _ask(1, text, outcome="answer", entry_id="leg-curl", not_helpful=True)
+    row = review.review([voted], engine).rows[Section.GAPS][0]
+    assert (row.closest_id, row.closest_score) == (None, 0)
+    assert [entry for entry, _ in engine.answer(text).ranking] == ["leg-curl"]
+
+
+def test_a_row_the_bot_reads_as_a_red_flag_keeps_its_closest_entry(
+    lexical_engine: Engine,
+) -> None:
+    """A safety reply still ranks the entries, so the row names the closest one as before."""
+    text = "my knee locked and i cant bear weight, what exercise"
+    reply = lexical_engine.answer(text)
+    assert reply.outcome == Outcome.SAFETY
+    row = review.review([_ask(1, text)], lexical_engine).rows[Section.GAPS][0]
+    assert (row.closest_id, row.closest_score) == reply.ranking[0]
+
+
+def test_a_rows_score_is_the_one_its_teach_reports(
+    knowledge_copy: Path, embeddings: EmbeddingCache
+) -> None:
+    """The closest entry's score on a row is the number teaching the row to it shows.
+
+    With the semantic layer on, the lexical matcher alone scores "what weight for prone leg
+    curls" 56 for the entry the bot answers it with at 80: the row must say 80, as the teach
+    does. A row voted down is offered another entry, whose score the teach shows beside it.
+    """
+    engine = Engine(load_knowledge(knowledge_copy), embeddings=embeddings)
+    teacher = Teacher(engine, knowledge_copy)
+    missed = _ask(1, "what weight for prone leg curls")
+    voted = _ask(
+        2,
+        "how many reps of leg curls",
+        outcome="answer",
+        entry_id="prone-leg-curl",
+        not_helpful=True,
+    )
+    rows = review.review([missed, voted], engine).rows[Section.GAPS]
+    first, second = sorted(rows, key=lambda row: row.example.id)
+    assert first.closest_id == "prone-leg-curl"
+    taught = teacher.teach(missed.text, "prone-leg-curl", member_id=1).describe()
+    assert f": before prone-leg-curl ({first.closest_score}), now " in taught
+    assert second.closest_id not in (None, "prone-leg-curl")
+    taught = teacher.teach(voted.text, second.closest_id, member_id=1).describe()
+    assert f" with {second.closest_id} at {second.closest_score}, now " in taught
+
+
+def test_an_entry_the_bot_all_but_rules_out_is_no_rows_closest(engine: Engine) -> None:
+    """With the semantic layer on, "whats the best pizza" scores every entry 0: none is closest.
+
+    A row the bot now reads as a red flag keeps its closest entry.
+    """
+    pizza = "whats the best pizza"
+    flagged = "my knee locked and i cant bear weight, what exercise"
+    rows = review.review([_ask(1, pizza), _ask(2, flagged)], engine).rows[Section.GAPS]
+    nothing, kept = sorted(rows, key=lambda row: row.example.id)
+    assert nothing.closest_id is None
+    assert {score for _, score in engine.answer(pizza).ranking} == {0}
+    reply = engine.answer(flagged)
+    assert reply.outcome == Outcome.SAFETY
+    assert (kept.closest_id, kept.closest_score) == reply.ranking[0]
 
 
 @pytest.fixture

@@ -233,6 +233,11 @@ def _build_state(
     )
 
 
+def _ranking(ranked: Sequence[tuple[str, float]]) -> tuple[tuple[str, int], ...]:
+    """Entries ranked for a message, best first, with their scores as replies give them."""
+    return tuple((entry_id, round(score)) for entry_id, score in ranked)
+
+
 def _lexical_scores(candidates: list[Candidate]) -> dict[str, float]:
     """Entry id -> lexical score, best first."""
     return {candidate.entry.id: candidate.score for candidate in candidates}
@@ -378,12 +383,13 @@ class Engine:
         texts = [matched, cleaned] if topic and alone_too else [matched]
         if state.decision is None or self._embeddings is None:
             caution = self._lexical_caution(state, reading, screened)
-            if caution is not None:
-                return [caution] * len(texts)
             replies = []
             for read in texts:
                 candidates, not_covered = self._rank(state, read)
                 ranked = list(_lexical_scores(candidates).items())
+                if caution is not None:
+                    replies.append(replace(caution, ranking=_ranking(ranked)))
+                    continue
                 reply = self._decide(state, ranked, not_covered, passive, (cleaned, None))
                 denied = frozenset().union(*(reading.denied_in(c) for c in reading.clauses))
                 replies.append(_marked(reply, reading, denied))
@@ -452,13 +458,13 @@ class Engine:
         """The reply to one reading of a message: its matched text and its pieces' vectors."""
         candidates, not_covered = self._rank(state, text)
         judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from)
+        ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
         caution = self._caution(state, reading, judgement, vectors[0], screened)
         if caution is not None:
-            return caution
+            return replace(caution, ranking=_ranking(ranked))
         if not_covered is not None and not candidates:
             reply = Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
         else:
-            ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
             # The part that answers is read from the member's own words, without the context.
             reply = self._decide(state, ranked, not_covered, passive, question)
         return _marked(reply, reading, self._denied(reading, judgement))
@@ -636,10 +642,11 @@ class Engine:
         """
         bars = self.thresholds
         bar = bars.passive if passive else bars.answer
+        ranking = _ranking(ranked)
         if ranked and ranked[0][1] >= bar and self._clear_winner(ranked):
-            entry_id = ranked[0][0]
-            reply = self._entry_reply(state.knowledge, entry_id, round(ranked[0][1]))
-            return replace(reply, part=self._focus(state, entry_id, *question))
+            entry_id, score = ranking[0]
+            reply = self._entry_reply(state.knowledge, entry_id, score)
+            return replace(reply, part=self._focus(state, entry_id, *question), ranking=ranking)
         suggestions = tuple(
             Topic(entry_id, state.knowledge.entries[entry_id].title)
             for entry_id, score in ranked[:3]
@@ -647,9 +654,10 @@ class Engine:
         )
         return Reply(
             outcome=Outcome.ABSTAIN,
-            score=round(ranked[0][1]) if ranked else 0,
+            score=ranking[0][1] if ranking else 0,
             suggestions=suggestions,
             not_covered=not_covered.topic if not_covered else None,
+            ranking=ranking,
         )
 
     @staticmethod
@@ -662,7 +670,11 @@ class Engine:
         return len(ranked) < 2 or ranked[0][1] - ranked[1][1] >= self.thresholds.margin
 
     def search(self, text: str, limit: int = 5) -> list[Candidate]:
-        """Entries ranked for ``text`` with no bar applied (for autocomplete and review)."""
+        """Entries ranked for ``text`` by the lexical matcher alone, with no bar applied.
+
+        For autocomplete and for finding an entry a member names; the scores an answer is
+        decided on are its :attr:`Reply.ranking`.
+        """
         return self._rank(self._state, clean(text))[0][:limit]
 
     def reply_for(self, entry_id: str) -> Reply | None:

@@ -83,12 +83,24 @@ class Reply:
     """The message asks about a warning sign rather than reporting one ("what's deformed?")."""
     corrected: bool = False
     """For an answer: it follows the member's correction of a safety reply given by mistake."""
+    ranking: tuple[tuple[str, int], ...] = ()
+    """The entries judged for the message, best first, each with its score (0-100); for an
+    answer or "I don't know", :attr:`score` is the first one's. Empty for small talk and for
+    a message that only asks about subjects the article doesn't cover."""
     disclaimer: str = DISCLAIMER
 
     @property
     def entry_id(self) -> str | None:
         """The id of the entry answered, if any."""
         return self.entry.id if self.entry else None
+
+    def score_of(self, entry_id: str) -> int | None:
+        """The score ``entry_id`` had for the message, or ``None`` when it wasn't judged.
+
+        What a moderator is shown for a question and an entry: the closest entry of an
+        unanswered row, and a teach's "before".
+        """
+        return dict(self.ranking).get(entry_id)
 
     @property
     def tier_id(self) -> str | None:

@@ -188,11 +188,14 @@ async def test_untaught_undoes_a_teach(world: World) -> None:
 
 
 async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: World) -> None:
-    """Near-identical unanswered questions count together; a row's button teaches it: gone."""
+    """Near-identical unanswered questions count together; a row's button teaches it: gone.
+
+    A row the bot scores 0 for every entry ("what's the best pizza topping") has no Teach button.
+    """
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
     for member, text in [
-        (world.alice, "is there a discord role for marathon people"),
-        (world.bob, "Is there a Discord role for marathon people??"),
+        (world.alice, "strap thingy on my outer leg"),
+        (world.bob, "Strap thingy on my outer leg??"),
         (world.alice, "what's the best pizza topping"),
     ]:
         await member.says(world.general, mention(world, text))
@@ -201,17 +204,17 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     result = await world.mod.slash("kb", "unanswered", channel=world.general)
     report = await result.final()
     text = report.text
-    assert "×2 “is there a discord role for marathon people??”" in text.casefold()
+    assert "×2 “strap thingy on my outer leg??”" in text.casefold()
     assert "×1 “what's the best pizza topping”" in text
     assert str(world.fake.bot_user.id) not in text
-    teach_buttons = [b["label"] for b in report.buttons()]
-    assert teach_buttons
+    teach_buttons = [b["label"] for b in report.buttons() if b["label"].startswith("Teach")]
+    assert teach_buttons == ["Teach 1 → it-band"]
     clicked = await world.mod.click(report, teach_buttons[0])
     taught = (await clicked.final(timeout=30)).text
-    assert taught.startswith("Taught. “Is there a Discord role for marathon people??” → ")
+    assert taught.startswith("Taught. “Strap thingy on my outer leg??” → it-band: before ")
     assert taught.endswith(" Its row (2 question(s)) is off `/kb unanswered`.")
     after = (await _unanswered(world)).text
-    assert "marathon" not in after
+    assert "strap thingy" not in after
     assert "**1.** ×1 “what's the best pizza topping”" in after
 
 
