@@ -39,18 +39,25 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
 
 
 def _engine(args: argparse.Namespace, directory: Path | None = None, name: str = ""):  # noqa: ANN202
+    from bot.encoding_progress import encoding_progress
     from bot.engine import KnowledgeError
     from bot.startup import build_engine
 
     settings = _settings()
     directory = directory or _knowledge_dir(args)
+    progress = encoding_progress(say=_say)
     try:
-        return build_engine(settings, directory)
+        return build_engine(settings, directory, progress=progress)
     except KnowledgeError as error:
         print(f"The knowledge base {name or f'in {directory}'} is not valid:", file=sys.stderr)
         for issue in error.issues:
             print(f"  {issue}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID) from None
+
+
+def _say(line: str) -> None:
+    """A line for whoever runs the command, on stderr: stdout is the command's output."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _ask(args: argparse.Namespace) -> int:

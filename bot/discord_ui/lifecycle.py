@@ -100,8 +100,10 @@ async def serve(
 
     Each failed attempt is one warning line, no traceback. Anything else that ends the bot (a
     rejected token, a broken database, a missing intent) is raised for the caller to explain.
+    Without ``engine``, the running bot's is built: its cache keeps only what its knowledge
+    needs (``prune_cache``).
     """
-    engine = engine or build_engine(settings)
+    engine = engine or build_engine(settings, prune_cache=True)
     alive = alive_file(settings.database_path)
     alive.unlink(missing_ok=True)
     for attempt in itertools.count(1):

@@ -32,7 +32,12 @@ from bot.engine.reading import Reader, Reading
 from bot.engine.reply import Outcome, Part, Reply, Topic
 from bot.engine.semantic.decision import DecisionLayer, Judgement
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.engine.semantic.fusion_cache import fit_digest, read_fusion, write_fusion
+from bot.engine.semantic.fusion_cache import (
+    drop_other_fits,
+    fit_digest,
+    read_fusion,
+    write_fusion,
+)
 from bot.engine.semantic.setup import semantic_status
 from bot.engine.semantic.training import training_rows
 from bot.engine.triage import Triage
@@ -186,12 +191,24 @@ def _build_state(
     embeddings: EmbeddingCache | None,
     held_out: Collection[str],
     previous: DecisionLayer | None = None,
+    *,
+    prune: bool = False,
 ) -> _State:
+    """The state answering from ``knowledge``; with ``prune``, the cache keeps only its needs."""
     state = _lexical_state(knowledge)
     if embeddings is None:
         return state
     rows = training_rows(knowledge, held_out)
-    vectors = embeddings.vectors([clean(row.text) for row in rows])
+    signs = tuple((sign, tier) for tier in knowledge.safety_tiers for sign in tier.signs)
+    part_texts = {
+        entry_id: [clean(part.text) for part in found.parts]
+        for entry_id, found in (state.parts or {}).items()
+    }
+    row_texts = [clean(row.text) for row in rows]
+    sign_texts = [clean(sign) for sign, _ in signs]
+    needed = [*row_texts, *sign_texts, *(text for texts in part_texts.values() for text in texts)]
+    embeddings.vectors(needed)  # every new text in one encoding, whose progress is told once
+    vectors = embeddings.vectors(row_texts)
     digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
     kept = read_fusion(embeddings.directory, digest)
     reuse = kept or (previous.fusion if previous else None)
@@ -209,16 +226,16 @@ def _build_state(
     )
     if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
         write_fusion(embeddings.directory, digest, decision.fusion)
-    signs = tuple((sign, tier) for tier in knowledge.safety_tiers for sign in tier.signs)
-    sign_vectors = embeddings.vectors([clean(sign) for sign, _ in signs]) if signs else None
+    sign_vectors = embeddings.vectors(sign_texts) if signs else None
     parts = {
-        entry_id: Candidates(
-            found.parts, embeddings.vectors([clean(part.text) for part in found.parts])
-        )
+        entry_id: Candidates(found.parts, embeddings.vectors(part_texts[entry_id]))
         if found.parts
         else found
         for entry_id, found in (state.parts or {}).items()
     }
+    if prune:
+        embeddings.prune(needed)
+        drop_other_fits(embeddings.directory, digest)
     return _State(
         knowledge=knowledge,
         parts=parts,
@@ -250,6 +267,14 @@ class Engine:
     the encoder's by a decision layer trained on the knowledge base's labelled texts; without
     it the engine answers on the lexical signals alone, and :attr:`semantic_status` says why.
     Texts in ``held_out`` (compared after normalisation) are never trained on.
+
+    ``prune_cache`` is for the running bot's engine, whose cache directory serves it alone:
+    after each build (its start, and every reload, teach or label it swaps in) the cache keeps
+    only what that knowledge needs, the vectors of its texts and its fusion fit, so a bot
+    running for months keeps one fit and no vector of an untaught phrasing or a rewritten
+    entry. Other builds (commands, evaluations, :meth:`with_held_out`) only add to the cache:
+    several knowledge bases and held-out sets can share one, as the tests' does, and nothing
+    is encoded or fitted twice.
     """
 
     def __init__(
@@ -260,12 +285,14 @@ class Engine:
         embeddings: EmbeddingCache | None = None,
         semantic_off: str = SEMANTIC_OFF,
         held_out: Collection[str] = (),
+        prune_cache: bool = False,
     ) -> None:
         """Index ``knowledge`` for matching and train the decision layer on it."""
         self._thresholds = thresholds or Thresholds()
         self._embeddings = embeddings
         self._semantic_off = semantic_off
-        self._state = _build_state(knowledge, embeddings, frozenset(held_out))
+        self._prune_cache = prune_cache
+        self._state = _build_state(knowledge, embeddings, frozenset(held_out), prune=prune_cache)
         self.swapping = threading.RLock()
         """Held by every swap; a caller holds it from reading the knowledge directory to its
         swap (a teach does), so an older knowledge base never replaces a newer one."""
@@ -278,10 +305,17 @@ class Engine:
         *,
         embeddings: EmbeddingCache | None = None,
         semantic_off: str = SEMANTIC_OFF,
+        prune_cache: bool = False,
     ) -> Engine:
         """Load and validate a knowledge directory (raises ``KnowledgeError``)."""
         knowledge = load_knowledge(directory)
-        return cls(knowledge, thresholds, embeddings=embeddings, semantic_off=semantic_off)
+        return cls(
+            knowledge,
+            thresholds,
+            embeddings=embeddings,
+            semantic_off=semantic_off,
+            prune_cache=prune_cache,
+        )
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -315,7 +349,9 @@ class Engine:
         """
         with self.swapping:
             decision = self._state.decision
-            self._state = _build_state(knowledge, self._embeddings, frozenset(), decision)
+            self._state = _build_state(
+                knowledge, self._embeddings, frozenset(), decision, prune=self._prune_cache
+            )
 
     def reload(self, directory: Path | str) -> KnowledgeBase:
         """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes.

@@ -6,6 +6,11 @@ fingerprint and records it with a checksum of its vectors, which must be finite 
 a cache computed by another model, edited, zeroed or holding NaNs is encoded again, with one
 warning, so a cache can't switch safety off. Only knowledge texts go to disk, never members'
 messages. A damaged or unwritable file only means encoding again.
+
+A long encoding (a first start: every text of the knowledge base) tells ``progress`` how far
+it is, between runs of whole batches. The running bot's engine prunes the cache to its
+knowledge's texts after each build; other builds only add to it, so one cache can serve
+evaluations on several knowledge bases without encoding anything twice.
 """
 
 from __future__ import annotations
@@ -16,17 +21,24 @@ import os
 import tempfile
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 
-from bot.engine.semantic.encoder import Encoder, Span, SpanEncoder, Vectors
+from bot.engine.semantic.encoder import Encoder, Span, SpanEncoder, Vectors, runs
 
 log = logging.getLogger(__name__)
 
 KEY_LENGTH = 40
+FILE_PREFIX = "embeddings-"
+RUN_BATCHES = 4
+"""Batches encoded between two reports of progress (about a second on two cores)."""
+
+Progress = Callable[[int, int], None]
+"""Told ``(texts encoded so far, texts to encode)`` as a long encoding goes, from ``(0, n)``
+to ``(n, n)``."""
 
 
 def _key(text: str) -> str:
@@ -54,12 +66,19 @@ def _unit_rows(vectors: np.ndarray) -> bool:
 class EmbeddingCache:
     """Vectors of texts for one encoder, encoded once and optionally kept in ``directory``."""
 
-    def __init__(self, encoder: Encoder, directory: Path | None = None) -> None:
-        """Read what ``directory`` already holds for this encoder."""
+    def __init__(
+        self, encoder: Encoder, directory: Path | None = None, progress: Progress | None = None
+    ) -> None:
+        """Read what ``directory`` already holds for this encoder.
+
+        ``progress`` hears how an encoding of more than :data:`RUN_BATCHES` batches goes.
+        """
         self.encoder = encoder
         self.directory = directory
         """Where vectors (and other fitted arrays of the knowledge base) are kept, if anywhere."""
-        self._path = directory / f"embeddings-{encoder.fingerprint[:16]}.npz" if directory else None
+        self.progress = progress
+        name = f"{FILE_PREFIX}{encoder.fingerprint[:16]}.npz"
+        self._path = directory / name if directory else None
         self._vectors: dict[str, Vectors] = {}
         self._lock = threading.Lock()
         self._read()
@@ -94,7 +113,7 @@ class EmbeddingCache:
             missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
         if missing:
             wanted = dict(zip(keys, texts, strict=True))
-            fresh = self.encoder.encode([wanted[key] for key in missing])
+            fresh = self._encode([wanted[key] for key in missing])
             found = dict(zip(missing, fresh, strict=True))
             if keep:
                 with self._lock:
@@ -105,6 +124,46 @@ class EmbeddingCache:
         with self._lock:
             rows = [found[k] if k in found else self._vectors[k] for k in keys]
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        """The encoder's vectors, encoded in runs of whole batches when progress is heard."""
+        from_runs = runs(texts, RUN_BATCHES) if self.progress else []
+        if self.progress is None or len(from_runs) < 2:
+            return self.encoder.encode(texts)
+        self.progress(0, len(texts))
+        pieces: list[Vectors] = []
+        placed: list[int] = []
+        for run in from_runs:
+            pieces.append(self.encoder.encode([texts[index] for index in run]))
+            placed += run
+            self.progress(len(placed), len(texts))
+        stacked = np.concatenate(pieces)
+        vectors = np.empty_like(stacked)
+        vectors[placed] = stacked
+        return vectors
+
+    def prune(self, texts: Collection[str]) -> None:
+        """Forget every vector but those of ``texts``, in memory and on disk.
+
+        Also deletes the files other encoders' vectors are kept in. For the running bot only
+        (see :class:`~bot.engine.engine.Engine`): the texts it no longer needs are of knowledge
+        long gone, but an evaluation may still want them.
+        """
+        wanted = {_key(text) for text in texts}
+        with self._lock:
+            dropped = [key for key in self._vectors if key not in wanted]
+            for key in dropped:
+                del self._vectors[key]
+        if dropped:
+            self._write()
+        if self._path is None:
+            return
+        try:
+            for other in self._path.parent.glob(f"{FILE_PREFIX}*.npz"):
+                if other != self._path:
+                    other.unlink(missing_ok=True)
+        except OSError:
+            return
 
     def read_in_parts(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
         """A member's message: its windows' vectors and its spans', never kept.
@@ -123,8 +182,11 @@ class EmbeddingCache:
             return
         with self._lock:
             keys = np.array(list(self._vectors), dtype=f"<U{KEY_LENGTH}")
-            vectors = np.stack(list(self._vectors.values()))
+            vectors = np.stack(list(self._vectors.values())) if self._vectors else None
         try:
+            if vectors is None:  # all pruned away
+                self._path.unlink(missing_ok=True)
+                return
             self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self._path.parent, suffix=".npz.tmp")
         except OSError:

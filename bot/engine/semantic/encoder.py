@@ -140,9 +140,9 @@ class OnnxEncoder:
         """Unit vectors for ``texts``, computed in batches of texts of similar length."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
-        by_length = [texts[index] for index in order]
-        stacked = np.concatenate([self._batch(batch) for batch in _batches(by_length)])
+        order = by_length(texts)
+        shortest_first = [texts[index] for index in order]
+        stacked = np.concatenate([self._batch(batch) for batch in _batches(shortest_first)])
         vectors = np.empty_like(stacked)
         vectors[order] = stacked
         return vectors
@@ -214,7 +214,30 @@ def _unit(rows: np.ndarray) -> Vectors:
     return (rows / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-def _batches(by_length: list[str]) -> list[list[str]]:
+def by_length(texts: Sequence[str]) -> list[int]:
+    """The indexes of ``texts``, shortest text first: batches of texts of similar length."""
+    return sorted(range(len(texts)), key=lambda index: len(texts[index]))
+
+
+def runs(texts: Sequence[str], batches_per_run: int) -> list[list[int]]:
+    """The indexes of ``texts``, shortest first, in runs of ``batches_per_run`` whole batches.
+
+    The batches are :meth:`OnnxEncoder.encode`'s, and a run starts where a batch does: encoding
+    the runs one after another batches and pads exactly as encoding all the texts at once, so a
+    long encoding can report its progress between runs at no cost.
+    """
+    order = by_length(texts)
+    batches = _batches([texts[index] for index in order])
+    found: list[list[int]] = []
+    start = 0
+    for first in range(0, len(batches), batches_per_run):
+        size = sum(len(batch) for batch in batches[first : first + batches_per_run])
+        found.append(order[start : start + size])
+        start += size
+    return found
+
+
+def _batches(shortest_first: list[str]) -> list[list[str]]:
     """Texts (shortest first) in batches of at most :data:`BATCH` of similar length.
 
     A new batch starts whenever a text is over twice as long as the batch's first: every text
@@ -222,7 +245,7 @@ def _batches(by_length: list[str]) -> list[list[str]]:
     length of the whole message.
     """
     batches: list[list[str]] = []
-    for text in by_length:
+    for text in shortest_first:
         if batches and len(batches[-1]) < BATCH and len(text) <= 2 * max(len(batches[-1][0]), 8):
             batches[-1].append(text)
         else:

@@ -23,7 +23,8 @@ from bot.engine.semantic.decision import Fusion, TrainingRow, fusion_shapes_fit
 
 ENGINE_CODE = Path(__file__).resolve().parent.parent
 KEPT_FITS = 16
-"""Fits kept in the cache directory (one per knowledge base and held-out set in use)."""
+"""Fits kept in the cache directory by builds that don't prune (one per knowledge base and
+held-out set an evaluation uses); the running bot keeps only its own (:func:`drop_other_fits`)."""
 LEXICAL_SECTIONS = (
     "entries",
     "synonyms",
@@ -100,5 +101,17 @@ def _prune(directory: Path) -> None:
         fits = sorted(directory.glob("fusion-*.npz"), key=lambda path: -path.stat().st_mtime)
         for old in fits[KEPT_FITS:]:
             old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def drop_other_fits(directory: Path | None, digest: str) -> None:
+    """Delete every kept fit but the one for ``digest``: the running bot needs no other."""
+    if directory is None:
+        return
+    try:
+        for fit in directory.glob("fusion-*.npz"):
+            if fit != _path(directory, digest):
+                fit.unlink(missing_ok=True)
     except OSError:
         return

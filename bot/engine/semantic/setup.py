@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.embedding_cache import EmbeddingCache, Progress
 from bot.engine.semantic.encoder import (
     EncoderSpec,
     EncoderUnavailable,
@@ -57,11 +57,13 @@ def semantic_status(embeddings: EmbeddingCache | None, off: str) -> str:
     return f"semantic layer on: {embeddings.encoder.name}" if embeddings else off
 
 
-def open_embeddings(options: SemanticOptions) -> tuple[EmbeddingCache | None, str]:
+def open_embeddings(
+    options: SemanticOptions, progress: Progress | None = None
+) -> tuple[EmbeddingCache | None, str]:
     """The embedding cache over the chosen encoder, or ``None`` and why the layer is off.
 
     A missing, damaged or foreign model file never stops the bot: it answers on its lexical
-    signals and the reason is logged once.
+    signals and the reason is logged once. ``progress`` hears how a long encoding goes.
     """
     if not options.enabled:
         return None, "semantic layer off: SEMANTIC=false"
@@ -71,4 +73,4 @@ def open_embeddings(options: SemanticOptions) -> tuple[EmbeddingCache | None, st
         reason = f"semantic layer off: {error}"
         log.warning("%s; answering on the lexical signals alone", reason)
         return None, reason
-    return EmbeddingCache(encoder, options.cache_dir or default_cache_dir()), ""
+    return EmbeddingCache(encoder, options.cache_dir or default_cache_dir(), progress), ""
