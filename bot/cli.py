@@ -232,9 +232,15 @@ def _health(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.discord_ui.runner import run_bot
+    from bot.discord_ui.runner import run_bot, wait_to_be_stopped
 
-    return run_bot(_settings())
+    try:
+        code = run_bot(_settings())
+    except SystemExit:  # settings that can't be read: _settings has said which
+        code = EXIT_USAGE
+    if code != EXIT_OK and args.wait_when_refused:
+        wait_to_be_stopped()
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -249,7 +255,14 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         return command
 
-    add("run", _run, "connect to Discord (needs DISCORD_TOKEN in the environment or .env)")
+    run = add("run", _run, "connect to Discord (needs DISCORD_TOKEN in the environment or .env)")
+    run.add_argument(
+        "--wait-when-refused",
+        action="store_true",
+        help="when the start is refused (a rejected token, settings that can't be read), say "
+        "why and wait for SIGTERM instead of exiting, so that a restart policy doesn't retry "
+        "it forever (the Docker image's command)",
+    )
     chat = add("chat", _chat, "chat with the bot in this terminal, no Discord needed")
     chat.add_argument("--knowledge", type=Path, help=knowledge_help)
     ask = add("ask", _ask, "answer one question (or one per line from stdin with '-')")

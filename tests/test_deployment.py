@@ -6,13 +6,18 @@ The files: the Dockerfile, .dockerignore, compose.yaml and the systemd unit keep
 from __future__ import annotations
 
 import configparser
+import importlib.metadata
 import io
 import json
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tomllib
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import discord
 import pytest
@@ -121,22 +126,164 @@ def _instructions(dockerfile: str) -> list[tuple[str, str]]:
     ]
 
 
+def _stages() -> list[list[tuple[str, str]]]:
+    """The Dockerfile's build stages, each its instructions from its FROM; the last is the image."""
+    stages: list[list[tuple[str, str]]] = []
+    for keyword, arguments in _instructions((REPO / "Dockerfile").read_text()):
+        if keyword == "FROM":
+            stages.append([])
+        stages[-1].append((keyword, arguments))
+    return stages
+
+
+def _runs(stage: list[tuple[str, str]], containing: str) -> list[str]:
+    """The arguments of the stage's RUN instructions that contain ``containing``."""
+    return [
+        arguments for keyword, arguments in stage if keyword == "RUN" and containing in arguments
+    ]
+
+
+RUN_COMMAND = '["python", "-m", "bot", "run", "--wait-when-refused"]'
+
+
 def test_the_image_runs_the_bot_as_a_user_with_its_data_in_a_volume() -> None:
-    """Non-root, ``pip install .`` (the model wheel with it), DATA_DIR the volume, run as CMD."""
-    steps = _instructions((REPO / "Dockerfile").read_text())
-    keywords = [keyword for keyword, _ in steps]
-    assert steps[0] == ("FROM", "python:3.11-slim")
-    assert ("RUN", "pip install .") in steps
-    assert ("VOLUME", "/data") in steps
-    assert ("USER", "bot") in steps
-    assert keywords.index("USER") > keywords.index("RUN", keywords.index("COPY"))
-    environment = " ".join(arguments for keyword, arguments in steps if keyword == "ENV")
+    """Non-root, DATA_DIR the volume, ``run --wait-when-refused`` as CMD, ``health`` checks it."""
+    image = _stages()[-1]
+    keywords = [keyword for keyword, _ in image]
+    assert image[0] == ("FROM", "python:3.11-slim")
+    assert ("VOLUME", "/data") in image
+    assert ("USER", "bot") in image
+    assert keywords.index("USER") > max(i for i, word in enumerate(keywords) if word == "RUN")
+    environment = " ".join(arguments for keyword, arguments in image if keyword == "ENV")
     assert "DATA_DIR=/data" in environment
     assert "KNOWLEDGE_DIR=/app/knowledge" in environment
-    assert steps[-1] == ("CMD", '["python", "-m", "bot", "run"]')
-    health = dict(steps)["HEALTHCHECK"]
+    assert image[-1] == ("CMD", RUN_COMMAND)
+    health = dict(image)["HEALTHCHECK"]
     assert health.endswith('CMD ["python", "-m", "bot", "health"]')
     assert "torch" not in (REPO / "pyproject.toml").read_text()
+
+
+def test_the_dependencies_are_a_layer_of_their_own_before_the_code() -> None:
+    """The dependencies are installed with no code in sight, then the wheel ``--no-deps``.
+
+    A change to the code rebuilds a layer of a megabyte, not the dependencies' 250 MB. The list
+    installed is exactly pyproject's ``dependencies``, read by the Dockerfile's own command.
+    """
+    image = _stages()[-1]
+    runs = [arguments for keyword, arguments in image if keyword == "RUN"]
+    [dependencies] = _runs(image, "--requirement")
+    [code] = _runs(image, "/wheel")
+    assert runs.index(dependencies) < runs.index(code)
+    mount = "--mount=type=bind,source=pyproject.toml,target=/tmp/pyproject.toml"
+    assert dependencies.startswith(mount)
+    assert code.startswith("--mount=type=bind,from=wheel,source=/wheel,target=/wheel")
+    assert code.endswith("pip install --no-deps --no-compile /wheel/*.whl")
+    [listing] = re.findall(r"python -c '([^']+)'", dependencies)
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            listing.replace("/tmp/pyproject.toml", str(REPO / "pyproject.toml")),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert listed.stdout.splitlines() == project["dependencies"]
+
+
+def test_the_image_holds_the_installed_wheel_and_no_source_or_build_leftovers() -> None:
+    """The wheel is built in a stage of its own: no bot/, build/ or *.egg-info reach the image."""
+    *builders, image = _stages()
+    [wheel] = [stage for stage in builders if stage[0] == ("FROM", "python:3.11-slim AS wheel")]
+    assert ("COPY", "bot ./bot") in wheel
+    assert wheel[-1] == ("RUN", "pip wheel --no-deps --wheel-dir /wheel .")
+    copied = [arguments for keyword, arguments in image if keyword in {"COPY", "ADD"}]
+    assert copied == ["knowledge ./knowledge"]
+    installs = re.findall(r"pip install (?:-[-\w]+ )*(\S+)", " ".join(_runs(image, "")))
+    assert installs == ["/tmp/requirements.txt", "/wheel/*.whl"], "nothing installed from source"
+
+
+def test_the_bot_users_home_is_outside_the_data_volume() -> None:
+    """ONNX Runtime (a device id and a database) and matplotlib write in $HOME: not in /data."""
+    image = _stages()[-1]
+    [useradd] = _runs(image, "useradd")
+    home = re.search(r"--home-dir (\S+)", useradd)
+    assert home is not None
+    assert not PurePosixPath(home.group(1)).is_relative_to("/data")
+    assert "--create-home" in useradd
+    assert not [
+        arguments for keyword, arguments in image if keyword == "ENV" and "HOME=" in arguments
+    ]
+
+
+def _normalised(distribution: str) -> str:
+    """A distribution's name as pip compares them (``hf_xet`` is ``hf-xet``)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+IMAGE_CHECK = """
+import json, sys
+from datetime import date
+
+class NotInTheImage:
+    \"\"\"Refuses the modules the image removes.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in sys.argv[1:]:
+            raise ModuleNotFoundError(f"No module named {name!r} in the image", name=name)
+
+sys.meta_path.insert(0, NotInTheImage())
+import bot.discord_ui.runner
+from bot.charts import usage_chart
+from bot.cli import main
+from bot.store import EntryStats
+
+main(["ask", "--json", "should i foam roll my IT band?"])
+usage_chart(
+    [("2026-01-03", "answer", 4)], [EntryStats("it-band", 4, 3, 1)], days=7, today=date(2026, 1, 5)
+)
+with open("/proc/self/maps") as maps:
+    mapped = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in maps if ".so" in line})
+print(json.dumps({"modules": sorted(sys.modules), "libraries": mapped}))
+"""
+
+
+def test_what_the_image_removes_the_bot_never_loads(tmp_path: Path, engine: Engine) -> None:
+    """Answering with the encoder and drawing a chart load nothing the image removes.
+
+    Neither the uninstalled packages nor a test suite nor libonnxruntime.so. ``engine`` fills
+    the session's embedding cache, which ``ask`` then reads.
+    """
+    [dependencies] = _runs(_stages()[-1], "--requirement")
+    removed = re.search(r"pip uninstall --yes ([\w. -]+?) &&", dependencies)
+    assert removed is not None
+    removed_names = {_normalised(name) for name in removed.group(1).split()}
+    installed = importlib.metadata.packages_distributions().items()
+    blocked = {
+        module: names
+        for module, distributions in installed
+        if (names := removed_names & {_normalised(name) for name in distributions})
+    }
+    assert set().union(*blocked.values()) == removed_names, "each one is installed here"
+    checked = subprocess.run(
+        [sys.executable, "-c", IMAGE_CHECK, *blocked],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DATA_DIR": str(tmp_path / "data")},
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    answer, loaded = (json.loads(line) for line in checked.stdout.splitlines()[-2:])
+    assert answer["id"] == "foam-rolling"
+    assert {"onnxruntime", "tokenizers", "matplotlib"} <= set(loaded["modules"])
+    assert [name for name in loaded["modules"] if "tests" in name.split(".")] == []
+    libraries = loaded["libraries"]
+    assert any(name.startswith("onnxruntime_pybind11_state") for name in libraries)
+    assert not [name for name in libraries if name.startswith("libonnxruntime.so")]
 
 
 def test_dockerignore_keeps_secrets_environments_and_data_out() -> None:
@@ -158,11 +305,18 @@ def test_dockerignore_keeps_secrets_environments_and_data_out() -> None:
     assert "!.env.example" in patterns
 
 
-def test_compose_restarts_the_bot_with_settings_from_env_and_a_named_volume() -> None:
-    """``restart: unless-stopped``, ``env_file: .env``, DATA_DIR on a named volume."""
+def test_compose_restarts_the_bot_but_a_refusal_waits_instead_of_exiting() -> None:
+    """``unless-stopped``, and the image's command waits on a refusal instead of exiting.
+
+    The policy brings the bot back after a crash or a reboot; a refusal (a rejected token) would
+    come back with it every time. Settings from ``.env``, DATA_DIR on a named volume.
+    """
     compose = yaml.safe_load((REPO / "compose.yaml").read_text())
     bot = compose["services"]["bot"]
     assert bot["restart"] == "unless-stopped"
+    assert "command" not in bot
+    assert "entrypoint" not in bot
+    assert _stages()[-1][-1] == ("CMD", RUN_COMMAND)
     assert bot["env_file"] == ".env"
     assert bot["environment"]["DATA_DIR"] == "/data"
     [volume] = bot["volumes"]

@@ -23,6 +23,11 @@ SETUP_HINT = (
     "(Discord developer portal -> your application -> Bot -> Reset Token), or export "
     "DISCORD_TOKEN. To try the bot without Discord: python -m bot chat"
 )
+WAITING_WHEN_REFUSED = (
+    "Waiting to be stopped instead of exiting, so that a restart does not try the same "
+    "settings again: fix them, then recreate the container (docker compose up -d "
+    "--force-recreate)."
+)
 REDACTED = "[token redacted]"
 PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
 """discord.py's own log format, without colour."""
@@ -129,8 +134,29 @@ async def _main(settings: Settings, token: str) -> None:
     await serve(settings, token, stop)
 
 
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    print(WAITING_WHEN_REFUSED, file=sys.stderr, flush=True)
+    await stop.wait()
+
+
+def wait_to_be_stopped() -> None:
+    """Say that the bot waits instead of exiting, then block until SIGTERM or SIGINT.
+
+    For ``run --wait-when-refused``, the container's command. A refusal at start-up (a rejected
+    token, settings that can't be read) meets every restart again, and a Docker restart policy
+    can't tell its exit from a crash: waiting leaves one explanation in the log instead of a
+    login at every restart, and the container unhealthy until someone fixes the settings.
+    """
+    asyncio.run(_until_stopped())
+
+
 def run_bot(settings: Settings) -> int:
-    """Run until SIGTERM or SIGINT; return the process exit code (0 for a clean stop)."""
+    """Run until SIGTERM or SIGINT; return the process exit code (0 for a clean stop).
+
+    Any other code is a refusal at start-up that a restart would meet again, said on stderr.
+    """
     secret = settings.discord_token
     token = secret.get_secret_value() if secret else ""
     if secret is None or not token.strip():

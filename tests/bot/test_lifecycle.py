@@ -58,12 +58,13 @@ def _environment(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, s
     }
 
 
-async def _start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+async def _start(env: dict[str, str], cwd: Path, *options: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
+        *options,
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -141,6 +142,74 @@ async def test_a_wrong_guild_id_is_one_line_naming_it(tmp_path: Path) -> None:
     assert code == 1, log
     assert log.splitlines()[-1].startswith("GUILD_ID=123456789012345678: Discord says")
     assert "Traceback" not in log
+
+
+WAITING = (
+    "Waiting to be stopped instead of exiting, so that a restart does not try the same "
+    "settings again: fix them, then recreate the container (docker compose up -d "
+    "--force-recreate)."
+)
+
+
+async def _lines_until(process: asyncio.subprocess.Process, last: str) -> list[str]:
+    """The process's output lines up to and including ``last`` (all of it if it never comes)."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    while line := (await process.stdout.readline()).decode():
+        lines.append(line.rstrip("\n"))
+        if lines[-1] == last:
+            break
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("settings", "code", "refusal", "stopping"),
+    [
+        (
+            {"DISCORD_TOKEN": "wrong.token"},
+            1,
+            "Discord rejected the token from the environment: check DISCORD_TOKEN there "
+            "(developer portal -> your application -> Bot -> Reset Token).",
+            "SIGTERM received: stopping",
+        ),
+        (
+            {"GUILD_ID": "not-a-number"},
+            2,
+            "Some settings (environment or .env) can't be read:",
+            "",
+        ),
+    ],
+    ids=["rejected-token", "unreadable-setting"],
+)
+async def test_wait_when_refused_says_why_once_then_waits_to_be_stopped(
+    tmp_path: Path, settings: dict[str, str], code: int, refusal: str, stopping: str
+) -> None:
+    """The image's ``run --wait-when-refused``: a refusal that any restart would meet again.
+
+    Said once, then the bot waits (no exit for compose's restart policy to answer with another
+    start and another login) until SIGTERM, and exits with the refusal's code.
+    """
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("Club")
+        make_settings(tmp_path, fake, guild, guild.add_text_channel("general"))
+        env = _environment(fake, tmp_path, SEMANTIC="false", **settings)
+        process = await _start(env, tmp_path, "--wait-when-refused")
+        try:
+            lines = await asyncio.wait_for(_lines_until(process, WAITING), timeout=60)
+            assert process.returncode is None, lines
+            process.send_signal(signal.SIGTERM)
+            rest, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    log = "\n".join(lines) + "\n" + rest.decode()
+    assert lines[-1] == WAITING, log
+    assert refusal in log
+    assert stopping in rest.decode()
+    assert process.returncode == code, log
+    assert "Traceback" not in log
+    assert "wrong.token" not in log
 
 
 def _free_port() -> int:
