@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.engine import Engine, Outcome, load_knowledge
 from bot.engine.model import Example
 from bot.engine.semantic.embedding_cache import EmbeddingCache
@@ -51,3 +53,31 @@ def test_each_item_names_the_tier_of_a_safety_reply(tiny_dir: Path) -> None:
         ("it-band", None),
     ]
     assert (report.safety.correct, report.answerable.correct) == (1, 1)
+
+
+def test_held_out_engines_score_each_example_once_and_answer_as_if_built_alone(
+    tiny_dir: Path, embeddings: EmbeddingCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cross-validation's engines share the lexical indexes, and that changes no answer."""
+    sets = {
+        "one.yaml": "examples:\n  - q: what is the it band\n    expect: [it-band]\n"
+        "  - q: how to curl with the foot in\n    expect: [leg-curl]\n",
+        "two.yaml": "examples:\n  - q: is the itb a muscle\n    expect: [it-band]\n"
+        "  - q: hamstring curl toes turned in\n    expect: [leg-curl]\n",
+    }
+    write_files(tiny_dir / "examples", sets)
+    engine = Engine(load_knowledge(tiny_dir), embeddings=embeddings)
+    engine.with_held_out({"is the itb a muscle"})
+    ranked: list[str] = []
+    rank = Engine._rank
+
+    def counted(state: object, text: str) -> object:
+        ranked.append(text)
+        return rank(state, text)
+
+    monkeypatch.setattr(Engine, "_rank", staticmethod(counted))
+    shared = engine.with_held_out({"what is the it band"})
+    assert ranked == []
+    alone = Engine(engine.knowledge, embeddings=embeddings, held_out={"what is the it band"})
+    for question in ("what is the it band", "curl with my foot turned in", "pizza"):
+        assert shared.answer(question).ranking == alone.answer(question).ranking

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +136,9 @@ class _State:
     sign_vectors: np.ndarray | None = None
     parts: dict[str, Candidates] | None = None
     """Entry id -> the steps or paragraphs that can lead a short answer."""
+    example_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Training text -> its lexical scores: they depend on the knowledge only, so engines
+    sharing this state (each held-out engine of a cross-validation) score each text once."""
 
     def content(self, text: str) -> set[str]:
         """The topic words of a text, as matching reads them."""
@@ -193,9 +196,14 @@ def _build_state(
     previous: DecisionLayer | None = None,
     *,
     prune: bool = False,
+    lexical: _State | None = None,
 ) -> _State:
-    """The state answering from ``knowledge``; with ``prune``, the cache keeps only its needs."""
-    state = _lexical_state(knowledge)
+    """The state answering from ``knowledge``; with ``prune``, the cache keeps only its needs.
+
+    ``lexical``, a state built on this same knowledge, lends its lexical indexes.
+    """
+    state = lexical if lexical is not None and lexical.knowledge is knowledge else None
+    state = state or _lexical_state(knowledge)
     if embeddings is None:
         return state
     rows = training_rows(knowledge, held_out)
@@ -213,13 +221,17 @@ def _build_state(
     kept = read_fusion(embeddings.directory, digest)
     reuse = kept or (previous.fusion if previous else None)
 
-    def lexical(text: str) -> dict[str, float]:
-        return _lexical_scores(Engine._rank(state, clean(text))[0])
+    def example_scores(text: str) -> dict[str, float]:
+        scores = state.example_scores.get(text)
+        if scores is None:
+            scores = _lexical_scores(Engine._rank(state, clean(text))[0])
+            state.example_scores[text] = scores
+        return scores
 
     decision = DecisionLayer.train(
         rows,
         vectors,
-        lexical,
+        example_scores,
         entries=list(knowledge.entries),
         tiers=[tier.id for tier in knowledge.safety_tiers],
         reuse=reuse,
@@ -244,6 +256,7 @@ def _build_state(
         reader=state.reader,
         scope=state.scope,
         matcher=state.matcher,
+        example_scores=state.example_scores,
         decision=decision,
         signs=signs,
         sign_vectors=sign_vectors,
@@ -286,13 +299,24 @@ class Engine:
         semantic_off: str = SEMANTIC_OFF,
         held_out: Collection[str] = (),
         prune_cache: bool = False,
+        indexes_of: Engine | None = None,
     ) -> None:
-        """Index ``knowledge`` for matching and train the decision layer on it."""
+        """Index ``knowledge`` for matching and train the decision layer on it.
+
+        ``indexes_of``, an engine on the same knowledge, lends its lexical indexes and the
+        lexical scores it gave the examples instead of building them again.
+        """
         self._thresholds = thresholds or Thresholds()
         self._embeddings = embeddings
         self._semantic_off = semantic_off
         self._prune_cache = prune_cache
-        self._state = _build_state(knowledge, embeddings, frozenset(held_out), prune=prune_cache)
+        self._state = _build_state(
+            knowledge,
+            embeddings,
+            frozenset(held_out),
+            prune=prune_cache,
+            lexical=indexes_of._state if indexes_of else None,
+        )
         self.swapping = threading.RLock()
         """Held by every swap; a caller holds it from reading the knowledge directory to its
         swap (a teach does), so an older knowledge base never replaces a newer one."""
@@ -340,6 +364,7 @@ class Engine:
             embeddings=self._embeddings,
             semantic_off=self._semantic_off,
             held_out=held_out,
+            indexes_of=self,
         )
 
     def swap(self, knowledge: KnowledgeBase) -> None:
