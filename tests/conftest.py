@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -108,24 +111,58 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
 
 
+_IN_A_WORKER = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+_ENCODER_THREADS = 1 if _IN_A_WORKER else 0
+"""Threads per encoder: one in each pytest-xdist worker, else ONNX Runtime's choice."""
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The tests, and commands they run, keep embeddings in one temporary directory."""
-    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("embedding-cache"))
+    """The tests, and commands they run, keep embeddings in one temporary directory.
+
+    Under pytest-xdist the workers share it (their base directories are siblings in one run's
+    directory): the knowledge base is encoded once, not once per worker. Each worker's encoder
+    runs on one thread there: the workers already keep the cores busy.
+    """
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if _IN_A_WORKER else base
+    cache = run / "embedding-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["CACHE_DIR"] = str(cache)
+    os.environ["ENCODER_THREADS"] = str(_ENCODER_THREADS)
+
+
+@contextmanager
+def _one_worker_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold ``lock``: the first worker encodes and fits, the others then read its cache."""
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
-def embeddings(_private_cache_dir: None) -> EmbeddingCache:
+def _session_engine(_private_cache_dir: None) -> tuple[EmbeddingCache, Engine]:
+    """The shipped encoder with the session's cache, and an engine on the real knowledge."""
+    cache_dir = Path(os.environ["CACHE_DIR"])
+    with _one_worker_at_a_time(cache_dir / "build.lock"):
+        found, why = open_embeddings(SemanticOptions(cache_dir=cache_dir, threads=_ENCODER_THREADS))
+        assert found is not None, why
+        return found, Engine.from_directory(KNOWLEDGE, embeddings=found)
+
+
+@pytest.fixture(scope="session")
+def embeddings(_session_engine: tuple[EmbeddingCache, Engine]) -> EmbeddingCache:
     """The shipped encoder with the session's embedding cache (shared: encoding is the cost)."""
-    found, why = open_embeddings(SemanticOptions(cache_dir=Path(os.environ["CACHE_DIR"])))
-    assert found is not None, why
-    return found
+    return _session_engine[0]
 
 
 @pytest.fixture(scope="session")
-def engine(embeddings: EmbeddingCache) -> Engine:
+def engine(_session_engine: tuple[EmbeddingCache, Engine]) -> Engine:
     """An engine on the real knowledge base with the semantic layer (read-only)."""
-    return Engine.from_directory(KNOWLEDGE, embeddings=embeddings)
+    return _session_engine[1]
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,7 @@ def make_settings(
         "knowledge_dir": knowledge,
         "database_path": tmp_path / "bot.sqlite3",
         "cache_dir": Path(os.environ["CACHE_DIR"]),
+        "encoder_threads": int(os.environ["ENCODER_THREADS"]),
         "discord_api_base": fake.api_base,
         "discord_gateway_url": fake.gateway_url,
         "burst_seconds": 0,

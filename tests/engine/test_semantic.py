@@ -369,6 +369,10 @@ def test_fitted_fusion_weights_are_kept_and_reused_across_starts(
     knowledge_copy: Path, embeddings: EmbeddingCache, tmp_path: Path
 ) -> None:
     """A second engine on the same inputs reads the fit; a changed example set fits anew."""
+    assert embeddings.directory is not None
+    (tmp_path / "cache").mkdir()
+    for vectors in embeddings.directory.glob("embeddings-*.npz"):  # encoded already: no fits
+        shutil.copy(vectors, tmp_path / "cache")
     cache = EmbeddingCache(embeddings.encoder, tmp_path / "cache")
     first = Engine(load_knowledge(knowledge_copy), embeddings=cache)
     kept = list((tmp_path / "cache").glob("fusion-*.npz"))
