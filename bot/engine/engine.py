@@ -263,6 +263,24 @@ def _build_state(
     )
 
 
+def _asked(reading: Reading, clauses: Sequence[Clause], parts: np.ndarray) -> np.ndarray | None:
+    """What a message asks, without the symptoms it denies, dates or lends away.
+
+    "No fall, no swelling, what's the routine?" is about the routine: its clauses that are
+    dismissed (negated, past, someone else's, figurative) are set aside, and the others'
+    vectors, pooled from the message's one forward pass, are averaged by length. None when
+    no clause is set aside, or every one is.
+    """
+    kept = [
+        index for index, clause in enumerate(clauses) if reading.context_of(clause) not in DISMISSED
+    ]
+    if not clauses or len(kept) in (0, len(clauses)):
+        return None
+    weights = np.array([len(clauses[index].text) for index in kept], dtype=np.float32)
+    mean = weights @ parts[kept]
+    return (mean / np.linalg.norm(mean)).astype(np.float32)
+
+
 def _ranking(ranked: Sequence[tuple[str, float]]) -> tuple[tuple[str, int], ...]:
     """Entries ranked for a message, best first, with their scores as replies give them."""
     return tuple((entry_id, round(score)) for entry_id, score in ranked)
@@ -469,7 +487,8 @@ class Engine:
             readings = [np.vstack([with_topic, windows[1:], parts, windows[:1]])]
             readings += [alone] if alone_too else []
         clauses_from = len(windows)
-        own = windows[0]
+        asked = _asked(reading, clauses, parts)
+        own = windows[0] if asked is None else asked
         return [
             self._conclude(
                 state,
@@ -481,6 +500,7 @@ class Engine:
                 question=(cleaned, own),
                 passive=passive,
                 screened=screened,
+                asked=asked if vectors_read is alone else None,
             )
             for read, vectors_read in zip(texts, readings, strict=True)
         ]
@@ -515,10 +535,14 @@ class Engine:
         question: tuple[str, np.ndarray],
         passive: bool,
         screened: bool,
+        asked: np.ndarray | None = None,
     ) -> Reply:
-        """The reply to one reading of a message: its matched text and its pieces' vectors."""
+        """The reply to one reading of a message: its matched text and its pieces' vectors.
+
+        ``asked``, where given, is what entries are judged on (see :func:`_asked`).
+        """
         candidates, not_covered = self._rank(state, text)
-        judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from)
+        judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from, asked)
         ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
         caution = self._caution(state, reading, judgement, vectors[0], screened)
         if caution is not None:

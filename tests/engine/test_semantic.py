@@ -413,3 +413,13 @@ def test_closest_member_per_class_is_each_class_maximum_and_minus_one_when_empty
     members = ClassMembers(targets)
     closest = members.nearest(similarity[:, members.order].T)
     assert closest.tolist() == [[0.9, 0.9, -1.0], [-0.5, 0.3, -1.0]]
+
+
+def test_symptoms_a_message_denies_are_set_aside_when_judging_what_it_asks(
+    engine: Engine,
+) -> None:
+    """The denied clause would drown the question: the entry is read from what is asked."""
+    reply = engine.answer(
+        "no swelling and no giving way. what is the first exercise of the routine?"
+    )
+    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "routine")

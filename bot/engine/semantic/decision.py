@@ -308,25 +308,33 @@ class DecisionLayer:
         return cls(classes=classes, ridge=ridge, memory=memory, fusion=fusion)
 
     def judge(
-        self, vectors: Vectors, lexical: Mapping[str, float], clauses_from: int | None = None
+        self,
+        vectors: Vectors,
+        lexical: Mapping[str, float],
+        clauses_from: int | None = None,
+        asked: Vectors | None = None,
     ) -> Judgement:
         """Judge a message from the embeddings of its parts (the first is the whole start).
 
         Parts before ``clauses_from`` are the message and its windows; the rest are its
-        clauses. Entries are judged on the first part; the red flag on every window, so one at
+        clauses. Entries are judged on the first part, or on ``asked`` (one vector: what the
+        message asks, without what it sets aside); the red flag on every window, so one at
         the end of a long message counts as much as one at its start, and on every clause
         apart, so one doesn't drown in the question around it.
         """
         parts = self._scores(vectors)
         split = len(parts) if clauses_from is None else clauses_from
         windows, clauses = parts[:split], parts[split:]
-        first = windows[0]
-        judged = []
-        for index in _candidates(first, lexical, self._classes.entries):
-            entry = self._classes.entries[index]
-            features = np.array(entry_features(first, lexical, index, entry))
-            judged.append((entry, _sigmoid(features @ self._answer)))
-        judged.sort(key=lambda pair: -pair[1])
+        readings = [windows[0]]
+        if asked is not None:
+            readings += self._scores(asked[None, :])
+        chances: dict[str, float] = {}
+        for first in readings:
+            for index in _candidates(first, lexical, self._classes.entries):
+                entry = self._classes.entries[index]
+                features = np.array(entry_features(first, lexical, index, entry))
+                chances[entry] = max(chances.get(entry, 0.0), _sigmoid(features @ self._answer))
+        judged = sorted(chances.items(), key=lambda pair: -pair[1])
         flags = [self._flag(part) for part in windows]
         red_flag, tier = max(flags, key=lambda flag: flag[0])
         return Judgement(
