@@ -37,6 +37,11 @@ SMALL_TALK_LINES = [
     ("yes", "ack"),
     ("ok cool", "ack"),
     ("bye, take care", "goodbye"),
+    ("help", "about"),
+    ("what can you do?", "about"),
+    ("hey bot, who are you", "about"),
+    ("are you a bot?", "about"),
+    ("👍", "ack"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"

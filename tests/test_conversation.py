@@ -166,11 +166,22 @@ def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str,
         "is this helpful",
         "hi my knee locked and won't straighten",
         "ok so what do i do instead",
+        "help, my knee locked",
+        "what do you know about foam rolling",
     ],
 )
 def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
     """Only a message of nothing but small talk is small talk."""
     assert small_talk_kind(line) is None
+
+
+def test_asking_what_the_bot_does_after_an_exercise_is_not_a_follow_up(
+    assistant: Assistant,
+) -> None:
+    """Asked after the leg curl, "what can you do" says what the bot does, not the steps."""
+    pick(assistant, "prone-leg-curl")
+    reply = talk(assistant, "what can you do")
+    assert (reply.outcome, reply.small_talk) == (Outcome.SMALL_TALK, "about")
 
 
 def test_small_talk_keeps_the_conversation_topic(assistant: Assistant) -> None:

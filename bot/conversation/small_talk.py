@@ -3,7 +3,9 @@
 A message is small talk only when every word in it is a small-talk word and one of them says
 which kind: "thanks!! super helpful" is thanks, "good morning everyone!" a greeting, but
 "thanks, how many sets?" is a question, and "is this helpful" (no word that says which kind)
-goes to the engine like any other message.
+goes to the engine like any other message. Questions about the bot itself ("help", "what can
+you do?", "are you a bot?") are their own kind, and a message of emoji alone ("👍") is an
+acknowledgement.
 """
 
 from __future__ import annotations
@@ -56,10 +58,27 @@ _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+_ABOUT = re.compile(
+    r"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but)\s+)*"
+    r"(?:help(?: me)?|how does this work|how do (?:you|u|i) use (?:this|you|u)"
+    r"|what (?:can|do|should) (?:you|u|i) (?:do|ask|know)(?: about)?(?: you| u)?"
+    r"|what do (?:you|u) cover|what are your commands|commands"
+    r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
+    r"|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real person|real)"
+    r"|how do (?:you|u) work)"
+)
+"""Questions about the bot itself, after any leading greeting words."""
+
+
 def small_talk_kind(text: str) -> SmallTalk | None:
     """Which kind of small talk ``text`` is, or None when it says anything more."""
-    words = _WORD.findall(clean(text))
-    if not words or len(words) > MAX_WORDS or "?" in text:
+    cleaned = clean(text)
+    if _ABOUT.fullmatch(" ".join(_WORD.findall(cleaned))):
+        return "about"
+    words = _WORD.findall(cleaned)
+    if not words:
+        return "ack" if text.strip() and not any(c.isalnum() for c in text) else None
+    if len(words) > MAX_WORDS or "?" in text:
         return None
     if any(word not in _KIND_WORDS and word not in _OTHER_WORDS for word in words):
         return None

@@ -34,6 +34,13 @@ SMALL_TALK: dict[SmallTalk, str] = {
     "thanks": "You're welcome! Ask again any time.",
     "ack": "👍 Anything else, just ask.",
     "goodbye": "Take care! I'm here whenever you have another question.",
+    "about": (
+        "I'm this server's movement bot. I answer questions about outside-knee (IT band) pain "
+        "from the blog's article: what the IT band is, foam rolling and stretching, why the knee "
+        "hurts, and the article's three exercises (`/routine`, `/exercise`). Ask in your own "
+        "words, see `/topics` for what I cover, or `/help` for everything I can do. I'm a bot, "
+        "not a clinician: for a new injury or worrying signs, see a professional."
+    ),
 }
 FULL_EXERCISE = "Full exercise"
 FULL_EXPLANATION = "Full explanation"

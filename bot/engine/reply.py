@@ -26,7 +26,8 @@ class Outcome(StrEnum):
 
 
 PartKind = Literal["summary", "paragraph", "step", "dose", "feel", "purpose", "routine"]
-SmallTalk = Literal["greeting", "thanks", "ack", "goodbye"]
+SmallTalk = Literal["greeting", "thanks", "ack", "goodbye", "about"]
+"""Kinds of small talk; ``about`` asks what the bot is or can do ("help", "are you a bot?")."""
 
 
 @dataclass(frozen=True)
