@@ -93,10 +93,9 @@ _TRIGGERS = {
     "uncertain": (Context.UNCERTAIN, True),
     "uncertain_after": (Context.UNCERTAIN, False),
     "resolved_after": (Context.PAST, False, True),
-    "able": (Context.NEGATED, True, False, True),
 }
-"""Rule list -> the context its triggers give, whether their scope runs forward, whether it
-reaches back through the whole sentence, and whether it denies only the ability it names."""
+"""Rule list -> the context its triggers give, whether their scope runs forward, and whether
+it reaches back through the whole sentence."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,6 @@ class _Trigger:
     context: Context
     forward: bool
     sentence: bool = False
-    ability: bool = False
 
 
 class _Runs:
@@ -236,11 +234,6 @@ class ContextReader:
             span = set(range(start, end))
             if span & (blocked | occupied | claimed[trigger.forward]):
                 continue
-            if trigger.ability:  # "I can straighten it fully": only the ability is denied
-                for position in _ability(terms, functions, start, end, clauses[clause_of[start]]):
-                    if position not in occupied:
-                        labels[position] = _graver(labels[position], trigger.context)
-                continue
             claimed[trigger.forward] |= span  # the longest trigger each way is the one that counts
             clause = clauses[clause_of[start]]
             context = trigger.context
@@ -279,15 +272,6 @@ class _Bounds:
 def _fills(clause: Clause, start: int, end: int) -> bool:
     """Whether a trigger is its clause's only words ("hypothetically," / ", all healed")."""
     return clause.start == start and clause.end == end
-
-
-def _ability(terms: Terms, functions: set[str], start: int, end: int, clause: Clause) -> list[int]:
-    """The ability an ``able`` trigger at ``start``-``end`` names.
-
-    Its first function word within :data:`FUNCTION_REACH` terms, in the trigger's clause.
-    """
-    reach = range(end, min(end + FUNCTION_REACH, clause.end))
-    return [position for position in reach if terms[position] in functions][:1]
 
 
 def _forward(

@@ -196,9 +196,7 @@ class ContextRules:
     someone, their red flag is the member's to act on.
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
-    negation of a ``function`` ("not able to walk") is the symptom itself, not its denial; an
-    ``able`` wording before one ("I can straighten it fully") denies it, the function word
-    alone and never a word of a red-flag wording ("I can walk a few steps" stays a red flag).
+    negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
     ``body`` words tell a message about the body in a language the bot reads poorly.
     """
 
@@ -216,7 +214,6 @@ class ContextRules:
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    able: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

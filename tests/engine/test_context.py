@@ -116,29 +116,6 @@ def test_a_negated_ability_is_the_symptom_itself(lexical_engine: Engine) -> None
     assert all(context is Context.AFFIRMED for context in reading.contexts)
 
 
-def test_an_ability_the_member_has_denies_the_symptom(engine: Engine) -> None:
-    """Embeddings read "I can straighten it" like "I can't": the able trigger says it's fine."""
-    reply = engine.answer(
-        "I can straighten it fully. how many reps of the reverse curtsy split squat?"
-    )
-    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "reverse-curtsy-split-squat")
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "I can barely walk since the fall",
-        "i can walk a few steps then it gives out",
-        "I can walk but my knee gave way twice today",
-        "I can feel my knee lock when I stand up",
-        "im able to bear weight but it swelled up right after I twisted it",
-    ],
-)
-def test_an_ability_denies_only_itself(engine: Engine, message: str) -> None:
-    """Never a red flag beside it, nor one it is part of ("a few steps"), nor "can barely"."""
-    assert engine.answer(message).outcome is Outcome.SAFETY
-
-
 def test_a_scope_ends_at_but(lexical_engine: Engine) -> None:
     """On "no swelling but it locked": the lock is outside the negation."""
     reading = lexical_engine.read("no swelling but it locked up")
