@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -86,6 +87,20 @@ def write_files(directory: Path, files: dict[str, str]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def cache_copy(directory: Path) -> Path:
+    """A private copy of the session's vectors and fits in ``directory``, for a bot that prunes.
+
+    A running bot keeps only what its knowledge needs in its cache: started on the session's
+    shared cache, it would drop what other tests (and the other workers) wrote there.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    shared = Path(os.environ["CACHE_DIR"])
+    for kept in [*shared.glob("embeddings-*.npz"), *shared.glob("fusion-*.npz")]:
+        with contextlib.suppress(FileNotFoundError):  # replaced or dropped by another test
+            shutil.copyfile(kept, directory / kept.name)
     return directory
 
 

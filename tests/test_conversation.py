@@ -168,6 +168,9 @@ def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str,
         "ok so what do i do instead",
         "help, my knee locked",
         "what do you know about foam rolling",
+        "what should i do?",
+        "help me 112",
+        "🆘",
     ],
 )
 def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
@@ -182,6 +185,13 @@ def test_asking_what_the_bot_does_after_an_exercise_is_not_a_follow_up(
     pick(assistant, "prone-leg-curl")
     reply = talk(assistant, "what can you do")
     assert (reply.outcome, reply.small_talk) == (Outcome.SMALL_TALK, "about")
+
+
+def test_help_after_a_safety_reply_is_about_the_knee_not_the_bot(assistant: Assistant) -> None:
+    """After "I fell and I am 70", "help" is about the knee again, not what the bot does."""
+    first = talk(assistant, "I fell on the ice yesterday, I'm 70 and my knee hurts")
+    assert first.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    assert talk(assistant, "help").outcome is not Outcome.SMALL_TALK
 
 
 def test_small_talk_keeps_the_conversation_topic(assistant: Assistant) -> None:

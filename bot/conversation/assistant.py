@@ -108,6 +108,8 @@ class Assistant:
         if not word:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk="greeting")
         kind = small_talk_kind(text)
+        if kind == "about" and turn is not None and cautious(turn.reply):
+            kind = None  # "help" after a safety reply or a screen is about the member's knee
         if kind is not None and self.engine.red_flag(text) is None:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
         reply = self._read(text, turn, passive)

@@ -60,24 +60,29 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 _ABOUT = re.compile(
     r"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but)\s+)*"
-    r"(?:help(?: me)?|how does this work|how do (?:you|u|i) use (?:this|you|u)"
-    r"|what (?:can|do|should) (?:you|u|i) (?:do|ask|know)(?: about)?(?: you| u)?"
+    r"(?:help|how does this work|how do (?:i|we) use (?:this|you|u)"
+    r"|what (?:can|do) (?:you|u) (?:do|know)(?: about)?|what (?:can|should) i ask(?: you| u)?"
     r"|what do (?:you|u) cover|what are your commands|commands"
     r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
     r"|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real person|real)"
     r"|how do (?:you|u) work)"
 )
-"""Questions about the bot itself, after any leading greeting words."""
+"""Questions about the bot itself, after any leading greeting words. Never "what should I
+do?" or "help me": in a conversation those ask about the member's knee."""
+_PUNCTUATION = re.compile(r"[^\w\s']+")
+_ACK_EMOJI = frozenset("👍👌🙏✅😊🙂👏❤💪🙌😀😄🤝")
+"""Emoji that say "got it" or "thanks" on their own; others ("🆘") are no small talk."""
 
 
 def small_talk_kind(text: str) -> SmallTalk | None:
     """Which kind of small talk ``text`` is, or None when it says anything more."""
     cleaned = clean(text)
-    if _ABOUT.fullmatch(" ".join(_WORD.findall(cleaned))):
+    if _ABOUT.fullmatch(" ".join(_PUNCTUATION.sub(" ", cleaned).split())):
         return "about"
     words = _WORD.findall(cleaned)
     if not words:
-        return "ack" if text.strip() and not any(c.isalnum() for c in text) else None
+        marks = {character for character in text if not character.isspace()}
+        return "ack" if marks and marks <= _ACK_EMOJI | {"\ufe0f"} else None
     if len(words) > MAX_WORDS or "?" in text:
         return None
     if any(word not in _KIND_WORDS and word not in _OTHER_WORDS for word in words):

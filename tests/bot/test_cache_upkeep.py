@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
-import shutil
 import socket
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,6 +18,7 @@ from bot.engine import Engine
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import Encoder, Vectors
 from tests.bot.conftest import make_settings
+from tests.conftest import cache_copy
 from tests.fakediscord import FakeDiscord
 
 STRAY = "a phrasing taught once and untaught long ago"
@@ -77,7 +76,7 @@ async def test_a_start_drops_what_the_knowledge_no_longer_needs(
     bot starts on a copy of that cache with the leftovers added.
     """
     caplog.set_level(logging.INFO)
-    cache = Path(shutil.copytree(os.environ["CACHE_DIR"], tmp_path / "cache"))
+    cache = cache_copy(tmp_path / "cache")
     EmbeddingCache(embeddings.encoder, cache).vectors([STRAY])
     (cache / GONE_FIT).write_bytes(b"weights fitted on knowledge long gone")
     before = _stored_keys(cache)

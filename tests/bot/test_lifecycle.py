@@ -35,7 +35,7 @@ from bot.discord_ui.lifecycle import (
 from bot.engine import Engine
 from bot.health import problem
 from tests.bot.conftest import World, make_settings
-from tests.conftest import REPO
+from tests.conftest import REPO, cache_copy
 from tests.fakediscord import FakeDiscord
 
 LIFECYCLE = "bot.discord_ui.lifecycle"
@@ -51,6 +51,7 @@ def _environment(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, s
         "DISCORD_TOKEN": fake.token,
         "KNOWLEDGE_DIR": str(knowledge),
         "DATA_DIR": str(tmp_path / "data"),
+        "CACHE_DIR": str(cache_copy(tmp_path / "cache")),
         "DISCORD_API_BASE": fake.api_base,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "AUTO_RELOAD": "false",

@@ -12,7 +12,7 @@ import pytest
 
 from bot.discord_ui.client import create_bot
 from tests.bot.conftest import World, make_settings
-from tests.conftest import REPO
+from tests.conftest import REPO, cache_copy
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 MESSAGES = r"/channels/\d+/messages"
@@ -107,6 +107,7 @@ async def test_python_m_bot_run_answers_over_the_fake(tmp_path: Path) -> None:
             "GUILD_ID": str(guild.id),
             "KNOWLEDGE_DIR": str(settings.knowledge_dir),
             "DATABASE_PATH": str(settings.database_path),
+            "CACHE_DIR": str(cache_copy(tmp_path / "cache")),
             "DISCORD_API_BASE": fake.api_base,
             "DISCORD_GATEWAY_URL": fake.gateway_url,
             "AUTO_RELOAD": "false",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import Encoder, Vectors
 from bot.labels import Labeller
 from bot.teaching import Teacher
+from tests.bot.test_screening import GatedEncoder
 
 TAUGHT = "why does the strap down my outer thigh feel so tight"
 LABELLED = ("is there a discord role for runners", "who won the cup final", "best pizza nearby")
@@ -119,3 +121,20 @@ def test_the_running_bot_drops_other_models_vectors(
     _live(tiny_dir, embeddings, cache_dir)
     assert not other.exists()
     assert len(list(cache_dir.glob("embeddings-*.npz"))) == 1
+
+
+def test_a_prune_while_texts_are_encoded_takes_no_row_from_under_them(
+    embeddings: EmbeddingCache, tmp_path: Path
+) -> None:
+    """A lookup that found a kept row, then waited on the encoder, still returns that row."""
+    gated = GatedEncoder(embeddings.encoder)
+    cache = EmbeddingCache(embeddings.encoder, tmp_path / "cache")
+    kept = cache.vectors(["what is the it band"])[0]
+    cache.encoder = gated  # type: ignore[assignment]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lookup = pool.submit(cache.vectors, ["what is the it band", "a text never seen"])
+        assert gated.entered.wait(timeout=10)
+        cache.prune([])
+        gated.gate.set()
+        rows = lookup.result(timeout=30)
+    assert np.array_equal(rows[0], kept)

@@ -71,6 +71,22 @@ def test_a_denial_elsewhere_never_reaches_the_symptom(engine: Engine, message: s
     assert engine.answer(message).outcome is Outcome.SAFETY
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "It doesn't lock. Since I fell on the ice my knee is killing me, I'm 70. "
+        "What's the best IT band stretch?",
+        "My knee never gave way before. Since I fell on the ice my knee is killing me, I'm 70. "
+        "What's the best IT band stretch?",
+        "No numbness. since the fall last night it's massive and purple, "
+        "which IT band stretch should I do?",
+    ],
+)
+def test_a_denied_clause_never_hides_a_red_flag_beside_it(engine: Engine, message: str) -> None:
+    """The clause reading most like a red flag is denied: what the rest says still counts."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
 def test_a_hypothetical_about_the_members_own_body_is_screened(engine: Engine) -> None:
     """On "what does it mean if my calf is hot and swollen": theirs, so asked about first."""
     assert engine.answer("what does it mean if my calf is hot and swollen").outcome in (

@@ -408,6 +408,7 @@ def test_reading_in_context_and_alone_at_once_is_both_readings(
 
 
 def test_closest_member_per_class_is_each_class_maximum_and_minus_one_when_empty() -> None:
+    """A text in two classes counts for both; a class with no texts reads -1."""
     targets = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 0]], dtype=float)
     similarity = np.array([[0.2, 0.9, 0.4, 0.99], [-0.5, -0.7, 0.3, 0.0]])
     members = ClassMembers(targets)

@@ -109,20 +109,18 @@ class EmbeddingCache:
     def vectors(self, texts: Sequence[str], *, keep: bool = True) -> Vectors:
         """One row per text; texts not seen before are encoded (and kept when ``keep``)."""
         keys = [_key(text) for text in texts]
-        with self._lock:
-            missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        with self._lock:  # what is kept now: a prune meanwhile can't take a row from under us
+            found = {key: self._vectors[key] for key in keys if key in self._vectors}
+        missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:
             wanted = dict(zip(keys, texts, strict=True))
-            fresh = self._encode([wanted[key] for key in missing])
-            found = dict(zip(missing, fresh, strict=True))
+            fresh = dict(zip(missing, self._encode([wanted[key] for key in missing]), strict=True))
+            found.update(fresh)
             if keep:
                 with self._lock:
-                    self._vectors.update(found)
+                    self._vectors.update(fresh)
                 self._write()
-        else:
-            found = {}
-        with self._lock:
-            rows = [found[k] if k in found else self._vectors[k] for k in keys]
+        rows = [found[key] for key in keys]
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def _encode(self, texts: list[str]) -> Vectors:
