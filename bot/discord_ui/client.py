@@ -26,6 +26,8 @@ from bot.store import Store
 from bot.teaching import Teacher
 
 log = logging.getLogger(__name__)
+ANSWERING_WORKERS = 2
+"""Threads answering at once: one member's flood never holds up another's question."""
 T = TypeVar("T")
 
 EXTENSIONS = (
@@ -85,17 +87,20 @@ class _MovementBotMixin:
         self._purge_task: asyncio.Task[None] | None = None
         self.command_mentions: dict[str, str] = {}
         """Command name -> ``</name:id>``, filled once the commands are synced."""
-        # One worker: answering is CPU work (the encoder, then Python), and more threads
-        # would only contend with the event loop for the interpreter and starve heartbeats.
-        self._answering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answering")
-        self._turns = FairQueue(self._answering)
+        # Two workers: answering is CPU work (the encoder, then Python), so more threads
+        # would only contend with the event loop for the interpreter and starve heartbeats;
+        # a second one lets another member's question run beside a flooder's call in progress.
+        self._answering = ThreadPoolExecutor(
+            max_workers=ANSWERING_WORKERS, thread_name_prefix="answering"
+        )
+        self._turns = FairQueue(self._answering, workers=ANSWERING_WORKERS)
 
     async def off_loop(self, call: Callable[[], T], member: int) -> T:
-        """Run answering work for ``member`` off the event loop, one call at a time.
+        """Run answering work for ``member`` off the event loop, one call of theirs at a time.
 
-        The sentence encoder takes milliseconds of CPU: on one worker thread, the gateway
-        keeps up while it runs. Members take turns (:class:`FairQueue`): one member's flood
-        delays that member, not the others.
+        The sentence encoder takes milliseconds of CPU: on worker threads, the gateway keeps
+        up while it runs. Members take turns (:class:`FairQueue`) on :data:`ANSWERING_WORKERS`
+        threads: one member's flood delays that member, not the others.
         """
         return await self._turns.run(member, call)
 

@@ -39,6 +39,28 @@ async def test_members_take_turns() -> None:
     assert order == ["a1", "b1", "a2", "a3", "a4", "a5"]
 
 
+async def test_two_workers_serve_two_members_never_one_member_twice() -> None:
+    """While A's first call is held, B's runs beside it; A's second waits for A's first."""
+    started: list[str] = []
+    held = threading.Event()
+
+    def work(name: str) -> str:
+        started.append(name)
+        if name == "a1":
+            assert held.wait(timeout=5)
+        return name
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        calls = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": work(n))) for i in (1, 2)]
+        calls.append(asyncio.create_task(queue.run(2, lambda: work("b1"))))
+        assert await calls[2] == "b1"  # done while a1 is still held
+        assert started == ["a1", "b1"]
+        held.set()
+        assert await asyncio.gather(*calls) == ["a1", "a2", "b1"]
+    assert started == ["a1", "b1", "a2"]
+
+
 async def test_an_error_reaches_its_caller_and_the_queue_goes_on() -> None:
     """A call that raises fails its own caller only."""
 
