@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import socket
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,27 +15,13 @@ import pytest
 from bot.discord_ui.lifecycle import Backoff, serve
 from bot.engine import Engine
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.engine.semantic.encoder import Encoder, Vectors
 from tests.bot.conftest import make_settings
 from tests.conftest import cache_copy
+from tests.encoders import CountingEncoder
 from tests.fakediscord import FakeDiscord
 
 STRAY = "a phrasing taught once and untaught long ago"
 GONE_FIT = f"fusion-{'0' * 32}.npz"
-
-
-class CountingEncoder:
-    """The session's encoder, recording every text it is asked to encode."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.fingerprint = inner.fingerprint
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.seen += texts
-        return self.inner.encode(texts)
 
 
 def _refused_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,27 +12,13 @@ import pytest
 from bot.engine import Engine
 from bot.engine.normalise import clean
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.engine.semantic.encoder import Encoder, Vectors
 from bot.labels import Labeller
 from bot.teaching import Teacher
 from tests.bot.test_screening import GatedEncoder
+from tests.encoders import CountingEncoder
 
 TAUGHT = "why does the strap down my outer thigh feel so tight"
 LABELLED = ("is there a discord role for runners", "who won the cup final", "best pizza nearby")
-
-
-class CountingEncoder:
-    """The session's encoder, recording every text it is asked to encode."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.fingerprint = inner.fingerprint
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.seen += texts
-        return self.inner.encode(texts)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import shutil
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,24 +25,10 @@ from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import (
     EncoderUnavailable,
     OnnxEncoder,
-    Vectors,
     default_spec,
 )
 from tests.conftest import KNOWLEDGE, write_files
-
-
-class CountingEncoder:
-    """Wraps the real encoder and records every text it is asked to encode."""
-
-    def __init__(self, inner: OnnxEncoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.fingerprint = inner.fingerprint
-        self.seen: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.seen += texts
-        return self.inner.encode(texts)
+from tests.encoders import CountingEncoder
 
 
 @pytest.fixture
