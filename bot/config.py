@@ -26,6 +26,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The package's parent (the checkout, holding pyproject.toml): relative paths start here."""
 ENV_FILE = PROJECT_ROOT / ".env"
 DATABASE_FILE = "bot.sqlite3"
+DAYS_BACK = range(1, 366)
+"""How many days back moderators' reviews may look (`/kb unanswered`, `stats`): up to a year."""
 CACHE_FOLDER = "cache"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})

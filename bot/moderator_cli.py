@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _engine, _settings
+from bot.config import DAYS_BACK
 
 if TYPE_CHECKING:
     from bot.engine.semantic.encoder import Encoder
@@ -25,6 +26,18 @@ Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 COMMAND_LINE = 0
 """The member id recorded for a change made at the command line without ``--member``."""
+
+
+def _days(text: str) -> int:
+    """``--days``: how many days back, a whole number in :data:`DAYS_BACK` (as ``/kb`` takes)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days not in DAYS_BACK:
+        first, last = DAYS_BACK.start, DAYS_BACK.stop - 1
+        raise argparse.ArgumentTypeError(f"{days} is not between {first} and {last}")
+    return days
 
 
 def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
@@ -223,13 +236,13 @@ def add_commands(add: AddCommand, knowledge_help: str) -> None:
         )
 
     listing = add("unanswered", unanswered, "what members asked that went unanswered, grouped")
-    listing.add_argument("--days", type=int, default=7, help="default 7")
+    listing.add_argument("--days", type=_days, default=7, help="1 to 365, default 7")
     listing.add_argument(
         "--all", action="store_true", help="list small talk and subjects not covered too"
     )
     storage(listing)
     report = add("stats", stats, "per entry: asks, votes and common phrasings")
-    report.add_argument("--days", type=int, default=30, help="default 30")
+    report.add_argument("--days", type=_days, default=30, help="1 to 365, default 30")
     report.add_argument("--chart", type=Path, metavar="FILE", help="write the usage chart (PNG)")
     storage(report)
     teach_command = add("teach", teach, "teach a phrasing to an entry (like /kb teach)")

@@ -241,3 +241,15 @@ def test_review_commands_refuse_a_database_that_isnt_there(shell: Shell, tmp_pat
             main([*command, "--db", str(missing)])
         assert stopped.value.code == 2
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "366", "week"])
+def test_days_back_is_a_day_to_a_year_as_in_discord(
+    days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--days 0`` drew a broken chart; now it is refused in one line, like /kb refuses it."""
+    for command in ("unanswered", "stats"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--days", days])
+        assert stopped.value.code == 2
+        assert "argument --days:" in capsys.readouterr().err

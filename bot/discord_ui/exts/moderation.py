@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.config import DAYS_BACK
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.components import SafeItem
 from bot.discord_ui.embeds import CONTENT_LIMIT, DESCRIPTION_LIMIT, clip, fit
@@ -40,6 +41,8 @@ from bot.store import Ask
 from bot.teaching import TeachError
 
 log = logging.getLogger(__name__)
+DaysBack = app_commands.Range[int, DAYS_BACK.start, DAYS_BACK.stop - 1]
+"""A number of days back, as the command line takes it too."""
 
 CHOICE_LIMIT = 25
 CHOICE_VALUE_LIMIT = 100
@@ -350,7 +353,7 @@ class Moderation(commands.Cog):
     async def unanswered(
         self,
         interaction: discord.Interaction,
-        days: app_commands.Range[int, 1, 365] = 7,
+        days: DaysBack = 7,
         show: str = Section.GAPS.value,
     ) -> None:
         """Similar questions grouped, most frequent first, by section, with buttons per row."""
@@ -567,7 +570,9 @@ class Moderation(commands.Cog):
     @kb.command(name="stats", description="Per entry: asks, votes and common phrasings; a chart.")
     @app_commands.describe(days="How many days back (default 30)")
     async def stats(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+        self,
+        interaction: discord.Interaction,
+        days: DaysBack = 30,
     ) -> None:
         """Most asked entries first, with 👍/👎 counts and top phrasings, and the usage chart."""
         await interaction.response.defer(ephemeral=True, thinking=True)
