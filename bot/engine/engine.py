@@ -221,7 +221,7 @@ def _build_state(
     kept = read_fusion(embeddings.directory, digest)
     reuse = kept or (previous.fusion if previous else None)
 
-    def example_scores(text: str) -> dict[str, float]:
+    def lexical_scores_of(text: str) -> dict[str, float]:
         scores = state.example_scores.get(text)
         if scores is None:
             scores = _lexical_scores(Engine._rank(state, clean(text))[0])
@@ -231,7 +231,7 @@ def _build_state(
     decision = DecisionLayer.train(
         rows,
         vectors,
-        example_scores,
+        lexical_scores_of,
         entries=list(knowledge.entries),
         tiers=[tier.id for tier in knowledge.safety_tiers],
         reuse=reuse,
