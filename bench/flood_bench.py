@@ -4,8 +4,10 @@
 burst limit. Other members ask questions one at a time, each after the last one's reply
 (each a new member in a channel of their own, so neither the burst limit nor the repeat guard
 holds them back), first on a quiet server, then while Alice sends a flood of mentions as fast
-as the gateway takes them. Prints their round-trip p50/p99 in both runs and the ratio (goal:
-the flood costs them less than 20% at p50), and what Alice's flood got.
+as the gateway takes them: one message over and over (spam), then a different message each
+time (each must still be read for a red flag). Prints their round-trip p50/p99 in each run
+and the ratio to the quiet one (goal: a flood costs them less than 20% at p50), and what
+Alice's floods got.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +33,8 @@ ROUND_TRIPS = 60
 GOAL = 1.20
 """Bob's p50 round trip under the flood, at most this times the quiet one."""
 FLOOD_QUESTION = "how many reps for the leg curl with the foot turned in"
+ORDINARY = QUESTIONS[:3]
+"""Questions with no red flag in them: a flood of these is held back by the burst limit."""
 
 
 async def round_trips(fake: FakeDiscord, guild: Guild, run: str) -> list[float]:
@@ -40,16 +45,31 @@ async def round_trips(fake: FakeDiscord, guild: Guild, run: str) -> list[float]:
         channel = guild.add_text_channel(f"{run}-{number}")
         member = guild.add_member(f"{run}-{number}")
         started = time.perf_counter()
-        await member.says(channel, f"{mention} {QUESTIONS[number % 3]}")
+        await member.says(channel, f"{mention} {ORDINARY[number % len(ORDINARY)]}")
         await channel.next_bot_message(timeout=60)
         samples.append(time.perf_counter() - started)
     return samples
 
 
-async def alice_floods(fake: FakeDiscord, channel: Channel, alice: Member) -> list[int]:
+def repeated(number: int) -> str:
+    """The spam flood's message: always the same."""
+    return FLOOD_QUESTION
+
+
+def varied(number: int) -> str:
+    """The varied flood's message: different every time."""
+    return f"{ORDINARY[number % len(ORDINARY)]} ({number})"
+
+
+FLOODS = {"one message repeated": repeated, "a different message each time": varied}
+
+
+async def alice_floods(
+    fake: FakeDiscord, channel: Channel, alice: Member, message: Callable[[int], str]
+) -> list[int]:
     """Alice's flood, sent as fast as the gateway takes it; the ids of her messages."""
     mention = f"<@{fake.bot_user.id}>"
-    return [(await alice.says(channel, f"{mention} {FLOOD_QUESTION}")).id for _ in range(FLOOD)]
+    return [(await alice.says(channel, f"{mention} {message(n)}")).id for n in range(FLOOD)]
 
 
 async def main() -> None:
@@ -58,8 +78,7 @@ async def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {load} (other work here skews the figures)")
     async with FakeDiscord() as fake:
         guild = fake.add_guild("Bench")
-        channel = guild.add_text_channel("general")
-        alice = guild.add_member("alice")
+        flooded: dict[str, tuple[list[float], list[int], Channel]] = {}
         with tempfile.TemporaryDirectory() as workdir:
             process = await start(
                 [sys.executable, "-m", "bot", "run"], fake, guild.id, Path(workdir)
@@ -67,26 +86,30 @@ async def main() -> None:
             try:
                 await round_trips(fake, guild, "warm-up")  # caches, first replies
                 quiet = await round_trips(fake, guild, "quiet")
-                flood = asyncio.ensure_future(alice_floods(fake, channel, alice))
-                flooded = await round_trips(fake, guild, "flooded")
-                sent = await flood
+                for number, (name, message) in enumerate(FLOODS.items()):
+                    channel = guild.add_text_channel(f"flood-{number}")
+                    alice = guild.add_member(f"alice-{number}")
+                    flood = asyncio.ensure_future(alice_floods(fake, channel, alice, message))
+                    samples = await round_trips(fake, guild, f"flooded-{number}")
+                    flooded[name] = (samples, await flood, channel)
             finally:
                 process.terminate()
                 process.wait(timeout=15)
-            replied = {
-                int(message.reference["message_id"])
-                for message in channel.bot_messages
-                if message.reference
-            }
     quiet50, quiet99 = percentiles(quiet)
-    flood50, flood99 = percentiles(flooded)
-    ratio = flood50 / quiet50
-    print(f"others, quiet server      p50 {quiet50:7.1f} ms  p99 {quiet99:7.1f} ms")
-    print(f"others, during the flood  p50 {flood50:7.1f} ms  p99 {flood99:7.1f} ms")
-    verdict = "met" if ratio <= GOAL else "MISSED"
-    print(f"flood / quiet at p50: {ratio:.2f}x (goal <= {GOAL:.2f}x: {verdict})")
-    answered = sum(1 for message_id in sent if message_id in replied)
-    print(f"Alice's flood of {FLOOD}: {answered} answered in the burst limit, the rest held back")
+    print(f"others, quiet server           p50 {quiet50:7.1f} ms  p99 {quiet99:7.1f} ms")
+    for name, (samples, sent, channel) in flooded.items():
+        flood50, flood99 = percentiles(samples)
+        ratio = flood50 / quiet50
+        verdict = "met" if ratio <= GOAL else "MISSED"
+        replied = {
+            int(message.reference["message_id"])
+            for message in channel.bot_messages
+            if message.reference
+        }
+        answered = sum(1 for message_id in sent if message_id in replied)
+        print(f"Alice's flood of {FLOOD}, {name}: {answered} answered, the rest held back")
+        print(f"  others meanwhile             p50 {flood50:7.1f} ms  p99 {flood99:7.1f} ms")
+        print(f"  flood / quiet at p50: {ratio:.2f}x (goal <= {GOAL:.2f}x: {verdict})")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+
+from bot.conversation.memory import Place
 
 MAX_TRACKED = 10_000
 
@@ -57,3 +60,43 @@ class RateLimit:
             if now - latest < self.seconds and len(self._uses) <= MAX_TRACKED:
                 return
             self._uses.popitem(last=False)
+
+
+class HeldBackRepeats:
+    """The message each member last had held back by the burst limit, per place.
+
+    A member over the limit who sends the same words again in the same place, to a
+    conversation in the same state, is not read again: the first reading found no red flag.
+    So a flood of one message costs one reading. ``state`` is whatever else the reply depends
+    on (:meth:`bot.conversation.assistant.Assistant.reading_state`); the words are kept as a
+    digest only, for at most MAX_TRACKED places.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing held back."""
+        self._last: OrderedDict[Place, tuple[bytes, object]] = OrderedDict()
+
+    @staticmethod
+    def _digest(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def repeats(self, place: Place, text: str, state: object) -> bool:
+        """Whether ``text``, in ``state``, is the message last held back in ``place``."""
+        last = self._last.get(place)
+        return last is not None and last[0] == self._digest(text) and last[1] == state
+
+    def remember(self, place: Place, text: str, state: object) -> None:
+        """``text``, read in ``state``, had no red flag and was held back in ``place``."""
+        self._last[place] = (self._digest(text), state)
+        self._last.move_to_end(place)
+        while len(self._last) > MAX_TRACKED:
+            self._last.popitem(last=False)
+
+    def forget(self, place: Place) -> None:
+        """Something was said in ``place``: its next message is read afresh."""
+        self._last.pop(place, None)
+
+    def forget_member(self, member: int) -> None:
+        """Drop every place of ``member``."""
+        for place in [place for place in self._last if place.member == member]:
+            del self._last[place]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.spam import MAX_TRACKED, RateLimit
+from bot.conversation.memory import Place
+from bot.spam import MAX_TRACKED, HeldBackRepeats, RateLimit
 
 
 def test_a_cooldown_blocks_until_it_expires() -> None:
@@ -57,3 +58,38 @@ def test_limits_forget_expired_keys() -> None:
     assert burst.try_use(999), "999 has used one of its three"
     assert burst.try_use(999)
     assert not burst.try_use(999)
+
+
+def test_a_held_back_repeat_is_known_only_in_its_place_state_and_words() -> None:
+    """The same words, place and conversation state: a repeat; anything else is read afresh."""
+    held = HeldBackRepeats()
+    alice_here, alice_there = Place(1, 10), Place(1, 20)
+    held.remember(alice_here, "how many reps?", "state")
+    assert held.repeats(alice_here, "how many reps?", "state")
+    assert not held.repeats(alice_here, "how many reps??", "state")
+    assert not held.repeats(alice_here, "how many reps?", "another state")
+    assert not held.repeats(alice_there, "how many reps?", "state")
+    assert not held.repeats(Place(2, 10), "how many reps?", "state")
+    held.forget(alice_here)
+    assert not held.repeats(alice_here, "how many reps?", "state")
+
+
+def test_forgetting_a_member_drops_every_place_of_theirs_only() -> None:
+    """/forget-me drops the member's held-back digests everywhere, and nobody else's."""
+    held = HeldBackRepeats()
+    for place in (Place(1, 10), Place(1, 20), Place(2, 10)):
+        held.remember(place, "spam", None)
+    held.forget_member(1)
+    assert not held.repeats(Place(1, 10), "spam", None)
+    assert not held.repeats(Place(1, 20), "spam", None)
+    assert held.repeats(Place(2, 10), "spam", None)
+
+
+def test_held_back_repeats_keep_at_most_max_tracked_places() -> None:
+    """The place held back longest ago is forgotten first."""
+    held = HeldBackRepeats()
+    for member in range(MAX_TRACKED + 1):
+        held.remember(Place(member, 1), "spam", None)
+    assert not held.repeats(Place(0, 1), "spam", None)
+    assert held.repeats(Place(1, 1), "spam", None)
+    assert held.repeats(Place(MAX_TRACKED, 1), "spam", None)

@@ -120,6 +120,13 @@ class Assistant:
             return self._warning_signs() or turn.reply
         return self._held(reply, turn)
 
+    def reading_state(self, where: Place, replying_to: int | None = None) -> object:
+        """What :meth:`ask` at ``where`` depends on besides the words, comparable with ``==``.
+
+        The turn the message continues (or the member's hold) and the knowledge in use.
+        """
+        return (self.memory.recall(where, replying_to), self.engine.knowledge)
+
     def _warning_signs(self) -> Reply | None:
         """The entry that explains the warning signs (the safety guidance), if there is one.
 

@@ -20,7 +20,7 @@ from bot.discord_ui.embeds import link_commands
 from bot.discord_ui.fair_queue import FairQueue
 from bot.engine import Engine
 from bot.reloader import Reloader
-from bot.spam import RateLimit
+from bot.spam import HeldBackRepeats, RateLimit
 from bot.startup import build_engine
 from bot.store import Store
 from bot.teaching import Teacher
@@ -68,6 +68,7 @@ class _MovementBotMixin:
     started_at: float
     assistant: Assistant
     member_limit: RateLimit
+    held_back: HeldBackRepeats
     repeat_guard: RateLimit
     reloader: Reloader
     teacher: Teacher
@@ -81,6 +82,7 @@ class _MovementBotMixin:
         )
         self.assistant = Assistant(engine, memory)
         self.member_limit = RateLimit(settings.burst_answers, settings.burst_seconds)
+        self.held_back = HeldBackRepeats()
         self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
         self.reloader = Reloader(engine, settings.knowledge_source())
         self.teacher = Teacher(engine, settings.knowledge_source())
@@ -150,6 +152,7 @@ class _MovementBotMixin:
         """Stop background work and close storage, then disconnect."""
         if self._purge_task is not None:
             self._purge_task.cancel()
+        self._turns.close()  # messages still waiting to be read are dropped quietly
         self._answering.shutdown(wait=False, cancel_futures=True)
         await super().close()  # type: ignore[misc]
         if hasattr(self, "store"):

@@ -29,9 +29,15 @@ class FairQueue:
         self._lines: OrderedDict[int, deque[_Job]] = OrderedDict()
         self._running: set[int] = set()
         self._pumps: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     async def run(self, member: int, call: Callable[[], T]) -> T:
-        """``call()``'s result, run when ``member``'s turn comes."""
+        """``call()``'s result, run when ``member``'s turn comes.
+
+        Cancelled (:class:`asyncio.CancelledError`) once the queue is closed.
+        """
+        if self._closed:
+            raise asyncio.CancelledError("the answering queue is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._lines.setdefault(member, deque()).append((call, future))
@@ -64,4 +70,16 @@ class FairQueue:
             if line:
                 self._lines.move_to_end(member)
             else:
-                del self._lines[member]
+                self._lines.pop(member, None)
+
+    def close(self) -> None:
+        """Cancel every call still waiting, and every later one: the bot is stopping.
+
+        Calls already running finish; their callers get their results.
+        """
+        self._closed = True
+        for line in self._lines.values():
+            for _call, future in line:
+                future.cancel()
+            line.clear()
+        self._lines.clear()

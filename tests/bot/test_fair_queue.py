@@ -74,6 +74,33 @@ async def test_an_error_reaches_its_caller_and_the_queue_goes_on() -> None:
         assert await queue.run(1, lambda: "fine") == "fine"
 
 
+async def test_closing_cancels_waiting_calls_and_lets_a_running_one_finish() -> None:
+    """A stopping bot drops the messages still waiting, without running them or erring."""
+    ran: list[str] = []
+    held = threading.Event()
+
+    def work(name: str) -> str:
+        if name == "a1":
+            assert held.wait(timeout=5)
+        ran.append(name)
+        return name
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        queue = FairQueue(executor)
+        running = asyncio.create_task(queue.run(1, lambda: work("a1")))
+        waiting = [asyncio.create_task(queue.run(n, lambda n=n: work(f"m{n}"))) for n in (1, 2)]
+        await asyncio.sleep(0.05)
+        queue.close()
+        held.set()
+        assert await running == "a1"
+        for call in waiting:
+            with pytest.raises(asyncio.CancelledError):
+                await call
+        with pytest.raises(asyncio.CancelledError):
+            await queue.run(3, lambda: work("late"))
+    assert ran == ["a1"]
+
+
 @pytest.mark.parametrize("bot_settings", [{"burst_answers": 3, "burst_seconds": 60}])
 async def test_a_flood_from_one_member_does_not_hold_up_another(
     world: World, monkeypatch: pytest.MonkeyPatch

@@ -166,3 +166,40 @@ async def test_a_private_screen_is_never_echoed_in_public_by_routine_or_exercise
         result = await world.alice.slash(command, channel=world.general, **options)
         assert result.ephemeral  # shown to the member alone, their own words included
     assert all("my partner" not in message.text for message in world.general.bot_messages)
+
+
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
+async def test_a_flood_of_one_message_is_read_once_and_a_change_reads_it_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the limit, the same words again are held back unread.
+
+    Once the conversation has moved on (a screen shown by /ask), they are read afresh, and
+    get the screen, not ⏳.
+    """
+    assistant = world.bot.assistant
+    asked: list[str] = []
+    ask = assistant.ask
+
+    def counting_ask(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return ask(text, *args, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", counting_ask)
+    spam = "what is the IT band?"
+    reactions = rf"/channels/{world.general.id}/messages/\d+/reactions/.*"
+    await world.alice.says(world.general, mention(world, spam))
+    await world.general.next_bot_message()
+    for held_back in range(1, 6):
+        await world.alice.says(world.general, mention(world, spam))
+        await world.fake.wait_for_request("PUT", reactions, count=held_back)
+    assert len(world.general.bot_messages) == 1
+    assert asked == [spam, spam]  # answered once, read once more, then held back unread
+    result = await world.alice.slash(
+        "ask", channel=world.general, question="my knee swelled up, what is the IT band?"
+    )
+    assert is_cautious(result.message)
+    await world.alice.says(world.general, mention(world, spam))
+    assert is_cautious(await world.general.next_bot_message())  # the screen stands, not ⏳
+    assert asked[-1] == spam
+    assert asked.count(spam) == 3

@@ -131,15 +131,23 @@ class Answers(commands.Cog):
             passive=not addressed,
             replying_to=replying_to,
         )
+        held_back = self.bot.held_back
+        state = self.bot.assistant.reading_state(where, replying_to)
+        limited = self.bot.member_limit.remaining(author) > 0
+        if limited and held_back.repeats(where, question, state):
+            await self._hold_back(message, addressed)  # read once already: no red flag
+            return
         reply = await self.bot.off_loop(ask, author)
         if not addressed and not self._worth_answering_passively(message, question, reply):
             return
         # Checked and counted at once, on the loop: a flood can't slip past it. A safety reply
         # or a screen is never held back, whatever the limit.
         if not self.bot.member_limit.try_use(author) and not cautious(reply):
-            if addressed:
-                await message.add_reaction(LIMITED_EMOJI)
+            if self.bot.assistant.reading_state(where, replying_to) == state:
+                held_back.remember(where, question, state)  # read in the state it's kept with
+            await self._hold_back(message, addressed)
             return
+        held_back.forget(where)
         sent = await message.reply(
             embed=self.bot.linked(reply_embed(reply, question)),
             view=answer_view(reply, author),
@@ -149,6 +157,12 @@ class Answers(commands.Cog):
         self.bot.assistant.shown(where, question, reply, sent.id)
         if question:  # a bare mention is greeted, and not kept as a question
             await self._record(author, message.channel.id, sent.id, question, reply)
+
+    @staticmethod
+    async def _hold_back(message: discord.Message, addressed: bool) -> None:
+        """Tell a member over the burst limit, if they addressed the bot, with a reaction."""
+        if addressed:
+            await message.add_reaction(LIMITED_EMOJI)
 
     def _worth_answering_passively(
         self, message: discord.Message, question: str, reply: Reply

@@ -36,6 +36,7 @@ class Privacy(commands.Cog):
         """Delete the caller's rows and conversations, and say how many rows went."""
         member = interaction.user.id
         self.bot.assistant.memory.forget_member(member)
+        self.bot.held_back.forget_member(member)
         try:
             removed = await asyncio.to_thread(self.bot.store.forget_member, member)
         except StoreError as error:
