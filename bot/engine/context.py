@@ -113,7 +113,10 @@ class Clause:
     chars: tuple[int, int] = (0, 0)
 
 
-_WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
+_WORDINGS = (
+    "pseudo", "terminate", "figurative", "clause_start", "refer_back", "first_person", "carer",
+    "body",
+)  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
 
@@ -154,6 +157,7 @@ class _Rules:
     terminate: _Runs = field(default_factory=_Runs)
     figurative: _Runs = field(default_factory=_Runs)
     clause_start: _Runs = field(default_factory=_Runs)
+    refer_back: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
@@ -190,9 +194,18 @@ class ContextReader:
         return rules is not None and bool(rules.body.occurrences(terms))
 
     def read(
-        self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str
+        self,
+        terms: Terms,
+        clauses: Sequence[Clause],
+        symptoms: tuple[frozenset[int], frozenset[int]],
+        language: str,
     ) -> tuple[Context, ...]:
-        """The context of every term; ``occupied`` positions hold red-flag wordings."""
+        """The context of every term.
+
+        ``symptoms``: the positions red-flag wordings occupy, and those of them inside a
+        wording of several words, where a trigger's words belong to the wording, not to it.
+        """
+        occupied, phrased = symptoms
         labels = [Context.AFFIRMED] * len(terms)
         chosen = [
             self._rules[name] for name in dict.fromkeys((language, "en")) if name in self._rules
@@ -219,12 +232,13 @@ class ContextReader:
             stops={start for start, _, _ in found("terminate")},
             opening={start for start, _, _ in found("clause_start")},
             symptoms=occupied,
+            pointing_back={start for start, _, _ in found("refer_back")},
         )
         blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
         first_person = {start for start, _, _ in found("first_person")}
         cared_for = bool(found("carer"))
         functions = set().union(*(rules.functions for rules in chosen))
-        claimed: dict[bool, set[int]] = {True: set(), False: set()}
+        claimed: dict[tuple[bool, bool], set[int]] = {}
         triggers = found("triggers")
         forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
         for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
@@ -232,14 +246,19 @@ class ContextReader:
             if trigger.context is Context.OTHER and cared_for:
                 continue
             span = set(range(start, end))
-            if span & (blocked | occupied | claimed[trigger.forward]):
+            # The longest trigger each way is the one that counts; a resolution ("been fine
+            # since") reaches further than a plain dating ("its been fine"): both count.
+            way = claimed.setdefault((trigger.forward, trigger.sentence), set())
+            if span & (blocked | phrased | way):
                 continue
-            claimed[trigger.forward] |= span  # the longest trigger each way is the one that counts
+            way |= span
             clause = clauses[clause_of[start]]
             context = trigger.context
             if trigger.forward:
                 scope = _forward(clauses, clause_of, (start, end), bounds, context)
                 if context is Context.OTHER:
+                    if bounds.symptoms & set(scope):  # their story goes on: ", can't lift it"
+                        scope = _through_sentence(clauses, clause_of, end, bounds.stops)
                     scope = _until(scope, first_person)
                 if context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
@@ -251,9 +270,9 @@ class ContextReader:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
                 scope = (
-                    _back_through_sentence(clauses, clause_of, start)
+                    _back_through_sentence(clauses, clause_of, (start, end), bounds.stops)
                     if trigger.sentence
-                    else _backward(clauses, clause_of, start, end, bounds.stops)
+                    else _backward(clauses, clause_of, (start, end), bounds, context)
                 )
             for position in scope:
                 labels[position] = _graver(labels[position], context)
@@ -267,6 +286,8 @@ class _Bounds:
     stops: set[int]
     opening: set[int]
     symptoms: frozenset[int]
+    pointing_back: set[int]
+    """Where words that point at the clause before stand ("that" in "but that was in 2015")."""
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
@@ -283,7 +304,8 @@ def _forward(
 ) -> list[int]:
     """From after a trigger to its clause's end, and further only as the rules below say.
 
-    A trigger that is its clause's only words reaches into the next clause of the sentence; a
+    A trigger that is its clause's only words reaches into the next clause of the sentence
+    ("hypothetically, ..."), but a negation alone is an answer ("no, it locked"); a
     negation that reached a symptom goes on through a list of symptoms ("no swelling, redness
     or fever"), never into a clause that opens like one of its own ("no fall, it swelled").
     """
@@ -293,7 +315,8 @@ def _forward(
     scope = _until(list(range(end, clause.end)), bounds.stops)
     if len(scope) < clause.end - end:  # a termination term ended it
         return scope
-    if _fills(clause, start, end) and number + 1 < len(clauses):
+    answer = context is Context.NEGATED  # "no, it locked": an answer, not "no swelling"
+    if _fills(clause, start, end) and number + 1 < len(clauses) and not answer:
         following = clauses[number + 1]
         if not following.opens_sentence:
             return _until(list(range(following.start, following.end)), bounds.stops)
@@ -314,39 +337,99 @@ def _forward(
 
 
 def _backward(
-    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, stops: set[int]
+    clauses: Sequence[Clause],
+    clause_of: list[int],
+    span: tuple[int, int],
+    bounds: _Bounds,
+    context: Context,
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed").
+    the same sentence ("knee swelled up like a melon, all healed"), or in the sentence before
+    when it answers it ("Swelling? Nope.", "Locked once in uni. Years ago."); so does a dating
+    in a clause that points back at that one ("it ballooned after I slipped, but that was
+    three years ago"), past the "but" that opens it.
     """
+    start, end = span
     number = clause_of[start]
     clause = clauses[number]
-    first = clause.start
-    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
-        first = clauses[number - 1].start
-    scope = []
-    position = start - 1
-    while position >= first and len(scope) < BACKWARD_REACH and position not in stops:
-        scope.append(position)
-        position -= 1
-    return scope
+    if number > 0 and _fills(clause, start, end) and _answers(clauses[number - 1], context):
+        return _back_until(start, clauses[number - 1].start, BACKWARD_REACH, bounds.stops)
+    if clause.opens_sentence or number == 0:
+        return _back_until(start, clause.start, BACKWARD_REACH, bounds.stops)
+    if _fills(clause, start, end):
+        return _back_until(start, clauses[number - 1].start, BACKWARD_REACH, bounds.stops)
+    openers = _openers(clause, bounds.stops)
+    if context is Context.PAST and clause.start + len(openers) in bounds.pointing_back:
+        stops = bounds.stops - openers
+        return _back_until(start, clauses[number - 1].start, SENTENCE_REACH, stops)
+    return _back_until(start, clause.start, BACKWARD_REACH, bounds.stops)
 
 
 def _back_through_sentence(
-    clauses: Sequence[Clause], clause_of: list[int], start: int
+    clauses: Sequence[Clause], clause_of: list[int], span: tuple[int, int], stops: set[int]
 ) -> list[int]:
     """Back from a resolution ("… but it fully healed") to its sentence's start, "but" and all.
 
     An episode the member says is over is over, whatever it was: "knee was swollen for
-    weeks, but it fully healed and occ health cleared me".
+    weeks, but it fully healed and occ health cleared me". A resolution that is a sentence
+    of its own ("Locked once in uni. Fine since.") reaches through the sentence before. A
+    termination word before the resolution's own clause ends it ("it locked today, but it
+    had been fine for years").
     """
+    start, end = span
     number = clause_of[start]
+    openers = _openers(clauses[number], stops)
+    if number > 0 and clauses[number].opens_sentence and _fills(clauses[number], start, end):
+        number -= 1
     while number > 0 and not clauses[number].opens_sentence:
         number -= 1
     first = clauses[number].start if clauses else 0
-    return list(range(start - 1, max(first, start - SENTENCE_REACH) - 1, -1))
+    return _back_until(start, first, SENTENCE_REACH, stops - openers)
+
+
+def _answers(previous: Clause, context: Context) -> bool:
+    """Whether a trigger alone in its clause speaks of the clause before, across a sentence end.
+
+    A dating does ("Locked once in uni. Years back."); a denial only answers a question
+    ("Swelling? Nope."), never a statement ("It swelled up. No idea why" has no such trigger).
+    """
+    return context is Context.PAST or previous.text.rstrip().endswith("?")
+
+
+def _through_sentence(
+    clauses: Sequence[Clause], clause_of: list[int], end: int, stops: set[int]
+) -> list[int]:
+    """From ``end`` to its sentence's end, up to a termination word: someone else's story.
+
+    "my mate did his knee on the course, can't lift it straight, they think it's the tendon"
+    """
+    number = clause_of[end - 1]
+    last = number
+    while last + 1 < len(clauses) and not clauses[last + 1].opens_sentence:
+        last += 1
+    return _until(list(range(end, clauses[last].end)), stops)
+
+
+def _openers(clause: Clause, stops: set[int]) -> set[int]:
+    """The termination words a clause opens with ("but", "but then")."""
+    openers = set()
+    position = clause.start
+    while position < clause.end and position in stops:
+        openers.add(position)
+        position += 1
+    return openers
+
+
+def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int]:
+    """Positions back from before ``start`` to ``first``, at most ``reach``, up to a stop."""
+    scope = []
+    position = start - 1
+    while position >= first and len(scope) < reach and position not in stops:
+        scope.append(position)
+        position -= 1
+    return scope
 
 
 def _until(scope: list[int], stops: set[int]) -> list[int]:

@@ -16,6 +16,8 @@ AFFIRMED = [
     ("my knee wont unbend. how many reps of the leg curl should I do?", "same-day"),
     ("my son is 12 and his knee hurts, he limps", "soon"),
     ("no swelling, it just gave way on the stairs today", "same-day"),
+    ("no, it locked and I can't straighten it", "same-day"),
+    ("nope, it swelled up right after the twist", "same-day"),
 ]
 
 SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
@@ -37,6 +39,8 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
     "not good, calf hot swollen",
     "no joke, calf hot swollen",
     "the bruise healed but my knee still locks and wont straighten",
+    "my knee locked today, but it had been fine for years",
+    "it swelled up? no, it locked and I can't straighten it",
 ]
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
@@ -51,6 +55,14 @@ DISMISSED = [
     ("what do you mean by deformed?", Context.HYPOTHETICAL),
     ("my brother's knee locked up at football", Context.OTHER),
     ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
+    ("had a locked knee as a teenager, got it scoped", Context.PAST),
+    ("knee blew up like a balloon after I slipped, but that was three years ago", Context.PAST),
+    ("Knee locked once in uni. Fine since. What's the routine?", Context.PAST),
+    ("Knee swelling? nope. Which exercise do I start with?", Context.NEGATED),
+    (
+        "my mate did his knee at rugby, can't lift it straight, they think it's the tendon",
+        Context.OTHER,
+    ),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
 ]
 
