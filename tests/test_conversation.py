@@ -187,6 +187,27 @@ def test_asking_what_the_bot_does_after_an_exercise_is_not_a_follow_up(
     assert (reply.outcome, reply.small_talk) == (Outcome.SMALL_TALK, "about")
 
 
+@pytest.mark.parametrize("line", ["can i still run?", "can i still cycle?", "is running ok"])
+def test_a_short_question_about_something_else_is_not_read_into_the_exercise(
+    assistant: Assistant, line: str
+) -> None:
+    """After the leg curl, "can I still run?" gets the honest "I don't know", not its steps."""
+    pick(assistant, "prone-leg-curl")
+    assert talk(assistant, line).outcome is Outcome.ABSTAIN
+
+
+@pytest.mark.parametrize(("line", "kind"), [("sets?", "dose"), ("why?", "purpose")])
+def test_a_short_question_about_the_exercise_still_follows_it(
+    assistant: Assistant, line: str, kind: str
+) -> None:
+    """Its words are the exercise's, or it has none of its own: read with the exercise."""
+    pick(assistant, "prone-leg-curl")
+    reply = talk(assistant, line)
+    assert reply.entry_id == "prone-leg-curl"
+    assert reply.part is not None
+    assert reply.part.kind == kind
+
+
 def test_help_after_a_safety_reply_is_about_the_knee_not_the_bot(assistant: Assistant) -> None:
     """After "I fell and I am 70", "help" is about the knee again, not what the bot does."""
     first = talk(assistant, "I fell on the ice yesterday, I'm 70 and my knee hurts")

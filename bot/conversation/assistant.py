@@ -153,12 +153,29 @@ class Assistant:
             return self._by_parts(text, engine.answer(text, passive=passive), passive)
         within, alone = engine.answer_in_context(text, turn.topic, passive=passive)
         if leans_on(text):
+            if self._about_something_else(text, turn.topic, within, alone):
+                return alone
             return self._leaning(text, within, alone, passive)
         # Standing alone, it is read into the topic only when it answers nothing by itself,
         # and never when it asks about something the article doesn't cover.
         if _open(alone) and not alone.not_covered and (cautious(within) or _answered(within)):
             return within
         return self._by_parts(text, alone, passive)
+
+    def _about_something_else(self, text: str, topic: str, within: Reply, alone: Reply) -> bool:
+        """Whether a short message is not about the conversation's topic after all.
+
+        It names nothing the topic's entry says, doesn't point back, and, read with the topic,
+        finds no part of it more than its title: "can I still run?" after the leg curl gets
+        the honest "I don't know" its own words get, not the leg curl's summary.
+        """
+        return (
+            alone.outcome is Outcome.ABSTAIN
+            and within.outcome is Outcome.ANSWER
+            and (within.part is None or within.part.kind == "summary")
+            and self.engine.speaks_of(topic, text) is False
+            and not _REFERS_BACK.search(clean(text))
+        )
 
     def _leaning(self, text: str, within: Reply, alone: Reply, passive: bool) -> Reply:
         """A message leaning on the conversation: read with its topic first.
