@@ -66,15 +66,17 @@ class HeldBackRepeats:
     """The message each member last had held back by the burst limit, per place.
 
     A member over the limit who sends the same words again in the same place, to a
-    conversation in the same state, is not read again: the first reading found no red flag.
-    So a flood of one message costs one reading. ``state`` is whatever else the reply depends
-    on (:meth:`bot.conversation.assistant.Assistant.reading_state`); the words are kept as a
-    digest only, for at most MAX_TRACKED places.
+    conversation in the same state, within ``seconds``, is not read again: the first reading
+    found no red flag. So a flood of one message costs one reading. ``state`` is what else
+    the reply depends on (:meth:`bot.conversation.assistant.Assistant.reading_state`, plain
+    numbers); the words are kept as a digest only, for at most MAX_TRACKED places.
     """
 
-    def __init__(self) -> None:
-        """Start with nothing held back."""
-        self._last: OrderedDict[Place, tuple[bytes, object]] = OrderedDict()
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        """Know a held-back message again for ``seconds`` (the burst limit's window)."""
+        self.seconds = seconds
+        self._clock = clock
+        self._last: OrderedDict[Place, tuple[bytes, object, float]] = OrderedDict()
 
     @staticmethod
     def _digest(text: str) -> bytes:
@@ -83,13 +85,21 @@ class HeldBackRepeats:
     def repeats(self, place: Place, text: str, state: object) -> bool:
         """Whether ``text``, in ``state``, is the message last held back in ``place``."""
         last = self._last.get(place)
-        return last is not None and last[0] == self._digest(text) and last[1] == state
+        return (
+            last is not None
+            and last[:2] == (self._digest(text), state)
+            and self._clock() - last[2] < self.seconds
+        )
 
     def remember(self, place: Place, text: str, state: object) -> None:
         """``text``, read in ``state``, had no red flag and was held back in ``place``."""
-        self._last[place] = (self._digest(text), state)
+        now = self._clock()
+        self._last[place] = (self._digest(text), state, now)
         self._last.move_to_end(place)
-        while len(self._last) > MAX_TRACKED:
+        while self._last:
+            oldest = next(iter(self._last.values()))
+            if now - oldest[2] < self.seconds and len(self._last) <= MAX_TRACKED:
+                break
             self._last.popitem(last=False)
 
     def forget(self, place: Place) -> None:
@@ -100,3 +110,7 @@ class HeldBackRepeats:
         """Drop every place of ``member``."""
         for place in [place for place in self._last if place.member == member]:
             del self._last[place]
+
+    def __len__(self) -> int:
+        """Places with a held-back message remembered."""
+        return len(self._last)

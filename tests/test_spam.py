@@ -62,7 +62,7 @@ def test_limits_forget_expired_keys() -> None:
 
 def test_a_held_back_repeat_is_known_only_in_its_place_state_and_words() -> None:
     """The same words, place and conversation state: a repeat; anything else is read afresh."""
-    held = HeldBackRepeats()
+    held = HeldBackRepeats(30)
     alice_here, alice_there = Place(1, 10), Place(1, 20)
     held.remember(alice_here, "how many reps?", "state")
     assert held.repeats(alice_here, "how many reps?", "state")
@@ -76,7 +76,7 @@ def test_a_held_back_repeat_is_known_only_in_its_place_state_and_words() -> None
 
 def test_forgetting_a_member_drops_every_place_of_theirs_only() -> None:
     """/forget-me drops the member's held-back digests everywhere, and nobody else's."""
-    held = HeldBackRepeats()
+    held = HeldBackRepeats(30)
     for place in (Place(1, 10), Place(1, 20), Place(2, 10)):
         held.remember(place, "spam", None)
     held.forget_member(1)
@@ -87,9 +87,22 @@ def test_forgetting_a_member_drops_every_place_of_theirs_only() -> None:
 
 def test_held_back_repeats_keep_at_most_max_tracked_places() -> None:
     """The place held back longest ago is forgotten first."""
-    held = HeldBackRepeats()
+    held = HeldBackRepeats(30)
     for member in range(MAX_TRACKED + 1):
         held.remember(Place(member, 1), "spam", None)
     assert not held.repeats(Place(0, 1), "spam", None)
     assert held.repeats(Place(1, 1), "spam", None)
     assert held.repeats(Place(MAX_TRACKED, 1), "spam", None)
+
+
+def test_a_held_back_repeat_is_forgotten_after_the_window() -> None:
+    """Past the burst window the words are read again, and the old digest is dropped."""
+    now = [0.0]
+    held = HeldBackRepeats(30, clock=lambda: now[0])
+    held.remember(Place(1, 10), "spam", (0.0, 0))
+    now[0] = 29.0
+    assert held.repeats(Place(1, 10), "spam", (0.0, 0))
+    now[0] = 30.0
+    assert not held.repeats(Place(1, 10), "spam", (0.0, 0))
+    held.remember(Place(2, 10), "other", (0.0, 0))
+    assert len(held) == 1

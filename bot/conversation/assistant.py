@@ -120,12 +120,14 @@ class Assistant:
             return self._warning_signs() or turn.reply
         return self._held(reply, turn)
 
-    def reading_state(self, where: Place, replying_to: int | None = None) -> object:
-        """What :meth:`ask` at ``where`` depends on besides the words, comparable with ``==``.
+    def reading_state(self, where: Place, replying_to: int | None = None) -> tuple[float, int]:
+        """What :meth:`ask` at ``where`` depends on besides the words, as plain numbers.
 
-        The turn the message continues (or the member's hold) and the knowledge in use.
+        When the turn the message continues (or the member's hold) was said, and which
+        knowledge is in use: nothing of what anyone wrote.
         """
-        return (self.memory.recall(where, replying_to), self.engine.knowledge)
+        turn = self.memory.recall(where, replying_to)
+        return (turn.at if turn is not None else -1.0, self.engine.generation)
 
     def _warning_signs(self) -> Reply | None:
         """The entry that explains the warning signs (the safety guidance), if there is one.

@@ -82,7 +82,7 @@ class _MovementBotMixin:
         )
         self.assistant = Assistant(engine, memory)
         self.member_limit = RateLimit(settings.burst_answers, settings.burst_seconds)
-        self.held_back = HeldBackRepeats()
+        self.held_back = HeldBackRepeats(settings.burst_seconds)
         self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
         self.reloader = Reloader(engine, settings.knowledge_source())
         self.teacher = Teacher(engine, settings.knowledge_source())

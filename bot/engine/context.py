@@ -113,10 +113,7 @@ class Clause:
     chars: tuple[int, int] = (0, 0)
 
 
-_WORDINGS = (
-    "pseudo", "terminate", "figurative", "clause_start", "refer_back", "first_person", "carer",
-    "body",
-)  # fmt: skip
+_WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
 
@@ -157,7 +154,6 @@ class _Rules:
     terminate: _Runs = field(default_factory=_Runs)
     figurative: _Runs = field(default_factory=_Runs)
     clause_start: _Runs = field(default_factory=_Runs)
-    refer_back: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
@@ -232,7 +228,6 @@ class ContextReader:
             stops={start for start, _, _ in found("terminate")},
             opening={start for start, _, _ in found("clause_start")},
             symptoms=occupied,
-            pointing_back={start for start, _, _ in found("refer_back")},
         )
         blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
         first_person = {start for start, _, _ in found("first_person")}
@@ -257,8 +252,6 @@ class ContextReader:
             if trigger.forward:
                 scope = _forward(clauses, clause_of, (start, end), bounds, context)
                 if context is Context.OTHER:
-                    if bounds.symptoms & set(scope):  # their story goes on: ", can't lift it"
-                        scope = _through_sentence(clauses, clause_of, end, bounds.stops)
                     scope = _until(scope, first_person)
                 if context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
@@ -286,8 +279,6 @@ class _Bounds:
     stops: set[int]
     opening: set[int]
     symptoms: frozenset[int]
-    pointing_back: set[int]
-    """Where words that point at the clause before stand ("that" in "but that was in 2015")."""
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
@@ -347,23 +338,15 @@ def _backward(
 
     A trigger that is its clause's only words reaches back through the clause before it, in
     the same sentence ("knee swelled up like a melon, all healed"), or in the sentence before
-    when it answers it ("Swelling? Nope.", "Locked once in uni. Years ago."); so does a dating
-    in a clause that points back at that one ("it ballooned after I slipped, but that was
-    three years ago"), past the "but" that opens it.
+    when it answers it ("Swelling? Nope.", "Locked once in uni. Years ago.").
     """
     start, end = span
     number = clause_of[start]
     clause = clauses[number]
-    if number > 0 and _fills(clause, start, end) and _answers(clauses[number - 1], context):
-        return _back_until(start, clauses[number - 1].start, BACKWARD_REACH, bounds.stops)
-    if clause.opens_sentence or number == 0:
-        return _back_until(start, clause.start, BACKWARD_REACH, bounds.stops)
-    if _fills(clause, start, end):
-        return _back_until(start, clauses[number - 1].start, BACKWARD_REACH, bounds.stops)
-    openers = _openers(clause, bounds.stops)
-    if context is Context.PAST and clause.start + len(openers) in bounds.pointing_back:
-        stops = bounds.stops - openers
-        return _back_until(start, clauses[number - 1].start, SENTENCE_REACH, stops)
+    if number > 0 and _fills(clause, start, end):
+        previous = clauses[number - 1]
+        if not clause.opens_sentence or _answers(previous, context):
+            return _back_until(start, previous.start, BACKWARD_REACH, bounds.stops)
     return _back_until(start, clause.start, BACKWARD_REACH, bounds.stops)
 
 
@@ -396,20 +379,6 @@ def _answers(previous: Clause, context: Context) -> bool:
     ("Swelling? Nope."), never a statement ("It swelled up. No idea why" has no such trigger).
     """
     return context is Context.PAST or previous.text.rstrip().endswith("?")
-
-
-def _through_sentence(
-    clauses: Sequence[Clause], clause_of: list[int], end: int, stops: set[int]
-) -> list[int]:
-    """From ``end`` to its sentence's end, up to a termination word: someone else's story.
-
-    "my mate did his knee on the course, can't lift it straight, they think it's the tendon"
-    """
-    number = clause_of[end - 1]
-    last = number
-    while last + 1 < len(clauses) and not clauses[last + 1].opens_sentence:
-        last += 1
-    return _until(list(range(end, clauses[last].end)), stops)
 
 
 def _openers(clause: Clause, stops: set[int]) -> set[int]:

@@ -150,7 +150,7 @@ class _State:
 _CONTEXT_LISTS = (
     "negated", "negated_after", "past", "past_after", "resolved_after", "hypothetical",
     "other", "first_person", "carer", "uncertain", "uncertain_after", "figurative", "pseudo",
-    "terminate", "clause_start", "refer_back", "function", "body",
+    "terminate", "clause_start", "function", "body",
 )  # fmt: skip
 """The word lists of context rules: their words are known words, not typos to correct."""
 
@@ -337,6 +337,8 @@ class Engine:
         lexical scores it gave the examples instead of building them again.
         """
         self._thresholds = thresholds or Thresholds()
+        self.generation = 0
+        """A number for the knowledge in use: one more at every :meth:`swap`."""
         self._embeddings = embeddings
         self._semantic_off = semantic_off
         self._prune_cache = prune_cache
@@ -407,6 +409,7 @@ class Engine:
             self._state = _build_state(
                 knowledge, self._embeddings, frozenset(), decision, prune=self._prune_cache
             )
+            self.generation += 1
 
     def reload(self, directory: Path | str) -> KnowledgeBase:
         """Load ``directory`` and swap to it; on ``KnowledgeError`` nothing changes.

@@ -195,8 +195,6 @@ class ContextRules:
     message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
     someone, their red flag is the member's to act on.
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
-    A clause that opens with a ``refer_back`` word ("but that was years ago") dates the clause
-    before it too.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
     ``body`` words tell a message about the body in a language the bot reads poorly.
@@ -220,7 +218,6 @@ class ContextRules:
     pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    refer_back: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
 

@@ -44,6 +44,45 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 ]
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
+CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "My knee looks deformed after the fall, but that was 10 minutes ago",
+    "My foot went cold and pale after the crash, but that was an hour ago",
+    "My knee is hot, red and swollen and I have a fever, but that was since yesterday",
+    "Knee swelled up after I twisted it, but that was just an hour ago",
+    "My knee locked and won't straighten, but that was the first time",
+    "Knee gave way and I can't walk, but that was on the stairs at work",
+    "My knee locks and won't straighten, it's been like that for years",
+    "My knee locks and won't straighten, that's been going on for years",
+    "Knee gives way every week, which has been the case for years",
+    "Knee gave way and I can't put weight on it, it's been fine otherwise",
+    "Knee gave way and I can't put weight on it, it had been fine otherwise",
+    "Knee locked and won't straighten, this was at uni an hour ago",
+    "In uni gym my knee just locked and won't straighten",
+    "My knee gave way at uni and I can't put weight on it",
+    "my son twisted his knee and it swelled up massively in school",
+    "My son's knee swelled up after a twist, that was in school today",
+    "my 12 year old is limping and in school he can't run",
+    "My knee swelled up right after I twisted it at the time, and it's still huge",
+    "someone kicked the knee in the game, swelled up straight away, can't straighten it",
+    "Teammate landed on the knee in training, swelled up straight away, can't put weight on it",
+    "coworker dropped a box on the knee, swelled up in an hour and can't put weight on it",
+    "a guy fell onto the knee at five a side, it ballooned straight away, can't walk on it",
+    "mate knee locked solid and wont straighten",
+    "coworker fell on my knee and now it is swollen",
+    "wife thinks the knee looks deformed after the fall",
+    "partner reckons the knee is deformed after the fall",
+    "lad is 13 and his knee hurts, he limps",
+    "As a teenager my knee hurts every time I run, is it my IT band?",
+    "As a kid who plays football my knee hurts and I limp",
+    "Locked once in uni. Locks every day now",
+    "no, it locked and I can't straighten it",
+    "nope, it swelled up right after the twist",
+    "my knee locked today, but it had been fine for years",
+]
+"""Current red flags beside a time, a place, a duration or another person: none dates or
+lends the symptom away ("but that was an hour ago", "in school", "for years", "someone
+kicked the knee", "As a teenager my knee hurts")."""
+
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
@@ -56,13 +95,8 @@ DISMISSED = [
     ("my brother's knee locked up at football", Context.OTHER),
     ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
     ("had a locked knee as a teenager, got it scoped", Context.PAST),
-    ("knee blew up like a balloon after I slipped, but that was three years ago", Context.PAST),
     ("Knee locked once in uni. Fine since. What's the routine?", Context.PAST),
     ("Knee swelling? nope. Which exercise do I start with?", Context.NEGATED),
-    (
-        "my mate did his knee at rugby, can't lift it straight, they think it's the tendon",
-        Context.OTHER,
-    ),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
 ]
 
@@ -75,6 +109,14 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     reply = engine.answer(message)
     assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
     assert reply.tier_id == tier
+
+
+@pytest.mark.parametrize("message", CURRENT_DESPITE_A_TIME_OR_A_PERSON)
+def test_a_time_a_place_or_another_person_beside_a_current_symptom_dismisses_nothing(
+    engine: Engine, message: str
+) -> None:
+    """Still the member's red flag now: the safety reply or the screening question."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 @pytest.mark.parametrize("message", SYMPTOM_THEN_A_DENIAL_ELSEWHERE)
