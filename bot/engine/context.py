@@ -190,18 +190,9 @@ class ContextReader:
         return rules is not None and bool(rules.body.occurrences(terms))
 
     def read(
-        self,
-        terms: Terms,
-        clauses: Sequence[Clause],
-        symptoms: tuple[frozenset[int], frozenset[int]],
-        language: str,
+        self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str
     ) -> tuple[Context, ...]:
-        """The context of every term.
-
-        ``symptoms``: the positions red-flag wordings occupy, and those of them inside a
-        wording of several words, where a trigger's words belong to the wording, not to it.
-        """
-        occupied, phrased = symptoms
+        """The context of every term; ``occupied`` positions hold red-flag wordings."""
         labels = [Context.AFFIRMED] * len(terms)
         chosen = [
             self._rules[name] for name in dict.fromkeys((language, "en")) if name in self._rules
@@ -244,7 +235,7 @@ class ContextReader:
             # The longest trigger each way is the one that counts; a resolution ("been fine
             # since") reaches further than a plain dating ("its been fine"): both count.
             way = claimed.setdefault((trigger.forward, trigger.sentence), set())
-            if span & (blocked | phrased | way):
+            if span & (blocked | occupied | way):
                 continue
             way |= span
             clause = clauses[clause_of[start]]
@@ -263,9 +254,9 @@ class ContextReader:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
                 scope = (
-                    _back_through_sentence(clauses, clause_of, (start, end), bounds.stops)
+                    _back_through_sentence(clauses, clause_of, start, bounds.stops)
                     if trigger.sentence
-                    else _backward(clauses, clause_of, (start, end), bounds, context)
+                    else _backward(clauses, clause_of, (start, end), bounds)
                 )
             for position in scope:
                 labels[position] = _graver(labels[position], context)
@@ -332,63 +323,36 @@ def _backward(
     clause_of: list[int],
     span: tuple[int, int],
     bounds: _Bounds,
-    context: Context,
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed"), or in the sentence before
-    when it answers it ("Swelling? Nope.", "Locked once in uni. Years ago.").
+    the same sentence ("knee swelled up like a melon, all healed").
     """
     start, end = span
     number = clause_of[start]
     clause = clauses[number]
-    if number > 0 and _fills(clause, start, end):
-        previous = clauses[number - 1]
-        if not clause.opens_sentence or _answers(previous, context):
-            return _back_until(start, previous.start, BACKWARD_REACH, bounds.stops)
-    return _back_until(start, clause.start, BACKWARD_REACH, bounds.stops)
+    first = clause.start
+    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
+        first = clauses[number - 1].start
+    return _back_until(start, first, BACKWARD_REACH, bounds.stops)
 
 
 def _back_through_sentence(
-    clauses: Sequence[Clause], clause_of: list[int], span: tuple[int, int], stops: set[int]
+    clauses: Sequence[Clause], clause_of: list[int], start: int, stops: set[int]
 ) -> list[int]:
     """Back from a resolution ("… but it fully healed") to its sentence's start, "but" and all.
 
     An episode the member says is over is over, whatever it was: "knee was swollen for
-    weeks, but it fully healed and occ health cleared me". A resolution that is a sentence
-    of its own ("Locked once in uni. Fine since.") reaches through the sentence before. A
-    termination word before the resolution's own clause ends it ("it locked today, but it
-    had been fine for years").
+    weeks, but it fully healed and occ health cleared me". A termination word before the
+    resolution's own clause ends it ("it locked today, but it had been fine for years").
     """
-    start, end = span
     number = clause_of[start]
-    openers = _openers(clauses[number], stops)
-    if number > 0 and clauses[number].opens_sentence and _fills(clauses[number], start, end):
-        number -= 1
+    own = set(range(clauses[number].start, start))  # "but it's sorted now and signed off"
     while number > 0 and not clauses[number].opens_sentence:
         number -= 1
     first = clauses[number].start if clauses else 0
-    return _back_until(start, first, SENTENCE_REACH, stops - openers)
-
-
-def _answers(previous: Clause, context: Context) -> bool:
-    """Whether a trigger alone in its clause speaks of the clause before, across a sentence end.
-
-    A dating does ("Locked once in uni. Years back."); a denial only answers a question
-    ("Swelling? Nope."), never a statement ("It swelled up. No idea why" has no such trigger).
-    """
-    return context is Context.PAST or previous.text.rstrip().endswith("?")
-
-
-def _openers(clause: Clause, stops: set[int]) -> set[int]:
-    """The termination words a clause opens with ("but", "but then")."""
-    openers = set()
-    position = clause.start
-    while position < clause.end and position in stops:
-        openers.add(position)
-        position += 1
-    return openers
+    return _back_until(start, first, SENTENCE_REACH, stops - own)
 
 
 def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int]:

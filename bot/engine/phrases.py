@@ -188,12 +188,11 @@ class PhraseIndex(Generic[Payload]):
                 return Found(payload=payload, phrase=phrase)
         return None
 
-    def covered(self, terms: Terms, min_terms: int = 1) -> frozenset[int]:
+    def covered(self, terms: Terms) -> frozenset[int]:
         """Positions of ``terms`` that some wording of some phrase part occupies.
 
         A word inside a phrase ("no" in "no weight on it") belongs to the phrase: context
-        triggers read around it, not with it. ``min_terms`` leaves out wordings of fewer
-        terms (``2``: a lone word of a loose phrase, "teenager" in "teenager + knee", is not).
+        triggers read around it, not with it.
         """
         views = _views_of(terms)
         in_message = views.written.present
@@ -201,7 +200,7 @@ class PhraseIndex(Generic[Payload]):
         found: set[int] = set()
         for term in in_message:
             for _, _, wording, required in self._by_key_term.get(term, ()):
-                if not required <= in_message or len(wording.written) < min_terms:
+                if not required <= in_message:
                     continue
                 found |= _occurrences(wording.written, terms, range(len(terms)))
                 if wording.compact is not None:

@@ -144,8 +144,7 @@ class Reader:
         words = tuple(terms)
         occupied = self._triage.covered(words)
         language = language_of(text, cleaned, self._languages, self._english_words)
-        phrased = self._triage.covered(words, min_terms=2)
-        contexts = self._contexts.read(words, pieces, (occupied, phrased), language)
+        contexts = self._contexts.read(words, pieces, occupied, language)
         return Reading(
             text=cleaned,
             terms=words,

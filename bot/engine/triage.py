@@ -43,9 +43,9 @@ class Triage:
         self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
         self._cues = Masker(exercise_cues, analyser, word_groups)
 
-    def covered(self, terms: Terms, min_terms: int = 1) -> frozenset[int]:
-        """Positions of ``terms`` inside a red-flag wording of at least ``min_terms`` terms."""
-        return self._index.covered(terms, min_terms)
+    def covered(self, terms: Terms) -> frozenset[int]:
+        """Positions of ``terms`` inside a red-flag wording."""
+        return self._index.covered(terms)
 
     def find(self, terms: Terms, contexts: Sequence[Context]) -> Finding | None:
         """The gravest phrase the message affirms, else is unsure of, else names at all."""

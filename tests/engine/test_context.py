@@ -78,10 +78,33 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "no, it locked and I can't straighten it",
     "nope, it swelled up right after the twist",
     "my knee locked today, but it had been fine for years",
+    "Knee is hot, red and swollen and I have a fever. In 2020, I had a knee replacement.",
+    "My knee gave way and I fell. Years ago, I tore my ACL.",
+    "My knee gave way and I fell. In 2019, I tore my ACL.",
+    "Can I walk on it? Nope. Is this an IT band thing?",
+    "Can I bear weight on it? No. What stretches help?",
+    "Can I put weight on it? Nope, not since the fall.",
+    "Do I have any feeling in my foot? None.",
+    "Is it bad that my knee is hot and swollen and I have a fever? No?",
+    "Is it normal that my knee swelled up within an hour of twisting it? No, right?",
+    "I can't lift my leg out straight after the fall. Got better.",
+    "My calf is swollen and red after my knee op. All good now.",
+    "My knee locked and won't straighten just like back then",
+    "My knee gave way on the stairs like it did years back",
+    "In my childhood my knee gave way, and it still does",
+    "Nil luck with the stretches and my knee keeps giving way",
+    "Got nil help from the GP and my calf is swollen and hot",
+    "my foot goes cold and numb when I sit sometimes and sometimes not",
+    "My knee locks and won't straighten and the stairs arent an issue",
+    "Should it be giving way after the ACL surgery?",
+    "Should it lock and not straighten after a twist?",
+    "Outside knee pain as a teenager, any stretches?",
+    "Knee pain when running as a teenager, what helps?",
+    "My teenager has knee pain like I did as a teenager",
 ]
-"""Current red flags beside a time, a place, a duration or another person: none dates or
-lends the symptom away ("but that was an hour ago", "in school", "for years", "someone
-kicked the knee", "As a teenager my knee hurts")."""
+"""Current red flags beside a time, a place, a duration, an answer or another person: none
+dates, denies or lends the symptom away ("but that was an hour ago", "in school", "for years",
+"someone kicked the knee", "As a teenager my knee hurts", "Can I walk on it? Nope.")."""
 
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
@@ -90,13 +113,15 @@ DISMISSED = [
     ("sprained it in 2019 and it swelled up, physio cleared me ages ago", Context.PAST),
     ("had a locked knee years ago, fully healed", Context.PAST),
     ("knee was swollen for weeks after the fall but it fully healed, cleared me", Context.PAST),
+    (
+        "Knee blew up like a balloon after I slipped, but that was three years ago and it's been"
+        " fine since.",
+        Context.PAST,
+    ),
     ("what should I do if it ever balloons up?", Context.HYPOTHETICAL),
     ("what do you mean by deformed?", Context.HYPOTHETICAL),
     ("my brother's knee locked up at football", Context.OTHER),
     ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
-    ("had a locked knee as a teenager, got it scoped", Context.PAST),
-    ("Knee locked once in uni. Fine since. What's the routine?", Context.PAST),
-    ("Knee swelling? nope. Which exercise do I start with?", Context.NEGATED),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
 ]
 
