@@ -14,7 +14,13 @@ from bot.console.text import render_full
 from bot.conversation.assistant import Assistant, listed_position, question_parts, stays_silent
 from bot.conversation.memory import Memory, Place
 from bot.conversation.small_talk import small_talk_kind
-from bot.conversation.wording import SHORT_LIMIT, SMALL_TALK, short_answer, source_line
+from bot.conversation.wording import (
+    FEEL_UNSAID,
+    SHORT_LIMIT,
+    SMALL_TALK,
+    short_answer,
+    source_line,
+)
 from bot.engine import Engine, Outcome, Reply
 from tests.conversation_cases import (
     DOSE,
@@ -194,6 +200,23 @@ def test_a_short_question_about_something_else_is_not_read_into_the_exercise(
     """After the leg curl, "can I still run?" gets the honest "I don't know", not its steps."""
     pick(assistant, "prone-leg-curl")
     assert talk(assistant, line).outcome is Outcome.ABSTAIN
+
+
+def test_what_to_feel_where_the_article_is_silent_says_so(assistant: Assistant) -> None:
+    """The leg curl has no feel in the article: the answer says so, then how to do it."""
+    pick(assistant, "prone-leg-curl")
+    reply = talk(assistant, "what should I feel?")
+    assert reply.part is not None
+    assert (reply.entry_id, reply.part.kind, reply.part.text) == ("prone-leg-curl", "feel", "")
+    assert short_answer(reply).startswith(FEEL_UNSAID)
+
+
+def test_what_to_feel_where_the_article_says_it_gives_the_feel(assistant: Assistant) -> None:
+    """The curtsy squat's feel is in the article: the answer leads with it."""
+    reply = talk(assistant, "what should I feel in the reverse curtsy split squat?")
+    assert reply.part is not None
+    assert reply.part.kind == "feel"
+    assert short_answer(reply).startswith("What you should feel: Your glutes")
 
 
 @pytest.mark.parametrize(("line", "kind"), [("sets?", "dose"), ("why?", "purpose")])

@@ -20,6 +20,8 @@ ENGLISH_BEST = (
 )
 SCREEN_ENGLISH_BEST = "I read English best, so to be safe I'm asking first."
 CORRECTED = "Sorry, I misread you there. Here's the answer:"
+FEEL_UNSAID = "The article doesn't say what you should feel in this one. Here's how to do it:"
+"""The lead when a member asks what an exercise should feel like and the article is silent."""
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 SAFETY_FOOTER = "This bot's own safety guidance, not the article's · not medical advice."
 RESTATED = (
@@ -123,6 +125,8 @@ def _lead(
         return within(entry.summary, limit)
     if part.kind == "dose":
         return f"Dose: {part.text}"
+    if part.kind == "feel" and not part.text:
+        return "\n".join([FEEL_UNSAID, numbered(entry.steps), f"Dose: {dose_text(entry)}"])
     if part.kind == "feel":
         return f"What you should feel: {part.text}"
     if part.kind == "step":

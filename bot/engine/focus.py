@@ -74,13 +74,17 @@ def candidate_parts(entry: Entry) -> tuple[Part, ...]:
 
 
 def _chosen_by_intent(entry: Entry, cleaned: str) -> Part | None:
-    """The dose, the feel or the purpose when the question asks for exactly that."""
+    """The dose, the feel or the purpose when the question asks for exactly that.
+
+    An exercise asked what to feel gets the feel part even when the article doesn't say
+    (its text is then empty), so the answer can say so instead of repeating the steps.
+    """
     if entry.kind == "routine":
         return Part("routine", entry.summary)
     if entry.dose is not None and _DOSE.search(cleaned):
         return Part("dose", entry.dose.summary())
-    if entry.feel and _FEEL.search(cleaned):
-        return Part("feel", entry.feel)
+    if entry.is_exercise and _FEEL.search(cleaned):
+        return Part("feel", entry.feel or "")  # empty: asked, and the article doesn't say
     if entry.purpose and _PURPOSE.search(cleaned):
         return Part("purpose", entry.purpose.strip())
     if entry.is_exercise and _HOW_TO.search(cleaned):
