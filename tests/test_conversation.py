@@ -291,6 +291,27 @@ def test_two_covered_questions_get_both_answers(assistant: Assistant, engine: En
     }
 
 
+def test_three_questions_split_by_commas_each_get_the_part_they_ask(
+    assistant: Assistant,
+) -> None:
+    """Each question of the three is answered, each by the part it asks for."""
+    reply = assistant.ask(
+        "how many sets of the leg curl, where does the roller go for the belt line reset, "
+        "and which leg crosses in the curtsy?",
+        HERE,
+    )
+    parts = {
+        answer.entry_id: answer.part.kind
+        for answer in (reply, *reply.also)
+        if answer.part is not None
+    }
+    assert parts == {
+        "prone-leg-curl": "dose",
+        "belt-line-reset": "step",
+        "reverse-curtsy-split-squat": "step",
+    }
+
+
 def test_every_short_answer_stays_within_the_length_aim(engine: Engine) -> None:
     """Each entry's short answer, title and footer included, is at most SHORT_LIMIT long."""
     for entry_id, entry in engine.knowledge.entries.items():

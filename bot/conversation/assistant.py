@@ -38,8 +38,8 @@ _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?: (?:one|exercise|dr
 _NEXT = re.compile(r"\b(?:next|after (?:that|this)(?: one)?|then what)\b")
 """A message asking for the exercise after the one just shown."""
 _PART_BREAK = re.compile(
-    r",? (?:and|also|plus|&) (?=(?:how|what|whats|why|when|where|which|should|can|could|do|"
-    r"does|is|are)\b)"
+    r"(?:,? (?:and|also|plus|&)|,) (?=(?:how|what|whats|why|when|where|which|should|can|could|"
+    r"do|does|is|are)\b)"
 )
 
 
@@ -264,8 +264,9 @@ class Assistant:
                 answered.append(reply)
         if _answered(whole):
             others = tuple(a for a in answered if a.entry_id != whole.entry_id)
-            mine = whole.entry_id in {a.entry_id for a in answered}
-            return replace(whole, also=others) if mine and others else whole
+            mine = [a for a in answered if a.entry_id == whole.entry_id]
+            # The part that asked about the whole's entry says which part of it answers.
+            return replace(whole, part=mine[0].part, also=others) if mine and others else whole
         if not answered:
             return whole
         return replace(answered[0], also=tuple(answered[1:]), not_covered=whole.not_covered)
