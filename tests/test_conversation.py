@@ -20,6 +20,7 @@ from bot.conversation.wording import (
     SMALL_TALK,
     short_answer,
     source_line,
+    within,
 )
 from bot.engine import Engine, Outcome, Reply
 from tests.conversation_cases import (
@@ -519,3 +520,17 @@ def test_yes_to_a_screen_is_the_safety_reply_itself_then_it_holds(
     assert not reply.restated
     assert reply.tier == screen.tier
     assert talk(assistant, "how many sets of the leg curl?").restated
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("alpha beta gamma delta", 12, "alpha beta …"),
+        ("alpha beta gamma delta", 13, "alpha beta …"),
+        ("alpha beta. gamma delta", 15, "alpha beta. …"),
+        ("alpha beta gamma", 16, "alpha beta gamma"),
+    ],
+)
+def test_a_cut_lead_ends_at_a_sentence_or_a_whole_word(text: str, limit: int, cut: str) -> None:
+    """A lead cut short never ends in the middle of a word."""
+    assert within(text, limit) == cut

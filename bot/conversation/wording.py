@@ -93,12 +93,19 @@ def full_label(entry: Entry) -> str:
 
 
 def within(text: str, limit: int) -> str:
-    """``text`` cut at the last sentence end before ``limit`` characters (an ellipsis if cut)."""
+    """``text`` cut at the last sentence end before ``limit`` characters (an ellipsis if cut).
+
+    With no sentence end in reach, at the last word end: never in the middle of a word.
+    """
     if len(text) <= limit:
         return text
     cut = text[: max(limit - 2, 1)]
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    return (cut[: end + 1] if end > 0 else cut.rstrip()) + " …"
+    if end > 0:
+        return cut[: end + 1] + " …"
+    whole_words = cut.endswith(" ") or text[len(cut)] == " "
+    space = len(cut) if whole_words else cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip() + " …"
 
 
 def routine_lines(routine: tuple[Entry, ...]) -> list[str]:
