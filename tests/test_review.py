@@ -279,16 +279,16 @@ def test_a_rows_score_is_the_one_its_teach_reports(
 
 
 def test_an_entry_the_bot_all_but_rules_out_is_no_rows_closest(engine: Engine) -> None:
-    """With the semantic layer on, "whats the best pizza" scores every entry 0: none is closest.
+    """With the semantic layer on, "whats the weather" scores every entry 0: none is closest.
 
     A row the bot now reads as a red flag keeps its closest entry.
     """
-    pizza = "whats the best pizza"
+    weather = "whats the weather"
     flagged = "my knee locked and i cant bear weight, what exercise"
-    rows = review.review([_ask(1, pizza), _ask(2, flagged)], engine).rows[Section.GAPS]
+    rows = review.review([_ask(1, weather), _ask(2, flagged)], engine).rows[Section.GAPS]
     nothing, kept = sorted(rows, key=lambda row: row.example.id)
     assert nothing.closest_id is None
-    assert {score for _, score in engine.answer(pizza).ranking} == {0}
+    assert {score for _, score in engine.answer(weather).ranking} == {0}
     reply = engine.answer(flagged)
     assert reply.outcome == Outcome.SAFETY
     assert (kept.closest_id, kept.closest_score) == reply.ranking[0]

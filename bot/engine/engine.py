@@ -149,8 +149,8 @@ class _State:
 
 _CONTEXT_LISTS = (
     "negated", "negated_after", "past", "past_after", "resolved_after", "hypothetical",
-    "other", "first_person", "carer", "uncertain", "uncertain_after", "figurative", "pseudo",
-    "terminate", "clause_start", "function", "body",
+    "other", "first_person", "own_body", "carer", "uncertain", "uncertain_after", "figurative",
+    "pseudo", "terminate", "clause_start", "function", "body",
 )  # fmt: skip
 """The word lists of context rules: their words are known words, not typos to correct."""
 

@@ -18,6 +18,8 @@ AMBIGUOUS = [
     "if the itb isnt actually short why does literally everyone tell me to stretch it",
     "is it the IT band or the outer quad that hurts?",
     "foam rolling or stretching, which one?",
+    "tl;dr?",
+    "so whats the short version",
 ]
 
 

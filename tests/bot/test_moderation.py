@@ -190,13 +190,13 @@ async def test_untaught_undoes_a_teach(world: World) -> None:
 async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: World) -> None:
     """Near-identical unanswered questions count together; a row's button teaches it: gone.
 
-    A row the bot scores 0 for every entry ("what's the best pizza topping") has no Teach button.
+    A row the bot scores 0 for every entry ("what's the weather like today") has no Teach button.
     """
     world.guild.set_command_permission("kb", world.mod.roles[-1], allowed=True)
     for member, text in [
         (world.alice, "strap thingy on my outer leg"),
         (world.bob, "Strap thingy on my outer leg??"),
-        (world.alice, "what's the best pizza topping"),
+        (world.alice, "what's the weather like today"),
     ]:
         await member.says(world.general, mention(world, text))
         await world.general.next_bot_message()
@@ -205,7 +205,7 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     report = await result.final()
     text = report.text
     assert "×2 “strap thingy on my outer leg??”" in text.casefold()
-    assert "×1 “what's the best pizza topping”" in text
+    assert "×1 “what's the weather like today”" in text
     assert str(world.fake.bot_user.id) not in text
     teach_buttons = [b["label"] for b in report.buttons() if b["label"].startswith("Teach")]
     assert teach_buttons == ["Teach 1 → it-band"]
@@ -215,7 +215,7 @@ async def test_unanswered_groups_near_duplicates_and_teaches_from_a_row(world: W
     assert taught.endswith(" Its row (2 question(s)) is off `/kb unanswered`.")
     after = (await _unanswered(world)).text
     assert "strap thingy" not in after
-    assert "**1.** ×1 “what's the best pizza topping”" in after
+    assert "**1.** ×1 “what's the weather like today”" in after
 
 
 async def test_stats_show_asks_and_votes(world: World) -> None:
