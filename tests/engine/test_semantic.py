@@ -23,6 +23,7 @@ from bot.engine import (
 from bot.engine.semantic.decision import ClassMembers
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import (
+    SPINNING,
     EncoderUnavailable,
     OnnxEncoder,
     default_spec,
@@ -52,6 +53,12 @@ def test_the_shipped_encoder_loads_and_runs_with_the_network_blocked(
     assert vectors.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > 0.6
+
+
+def test_the_encoders_threads_never_spin_between_passes() -> None:
+    """Spinning threads starve the work after each pass on two cores (see ``bench/``)."""
+    options = OnnxEncoder(default_spec())._session.get_session_options()
+    assert options.get_session_config_entry(SPINNING) == "0"
 
 
 def test_paraphrases_are_closer_than_unrelated_messages(embeddings: EmbeddingCache) -> None:
