@@ -16,27 +16,33 @@ from tests.fakediscord import handlers_settled
 from tests.fakediscord.settling import handlers_running
 
 
-async def test_members_take_turns() -> None:
-    """A's five calls queued before B's one: B's runs second, not sixth."""
-    order: list[str] = []
-    gate = threading.Event()
+class GatedWork:
+    """Work that records the names it ran, in order; "a1" first waits for :attr:`gate`."""
 
-    def work(name: str) -> str:
+    def __init__(self) -> None:
+        self.ran: list[str] = []
+        self.gate = threading.Event()
+
+    def __call__(self, name: str) -> str:
         if name == "a1":
-            assert gate.wait(timeout=5)
-        order.append(name)
+            assert self.gate.wait(timeout=5)
+        self.ran.append(name)
         return name
 
+
+async def test_members_take_turns() -> None:
+    """A's five calls queued before B's one: B's runs second, not sixth."""
+    work = GatedWork()
     with ThreadPoolExecutor(max_workers=1) as executor:
         queue = FairQueue(executor)
         calls = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": work(n))) for i in range(1, 6)]
         await asyncio.sleep(0)
         calls.append(asyncio.create_task(queue.run(2, lambda: work("b1"))))
         await asyncio.sleep(0)
-        gate.set()
+        work.gate.set()
         results = await asyncio.gather(*calls)
     assert results == ["a1", "a2", "a3", "a4", "a5", "b1"]
-    assert order == ["a1", "b1", "a2", "a3", "a4", "a5"]
+    assert work.ran == ["a1", "b1", "a2", "a3", "a4", "a5"]
 
 
 async def test_two_workers_serve_two_members_never_one_member_twice() -> None:
@@ -76,29 +82,21 @@ async def test_an_error_reaches_its_caller_and_the_queue_goes_on() -> None:
 
 async def test_closing_cancels_waiting_calls_and_lets_a_running_one_finish() -> None:
     """A stopping bot drops the messages still waiting, without running them or erring."""
-    ran: list[str] = []
-    held = threading.Event()
-
-    def work(name: str) -> str:
-        if name == "a1":
-            assert held.wait(timeout=5)
-        ran.append(name)
-        return name
-
+    work = GatedWork()
     with ThreadPoolExecutor(max_workers=1) as executor:
         queue = FairQueue(executor)
         running = asyncio.create_task(queue.run(1, lambda: work("a1")))
         waiting = [asyncio.create_task(queue.run(n, lambda n=n: work(f"m{n}"))) for n in (1, 2)]
         await asyncio.sleep(0.05)
         queue.close()
-        held.set()
+        work.gate.set()
         assert await running == "a1"
         for call in waiting:
             with pytest.raises(asyncio.CancelledError):
                 await call
         with pytest.raises(asyncio.CancelledError):
             await queue.run(3, lambda: work("late"))
-    assert ran == ["a1"]
+    assert work.ran == ["a1"]
 
 
 @pytest.mark.parametrize("bot_settings", [{"burst_answers": 3, "burst_seconds": 60}])
