@@ -16,7 +16,7 @@ import pytest
 from bot.encoding_progress import LINE_EVERY, ProgressLines, encoding_progress
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.encoder import OnnxEncoder
-from tests.conftest import REPO, TINY_EXERCISES, TINY_SAFETY, write_files
+from tests.conftest import REPO, TINY_EXERCISES, TINY_SAFETY, TINY_TOPICS, write_files
 
 TEXTS = [f"question {n} about the outside of the knee" + " and more" * (n % 9) for n in range(300)]
 LINE = re.compile(r"^Encoding the knowledge base: (\d+) of (\d+) texts left$")
@@ -118,17 +118,9 @@ def test_the_running_bot_logs_the_lines(caplog: pytest.LogCaptureFixture) -> Non
 def test_a_command_on_an_empty_cache_says_how_far_encoding_is(tmp_path: Path) -> None:
     """``ask`` piped (no terminal) prints progress lines on stderr; a warm start none."""
     questions = "\n".join(f"      - what does the it band do in mile {n}" for n in range(200))
-    topics = f"""\
-entries:
-  - id: it-band
-    title: The IT band
-    summary: A passive strap of connective tissue.
-    body: It does not contract; its tension depends on position.
-    questions:
-{questions}
-    keywords: [it band]
-    source: The IT Band
-"""
+    topics = TINY_TOPICS.replace(
+        "      - what is the it band\n      - is my itb tight\n", questions + "\n"
+    )
     knowledge = write_files(
         tmp_path / "knowledge",
         {"topics.yaml": topics, "exercises.yaml": TINY_EXERCISES, "safety.yaml": TINY_SAFETY},

@@ -73,6 +73,27 @@ async def _start(env: dict[str, str], cwd: Path, *options: str) -> asyncio.subpr
     )
 
 
+@asynccontextmanager
+async def _running(
+    env: dict[str, str], cwd: Path, *options: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot run``, killed on the way out if it is still running."""
+    process = await _start(env, cwd, *options)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _stopped(process: asyncio.subprocess.Process) -> bytes:
+    """SIGTERM the bot, as ``docker stop`` and systemd do; the rest of its output."""
+    process.send_signal(signal.SIGTERM)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    return output
+
+
 async def test_sigterm_finishes_the_answer_closes_the_database_and_exits_0(
     tmp_path: Path, engine: Engine
 ) -> None:
@@ -86,18 +107,12 @@ async def test_sigterm_finishes_the_answer_closes_the_database_and_exits_0(
         member = guild.add_member("alice")
         settings = make_settings(tmp_path, fake, guild, channel)
         env = _environment(fake, tmp_path, GUILD_ID=str(guild.id))
-        process = await _start(env, cwd=tmp_path)
-        try:
+        async with _running(env, tmp_path) as process:
             await fake.wait_for_request("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=60)
             await fake.sync_with_bot()
             await member.says(channel, f"<@{fake.bot_user.id}> should I foam roll my IT band?")
             reply = await channel.next_bot_message(timeout=15)
-            process.send_signal(signal.SIGTERM)
-            output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            output = await _stopped(process)
     log = output.decode()
     assert "foam" in reply.text.casefold()
     assert process.returncode == 0, log
@@ -194,16 +209,10 @@ async def test_wait_when_refused_says_why_once_then_waits_to_be_stopped(
         guild = fake.add_guild("Club")
         make_settings(tmp_path, fake, guild, guild.add_text_channel("general"))
         env = _environment(fake, tmp_path, SEMANTIC="false", **settings)
-        process = await _start(env, tmp_path, "--wait-when-refused")
-        try:
+        async with _running(env, tmp_path, "--wait-when-refused") as process:
             lines = await asyncio.wait_for(_lines_until(process, WAITING), timeout=60)
             assert process.returncode is None, lines
-            process.send_signal(signal.SIGTERM)
-            rest, _ = await asyncio.wait_for(process.communicate(), timeout=30)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            rest = await _stopped(process)
     log = "\n".join(lines) + "\n" + rest.decode()
     assert lines[-1] == WAITING, log
     assert refusal in log
