@@ -338,6 +338,8 @@ def test_parts_and_positions_are_read_from_the_words() -> None:
     """The splitting and "the 2nd one" rules, on their own."""
     assert question_parts(MIXED) == ["should i ice it", "how many sets of the leg curl?"]
     assert question_parts("what is the IT band?") == ["what is the it band?"]
+    story = "I run 30 miles a week. My knee hurts on the outside. Should I foam roll?"
+    assert question_parts(story) == ["should i foam roll?"]  # only what it asks is a part
     assert listed_position("and the 2nd one?", 3) == 1
     assert listed_position("the last exercise", 3) == 2
     assert listed_position("the third one", 2) is None

@@ -26,10 +26,10 @@ MAIN_SET = "main.yaml"
 
 # pooled leave-one-set-out floors: answer accuracy, abstention, red-flag recall, and the
 # ceilings on firm false alarms and on screens of messages that are not red flags; measured
-# at 91.6% (941/1027), 88.7% (346/390), 100%, 0.6% (8/1417) and 2.0% (28/1417) since
+# at 91.6% (941/1027), 91.5% (357/390), 100%, 0.6% (8/1417) and 2.0% (28/1417) since
 # fresh-22 (objections, hearsay, near misses in new voices: harder than the older sets)
 # joined them. Red-flag recall has no slack: a missed red flag is never noise.
-POOLED = (0.90, 0.87, 1.00, 0.01, 0.03)
+POOLED = (0.90, 0.90, 1.00, 0.01, 0.03)
 MIN_LABELLED = 5
 """Labelled messages each entry must answer, in any set: fewer can't measure it."""
 

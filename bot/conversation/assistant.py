@@ -16,7 +16,7 @@ from bot.conversation.memory import Memory, Place, Turn
 from bot.conversation.small_talk import small_talk_kind
 from bot.engine import Engine, Outcome, Reply
 from bot.engine.model import SafetyTier
-from bot.engine.normalise import clean, sentences
+from bot.engine.normalise import clean, is_question, sentences
 from bot.engine.reply import SAFETY_SOURCE
 
 YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup"})
@@ -44,12 +44,16 @@ _PART_BREAK = re.compile(
 
 
 def question_parts(text: str) -> list[str]:
-    """The separate questions of a message, in order (one part when it asks one thing)."""
+    """The separate questions of a message, in order (one part when it asks one thing).
+
+    A sentence that asks nothing ("I run 30 miles a week.") is no part of its own: it is read
+    with the whole message, never answered apart.
+    """
     parts = [
         piece.strip()
         for sentence in sentences(clean(text))
         for piece in _PART_BREAK.split(sentence)
-        if len(piece.split()) >= 2
+        if len(piece.split()) >= 2 and is_question(piece.strip())
     ]
     return parts[:MAX_PARTS]
 
