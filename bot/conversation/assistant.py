@@ -37,6 +37,7 @@ _ORDINALS = {
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?: (?:one|exercise|drill|move))?")
 _NEXT = re.compile(r"\b(?:next|after (?:that|this)(?: one)?|then what)\b")
 """A message asking for the exercise after the one just shown."""
+_REQUEST = re.compile(r"\b(?:please|pls|plz)\b")
 _PART_BREAK = re.compile(
     r"(?:,? (?:and|also|plus|&)|,) (?=(?:how|what|whats|why|when|where|which|should|can|could|"
     r"do|does|is|are)\b)"
@@ -46,16 +47,32 @@ _PART_BREAK = re.compile(
 def question_parts(text: str) -> list[str]:
     """The separate questions of a message, in order (one part when it asks one thing).
 
-    A sentence that asks nothing ("I run 30 miles a week.") is no part of its own: it is read
-    with the whole message, never answered apart.
+    A piece that asks nothing ("I run 30 miles a week.", "the leg curl,") is read with the
+    question after it (or, at the end, the one before): never answered apart.
     """
-    parts = [
+    pieces = [
         piece.strip()
         for sentence in sentences(clean(text))
         for piece in _PART_BREAK.split(sentence)
-        if len(piece.split()) >= 2 and is_question(piece.strip())
+        if piece.strip()
     ]
-    return parts[:MAX_PARTS]
+    parts: list[str] = []
+    pending = ""
+    for piece in pieces:
+        joined = f"{pending} {piece}".strip()
+        if _asks(piece):
+            parts.append(joined)
+            pending = ""
+        else:
+            pending = joined
+    if pending and parts:
+        parts[-1] = f"{parts[-1]} {pending}"
+    return [part for part in parts if len(part.split()) >= 2][:MAX_PARTS]
+
+
+def _asks(piece: str) -> bool:
+    """Whether a piece of a message asks something: a question, or a request ("… please")."""
+    return is_question(piece) or bool(_REQUEST.search(piece))
 
 
 def listed_position(text: str, count: int) -> int | None:
@@ -159,29 +176,12 @@ class Assistant:
             return self._by_parts(text, engine.answer(text, passive=passive), passive)
         within, alone = engine.answer_in_context(text, turn.topic, passive=passive)
         if leans_on(text):
-            if self._about_something_else(text, turn.topic, within, alone):
-                return alone
             return self._leaning(text, within, alone, passive)
         # Standing alone, it is read into the topic only when it answers nothing by itself,
         # and never when it asks about something the article doesn't cover.
         if _open(alone) and not alone.not_covered and (cautious(within) or _answered(within)):
             return within
         return self._by_parts(text, alone, passive)
-
-    def _about_something_else(self, text: str, topic: str, within: Reply, alone: Reply) -> bool:
-        """Whether a short message is not about the conversation's topic after all.
-
-        It names nothing the topic's entry says, doesn't point back, and, read with the topic,
-        finds no part of it more than its title: "can I still run?" after the leg curl gets
-        the honest "I don't know" its own words get, not the leg curl's summary.
-        """
-        return (
-            alone.outcome is Outcome.ABSTAIN
-            and within.outcome is Outcome.ANSWER
-            and (within.part is None or within.part.kind == "summary")
-            and self.engine.speaks_of(topic, text) is False
-            and not _REFERS_BACK.search(clean(text))
-        )
 
     def _leaning(self, text: str, within: Reply, alone: Reply, passive: bool) -> Reply:
         """A message leaning on the conversation: read with its topic first.

@@ -20,7 +20,7 @@ ENGLISH_BEST = (
 )
 SCREEN_ENGLISH_BEST = "I read English best, so to be safe I'm asking first."
 CORRECTED = "Sorry, I misread you there. Here's the answer:"
-FEEL_UNSAID = "The article doesn't say what you should feel in this one. Here's how to do it:"
+FEEL_UNSAID = "The article doesn't say what you should feel in this one."
 """The lead when a member asks what an exercise should feel like and the article is silent."""
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 SAFETY_FOOTER = "This bot's own safety guidance, not the article's · not medical advice."
@@ -132,8 +132,11 @@ def _lead(
         return within(entry.summary, limit)
     if part.kind == "dose":
         return f"Dose: {part.text}"
+    if part.kind == "feel" and not part.text and compact:
+        return FEEL_UNSAID
     if part.kind == "feel" and not part.text:
-        return "\n".join([FEEL_UNSAID, numbered(entry.steps), f"Dose: {dose_text(entry)}"])
+        how = f"{FEEL_UNSAID} Here's how to do it:"
+        return "\n".join([how, numbered(entry.steps), f"Dose: {dose_text(entry)}"])
     if part.kind == "feel":
         return f"What you should feel: {part.text}"
     if part.kind == "step":

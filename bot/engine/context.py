@@ -113,10 +113,7 @@ class Clause:
     chars: tuple[int, int] = (0, 0)
 
 
-_WORDINGS = (
-    "pseudo", "terminate", "figurative", "clause_start", "first_person", "own_body", "carer",
-    "body",
-)  # fmt: skip
+_WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
 
@@ -158,7 +155,6 @@ class _Rules:
     figurative: _Runs = field(default_factory=_Runs)
     clause_start: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
-    own_body: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
     functions: set[str] = field(default_factory=set)
@@ -226,7 +222,6 @@ class ContextReader:
         )
         blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
         first_person = {start for start, _, _ in found("first_person")}
-        own_body = {start for start, _, _ in found("own_body")}
         cared_for = bool(found("carer"))
         functions = set().union(*(rules.functions for rules in chosen))
         claimed: dict[tuple[bool, bool], set[int]] = {}
@@ -248,10 +243,7 @@ class ContextReader:
             if trigger.forward:
                 scope = _forward(clauses, clause_of, (start, end), bounds, context)
                 if context is Context.OTHER:
-                    whole = scope
                     scope = _until(scope, first_person)
-                    if len(scope) < len(whole) and whole[len(scope)] in own_body:
-                        continue  # "a player's chair rolled into my knee": the member's knee
                 if context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
                 ):

@@ -136,8 +136,6 @@ class _State:
     sign_vectors: np.ndarray | None = None
     parts: dict[str, Candidates] | None = None
     """Entry id -> the steps or paragraphs that can lead a short answer."""
-    vocabularies: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Entry id -> the topic words of everything the entry says and is asked by."""
     example_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     """Training text -> its lexical scores: they depend on the knowledge only, so engines
     sharing this state (each held-out engine of a cross-validation) score each text once."""
@@ -149,8 +147,8 @@ class _State:
 
 _CONTEXT_LISTS = (
     "negated", "negated_after", "past", "past_after", "resolved_after", "hypothetical",
-    "other", "first_person", "own_body", "carer", "uncertain", "uncertain_after", "figurative",
-    "pseudo", "terminate", "clause_start", "function", "body",
+    "other", "first_person", "carer", "uncertain", "uncertain_after", "figurative", "pseudo",
+    "terminate", "clause_start", "function", "body",
 )  # fmt: skip
 """The word lists of context rules: their words are known words, not typos to correct."""
 
@@ -180,18 +178,9 @@ def _lexical_state(knowledge: KnowledgeBase) -> _State:
     reader = Reader(analyser, triage, contexts, languages, english)
     scope_phrases = ((item, item.phrases) for item in knowledge.not_covered)
     parts = {entry.id: Candidates(candidate_parts(entry)) for entry in knowledge.entries.values()}
-    vocabularies = {
-        entry.id: frozenset(
-            term
-            for text in entry_texts(entry, knowledge.taught(entry.id)) + reference_texts(entry)
-            for term in analyser.analyse(clean(text)).content
-        )
-        for entry in knowledge.entries.values()
-    }
     return _State(
         knowledge=knowledge,
         parts=parts,
-        vocabularies=vocabularies,
         analyser=analyser,
         triage=triage,
         reader=reader,
@@ -262,7 +251,6 @@ def _build_state(
     return _State(
         knowledge=knowledge,
         parts=parts,
-        vocabularies=state.vocabularies,
         analyser=state.analyser,
         triage=state.triage,
         reader=state.reader,
@@ -776,19 +764,6 @@ class Engine:
         decided on are its :attr:`Reply.ranking`.
         """
         return self._rank(self._state, clean(text))[0][:limit]
-
-    def speaks_of(self, entry_id: str, text: str) -> bool | None:
-        """Whether ``text`` uses a topic word of the entry; None when it can't be told.
-
-        "how many reps tho" speaks of the leg curl (its dose says reps); "can I still run?"
-        doesn't; "why?" says nothing either way, nor does a message with words the bot
-        doesn't know (another language, slang): the entries' words are English.
-        """
-        state = self._state
-        words = state.content(text)
-        if not words or not state.reader.all_english(text):
-            return None
-        return bool(words & state.vocabularies.get(entry_id, frozenset()))
 
     def reply_for(self, entry_id: str) -> Reply | None:
         """The full reply for an entry a member picked (button, menu, command)."""

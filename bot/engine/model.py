@@ -191,10 +191,9 @@ class ContextRules:
     in the scope of a negation, a past, a hypothetical or someone else is no red flag; in the
     scope of an ``uncertain`` trigger it gets the screening question. A short clause after a
     comma carries a forward scope on (a list) unless it opens with a ``clause_start`` word.
-    Someone else's scope (``other``) ends at a ``first_person`` word (and counts not at all
-    when that word names the member's own body, ``own_body``: "a player's chair rolled into
-    my knee"), and counts only in a message with no ``carer`` wording (a child, a parent,
-    "should he"): asked on behalf of someone, their red flag is the member's to act on.
+    Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
+    message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
+    someone, their red flag is the member's to act on.
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
@@ -212,7 +211,6 @@ class ContextRules:
     hypothetical: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    own_body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from bot.engine.analysis import Analyser
 from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
-from bot.engine.language import ENGLISH, english_share, language_of
-from bot.engine.normalise import clean, sentences, tokens
+from bot.engine.language import ENGLISH, language_of
+from bot.engine.normalise import clean, sentences
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
@@ -120,10 +120,6 @@ class Reader:
         self._contexts = contexts
         self._languages = frozenset(languages)
         self._english_words = frozenset(english_words)
-
-    def all_english(self, text: str) -> bool:
-        """Whether every word of ``text`` is an English word or one the entries use."""
-        return english_share(tokens(clean(text)), self._english_words) >= 1.0
 
     def read(self, text: str) -> Reading:
         """Read a raw message."""

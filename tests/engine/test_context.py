@@ -101,8 +101,6 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "Outside knee pain as a teenager, any stretches?",
     "Knee pain when running as a teenager, what helps?",
     "My teenager has knee pain like I did as a teenager",
-    "Last week a player's chair rolled into my knee and it's been sore since. Nobody's looked at it.",
-    "forklift clipped my leg on monday shift, outside of the knee has hurt ever since. itb?",
 ]
 """Current red flags beside a time, a place, a duration, an answer or another person: none
 dates, denies or lends the symptom away ("but that was an hour ago", "in school", "for years",
