@@ -256,7 +256,7 @@ class ContextReader:
                 scope = (
                     _back_through_sentence(clauses, clause_of, start, bounds.stops)
                     if trigger.sentence
-                    else _backward(clauses, clause_of, (start, end), bounds)
+                    else _backward(clauses, clause_of, start, end, bounds.stops)
                 )
             for position in scope:
                 labels[position] = _graver(labels[position], context)
@@ -319,23 +319,19 @@ def _forward(
 
 
 def _backward(
-    clauses: Sequence[Clause],
-    clause_of: list[int],
-    span: tuple[int, int],
-    bounds: _Bounds,
+    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, stops: set[int]
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
     the same sentence ("knee swelled up like a melon, all healed").
     """
-    start, end = span
     number = clause_of[start]
     clause = clauses[number]
     first = clause.start
     if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
         first = clauses[number - 1].start
-    return _back_until(start, first, BACKWARD_REACH, bounds.stops)
+    return _back_until(start, first, BACKWARD_REACH, stops)
 
 
 def _back_through_sentence(
