@@ -1,11 +1,10 @@
 """Load a knowledge directory: a new base, or every problem at its ``file:line``."""
 
+from bot.engine.loader.issues import Issue, KnowledgeError
 from bot.engine.loader.load import (
     EXAMPLES_DIR,
     LABELS_FILE,
     LEARNED_FILE,
-    Issue,
-    KnowledgeError,
     KnowledgeSource,
     load_knowledge,
     read_knowledge_file,
