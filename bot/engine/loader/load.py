@@ -17,17 +17,24 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, get_args
 
 from rapidfuzz import fuzz, process, utils
 
 from bot.engine.field_rules import Text
 from bot.engine.knowledge import KnowledgeBase
+from bot.engine.loader.expected import (
+    Place,
+    expected_at,
+    field_types,
+    literals,
+    locate,
+    record_type,
+)
 from bot.engine.loader.files import (
     KnowledgeSource,
     files_not_loaded,
@@ -121,81 +128,6 @@ def _unknown(target: str, names: Iterable[str], what: str = "entry id") -> tuple
     return f"unknown {what} {target!r}", _did_you_mean(target, names)
 
 
-def _bare(annotation: object) -> object:
-    """``annotation`` without its ``Annotated`` rules."""
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation
-
-
-def _members(annotation: object) -> list[object]:
-    """The alternatives of a union other than ``None``, or ``annotation`` alone, unwrapped."""
-    annotation = _bare(annotation)
-    if get_origin(annotation) in (Union, UnionType):
-        return [_bare(member) for member in get_args(annotation) if member is not type(None)]
-    return [annotation]
-
-
-def _record(annotation: object) -> type | None:
-    """The record (a dataclass of :mod:`model`) that ``annotation`` holds, if any."""
-    return next(
-        (item for item in _members(annotation) if isinstance(item, type) and is_dataclass(item)),
-        None,
-    )
-
-
-@cache
-def _field_types(record: type | None) -> dict[str, object]:
-    """The annotation of each field of ``record``, in order (none without a record)."""
-    return get_type_hints(record, include_extras=True) if record else {}
-
-
-def _child(annotation: object, part: str | int) -> object:
-    """What is expected at ``part`` of a value expected to be ``annotation`` (None: unknown)."""
-    if isinstance(part, int):
-        lists = [member for member in _members(annotation) if get_origin(member) is list]
-        return get_args(lists[0])[0] if lists else None
-    return _field_types(_record(annotation)).get(part)
-
-
-def _literals(annotation: object) -> list[str]:
-    """The fixed words a value expected to be ``annotation`` may be (``kind: exercise``)."""
-    return [
-        word
-        for member in _members(annotation)
-        if get_origin(member) is Literal
-        for word in get_args(member)
-    ]
-
-
-@dataclass(frozen=True)
-class _Place:
-    """Where a validation error points: its path in the file and what is expected there.
-
-    ``branch`` is set for an error about one alternative of a union (``expect`` is a list of
-    ids, or ``abstain``/``safety``): the union's own location and the alternative's tag.
-    """
-
-    path: YamlPath
-    expected: object
-    branch: tuple[tuple[str | int, ...], str] | None = None
-
-
-def _locate(loc: tuple[str | int, ...]) -> _Place:
-    """Follow the validator's location of an error through the knowledge file's types."""
-    path: list[str | int] = []
-    expected: object = KnowledgeFile
-    branch = None
-    for index, part in enumerate(loc):
-        child = _child(expected, part)
-        if child is None and isinstance(part, str) and len(_members(expected)) > 1:
-            branch = (loc[:index], part)  # the tag of a union's alternative, not a key
-            continue
-        path.append(part)
-        expected = child
-    return _Place(tuple(path), expected, branch)
-
-
 def _example(path: YamlPath, value: str) -> str:
     """How ``value`` (as YAML) is written at ``path``: ``field: value``, or alone in a list."""
     return f"{path[-1]}: {value}" if path and isinstance(path[-1], str) else value
@@ -226,7 +158,7 @@ def _colon_hint(pair: Mapping[str, object], path: YamlPath, document: YamlDocume
     return f"{_QUOTE_A_COLON}: {_quoted_example(path, f'{key}: {text}'.rstrip())}"
 
 
-def _not_text(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _not_text(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """A number, true/false, nothing, a list or a field where text belongs."""
     value = detail["input"]
     if isinstance(value, dict):
@@ -245,20 +177,20 @@ def _not_text(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tu
     return what, f"write text in quotes, e.g. {_quoted_example(place.path, written)}"
 
 
-def _not_a_list(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _not_a_list(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """One value, fields or nothing where a list belongs."""
     value = detail["input"]
     if value is None:
         return "nothing written here: a list is needed", ""
     what = "fields" if isinstance(value, dict) else "one value"
-    if isinstance(value, dict) or _record(_child(place.expected, 0)) is not None:
+    if isinstance(value, dict) or record_type(expected_at(place.expected, 0)) is not None:
         return f"{what} where a list belongs", _ONE_ITEM_A_LINE
     text = value if isinstance(value, str) else document.written.get(place.path, str(value))
     example = _quoted_example(place.path, text, as_list=True)
     return f"{what} where a list belongs", f"write a list, e.g. {example}"
 
 
-def _not_whole(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _not_whole(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """Something else (``"1"`` in quotes, say) where a whole number belongs."""
     value = detail["input"]
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
@@ -267,9 +199,9 @@ def _not_whole(detail: ErrorDetails, place: _Place, document: YamlDocument) -> t
     return "a whole number belongs here", ""
 
 
-def _not_fields(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _not_fields(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """Text or a list where a record belongs: name its required fields (or all, if none is)."""
-    record = _record(place.expected)
+    record = record_type(place.expected)
     every = fields(record) if record else ()
     required = [
         part.name for part in every if part.default is MISSING and part.default_factory is MISSING
@@ -294,19 +226,21 @@ def _value_at(data: object, path: YamlPath) -> object:
     return data
 
 
-def _unknown_field(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _unknown_field(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """A field the record doesn't have: offer the closest one not written already."""
     parent = place.path[:-1]
     written = _value_at(document.data, parent)
     taken = set(written) if isinstance(written, dict) else set()
-    names = [name for name in _field_types(_record(_locate(parent).expected)) if name not in taken]
+    names = [
+        name for name in field_types(record_type(locate(parent).expected)) if name not in taken
+    ]
     return "unknown field", _did_you_mean(place.path[-1], names)
 
 
-def _not_a_choice(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _not_a_choice(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """A word that isn't one of a field's fixed words (``kind: excercise``)."""
     expected = detail.get("ctx", {})["expected"]
-    return f"should be {expected}", _did_you_mean(detail["input"], _literals(place.expected))
+    return f"should be {expected}", _did_you_mean(detail["input"], literals(place.expected))
 
 
 def _pattern(alias: object) -> str | None:
@@ -314,7 +248,7 @@ def _pattern(alias: object) -> str | None:
     return next(rule.pattern for rule in get_args(alias)[1:] if isinstance(rule, Text))
 
 
-def _mismatch(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _mismatch(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """An id or a link that isn't written like one; an id is offered in its proper form."""
     pattern = detail.get("ctx", {})["pattern"]
     if pattern == _pattern(EntryId):
@@ -364,7 +298,7 @@ def _validator_words(detail: ErrorDetails) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _explain(detail: ErrorDetails, place: _Place, document: YamlDocument) -> tuple[str, str]:
+def _explain(detail: ErrorDetails, place: Place, document: YamlDocument) -> tuple[str, str]:
     """A validation error in plain words, and the likely fix ("" when there is no hint)."""
     explainer = _EXPLAINERS.get(detail["type"])
     if explainer is not None:
@@ -386,7 +320,7 @@ def _union_issues(
     name: str,
     document: YamlDocument,
     union_loc: tuple[str | int, ...],
-    group: list[tuple[ErrorDetails, _Place, str]],
+    group: list[tuple[ErrorDetails, Place, str]],
 ) -> list[Issue]:
     """The issues of a value that no alternative of a union took.
 
@@ -394,7 +328,7 @@ def _union_issues(
     written) has nothing useful to say: the other alternatives' errors are reported or, when
     every one refused the value, a single issue says what the field takes.
     """
-    union = _locate(union_loc)
+    union = locate(union_loc)
     refused: dict[str, str] = {}
     answered: set[str] = set()
     for detail, place, tag in group:
@@ -407,12 +341,12 @@ def _union_issues(
         return [
             _issue(name, document, detail, place) for detail, place, tag in group if tag in answered
         ]
-    hint = _did_you_mean(group[0][0]["input"], _literals(union.expected))
+    hint = _did_you_mean(group[0][0]["input"], literals(union.expected))
     message = f"should be {' or '.join(refused.values())}"
     return [Issue(name, document.line_of(union.path), message, format_path(union.path), hint)]
 
 
-def _issue(name: str, document: YamlDocument, detail: ErrorDetails, place: _Place) -> Issue:
+def _issue(name: str, document: YamlDocument, detail: ErrorDetails, place: Place) -> Issue:
     """The issue of one validation error, at its line."""
     message, hint = _explain(detail, place, document)
     return Issue(name, document.line_of(place.path), message, format_path(place.path), hint)
@@ -421,10 +355,10 @@ def _issue(name: str, document: YamlDocument, detail: ErrorDetails, place: _Plac
 def _pydantic_issues(name: str, document: YamlDocument, error: ValidationError) -> list[Issue]:
     """The validator's errors as issues in their order, a union's errors taken together."""
     located = [
-        (detail, _locate(tuple(part for part in detail["loc"] if isinstance(part, str | int))))
+        (detail, locate(tuple(part for part in detail["loc"] if isinstance(part, str | int))))
         for detail in error.errors(include_url=False)
     ]
-    unions: dict[tuple[str | int, ...], list[tuple[ErrorDetails, _Place, str]]] = {}
+    unions: dict[tuple[str | int, ...], list[tuple[ErrorDetails, Place, str]]] = {}
     for detail, place in located:
         if place.branch is not None:
             unions.setdefault(place.branch[0], []).append((detail, place, place.branch[1]))
