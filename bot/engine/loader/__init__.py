@@ -2,7 +2,8 @@
 
 from bot.engine.loader.files import EXAMPLES_DIR, LABELS_FILE, LEARNED_FILE, KnowledgeSource
 from bot.engine.loader.issues import Issue, KnowledgeError
-from bot.engine.loader.load import load_knowledge, read_knowledge_file
+from bot.engine.loader.load import load_knowledge
+from bot.engine.loader.parse import read_knowledge_file
 
 __all__ = [
     "EXAMPLES_DIR",

@@ -13,15 +13,10 @@ declares its ids, so nothing referring to it is called unknown.
 
 from __future__ import annotations
 
-import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader.files import (
@@ -30,9 +25,10 @@ from bot.engine.loader.files import (
     knowledge_files,
     outside,
 )
-from bot.engine.loader.hints import did_you_mean, validation_issues
-from bot.engine.loader.issues import Issue, KnowledgeError, format_path
-from bot.engine.model import Entry, KnowledgeFile
+from bot.engine.loader.hints import did_you_mean
+from bot.engine.loader.issues import Issue, KnowledgeError
+from bot.engine.loader.parse import ParsedFile, parse_file
+from bot.engine.model import Entry
 from bot.engine.normalise import clean, tokens
 from bot.engine.phrase_syntax import (
     CONJUNCTION,
@@ -45,53 +41,9 @@ from bot.engine.phrase_syntax import (
 )
 from bot.engine.words import FILLER_WORDS, STOP_WORDS
 
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter, ValidationError
-
-    from bot.engine.strict_yaml import YamlDocument, YamlPath
-
-MAX_FILE_BYTES = 512 * 1024
 COMMON_WORDS = STOP_WORDS | FILLER_WORDS
 """Words too common to make up a red-flag, scope or cue phrase, or a synonym, on their own."""
 MAX_FILES = 100
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """A file read as YAML; ``content`` holds its records that are valid (all, if it is)."""
-
-    name: str
-    document: YamlDocument
-    content: KnowledgeFile
-    positions: Mapping[str, list[int]] = field(default_factory=dict)
-    """Where each record of a section of ``content`` is in the file, when some didn't load."""
-
-    def issue(self, path: YamlPath, message: str, hint: str = "") -> Issue:
-        """An issue about ``path`` of ``content``, placed where the record is in the file."""
-        section, *rest = path
-        if section in self.positions and rest and isinstance(rest[0], int):
-            path = (section, self.positions[str(section)][rest[0]], *rest[1:])
-        return Issue(self.name, self.document.line_of(path), message, format_path(path), hint)
-
-
-@dataclass(frozen=True)
-class _Read:
-    """One file's problems, the records of it that loaded, and the names of those that didn't.
-
-    ``unloaded`` holds the ids and names declared by records that didn't load (or by a file
-    that isn't YAML): a reference to one is not unknown, just not checkable yet.
-    """
-
-    issues: list[Issue]
-    parsed: _Parsed | None = None
-    unloaded: frozenset[str] = frozenset()
-
-
-@cache
-def _file_validator() -> TypeAdapter[KnowledgeFile]:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(KnowledgeFile)
 
 
 def _unknown(target: str, names: Iterable[str], what: str = "entry id") -> tuple[str, str]:
@@ -99,125 +51,14 @@ def _unknown(target: str, names: Iterable[str], what: str = "entry id") -> tuple
     return f"unknown {what} {target!r}", did_you_mean(target, names)
 
 
-_NAME_FIELDS = ("id", "name")
-"""The fields by which entries, red-flag tiers and word groups are referred to."""
-_NAME_LINE = re.compile(
-    rf"(?:^|[{{,])[ \t-]*(?:{'|'.join(_NAME_FIELDS)}):[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE
-)
-"""An ``id:`` or ``name:`` in a file that isn't valid YAML: a name it likely declares."""
-
-
-def _names(records: Iterable[object]) -> set[str]:
-    """The ids and names that ``records`` (as written, valid or not) declare."""
-    return {
-        record[key]
-        for record in records
-        if isinstance(record, dict)
-        for key in _NAME_FIELDS
-        if isinstance(record.get(key), str)
-    }
-
-
-def _record_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """The record an error is in: ``(section, index)``, or a section, or the whole file."""
-    return loc[:2] if len(loc) > 1 and isinstance(loc[1], int) else loc[:1]
-
-
-def _valid_part(
-    name: str, document: YamlDocument, error: ValidationError
-) -> tuple[_Parsed, frozenset[str]]:
-    """The records of an invalid file that are valid on their own, and the others' names.
-
-    Cross-checks run on the first, and don't call the second unknown.
-    """
-    data = document.data
-    broken = {_record_loc(detail["loc"]) for detail in error.errors(include_url=False)}
-    if not isinstance(data, dict) or () in broken:
-        names = _names(data if isinstance(data, list) else [])
-        return _Parsed(name, document, KnowledgeFile()), frozenset(names)
-    sections = {
-        key: value
-        for key, value in data.items()
-        if isinstance(value, list) and (key,) not in broken
-    }
-    positions = {
-        key: [index for index in range(len(records)) if (key, index) not in broken]
-        for key, records in sections.items()
-    }
-    kept = {key: [sections[key][index] for index in places] for key, places in positions.items()}
-    dropped = [
-        record
-        for key, value in data.items()
-        if isinstance(value, list)
-        for index, record in enumerate(value)
-        if (key,) in broken or (key, index) in broken
-    ]
-    content = _file_validator().validate_python(kept)
-    return _Parsed(name, document, content, positions), frozenset(_names(dropped))
-
-
-def _read_capped(path: Path) -> bytes:
-    """At most one byte more than the cap: a huge (or sparse) file is never read whole."""
-    with path.open("rb") as file:
-        if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
-            return b"\0" * (MAX_FILE_BYTES + 1)
-        return file.read(MAX_FILE_BYTES + 1)
-
-
-def _parse_file(path: Path, name: str, replacement: str | None) -> _Read:
-    # The YAML reader and the validator are imported when a file is read: importing the
-    # engine (for a reply's types, say) doesn't pay for them.
-    from pydantic import ValidationError
-
-    from bot.engine.strict_yaml import YamlProblem, read_yaml
-
-    try:
-        raw = replacement.encode("utf-8") if replacement is not None else _read_capped(path)
-    except OSError as error:
-        return _Read([Issue(name, None, f"cannot read: {error.strerror or error}")])
-    if len(raw) > MAX_FILE_BYTES:
-        return _Read([Issue(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return _Read([Issue(name, line, "not valid UTF-8 text")])
-    try:
-        document = read_yaml(text)
-    except YamlProblem as problem:
-        issue = Issue(name, problem.line, problem.message, hint=problem.hint)
-        return _Read([issue], unloaded=frozenset(_NAME_LINE.findall(text)))
-    issues = [
-        Issue(name, line, "duplicate key", format_path(key_path))
-        for line, key_path in document.duplicate_keys
-    ]
-    if document.data is None:
-        empty = Issue(name, 1, "the file is empty: an emptied file would drop its part")
-        return _Read([*issues, empty])
-    try:
-        content = _file_validator().validate_python(document.data)
-    except ValidationError as error:
-        valid, unloaded = _valid_part(name, document, error)
-        return _Read(issues + validation_issues(name, document, error), valid, unloaded)
-    return _Read(issues, _Parsed(name, document, content))
-
-
-def read_knowledge_file(path: Path) -> KnowledgeFile:
-    """Validate one file on its own (no cross-file checks); raise ``KnowledgeError``."""
-    read = _parse_file(path, str(path), None)
-    if read.issues or read.parsed is None:
-        raise KnowledgeError(read.issues)
-    return read.parsed.content
-
-
-def _cross_check(parsed: list[_Parsed], unloaded: Set[str], complete: bool) -> list[Issue]:
+def _cross_check(parsed: list[ParsedFile], unloaded: Set[str], complete: bool) -> list[Issue]:
     """Checks between records, on those that loaded; ``unloaded`` names exist but didn't load.
 
     Checks of the whole (red-flag tiers exist, total phrase expansion) need ``complete``: every
     file fully loaded.
     """
     issues: list[Issue] = []
-    located: dict[str, tuple[_Parsed, int, Entry]] = {}
+    located: dict[str, tuple[ParsedFile, int, Entry]] = {}
     for file in parsed:
         for index, entry in enumerate(file.content.entries):
             if entry.id in located:
@@ -245,7 +86,7 @@ def _cross_check(parsed: list[_Parsed], unloaded: Set[str], complete: bool) -> l
     return issues
 
 
-def _check_questions(located: dict[str, tuple[_Parsed, int, Entry]]) -> list[Issue]:
+def _check_questions(located: dict[str, tuple[ParsedFile, int, Entry]]) -> list[Issue]:
     issues = []
     owner: dict[str, str] = {}
     for file, index, entry in located.values():
@@ -257,7 +98,7 @@ def _check_questions(located: dict[str, tuple[_Parsed, int, Entry]]) -> list[Iss
     return issues
 
 
-def _check_learned(parsed: list[_Parsed], known: Set[str]) -> list[Issue]:
+def _check_learned(parsed: list[ParsedFile], known: Set[str]) -> list[Issue]:
     return [
         file.issue(("learned", index, "entry"), *_unknown(item.entry, known))
         for file in parsed
@@ -266,7 +107,7 @@ def _check_learned(parsed: list[_Parsed], known: Set[str]) -> list[Issue]:
     ]
 
 
-def _check_examples(parsed: list[_Parsed], known: Set[str], unloaded: Set[str]) -> list[Issue]:
+def _check_examples(parsed: list[ParsedFile], known: Set[str], unloaded: Set[str]) -> list[Issue]:
     tiers = {tier.id for file in parsed for tier in file.content.safety_tiers} | unloaded
     issues = []
     for file in parsed:
@@ -283,7 +124,7 @@ def _check_examples(parsed: list[_Parsed], known: Set[str], unloaded: Set[str]) 
     return issues
 
 
-def _check_tiers_and_synonyms(parsed: list[_Parsed], complete: bool) -> list[Issue]:
+def _check_tiers_and_synonyms(parsed: list[ParsedFile], complete: bool) -> list[Issue]:
     issues = []
     tier_ids: Counter[str] = Counter()
     variants: dict[str, str] = {}
@@ -307,7 +148,7 @@ def _check_tiers_and_synonyms(parsed: list[_Parsed], complete: bool) -> list[Iss
     return issues
 
 
-def _check_word_groups(parsed: list[_Parsed], unloaded: Set[str], complete: bool) -> list[Issue]:
+def _check_word_groups(parsed: list[ParsedFile], unloaded: Set[str], complete: bool) -> list[Issue]:
     issues = []
     groups: dict[str, list[str]] = {}
     for file in parsed:
@@ -338,7 +179,7 @@ def _check_word_groups(parsed: list[_Parsed], unloaded: Set[str], complete: bool
     return issues
 
 
-def _expansion_problem(parsed: list[_Parsed], groups: Mapping[str, list[str]]) -> list[Issue]:
+def _expansion_problem(parsed: list[ParsedFile], groups: Mapping[str, list[str]]) -> list[Issue]:
     """All phrases together, expanded, must stay within :data:`MAX_TOTAL_ALTERNATIVES`."""
     by_file = {
         file.name: sum(
@@ -415,13 +256,13 @@ def load_knowledge(
     if len(paths) > MAX_FILES:
         raise KnowledgeError([Issue(str(directory), None, f"more than {MAX_FILES} files")])
     issues = files_not_loaded(directory)
-    parsed: list[_Parsed] = []
+    parsed: list[ParsedFile] = []
     unloaded: set[str] = set()
     for path in paths:
         kept = path in (source.learned, source.labels)
         if path.exists() and not kept and outside(path, directory):
             continue  # reported, and never read
-        read = _parse_file(path, str(path), replacements.get(path))
+        read = parse_file(path, str(path), replacements.get(path))
         issues += read.issues
         unloaded |= read.unloaded
         if read.parsed is not None:
