@@ -19,7 +19,7 @@ from bot.config import DAYS_BACK
 
 if TYPE_CHECKING:
     from bot.engine.semantic.encoder import Encoder
-    from bot.review import QuestionGroup
+    from bot.moderation.review import QuestionGroup
     from bot.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,7 +63,7 @@ def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
 
 def _encoder() -> Encoder | None:
     """The encoder that groups questions by meaning (None when the semantic layer is off)."""
-    from bot.review import meaning_encoder
+    from bot.moderation.review import meaning_encoder
 
     return meaning_encoder(_settings().semantic_options)
 
@@ -79,7 +79,7 @@ def _row(group: QuestionGroup) -> str:
 
 def unanswered(args: argparse.Namespace) -> int:
     """Print the review: gaps, or with ``--all`` the not-covered and small-talk sections too."""
-    from bot.review import Section, review
+    from bot.moderation.review import Section, review
 
     store = _store(args, existing=True)
     sections = list(Section) if args.all else [Section.GAPS]
@@ -99,7 +99,7 @@ def unanswered(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     """Print asks, votes and phrasings per entry; with ``--chart FILE`` write the PNG too."""
-    from bot.review import entry_reports
+    from bot.moderation.review import entry_reports
 
     store = _store(args, existing=True)
     entry_stats = store.entry_stats(args.days)
@@ -115,7 +115,7 @@ def stats(args: argparse.Namespace) -> int:
         for text, count in report.phrasings:
             print(f"    {count:>3}x {text[:90]!r}")
     if args.chart is not None:
-        from bot.charts import usage_chart
+        from bot.moderation.charts import usage_chart
 
         png = usage_chart(
             store.questions_per_day(args.days),
@@ -134,7 +134,7 @@ def stats(args: argparse.Namespace) -> int:
 
 def _settled(args: argparse.Namespace, question: str, action: str) -> str:
     """Take the row worded as ``question`` off the unanswered list; say so when there was one."""
-    from bot.review import settle
+    from bot.moderation.review import settle
 
     count = settle(
         _store(args),
@@ -148,15 +148,15 @@ def _settled(args: argparse.Namespace, question: str, action: str) -> str:
 
 def _named(args: argparse.Namespace) -> str:
     """The question a command names: its text, or the stored question ``#id`` stands for."""
-    from bot.review import named_question
+    from bot.moderation.review import named_question
 
     return named_question(_store(args), args.question)[0]
 
 
 def teach(args: argparse.Namespace) -> int:
     """Teach a phrasing (or the stored question ``#id``) to an entry, as ``/kb teach`` does."""
-    from bot.review import ReviewError
-    from bot.teaching import Teacher, TeachError
+    from bot.moderation.review import ReviewError
+    from bot.moderation.teaching import Teacher, TeachError
 
     teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
     try:
@@ -172,7 +172,7 @@ def teach(args: argparse.Namespace) -> int:
 
 def untaught(args: argparse.Namespace) -> int:
     """Undo a taught phrasing, as ``/kb untaught`` does."""
-    from bot.teaching import Teacher, TeachError
+    from bot.moderation.teaching import Teacher, TeachError
 
     teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
     try:
@@ -187,9 +187,9 @@ def untaught(args: argparse.Namespace) -> int:
 
 def label(args: argparse.Namespace) -> int:
     """Label a message (or ``#id``) off-topic (``abstain``) or a red flag (``safety --tier``)."""
-    from bot.labels import Labeller, describe
-    from bot.review import ReviewError
-    from bot.teaching import TeachError
+    from bot.moderation.labels import Labeller, describe
+    from bot.moderation.review import ReviewError
+    from bot.moderation.teaching import TeachError
 
     labeller = Labeller(_engine(args), _settings().knowledge_source(args.knowledge))
     try:
@@ -206,8 +206,8 @@ def label(args: argparse.Namespace) -> int:
 
 def dismiss(args: argparse.Namespace) -> int:
     """Hide a row of the unanswered list (every question grouped with ``ASK_ID``)."""
-    from bot.review import ReviewError
-    from bot.review import dismiss as dismiss_row
+    from bot.moderation.review import ReviewError
+    from bot.moderation.review import dismiss as dismiss_row
 
     store = _store(args, existing=True)
     try:

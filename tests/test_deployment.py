@@ -238,8 +238,8 @@ class NotInTheImage:
 
 sys.meta_path.insert(0, NotInTheImage())
 import bot.discord_ui.runner
-from bot.charts import usage_chart
 from bot.cli import main
+from bot.moderation.charts import usage_chart
 from bot.store import EntryStats
 
 main(["ask", "--json", "should i foam roll my IT band?"])

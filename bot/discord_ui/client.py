@@ -19,11 +19,11 @@ from bot.conversation.memory import Memory
 from bot.discord_ui.embeds import link_commands
 from bot.discord_ui.fair_queue import FairQueue
 from bot.engine import Engine
+from bot.moderation.teaching import Teacher
 from bot.reloader import Reloader
 from bot.spam import HeldBackRepeats, RateLimit
 from bot.startup import build_engine
 from bot.store import Store
-from bot.teaching import Teacher
 
 log = logging.getLogger(__name__)
 ANSWERING_WORKERS = 2

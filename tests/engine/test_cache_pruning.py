@@ -12,8 +12,8 @@ import pytest
 from bot.engine import Engine
 from bot.engine.normalise import clean
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.labels import Labeller
-from bot.teaching import Teacher
+from bot.moderation.labels import Labeller
+from bot.moderation.teaching import Teacher
 from tests.bot.test_screening import GatedEncoder
 from tests.encoders import CountingEncoder
 

@@ -24,8 +24,8 @@ from bot.engine import KnowledgeError, Outcome
 from bot.engine.model import LINE_CHARS
 from bot.engine.normalise import comparable
 from bot.engine.semantic.encoder import Encoder
-from bot.labels import Label, Labeller, describe
-from bot.review import (
+from bot.moderation.labels import Label, Labeller, describe
+from bot.moderation.review import (
     QuestionGroup,
     RememberingEncoder,
     ReviewError,
@@ -37,8 +37,8 @@ from bot.review import (
     review,
     settle,
 )
+from bot.moderation.teaching import TeachError
 from bot.store import Ask
-from bot.teaching import TeachError
 
 log = logging.getLogger(__name__)
 DaysBack = app_commands.Range[int, DAYS_BACK.start, DAYS_BACK.stop - 1]
@@ -584,7 +584,7 @@ class Moderation(commands.Cog):
         reports = await asyncio.to_thread(entry_reports, stats, asks)
         per_day = await asyncio.to_thread(self.bot.store.questions_per_day, days)
         # matplotlib only when a chart is drawn: the bot starts without it.
-        from bot.charts import usage_chart  # noqa: PLC0415
+        from bot.moderation.charts import usage_chart  # noqa: PLC0415
 
         today = datetime.now(UTC).date()
         chart = await asyncio.to_thread(usage_chart, per_day, stats, days=days, today=today)

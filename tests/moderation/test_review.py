@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import review
 from bot.engine import Engine, Outcome, Reply, load_knowledge
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.review import (
+from bot.moderation import review
+from bot.moderation.review import (
     ReviewError,
     Section,
     dismiss,
@@ -20,8 +20,8 @@ from bot.review import (
     outcome_of,
     settle,
 )
+from bot.moderation.teaching import Teacher
 from bot.store import Ask, Store
-from bot.teaching import Teacher
 from tests.conftest import record_ask
 
 

@@ -2,8 +2,8 @@
 
 A label is a labelled example (``abstain``, or ``safety`` with its tier) written to its own
 file, ``knowledge/examples/moderators.yaml``, by the same validated, atomic, locked change as a
-teach (:class:`bot.teaching.ModeratorFiles`); the engine is swapped to the new knowledge, so
-the decision layer has learned it when :meth:`Labeller.label` returns.
+teach (:class:`bot.moderation.teaching.ModeratorFiles`); the engine is swapped to the new
+knowledge, so the decision layer has learned it when :meth:`Labeller.label` returns.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from bot.engine import Engine, Reply
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import ABSTAIN, RED_FLAG, Example, KnowledgeFile
 from bot.engine.normalise import comparable, without_surrogates
-from bot.teaching import (
+from bot.moderation.teaching import (
     ModeratorFiles,
     TeachError,
     did_you_mean,

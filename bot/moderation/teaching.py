@@ -1,10 +1,10 @@
 """Teaching the bot new phrasings: validated, written atomically to ``learned.yaml``, undoable.
 
 Every file moderators change through the bot (taught phrasings here, labelled examples in
-:mod:`bot.labels`) is changed by :class:`ModeratorFiles`: the new text is only written after
-the whole knowledge base, with the change, has validated; the write goes to a temporary file
-that is fsynced and then renamed over the old one, so a crash leaves either the old file or
-the new one, never half of each.
+:mod:`bot.moderation.labels`) is changed by :class:`ModeratorFiles`: the new text is only
+written after the whole knowledge base, with the change, has validated; the write goes to a
+temporary file that is fsynced and then renamed over the old one, so a crash leaves either the
+old file or the new one, never half of each.
 
 Two locks keep every "Taught" true: a file lock beside ``learned.yaml`` makes the
 read-modify-write of a file one step across processes, and the engine's ``swapping`` lock,

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import image
 from matplotlib.axes import Axes
 
-from bot.charts import (
+from bot.moderation.charts import (
     DAY_LABELS,
     DPI,
     ENTRIES_SHOWN,
@@ -136,7 +136,7 @@ def test_matplotlib_is_imported_only_to_draw_a_chart() -> None:
         "import sys\n"
         "from bot.cli import _parser\n"
         "_parser()\n"
-        "import bot.engine, bot.review, bot.labels, bot.moderator_cli\n"
+        "import bot.engine, bot.moderation.review, bot.moderation.labels, bot.moderator_cli\n"
         "import bot.discord_ui.exts.moderation\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib'))\n"
     )

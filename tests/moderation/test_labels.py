@@ -10,8 +10,8 @@ from bot.engine import Engine, Outcome, load_knowledge
 from bot.engine.loader import LABELS_FILE, KnowledgeSource
 from bot.engine.model import Example
 from bot.engine.strict_yaml import read_yaml
-from bot.labels import MODERATOR_KIND, Labeller
-from bot.teaching import Teacher, TeachError
+from bot.moderation.labels import MODERATOR_KIND, Labeller
+from bot.moderation.teaching import Teacher, TeachError
 
 
 @pytest.fixture

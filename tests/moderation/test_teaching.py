@@ -15,14 +15,14 @@ from filelock import FileLock
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import teaching
 from bot.engine import Engine, KnowledgeBase, Outcome, load_knowledge
 from bot.engine import engine as engine_module
 from bot.engine.loader import LEARNED_FILE
 from bot.engine.model import Learned
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.strict_yaml import read_yaml
-from bot.teaching import Teacher, TeachError, learned_yaml
+from bot.moderation import teaching
+from bot.moderation.teaching import Teacher, TeachError, learned_yaml
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_teach_killed_mid_write_leaves_old_or_new_file(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from bot.teaching import learned_yaml, write_atomically
+        from bot.moderation.teaching import learned_yaml, write_atomically
         from bot.engine.model import Learned
         items = []
         n = 0
@@ -143,7 +143,7 @@ TEACH_IN_A_PROCESS = textwrap.dedent(
     import sys
     from pathlib import Path
     from bot.engine import Engine
-    from bot.teaching import Teacher
+    from bot.moderation.teaching import Teacher
     directory, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     teacher = Teacher(Engine.from_directory(directory), directory)
     print("ready", flush=True)
