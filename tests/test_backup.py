@@ -10,8 +10,8 @@ import pytest
 
 from bot.backup import BackupError, backup
 from bot.store import Store
+from tests.cli.test_commands import run
 from tests.conftest import record_ask
-from tests.test_cli import run
 from tests.test_store import UMASKS, mode, umask
 
 

@@ -28,8 +28,8 @@ import yaml
 from bot.config import Settings
 from bot.discord_ui.runner import configure_logging, rejected_token
 from bot.engine import Engine
+from tests.cli.test_commands import run
 from tests.conftest import KNOWLEDGE, REPO
-from tests.test_cli import run
 
 TAUGHT = "the stripy band down the outside of my leg"
 

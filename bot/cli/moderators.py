@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _engine, _settings
+from bot.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    KNOWLEDGE_HELP,
+    AddCommand,
+    load_engine,
+    read_settings,
+)
 from bot.config import DAYS_BACK
 
 if TYPE_CHECKING:
@@ -22,8 +29,6 @@ if TYPE_CHECKING:
     from bot.moderation.review import QuestionGroup
     from bot.store import Store
 
-Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 COMMAND_LINE = 0
 """The member id recorded for a change made at the command line without ``--member``."""
 
@@ -48,7 +53,7 @@ def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
     """
     from bot.store import Store, StoreError
 
-    path = args.db or _settings().database_path
+    path = args.db or read_settings().database_path
     nearest = next((folder for folder in path.parents if folder.exists()), None)
     if existing and not path.exists() and nearest is not None and nearest.is_dir():
         message = f"{path}: no database there: check DATA_DIR / DATABASE_PATH or give --db"
@@ -65,7 +70,7 @@ def _encoder() -> Encoder | None:
     """The encoder that groups questions by meaning (None when the semantic layer is off)."""
     from bot.moderation.review import meaning_encoder
 
-    return meaning_encoder(_settings().semantic_options)
+    return meaning_encoder(read_settings().semantic_options)
 
 
 def _row(group: QuestionGroup) -> str:
@@ -84,7 +89,7 @@ def unanswered(args: argparse.Namespace) -> int:
     store = _store(args, existing=True)
     sections = list(Section) if args.all else [Section.GAPS]
     found = review(
-        store.unanswered(args.days), _engine(args), sections=sections, encoder=_encoder()
+        store.unanswered(args.days), load_engine(args), sections=sections, encoder=_encoder()
     )
     if found.is_empty():
         print(f"Nothing unanswered in the last {args.days} day(s).")
@@ -139,7 +144,7 @@ def _settled(args: argparse.Namespace, question: str, action: str) -> str:
     count = settle(
         _store(args),
         action,
-        days=_settings().retention_days,
+        days=read_settings().retention_days,
         question=question,
         encoder=_encoder(),
     )
@@ -158,7 +163,7 @@ def teach(args: argparse.Namespace) -> int:
     from bot.moderation.review import ReviewError
     from bot.moderation.teaching import Teacher, TeachError
 
-    teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
+    teacher = Teacher(load_engine(args), read_settings().knowledge_source(args.knowledge))
     try:
         result = teacher.teach(_named(args), args.entry, args.member)
     except (TeachError, ReviewError) as error:
@@ -174,7 +179,7 @@ def untaught(args: argparse.Namespace) -> int:
     """Undo a taught phrasing, as ``/kb untaught`` does."""
     from bot.moderation.teaching import Teacher, TeachError
 
-    teacher = Teacher(_engine(args), _settings().knowledge_source(args.knowledge))
+    teacher = Teacher(load_engine(args), read_settings().knowledge_source(args.knowledge))
     try:
         removed = teacher.untaught(args.question)
     except TeachError as error:
@@ -191,7 +196,7 @@ def label(args: argparse.Namespace) -> int:
     from bot.moderation.review import ReviewError
     from bot.moderation.teaching import TeachError
 
-    labeller = Labeller(_engine(args), _settings().knowledge_source(args.knowledge))
+    labeller = Labeller(load_engine(args), read_settings().knowledge_source(args.knowledge))
     try:
         result = labeller.label(_named(args), args.label, args.tier)
     except (TeachError, ReviewError) as error:
@@ -211,7 +216,9 @@ def dismiss(args: argparse.Namespace) -> int:
 
     store = _store(args, existing=True)
     try:
-        count = dismiss_row(store, args.ask_id, days=_settings().retention_days, encoder=_encoder())
+        count = dismiss_row(
+            store, args.ask_id, days=read_settings().retention_days, encoder=_encoder()
+        )
     except ReviewError as error:
         print(f"Not dismissed: {error}.", file=sys.stderr)
         return EXIT_INVALID
@@ -219,13 +226,13 @@ def dismiss(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_commands(add: AddCommand, knowledge_help: str) -> None:
+def add_commands(add: AddCommand) -> None:
     """Register the moderators' commands with ``add(name, handler, help)``."""
 
     def storage(command: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
         command.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
         if knowledge:
-            command.add_argument("--knowledge", type=Path, help=knowledge_help)
+            command.add_argument("--knowledge", type=Path, help=KNOWLEDGE_HELP)
 
     def member(command: argparse.ArgumentParser) -> None:
         command.add_argument(
