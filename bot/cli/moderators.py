@@ -1,15 +1,17 @@
 """The moderators' commands: unanswered, stats, teach, untaught, label and dismiss.
 
 They work on the knowledge files and the database directly, with no Discord: a running bot
-with auto-reload picks the changed files up. Heavy modules are imported when a command runs,
-so registering these commands costs every other command nothing.
+with auto-reload picks the changed files up. Each is a use case of the moderators' desk
+(:class:`~bot.moderation.desk.Desk`), as ``/kb`` is; here they print what it returns. Heavy
+modules are imported when a command runs, so registering these commands costs every other
+command nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,7 @@ from bot.cli.common import (
 from bot.config import DAYS_BACK
 
 if TYPE_CHECKING:
-    from bot.engine.semantic.encoder import Encoder
+    from bot.moderation.desk import Desk
     from bot.moderation.review import QuestionGroup
     from bot.store import Store
 
@@ -45,7 +47,7 @@ def _days(text: str) -> int:
     return days
 
 
-def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
+def _store(args: argparse.Namespace, *, existing: bool) -> Store:
     """The bot's database (``--db`` or ``DATABASE_PATH``), or one clear line and exit 2.
 
     ``existing``: a command that only reads or reviews what members asked refuses a database
@@ -66,11 +68,20 @@ def _store(args: argparse.Namespace, *, existing: bool = False) -> Store:
         raise SystemExit(EXIT_USAGE) from None
 
 
-def _encoder() -> Encoder | None:
-    """The encoder that groups questions by meaning (None when the semantic layer is off)."""
-    from bot.moderation.review import meaning_encoder
+def _desk(args: argparse.Namespace, *, existing: bool = False) -> Desk:
+    """The moderators' desk on the command's database and knowledge directory.
 
-    return meaning_encoder(read_settings().semantic_options)
+    The engine is built only when the command's use case needs it.
+    """
+    from bot.moderation.desk import Desk
+
+    store = _store(args, existing=existing)
+    return Desk(lambda: load_engine(args), store, read_settings(), args.knowledge)
+
+
+def _settled(count: int) -> str:
+    """How many stored questions a change took off the unanswered list, when any."""
+    return f" ({count} stored question(s) taken off the unanswered list)" if count else ""
 
 
 def _row(group: QuestionGroup) -> str:
@@ -84,13 +95,10 @@ def _row(group: QuestionGroup) -> str:
 
 def unanswered(args: argparse.Namespace) -> int:
     """Print the review: gaps, or with ``--all`` the not-covered and small-talk sections too."""
-    from bot.moderation.review import Section, review
+    from bot.moderation.review import Section
 
-    store = _store(args, existing=True)
     sections = list(Section) if args.all else [Section.GAPS]
-    found = review(
-        store.unanswered(args.days), load_engine(args), sections=sections, encoder=_encoder()
-    )
+    found = _desk(args, existing=True).unanswered(args.days, sections)
     if found.is_empty():
         print(f"Nothing unanswered in the last {args.days} day(s).")
     for section, groups in found.rows.items():
@@ -104,14 +112,11 @@ def unanswered(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     """Print asks, votes and phrasings per entry; with ``--chart FILE`` write the PNG too."""
-    from bot.moderation.review import entry_reports
-
-    store = _store(args, existing=True)
-    entry_stats = store.entry_stats(args.days)
-    reports = entry_reports(entry_stats, store.asks_since(args.days))
-    if not reports:
+    desk = _desk(args, existing=True)
+    usage = desk.usage(args.days)
+    if not usage.reports:
         print(f"No answers in the last {args.days} day(s).")
-    for report in reports:
+    for report in usage.reports:
         row = report.stats
         print(
             f"{row.entry_id:<28} asks {row.asks:>4}  helpful {row.helpful:>3}  "
@@ -120,16 +125,8 @@ def stats(args: argparse.Namespace) -> int:
         for text, count in report.phrasings:
             print(f"    {count:>3}x {text[:90]!r}")
     if args.chart is not None:
-        from bot.moderation.charts import usage_chart
-
-        png = usage_chart(
-            store.questions_per_day(args.days),
-            entry_stats,
-            days=args.days,
-            today=datetime.now(UTC).date(),
-        )
         try:
-            args.chart.write_bytes(png)
+            args.chart.write_bytes(desk.usage_chart(usage))
         except OSError as error:
             print(f"Can't write the chart to {args.chart}: {error.strerror}.", file=sys.stderr)
             return EXIT_USAGE
@@ -137,121 +134,90 @@ def stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _settled(args: argparse.Namespace, question: str, action: str) -> str:
-    """Take the row worded as ``question`` off the unanswered list; say so when there was one."""
-    from bot.moderation.review import settle
+def _reported(change: Callable[[], str]) -> int:
+    """Make ``change`` and print what it did; print a refusal's one line on stderr, exit 1."""
+    from bot.moderation.desk import Refused
 
-    count = settle(
-        _store(args),
-        action,
-        days=read_settings().retention_days,
-        question=question,
-        encoder=_encoder(),
-    )
-    return f" ({count} stored question(s) taken off the unanswered list)" if count else ""
-
-
-def _named(args: argparse.Namespace) -> str:
-    """The question a command names: its text, or the stored question ``#id`` stands for."""
-    from bot.moderation.review import named_question
-
-    return named_question(_store(args), args.question)[0]
+    try:
+        done = change()
+    except Refused as refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_INVALID
+    print(done)
+    return EXIT_OK
 
 
 def teach(args: argparse.Namespace) -> int:
     """Teach a phrasing (or the stored question ``#id``) to an entry, as ``/kb teach`` does."""
-    from bot.moderation.review import ReviewError
-    from bot.moderation.teaching import Teacher, TeachError
 
-    teacher = Teacher(load_engine(args), read_settings().knowledge_source(args.knowledge))
-    try:
-        result = teacher.teach(_named(args), args.entry, args.member)
-    except (TeachError, ReviewError) as error:
-        print(f"Not taught: {error}.", file=sys.stderr)
-        return EXIT_INVALID
-    _store(args).log_teach(args.member, result.entry_id, result.question, "taught")
-    action = f"taught {result.entry_id}"
-    print(f"Taught. {result.describe()}.{_settled(args, result.question, action)}")
-    return EXIT_OK
+    def taught() -> str:
+        change = _desk(args).teach(args.question, args.entry, args.member)
+        return f"Taught. {change.described}.{_settled(change.settled)}"
+
+    return _reported(taught)
 
 
 def untaught(args: argparse.Namespace) -> int:
     """Undo a taught phrasing, as ``/kb untaught`` does."""
-    from bot.moderation.teaching import Teacher, TeachError
 
-    teacher = Teacher(load_engine(args), read_settings().knowledge_source(args.knowledge))
-    try:
-        removed = teacher.untaught(args.question)
-    except TeachError as error:
-        print(f"Not changed: {error}.", file=sys.stderr)
-        return EXIT_INVALID
-    _store(args).log_teach(args.member, removed.entry, removed.question, "untaught")
-    print(f"Removed “{removed.question}” from {removed.entry}.")
-    return EXIT_OK
+    def removed() -> str:
+        learned = _desk(args).untaught(args.question, args.member)
+        return f"Removed “{learned.question}” from {learned.entry}."
+
+    return _reported(removed)
 
 
 def label(args: argparse.Namespace) -> int:
     """Label a message (or ``#id``) off-topic (``abstain``) or a red flag (``safety --tier``)."""
-    from bot.moderation.labels import Labeller, describe
-    from bot.moderation.review import ReviewError
-    from bot.moderation.teaching import TeachError
 
-    labeller = Labeller(load_engine(args), read_settings().knowledge_source(args.knowledge))
-    try:
-        result = labeller.label(_named(args), args.label, args.tier)
-    except (TeachError, ReviewError) as error:
-        print(f"Not labelled: {error}.", file=sys.stderr)
-        return EXIT_INVALID
-    words = describe(result.example)
-    _store(args).log_teach(args.member, words, result.example.q, "labelled")
-    settled = _settled(args, result.example.q, f"labelled {words}")
-    print(f"Labelled. {result.describe()}.{settled}")
-    return EXIT_OK
+    def labelled() -> str:
+        change = _desk(args).label(args.question, args.label, args.tier, args.member)
+        return f"Labelled. {change.described}.{_settled(change.settled)}"
+
+    return _reported(labelled)
 
 
 def dismiss(args: argparse.Namespace) -> int:
     """Hide a row of the unanswered list (every question grouped with ``ASK_ID``)."""
-    from bot.moderation.review import ReviewError
-    from bot.moderation.review import dismiss as dismiss_row
 
-    store = _store(args, existing=True)
-    try:
-        count = dismiss_row(
-            store, args.ask_id, days=read_settings().retention_days, encoder=_encoder()
-        )
-    except ReviewError as error:
-        print(f"Not dismissed: {error}.", file=sys.stderr)
-        return EXIT_INVALID
-    print(f"Dismissed #{args.ask_id}: {count} stored question(s) off the unanswered list.")
-    return EXIT_OK
+    def dismissed() -> str:
+        count = _desk(args, existing=True).dismiss(args.ask_id)
+        return f"Dismissed #{args.ask_id}: {count} stored question(s) off the unanswered list."
+
+    return _reported(dismissed)
+
+
+def _storage(command: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
+    """``--db``, and ``--knowledge`` unless the command never reads the knowledge base."""
+    command.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    if knowledge:
+        command.add_argument("--knowledge", type=Path, help=KNOWLEDGE_HELP)
+    else:
+        command.set_defaults(knowledge=None)
+
+
+def _member(command: argparse.ArgumentParser) -> None:
+    """``--member``: who is logged as having made the change."""
+    command.add_argument(
+        "--member",
+        type=int,
+        default=COMMAND_LINE,
+        help="your Discord member id, logged as who made the change (default 0)",
+    )
 
 
 def add_commands(add: AddCommand) -> None:
     """Register the moderators' commands with ``add(name, handler, help)``."""
-
-    def storage(command: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
-        command.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
-        if knowledge:
-            command.add_argument("--knowledge", type=Path, help=KNOWLEDGE_HELP)
-
-    def member(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--member",
-            type=int,
-            default=COMMAND_LINE,
-            help="your Discord member id, logged as who made the change (default 0)",
-        )
-
     listing = add("unanswered", unanswered, "what members asked that went unanswered, grouped")
     listing.add_argument("--days", type=_days, default=7, help="1 to 365, default 7")
     listing.add_argument(
         "--all", action="store_true", help="list small talk and subjects not covered too"
     )
-    storage(listing)
+    _storage(listing)
     report = add("stats", stats, "per entry: asks, votes and common phrasings")
     report.add_argument("--days", type=_days, default=30, help="1 to 365, default 30")
     report.add_argument("--chart", type=Path, metavar="FILE", help="write the usage chart (PNG)")
-    storage(report)
+    _storage(report)
     teach_command = add("teach", teach, "teach a phrasing to an entry (like /kb teach)")
     teach_command.add_argument("entry", help="the entry id it should find")
     teach_command.add_argument("question", help="the phrasing members use")
@@ -265,7 +231,7 @@ def add_commands(add: AddCommand) -> None:
     label_command.add_argument("--tier", help="the red-flag tier of a safety label")
     dismiss_command = add("dismiss", dismiss, "hide a row of the unanswered list by its #id")
     dismiss_command.add_argument("ask_id", type=int, help="the #id shown on the row")
-    storage(dismiss_command, knowledge=False)
+    _storage(dismiss_command, knowledge=False)
     for command in (teach_command, untaught_command, label_command):
-        storage(command)
-        member(command)
+        _storage(command)
+        _member(command)

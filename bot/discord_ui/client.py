@@ -19,7 +19,7 @@ from bot.conversation.memory import Memory
 from bot.discord_ui.embeds import link_commands
 from bot.discord_ui.fair_queue import FairQueue
 from bot.engine import Engine
-from bot.moderation.teaching import Teacher
+from bot.moderation.desk import Desk
 from bot.reloader import Reloader
 from bot.spam import HeldBackRepeats, RateLimit
 from bot.startup import build_engine
@@ -71,7 +71,7 @@ class _MovementBotMixin:
     held_back: HeldBackRepeats
     repeat_guard: RateLimit
     reloader: Reloader
-    teacher: Teacher
+    desk: Desk
 
     def _init_services(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
@@ -85,7 +85,6 @@ class _MovementBotMixin:
         self.held_back = HeldBackRepeats(settings.burst_seconds)
         self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
         self.reloader = Reloader(engine, settings.knowledge_source())
-        self.teacher = Teacher(engine, settings.knowledge_source())
         self._purge_task: asyncio.Task[None] | None = None
         self.command_mentions: dict[str, str] = {}
         """Command name -> ``</name:id>``, filled once the commands are synced."""
@@ -107,8 +106,10 @@ class _MovementBotMixin:
         return await self._turns.run(member, call)
 
     async def setup_hook(self) -> None:
-        """Open storage, load one extension per feature, sync slash commands."""
+        """Open storage and the moderators' desk, load one extension per feature, sync commands."""
         self.store = Store(self.settings.database_path)
+        engine = self.engine
+        self.desk = Desk(lambda: engine, self.store, self.settings)
         removed = self.store.purge(self.settings.retention_days)
         log.info("Storage open; %d rows past retention purged", removed)
         for extension in EXTENSIONS:

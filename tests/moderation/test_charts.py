@@ -136,7 +136,7 @@ def test_matplotlib_is_imported_only_to_draw_a_chart() -> None:
         "import sys\n"
         "from bot.cli import _parser\n"
         "_parser()\n"
-        "import bot.engine, bot.moderation.review, bot.moderation.labels, bot.cli.moderators\n"
+        "import bot.engine, bot.moderation.desk, bot.cli.moderators\n"
         "import bot.discord_ui.exts.moderation\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib'))\n"
     )
