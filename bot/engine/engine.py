@@ -100,7 +100,8 @@ class Thresholds:
     mean" at or above ``suggest``; ``passive`` is the stricter bar for messages nobody
     addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
     safety reply, at or above ``screen`` the screening question. A red-flag phrase gets the
-    safety reply unless the learned confidence is below ``doubt``: then the screening question.
+    safety reply unless the learned confidence is below ``doubt``: then the screening question
+    (a message read in one window is judged whole, so its context counts).
     A single clause read on its own at or above ``clause`` gets the screening question too;
     a clause that, read in its message, reaches ``recheck`` is read on its own. The
     whole message's confidence counts only where the clause that carries it is not denied:
@@ -113,7 +114,7 @@ class Thresholds:
     margin: float = 5.0
     red_flag: float = 90.0
     screen: float = 40.0
-    doubt: float = 10.0
+    doubt: float = 25.0
     clause: float = 97.0
     recheck: float = 10.0
 
@@ -547,7 +548,10 @@ class Engine:
         candidates, not_covered = self._rank(state, text)
         judgement = decision.judge(vectors, _lexical_scores(candidates), clauses_from, asked)
         ranked = [(entry, 100.0 * chance) for entry, chance in judgement.entries]
-        caution = self._caution(state, reading, judgement, vectors[0], screened)
+        one_window = clauses_from == 1
+        caution = self._caution(
+            state, reading, judgement, vectors[0], screened, one_window=one_window
+        )
         if caution is not None:
             return replace(caution, ranking=_ranking(ranked))
         if not_covered is not None and not candidates:
@@ -578,14 +582,18 @@ class Engine:
         judgement: Judgement,
         vector: np.ndarray,
         screened: bool,
+        *,
+        one_window: bool,
     ) -> Reply | None:
         """The verdict: safety with a tier, a screen, or nothing (None).
 
-        A red-flag phrase the message affirms is firm, unless the learned signal all but rules
-        a red flag out ("numb to the jokes"): then it asks. A phrase it is unsure of asks. The
-        learned signal counts where the clause that carries it is not denied, dated, imagined
-        or someone else's: firm above the red-flag bar on English it reads well, a screen above
-        the screening bar, or for one clause alone above the clause bar. A message in another
+        A red-flag phrase the message affirms is firm, unless the learned signal doubts it
+        ("numb to the jokes", "Swelling? Nope."): then it asks. For a message read in
+        ``one_window`` that signal is the whole message's; a longer one's worst piece counts.
+        A phrase it is unsure of asks. The learned signal counts where the clause that carries
+        it is not denied, dated, imagined or someone else's: firm above the red-flag bar on
+        English it reads well, a screen above the screening bar, or for one clause alone above
+        the clause bar. A message in another
         language that names the body gets the screen: the bot can't be sure it read it.
         """
         bars = self._thresholds
@@ -599,7 +607,10 @@ class Engine:
         )
         if phrase is not None and phrase.context is Context.AFFIRMED:
             finding: Finding = phrase
-            firm = 100.0 * flag >= bars.doubt
+            # Read in one window, the message's own reading weighs the phrase in its context
+            # ("Swelling? Nope."); a longer one may dilute it, so its clauses count too.
+            sure = judgement.red_flag if one_window else flag
+            firm = 100.0 * sure >= bars.doubt
         elif learned is not None and (learned_firm or phrase is None):
             finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:

@@ -238,6 +238,40 @@ def test_a_red_flag_no_phrase_names_is_caught_by_the_learned_signal(engine: Engi
         assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Swelling? Nope. Numbness? Nope. Outer knee aches after long rides, what does hip"
+        " internal rotation have to do with it?",
+        "Re-read please: NIL numbness. My question was about the belt line reset, how many sets?",
+        "my brain is numb from revision, what is the IT band made of?",
+    ],
+)
+def test_a_phrase_the_message_reads_past_is_asked_about_not_firmly_answered(
+    engine: Engine, message: str
+) -> None:
+    """A red-flag word the whole message reads as no red flag gets a question, not an alarm.
+
+    Each names a red-flag phrase no context rule dismisses; read whole, the message doesn't
+    read like a red flag, so the member is asked (the verdict stays "unsure": never silence).
+    """
+    assert engine.red_flag(message) is not None
+    assert engine.answer(message).outcome is Outcome.SCREEN
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "No fever, but it swelled right up an hour after I twisted it. Which stretch?",
+        "my foot is numb and cold since this morning, leg curl reps?",
+        "My knee locked this morning and I can't straighten it",
+    ],
+)
+def test_a_phrase_the_message_reads_as_a_red_flag_stays_firm(engine: Engine, message: str) -> None:
+    """A red flag beside a denial or an exercise question keeps the firm safety reply."""
+    assert engine.answer(message).outcome is Outcome.SAFETY
+
+
 def test_a_screen_lists_fitting_signs_and_screened_skips_it(embeddings: EmbeddingCache) -> None:
     """Below the firm bar, a screening question with the signs that fit; after "no", none."""
     engine = Engine.from_directory(KNOWLEDGE, Thresholds(red_flag=100.0), embeddings=embeddings)
