@@ -265,16 +265,18 @@ def _build_state(
 
 
 def _asked(reading: Reading, clauses: Sequence[Clause], parts: np.ndarray) -> np.ndarray | None:
-    """What a message asks, without the symptoms it denies, dates or lends away.
+    """What a message asks: its questions, without its story or the symptoms it sets aside.
 
-    "No fall, no swelling, what's the routine?" is about the routine: its clauses that are
-    dismissed (negated, past, someone else's, figurative) are set aside, and the others'
-    vectors, pooled from the message's one forward pass, are averaged by length. None when
-    no clause is set aside, or every one is.
+    "No fall, no swelling, what's the routine?" is about the routine, and so is "I've lifted
+    for six years and coach juniors. Which exercise first?": clauses that are dismissed
+    (negated, past, someone else's, figurative) are set aside, then, where some of the rest
+    ask, those that don't. The kept clauses' vectors, pooled from the message's one forward
+    pass, are averaged by length. None when nothing is set aside, or everything is.
     """
     kept = [
         index for index, clause in enumerate(clauses) if reading.context_of(clause) not in DISMISSED
     ]
+    kept = [index for index in kept if is_question(clauses[index].text)] or kept
     if not clauses or len(kept) in (0, len(clauses)):
         return None
     weights = np.array([len(clauses[index].text) for index in kept], dtype=np.float32)

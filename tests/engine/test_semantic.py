@@ -272,6 +272,29 @@ def test_a_phrase_the_message_reads_as_a_red_flag_stays_firm(engine: Engine, mes
     assert engine.answer(message).outcome is Outcome.SAFETY
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "Been lifting for six years and coaching juniors at the weekend, my squat is"
+            " decent. Which exercise should I start with?",
+            "routine",
+        ),
+        (
+            "I run a lot and love trail races in the mountains with my club. whats the vastus"
+            " lateralis got to do w it",
+            "vastus-lateralis",
+        ),
+    ],
+)
+def test_a_question_after_a_story_is_judged_on_the_question(
+    engine: Engine, message: str, entry: str
+) -> None:
+    """The sentences that tell a story don't drown the one that asks."""
+    reply = engine.answer(message)
+    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, entry)
+
+
 def test_a_screen_lists_fitting_signs_and_screened_skips_it(embeddings: EmbeddingCache) -> None:
     """Below the firm bar, a screening question with the signs that fit; after "no", none."""
     engine = Engine.from_directory(KNOWLEDGE, Thresholds(red_flag=100.0), embeddings=embeddings)
