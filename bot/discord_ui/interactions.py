@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
+from bot.conversation.memory import Place
 from bot.discord_ui.embeds import CONTENT_LIMIT, clip
 
 if TYPE_CHECKING:
@@ -21,6 +22,11 @@ NO_MENTIONS = discord.AllowedMentions.none()
 def bot_of(interaction: discord.Interaction) -> MovementBot:
     """The bot handling this interaction, with its engine, store and settings."""
     return cast("MovementBot", interaction.client)
+
+
+def place_of(interaction: discord.Interaction) -> Place:
+    """The conversation an interaction belongs to: the member, where they clicked or typed."""
+    return Place(interaction.user.id, interaction.channel_id or 0)
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:

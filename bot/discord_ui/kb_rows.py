@@ -8,16 +8,14 @@ Each row has a Teach button (to its closest entry) and a Dismiss button; ``/kb t
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
-from typing import Any
 
 import discord
 
-from bot.discord_ui.components import BUTTON_LABEL_LIMIT, SafeItem
 from bot.discord_ui.embeds import DESCRIPTION_LIMIT, clip, fit
 from bot.discord_ui.interactions import bot_of, tell
 from bot.discord_ui.permissions import is_moderator
+from bot.discord_ui.persistent import BUTTON_LABEL_LIMIT, ENTRY_ID, SHORT_ID, Persistent
 from bot.moderation.desk import Refused
 from bot.moderation.review import QuestionGroup, Review
 
@@ -65,70 +63,43 @@ async def dismiss_row(interaction: discord.Interaction, ask_id: int) -> None:
 
 
 class TeachRowButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mb:teachrow:(?P<ask>[0-9]{1,20}):(?P<entry>[a-z0-9-]{1,64})",
+    Persistent, custom_id="mb:teachrow:{ask}:{entry}", ask=SHORT_ID, entry=ENTRY_ID
 ):
     """The Teach button on a row of ``/kb unanswered``: teaches it to its closest entry."""
 
-    def __init__(self, ask_id: int, entry_id: str, label: str) -> None:
-        """A button teaching stored question ``ask_id`` to ``entry_id``."""
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"mb:teachrow:{ask_id}:{entry_id}",
-            )
-        )
-        self.ask_id = ask_id
-        self.entry_id = entry_id
-
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> TeachRowButton:
-        """Rebuild from a clicked custom id."""
-        return cls(int(match["ask"]), match["entry"], getattr(item, "label", None) or "Teach")
+    def teaching(cls, ask_id: int, entry_id: str, label: str) -> TeachRowButton:
+        """A button teaching stored question ``ask_id`` to ``entry_id``."""
+        button = discord.ui.Button(
+            label=clip(label, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.primary
+        )
+        return cls.made(button, ask=ask_id, entry=entry_id)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Teach the stored question, after the moderator check."""
         if not is_moderator(interaction, bot_of(interaction).settings):
             await tell(interaction, "Sorry, teaching is for moderators.")
             return
-        await teach_question(interaction, f"#{self.ask_id}", self.entry_id)
+        await teach_question(interaction, f"#{self.fields['ask']}", self.fields["entry"])
 
 
-class DismissRowButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mb:dismissrow:(?P<ask>[0-9]{1,20})",
-):
+class DismissRowButton(Persistent, custom_id="mb:dismissrow:{ask}", ask=SHORT_ID):
     """The Dismiss button on a row of ``/kb unanswered``: hides the row from then on."""
 
-    def __init__(self, ask_id: int, label: str) -> None:
-        """A button dismissing the row of stored question ``ask_id``."""
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"mb:dismissrow:{ask_id}",
-            )
-        )
-        self.ask_id = ask_id
-
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> DismissRowButton:
-        """Rebuild from a clicked custom id."""
-        return cls(int(match["ask"]), getattr(item, "label", None) or "Dismiss")
+    def dismissing(cls, ask_id: int, label: str) -> DismissRowButton:
+        """A button dismissing the row of stored question ``ask_id``."""
+        button = discord.ui.Button(
+            label=clip(label, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.secondary
+        )
+        return cls.made(button, ask=ask_id)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Dismiss the row, after the moderator check."""
         if not is_moderator(interaction, bot_of(interaction).settings):
             await tell(interaction, "Sorry, reviewing is for moderators.")
             return
-        await dismiss_row(interaction, self.ask_id)
+        await dismiss_row(interaction, int(self.fields["ask"]))
 
 
 def row_line(number: int, group: QuestionGroup) -> str:
@@ -152,8 +123,8 @@ def unanswered_reply(found: Review, days: int) -> tuple[discord.Embed, discord.u
             lines.append(row_line(number, group))
             if group.closest_id:
                 label = f"Teach {number} → {group.closest_id}"
-                view.add_item(TeachRowButton(group.example.id, group.closest_id, label))
-            view.add_item(DismissRowButton(group.example.id, f"Dismiss {number}"))
+                view.add_item(TeachRowButton.teaching(group.example.id, group.closest_id, label))
+            view.add_item(DismissRowButton.dismissing(group.example.id, f"Dismiss {number}"))
     embed = discord.Embed(
         title=f"Unanswered, last {days} day(s)",
         description=clip("\n".join(lines), DESCRIPTION_LIMIT),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.discord_ui.components import answer_view, guide_page, routine_view, topics_view
+from bot.discord_ui.exts.browse import topics_view
+from bot.discord_ui.exts.routine import guide_page, routine_view
 from bot.discord_ui.kb_rows import unanswered_reply
+from bot.discord_ui.reply_view import answer_view
 from bot.engine import Engine, Outcome, Reply, Topic
 from bot.engine.model import SafetyTier
 from bot.moderation.review import QuestionGroup, Review, Section

@@ -16,8 +16,8 @@ import pytest
 
 from bot.conversation.wording import SCREEN_NO, SCREEN_QUESTION, SCREEN_TITLE, SCREEN_YES
 from bot.discord_ui.client import create_bot
-from bot.discord_ui.components import NOT_YOUR_SCREEN, answer_view
 from bot.discord_ui.embeds import ASKED_FIELD, reply_embed, safety_embed
+from bot.discord_ui.reply_view import NOT_YOUR_SCREEN, answer_view
 from bot.engine import Engine, Outcome, Reply
 from tests.bot.conftest import World, make_settings
 from tests.bot.test_members import labels, mention, titles

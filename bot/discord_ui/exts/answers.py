@@ -13,9 +13,15 @@ from discord.ext import commands
 from bot.conversation.assistant import cautious, stays_silent
 from bot.conversation.memory import Place
 from bot.discord_ui.client import MovementBot
-from bot.discord_ui.components import answer_view
 from bot.discord_ui.embeds import reply_embed
-from bot.discord_ui.interactions import NO_MENTIONS, tell
+from bot.discord_ui.interactions import NO_MENTIONS, place_of, tell
+from bot.discord_ui.reply_view import (
+    FullButton,
+    PickButton,
+    RelatedSelect,
+    ScreenButton,
+    answer_view,
+)
 from bot.engine import Outcome, Reply
 from bot.store import StoreError
 
@@ -189,7 +195,7 @@ class Answers(commands.Cog):
         """The same answer a mention gets; refusals and safety notes only to the asker."""
         asker = interaction.user.id
         allowed = self.bot.member_limit.try_use(asker)  # counted on arrival
-        where = Place(asker, interaction.channel_id or 0)
+        where = place_of(interaction)
         ask = functools.partial(self.bot.assistant.ask, question, where)
         answering = asyncio.ensure_future(self.bot.off_loop(ask, asker))
         try:
@@ -230,5 +236,6 @@ class Answers(commands.Cog):
 
 
 async def setup(bot: MovementBot) -> None:
-    """Load the answers extension."""
+    """Load the answers extension, and the buttons under replies that answer with another."""
+    bot.add_dynamic_items(PickButton, FullButton, RelatedSelect, ScreenButton)
     await bot.add_cog(Answers(bot))

@@ -7,13 +7,74 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.client import MovementBot
-from bot.discord_ui.components import answer_view, picked_embed, place_of, routine_view
-from bot.discord_ui.embeds import clip
-from bot.discord_ui.interactions import NO_MENTIONS, tell
-from bot.engine import Outcome
+from bot.discord_ui.embeds import clip, guide_embed
+from bot.discord_ui.interactions import NO_MENTIONS, bot_of, place_of, tell
+from bot.discord_ui.persistent import Persistent
+from bot.discord_ui.reply_view import answer_privately, answer_view, picked_embed
+from bot.engine import Entry, Outcome
 
 CHOICE_LIMIT = 25
 NO_ROUTINE = "No routine is defined in the knowledge base right now."
+NO_EXERCISES = "No exercises are defined right now."
+FINISHED = (
+    "That's the whole routine: all three exercises, in order. Move slowly and stop if "
+    "anything hurts in a way that worries you; `/help` says when to get checked."
+)
+
+
+class GuideButton(Persistent, custom_id="mb:guide:{step}", step=r"start|done|[0-9]{1,2}"):
+    """The guided routine: Start, then Back / Next through the exercises, then Finish."""
+
+    @classmethod
+    def to(cls, step: str, label: str, *, disabled: bool = False) -> GuideButton:
+        """A button that goes to ``step`` (``start``, an index, or ``done``)."""
+        ends = step in ("start", "done")
+        style = discord.ButtonStyle.success if ends else discord.ButtonStyle.secondary
+        button = discord.ui.Button(label=label, style=style, disabled=disabled)
+        return cls.made(button, step=step)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Open the guide privately, move within it, or finish it; a red flag stops it."""
+        bot, step = bot_of(interaction), self.fields["step"]
+        caution = bot.assistant.caution(place_of(interaction))
+        if caution is not None and step != "done":
+            await answer_privately(interaction, caution)
+            return
+        knowledge = bot.engine.knowledge
+        if step == "done":
+            embed = discord.Embed(title="Routine complete ✅", description=FINISHED)
+            await interaction.response.edit_message(embed=embed, view=None)
+            return
+        exercises = knowledge.exercises()
+        if not exercises:
+            await tell(interaction, NO_EXERCISES)
+            return
+        index = 0 if step == "start" else min(int(step), len(exercises) - 1)
+        embed, view = guide_page(exercises, index)
+        if step == "start":
+            await interaction.response.send_message(
+                embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+        else:
+            await interaction.response.edit_message(embed=embed, view=view)
+
+
+def routine_view() -> discord.ui.View:
+    """The "Start guided mode" button under the routine overview."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GuideButton.to("start", "Start guided mode"))
+    return view
+
+
+def guide_page(exercises: list[Entry], index: int) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and Back / Next (or Finish) buttons for one exercise of the guide."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GuideButton.to(str(max(index - 1, 0)), "Back", disabled=index == 0))
+    if index + 1 < len(exercises):
+        view.add_item(GuideButton.to(str(index + 1), "Next"))
+    else:
+        view.add_item(GuideButton.to("done", "Finish"))
+    return guide_embed(exercises[index], index + 1, len(exercises)), view
 
 
 class Routine(commands.Cog):
@@ -73,5 +134,6 @@ class Routine(commands.Cog):
 
 
 async def setup(bot: MovementBot) -> None:
-    """Load the routine extension."""
+    """Load the routine extension, and the guide's buttons (so they work after a restart)."""
+    bot.add_dynamic_items(GuideButton)
     await bot.add_cog(Routine(bot))
