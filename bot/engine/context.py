@@ -189,14 +189,39 @@ class ContextReader:
         rules = self._rules.get(language)
         return rules is not None and bool(rules.body.occurrences(terms))
 
+    def _chosen(self, language: str) -> list[_Rules]:
+        """The rules a message in ``language`` is read by: its own, then English ones."""
+        return [
+            self._rules[name] for name in dict.fromkeys((language, "en")) if name in self._rules
+        ]
+
+    def people(self, terms: Terms, language: str) -> tuple[frozenset[int], frozenset[int]]:
+        """Where ``terms`` speak of the member ("I", "my") and of someone else ("my mate", "she").
+
+        Positions of the first-person wordings, then of the someone-else triggers' words.
+        """
+        chosen = self._chosen(language)
+        own = {
+            position
+            for rules in chosen
+            for start, end, _ in rules.first_person.occurrences(terms)
+            for position in range(start, end)
+        }
+        others = {
+            position
+            for rules in chosen
+            for start, end, hit in rules.triggers.occurrences(terms)
+            if cast(_Trigger, hit).context is Context.OTHER
+            for position in range(start, end)
+        }
+        return frozenset(own), frozenset(others)
+
     def read(
         self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str
     ) -> tuple[Context, ...]:
         """The context of every term; ``occupied`` positions hold red-flag wordings."""
         labels = [Context.AFFIRMED] * len(terms)
-        chosen = [
-            self._rules[name] for name in dict.fromkeys((language, "en")) if name in self._rules
-        ]
+        chosen = self._chosen(language)
         if not chosen:
             return tuple(labels)
 

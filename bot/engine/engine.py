@@ -100,8 +100,10 @@ class Thresholds:
     mean" at or above ``suggest``; ``passive`` is the stricter bar for messages nobody
     addressed to the bot. A learned red-flag confidence at or above ``red_flag`` gets the
     safety reply, at or above ``screen`` the screening question. A red-flag phrase gets the
-    safety reply unless the learned confidence is below ``doubt``: then the screening question
-    (a message read in one window is judged whole, so its context counts).
+    safety reply unless the learned confidence is below ``doubt``: then the screening question.
+    An English message read in one window is judged whole instead, against ``whole_doubt``, so
+    its context counts ("Swelling? Nope."), or by a clause in which the member says it of
+    themselves that reads at or above ``own_clause`` on its own ("my foot is cold and pale").
     A single clause read on its own at or above ``clause`` gets the screening question too;
     a clause that, read in its message, reaches ``recheck`` is read on its own. The
     whole message's confidence counts only where the clause that carries it is not denied:
@@ -114,7 +116,9 @@ class Thresholds:
     margin: float = 5.0
     red_flag: float = 90.0
     screen: float = 40.0
-    doubt: float = 25.0
+    doubt: float = 10.0
+    whole_doubt: float = 25.0
+    own_clause: float = 95.0
     clause: float = 97.0
     recheck: float = 10.0
 
@@ -609,10 +613,7 @@ class Engine:
         )
         if phrase is not None and phrase.context is Context.AFFIRMED:
             finding: Finding = phrase
-            # Read in one window, the message's own reading weighs the phrase in its context
-            # ("Swelling? Nope."); a longer one may dilute it, so its clauses count too.
-            sure = judgement.red_flag if one_window else flag
-            firm = 100.0 * sure >= bars.doubt
+            firm = self._phrase_is_firm(reading, judgement, one_window=one_window)
         elif learned is not None and (learned_firm or phrase is None):
             finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:
@@ -629,7 +630,8 @@ class Engine:
             return Reply(outcome=Outcome.SAFETY, score=score, tier=tier, finding=finding)
         if screened:
             return None
-        signs, tier = self._fitting_signs(state, vector, tier)
+        named = self._phrase_vector(finding) if finding.source == "phrase" else None
+        signs, tier = self._fitting_signs(state, vector, tier, named)
         return Reply(
             outcome=Outcome.SCREEN,
             score=round(100 * flag),
@@ -637,6 +639,30 @@ class Engine:
             signs=signs,
             finding=finding,
             language=None if reading.english else reading.language,
+        )
+
+    def _phrase_is_firm(self, reading: Reading, judgement: Judgement, *, one_window: bool) -> bool:
+        """Whether a red-flag phrase the message affirms gets the firm reply, not a screen.
+
+        A longer message, or one in a language the learned signal reads poorly, is judged by
+        its most worrying piece. An English one read in one window is judged whole, where
+        what surrounds the phrase counts ("Swelling? Nope.", "my colleague's knee is hot"), or
+        by a clause in which the member affirms it of themselves, on its own a red flag ("Love
+        the article! My foot is cold and pale. Two questions: ...").
+        """
+        bars = self._thresholds
+        flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
+        worst = max([judgement.red_flag, *(chance for chance, _ in flags)])
+        if not (one_window and reading.english):
+            return 100.0 * worst >= bars.doubt
+        if 100.0 * judgement.red_flag >= bars.whole_doubt:
+            return True
+        return any(
+            100.0 * chance >= bars.own_clause
+            and reading.of_self(clause)
+            and not is_question(clause.text)
+            and reading.context_of(clause) not in DISMISSED
+            for (chance, _), clause in zip(flags, _read_clauses(reading, flags), strict=True)
         )
 
     def _learned_finding(
@@ -705,20 +731,38 @@ class Engine:
         signs, gravest = self._fitting_signs(state, vector, tier)
         return Reply(outcome=Outcome.SCREEN, score=100, tier=gravest, signs=signs)
 
+    def _phrase_vector(self, finding: Finding) -> np.ndarray | None:
+        """The meaning of a red-flag phrase's words ("{injury} + {deformity}": injury deformity)."""
+        if self._embeddings is None:
+            return None
+        words = " ".join(
+            finding.wording.replace("+", " ").replace("{", " ").replace("}", " ").split()
+        )
+        return self._embeddings.vectors([words])[0]
+
     @staticmethod
     def _fitting_signs(
-        state: _State, vector: np.ndarray, tier: SafetyTier
+        state: _State, vector: np.ndarray, tier: SafetyTier, named: np.ndarray | None = None
     ) -> tuple[tuple[str, ...], SafetyTier]:
         """The warning signs closest in meaning to the message, one of ``tier``'s among them.
 
-        The tier returned is the most urgent one any listed sign belongs to: "yes, one of
-        these" must get the reply that fits the gravest sign it may be confirming.
+        That one is the tier's sign closest to the red-flag phrase the message ``named``, if
+        any, so that "no, none of these" can't deny a sign that was never asked about; else the
+        tier's first. The tier returned is the most urgent one any listed sign belongs to:
+        "yes, one of these" must get the reply that fits the gravest sign it may be confirming.
         """
         if state.sign_vectors is None:  # a knowledge base whose tiers list no signs
             return (), tier
         order = np.argsort(-(state.sign_vectors @ vector), kind="stable")
         closest = [state.signs[index] for index in order[:SIGNS_SHOWN]]
         own = [(sign, tier) for sign in tier.signs[:1]]
+        if named is not None:
+            its = [
+                index for index, (_, sign_tier) in enumerate(state.signs) if sign_tier.id == tier.id
+            ]
+            if its:
+                nearest = max(its, key=lambda index: float(state.sign_vectors[index] @ named))
+                own = [state.signs[nearest]]
         # A dict keeps each sign once, where it first comes: the closest, the tier's own, more.
         picked = dict([*closest[: SIGNS_SHOWN - len(own)], *own, *closest])
         listed = list(picked.items())[:SIGNS_SHOWN]

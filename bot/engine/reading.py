@@ -45,6 +45,10 @@ class Reading:
     """Whether it names a body part or a symptom (read in its own language)."""
     symptoms: frozenset[int] = frozenset()
     """Positions of its terms inside red-flag wordings."""
+    own: frozenset[int] = frozenset()
+    """Positions of the words in which the member speaks of themselves ("I", "my")."""
+    others: frozenset[int] = frozenset()
+    """Positions of the words that speak of someone else ("my mate", "she")."""
 
     @property
     def english(self) -> bool:
@@ -88,6 +92,11 @@ class Reading:
             for position in range(clause.start, clause.end)
             if self.contexts[position] in DENIALS and self.terms[position] not in STOP_WORDS
         )
+
+    def of_self(self, clause: Clause) -> bool:
+        """Whether ``clause`` speaks of the member, and of nobody else ("my foot is numb")."""
+        positions = set(range(clause.start, clause.end))
+        return bool(positions & self.own) and not positions & self.others
 
     def names_symptom(self, clause: Clause) -> bool:
         """Whether ``clause`` holds words of the red-flag phrases."""
@@ -141,6 +150,7 @@ class Reader:
         occupied = self._triage.covered(words)
         language = language_of(text, cleaned, self._languages, self._english_words)
         contexts = self._contexts.read(words, pieces, occupied, language)
+        own, others = self._contexts.people(words, language)
         return Reading(
             text=cleaned,
             terms=words,
@@ -151,6 +161,8 @@ class Reader:
             phrase=self._triage.find(words, contexts),
             about_body=self._contexts.about_body(words, language),
             symptoms=occupied,
+            own=own,
+            others=others,
         )
 
 

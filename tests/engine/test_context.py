@@ -18,6 +18,9 @@ AFFIRMED = [
     ("no swelling, it just gave way on the stairs today", "same-day"),
     ("no, it locked and I can't straighten it", "same-day"),
     ("nope, it swelled up right after the twist", "same-day"),
+    ("My little boy (6) has been limping and says his knee is sore. Any gentle exercise?", "soon"),
+    ("my 7yo is limping today, no fall that we saw", "soon"),
+    ("Me mam's 80 and her knee keeps waking her at night, nothing she takes eases it.", "soon"),
 ]
 
 SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
@@ -124,6 +127,8 @@ DISMISSED = [
     ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
     ("my friend's knee swelled up and my question is about the leg curl", Context.OTHER),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
+    ("Nothing hot or swollen, no fever. Which exercise first?", Context.NEGATED),
+    ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
 ]
 
 

@@ -265,6 +265,13 @@ def test_a_phrase_the_message_reads_past_is_asked_about_not_firmly_answered(
         "No fever, but it swelled right up an hour after I twisted it. Which stretch?",
         "my foot is numb and cold since this morning, leg curl reps?",
         "My knee locked this morning and I can't straighten it",
+        "Love the article, really helpful. Quick one while I'm here: my knee's gone hot, red and"
+        " swollen overnight and I'm running a temperature. How long do I hold the belt line"
+        " reset and how many sets of the leg curl?",
+        "Been loving the article and the routine, thanks. My foot is cold and pale and I can't"
+        " feel my toes. How many reps of the leg curl and how slow?",
+        "I'm not in much pain honestly, but my knee looks deformed after I came off the"
+        " trampoline, the kneecap is sitting off to the side. How do I do the curtsy squat?",
     ],
 )
 def test_a_phrase_the_message_reads_as_a_red_flag_stays_firm(engine: Engine, message: str) -> None:
@@ -293,6 +300,18 @@ def test_a_question_after_a_story_is_judged_on_the_question(
     """The sentences that tell a story don't drown the one that asks."""
     reply = engine.answer(message)
     assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, entry)
+
+
+def test_a_screened_phrase_lists_its_own_sign(engine: Engine) -> None:
+    """A screen for a red-flag phrase asks about that phrase's sign, so "no" can't skip it."""
+    message = (
+        "took a round kick to the side of the knee in sparring, kneecap is sitting way off to"
+        " the outside and the whole leg looks the wrong shape. what sets and reps for the"
+        " reverse curtsy?"
+    )
+    reply = engine.answer(message)
+    assert reply.outcome is Outcome.SCREEN
+    assert "a knee that looks out of place or deformed after an injury" in reply.signs
 
 
 def test_a_screen_lists_fitting_signs_and_screened_skips_it(embeddings: EmbeddingCache) -> None:

@@ -193,7 +193,6 @@ REAL_TYPING = [
     ("my knee ʟᴏᴄᴋᴇᴅ", "same-day"),  # small caps
     ("my knee lo\u0301cked", "same-day"),  # a combining mark
     ("my knee lo\u034fck\ufe0fed \u3164 \u2800", "same-day"),  # invisible fillers
-    ("me mam's knee keeps waking her at night and nothing she takes eases it", "soon"),
 ]
 
 
