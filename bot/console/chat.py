@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from bot.config import Settings
 from bot.console.text import MORE, render, render_console_help, render_full, render_topics
@@ -81,12 +81,18 @@ class ChatSession:
             return missing
         asked = question or (reply.entry.title if reply.entry else "")
         self.assistant.shown(HERE, asked, reply)
-        if reply.outcome is not Outcome.ANSWER:
-            if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-                self._last = None
-            return render(reply)
-        self._last = reply
-        return render(reply, offer_more=reply.entry is not None and reply.entry.kind != "routine")
+        match reply.outcome:
+            case Outcome.ANSWER:
+                self._last = reply
+                more = reply.entry is not None and reply.entry.kind != "routine"
+                return render(reply, offer_more=more)
+            case Outcome.SAFETY | Outcome.SCREEN:
+                self._last = None  # `more` shows nothing past a red flag
+            case Outcome.ABSTAIN | Outcome.SMALL_TALK:
+                pass  # `more` still shows the last answer
+            case _:
+                assert_never(reply.outcome)
+        return render(reply)
 
 
 def run_chat(

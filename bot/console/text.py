@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from bot.conversation.wording import (
     DID_YOU_MEAN,
     SAFETY_FOOTER,
@@ -19,7 +21,7 @@ from bot.conversation.wording import (
     short_answer,
     source_line,
 )
-from bot.engine import KnowledgeBase, Outcome, Reply
+from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 
 CONSOLE_HOW_TO = (
     "Type a question, or /ask QUESTION. /routine shows the three exercises, /exercise NAME "
@@ -32,21 +34,35 @@ MORE = "more"
 
 def render(reply: Reply, *, offer_more: bool = False) -> str:
     """A reply as readable text: a short answer (saying how to read the whole entry)."""
-    if reply.outcome is Outcome.SAFETY:
-        title = reply.tier.title if reply.tier else "Please get this checked"
-        return "\n".join([f"⚠ {title}", safety_text(reply.tier, reply.restated), SAFETY_FOOTER])
-    if reply.outcome is Outcome.SCREEN:
-        signs = [f"  - {sign}" for sign in reply.signs]
-        return "\n".join([SCREEN_TITLE, screen_question(reply), *signs, "Answer y or n."])
-    if reply.outcome is Outcome.SMALL_TALK:
-        return SMALL_TALK[reply.small_talk or "ack"]
-    if reply.outcome is Outcome.ABSTAIN or reply.entry is None:
-        if reply.suggestions:
-            options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]
-            return "\n".join([DID_YOU_MEAN, *options])
-        return abstain_text(reply)
-    heading = [] if reply.also or reply.not_covered else [reply.entry.title, ""]
-    more = [f"Type `{MORE}` for the {full_label(reply.entry).lower()}."] if offer_more else []
+    match reply.outcome:
+        case Outcome.SAFETY:
+            title = reply.tier.title if reply.tier else "Please get this checked"
+            return "\n".join([f"⚠ {title}", safety_text(reply.tier, reply.restated), SAFETY_FOOTER])
+        case Outcome.SCREEN:
+            signs = [f"  - {sign}" for sign in reply.signs]
+            return "\n".join([SCREEN_TITLE, screen_question(reply), *signs, "Answer y or n."])
+        case Outcome.SMALL_TALK:
+            return SMALL_TALK[reply.small_talk or "ack"]
+        case Outcome.ANSWER if reply.entry is not None:
+            return _answer(reply, reply.entry, offer_more)
+        case Outcome.ANSWER | Outcome.ABSTAIN:
+            return _abstain(reply)
+        case _:
+            assert_never(reply.outcome)
+
+
+def _abstain(reply: Reply) -> str:
+    """The "did you mean" list of suggestions, or "I don't know that one"."""
+    if reply.suggestions:
+        options = [f"  - {topic.title} ({topic.id})" for topic in reply.suggestions]
+        return "\n".join([DID_YOU_MEAN, *options])
+    return abstain_text(reply)
+
+
+def _answer(reply: Reply, entry: Entry, offer_more: bool) -> str:
+    """A short answer about ``entry``, with ``more`` offered when ``offer_more``."""
+    heading = [] if reply.also or reply.not_covered else [entry.title, ""]
+    more = [f"Type `{MORE}` for the {full_label(entry).lower()}."] if offer_more else []
     return "\n".join(
         [
             *heading,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import assert_never
 
 import discord
 
@@ -112,9 +113,13 @@ def fit(embed: discord.Embed) -> discord.Embed:
 
 def _footer(reply: Reply) -> str:
     """Where a reply comes from: the article's section, or the bot's own safety guidance."""
-    if reply.outcome in (Outcome.SAFETY, Outcome.SCREEN):
-        return SAFETY_FOOTER
-    return source_line(reply.source, reply.disclaimer)
+    match reply.outcome:
+        case Outcome.SAFETY | Outcome.SCREEN:
+            return SAFETY_FOOTER
+        case Outcome.ANSWER | Outcome.ABSTAIN | Outcome.SMALL_TALK:
+            return source_line(reply.source, reply.disclaimer)
+        case _:
+            assert_never(reply.outcome)
 
 
 def add_exercise_fields(embed: discord.Embed, entry: Entry) -> None:
@@ -225,15 +230,19 @@ def abstain_embed(reply: Reply) -> discord.Embed:
 
 def reply_embed(reply: Reply, question: str) -> discord.Embed:
     """The embed for any reply to ``question``."""
-    if reply.outcome is Outcome.SAFETY:
-        return safety_embed(reply)
-    if reply.outcome is Outcome.SCREEN:
-        return screen_embed(reply, question)
-    if reply.outcome is Outcome.ANSWER:
-        return answer_embed(reply)
-    if reply.outcome is Outcome.SMALL_TALK:
-        return small_talk_embed(reply)
-    return abstain_embed(reply)
+    match reply.outcome:
+        case Outcome.SAFETY:
+            return safety_embed(reply)
+        case Outcome.SCREEN:
+            return screen_embed(reply, question)
+        case Outcome.ANSWER:
+            return answer_embed(reply)
+        case Outcome.SMALL_TALK:
+            return small_talk_embed(reply)
+        case Outcome.ABSTAIN:
+            return abstain_embed(reply)
+        case _:
+            assert_never(reply.outcome)
 
 
 def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:

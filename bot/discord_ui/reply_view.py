@@ -9,6 +9,7 @@ too; the votes and Delete are the feedback extension's.
 from __future__ import annotations
 
 import functools
+from typing import assert_never
 
 import discord
 from discord.utils import MISSING
@@ -205,19 +206,28 @@ def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
     topics; "did you mean" gets its choices; a screen gets Yes / No.
     """
     view = discord.ui.View(timeout=None)
-    entry = reply.entry
-    if reply.outcome is Outcome.ANSWER and entry is not None:
-        if entry.kind != "routine":
-            view.add_item(FullButton.showing(entry))
-        view.add_item(VoteButton.voting(True, entry.id))
-        view.add_item(VoteButton.voting(False, entry.id))
-    elif reply.outcome is Outcome.SCREEN and reply.tier_id:
-        view.add_item(ScreenButton.answering(True, reply.tier_id, asker_id))
-        view.add_item(ScreenButton.answering(False, reply.tier_id, asker_id))
-    elif reply.outcome is Outcome.ABSTAIN:
-        for topic in reply.suggestions:
-            view.add_item(PickButton.offering(topic, asker_id))
-    view.add_item(DeleteButton.for_asker(asker_id))
-    if reply.outcome is Outcome.ANSWER and entry is not None and reply.related:
-        view.add_item(RelatedSelect.listing(entry.id, reply.related))
+    for item in _items(reply, asker_id):
+        view.add_item(item)
     return view
+
+
+def _items(reply: Reply, asker_id: int) -> list[Persistent]:
+    """The buttons and menus under ``reply``, in order."""
+    delete = DeleteButton.for_asker(asker_id)
+    entry = reply.entry
+    match reply.outcome:
+        case Outcome.ANSWER if entry is not None:
+            full = [] if entry.kind == "routine" else [FullButton.showing(entry)]
+            votes = [VoteButton.voting(True, entry.id), VoteButton.voting(False, entry.id)]
+            related = [RelatedSelect.listing(entry.id, reply.related)] if reply.related else []
+            return [*full, *votes, delete, *related]
+        case Outcome.SCREEN if reply.tier_id:
+            yes = ScreenButton.answering(True, reply.tier_id, asker_id)
+            no = ScreenButton.answering(False, reply.tier_id, asker_id)
+            return [yes, no, delete]
+        case Outcome.ABSTAIN:
+            return [*(PickButton.offering(topic, asker_id) for topic in reply.suggestions), delete]
+        case Outcome.ANSWER | Outcome.SCREEN | Outcome.SAFETY | Outcome.SMALL_TALK:
+            return [delete]
+        case _:
+            assert_never(reply.outcome)
