@@ -128,7 +128,7 @@ mark("Engine(...) (index, train the decision layer)")
 engine.answer(sys.argv[1])
 mark("first answer")
 from bot.console.text import render
-render(engine.answer(sys.argv[1]))
+render(engine.answer(sys.argv[1]), knowledge)
 mark("import render + render")
 print(json.dumps(phases))
 """

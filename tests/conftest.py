@@ -61,6 +61,42 @@ safety_tiers:
 """
 
 
+def tiny_routine(count: int) -> str:
+    """A file that gives the tiny knowledge base ``count`` exercises, and a routine of them.
+
+    The exercises after its leg curl, then the routine: the leg curl and those, in order.
+    """
+    numbers = range(2, count + 1)
+    exercises = [
+        f"""\
+  - id: exercise-{number}
+    kind: exercise
+    title: Exercise number {number}
+    summary: The exercise placed {number} in the routine.
+    body: Do it slowly.
+    questions: [how do i do exercise {number}]
+    source: Exercises
+    purpose: It helps the knee.
+    steps: [Stand tall, Move slowly]
+    dose: {{sets: "2", reps: "{number + 5}"}}
+    order: {number}
+"""
+        for number in numbers
+    ]
+    ids = ", ".join(["leg-curl", *(f"exercise-{number}" for number in numbers)])
+    routine = f"""\
+  - id: routine
+    kind: routine
+    title: The routine
+    summary: Every exercise in order.
+    body: One after the other.
+    questions: [what is the routine]
+    source: Exercises
+    routine: [{ids}]
+"""
+    return "entries:\n" + "".join(exercises) + routine
+
+
 def record_ask(
     store: Store,
     member: int,

@@ -50,7 +50,8 @@ def test_no_gives_the_answer_without_the_screen(session: ChatSession, engine: En
     """Answering n gives what the engine answers once the member has ruled the signs out."""
     session.respond(SCREENED)
     expected = engine.answer(SCREENED, screened=True)
-    assert session.respond("no") == render(expected, offer_more=expected.entry is not None)
+    offer_more = expected.entry is not None
+    assert session.respond("no") == render(expected, engine.knowledge, offer_more=offer_more)
     assert engine.answer(SCREENED, screened=True).outcome is not Outcome.SCREEN
 
 

@@ -17,8 +17,8 @@ from bot.conversation.small_talk import small_talk_kind
 from bot.conversation.wording import (
     FEEL_UNSAID,
     SHORT_LIMIT,
-    SMALL_TALK,
     short_answer,
+    small_talk_text,
     source_line,
     within,
 )
@@ -320,7 +320,7 @@ def test_no_instruction_is_said_twice_in_a_full_exercise(engine: Engine) -> None
     for entry in engine.knowledge.exercises():
         reply = engine.reply_for(entry.id)
         assert reply is not None
-        text = render_full(reply)
+        text = render_full(reply, engine.knowledge)
         for step in entry.steps:
             assert text.count(step) == 1, step
         assert all(cue not in text for cue in entry.cues if cue not in " ".join(entry.steps))
@@ -354,7 +354,7 @@ def test_the_console_offers_more_and_shows_the_whole_entry(engine: Engine) -> No
     full = session.respond("more")
     assert "How to do it:" in full
     assert "What you should feel:" in full
-    assert session.respond("thanks!!") == SMALL_TALK["thanks"]
+    assert session.respond("thanks!!") == small_talk_text("thanks", engine.knowledge)
 
 
 GENUINE_FOLLOW_UP_RED_FLAGS = [

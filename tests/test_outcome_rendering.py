@@ -19,10 +19,10 @@ from bot.discord_ui.reply_view import answer_view
 from bot.engine import KnowledgeBase, Outcome, Reply, Topic, load_knowledge
 from bot.engine.model import SafetyTier
 
-Renderer = Callable[[Reply], object]
+Renderer = Callable[[Reply, KnowledgeBase], object]
 RENDERERS: dict[str, Renderer] = {
-    "Discord embed": lambda reply: reply_embed(reply, "my knee?"),
-    "Discord buttons": lambda reply: answer_view(reply, 42),
+    "Discord embed": lambda reply, knowledge: reply_embed(reply, "my knee?", knowledge),
+    "Discord buttons": lambda reply, _: answer_view(reply, 42),
     "console text": render,
     "console whole entry": render_full,
 }
@@ -56,7 +56,7 @@ def replies(outcome: Outcome, knowledge: KnowledgeBase) -> list[Reply]:
 def test_every_outcome_renders(renderer: str, outcome: Outcome, knowledge: KnowledgeBase) -> None:
     """Each renderer draws each outcome, bare or with every field set."""
     for reply in replies(outcome, knowledge):
-        assert RENDERERS[renderer](reply)
+        assert RENDERERS[renderer](reply, knowledge)
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
@@ -64,4 +64,4 @@ def test_an_outcome_no_renderer_knows_is_an_error(renderer: str, knowledge: Know
     """An outcome added without its rendering fails rather than passing for an abstention."""
     unknown = Reply(outcome=cast("Outcome", "unheard-of"), score=0)
     with pytest.raises(AssertionError, match="unheard-of"):
-        RENDERERS[renderer](unknown)
+        RENDERERS[renderer](unknown, knowledge)

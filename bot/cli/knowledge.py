@@ -33,13 +33,15 @@ def _ask(args: argparse.Namespace) -> int:
     from bot.conversation.memory import Memory
 
     assistant = Assistant(load_engine(args), Memory(0.0))
+    knowledge = assistant.engine.knowledge
     if args.question == "-":
         for line in sys.stdin:
             reply = assistant.ask(line.rstrip("\n"))
-            print(json.dumps(reply.summary()) if args.json else render(reply) + "\n", flush=True)
+            text = json.dumps(reply.summary()) if args.json else render(reply, knowledge) + "\n"
+            print(text, flush=True)
         return EXIT_OK
     reply = assistant.ask(args.question)
-    print(json.dumps(reply.summary()) if args.json else render(reply))
+    print(json.dumps(reply.summary()) if args.json else render(reply, knowledge))
     return EXIT_OK
 
 

@@ -45,7 +45,7 @@ class ChatSession:
         if command == MORE:
             return self._more()
         commands: dict[str, Callable[[], str]] = {
-            "/help": render_console_help,
+            "/help": lambda: render_console_help(assistant.engine.knowledge),
             "/topics": lambda: render_topics(assistant.engine.knowledge),
             "/routine": lambda: self._show(assistant.routine(HERE), "No routine is defined."),
             "/exercise": lambda: self._exercise(name),
@@ -65,7 +65,7 @@ class ChatSession:
             return "Ask me something first."
         if reply.outcome is not Outcome.ANSWER:
             return self._show(reply, "")
-        return render_full(reply)
+        return render_full(reply, self.assistant.engine.knowledge)
 
     def _exercise(self, name: str) -> str:
         """``/exercise NAME``: the exercise, or the list of names to pick from."""
@@ -81,18 +81,19 @@ class ChatSession:
             return missing
         asked = question or (reply.entry.title if reply.entry else "")
         self.assistant.shown(HERE, asked, reply)
+        knowledge = self.assistant.engine.knowledge
         match reply.outcome:
             case Outcome.ANSWER:
                 self._last = reply
                 more = reply.entry is not None and reply.entry.kind != "routine"
-                return render(reply, offer_more=more)
+                return render(reply, knowledge, offer_more=more)
             case Outcome.SAFETY | Outcome.SCREEN:
                 self._last = None  # `more` shows nothing past a red flag
             case Outcome.ABSTAIN | Outcome.SMALL_TALK:
                 pass  # `more` still shows the last answer
             case _:
                 assert_never(reply.outcome)
-        return render(reply)
+        return render(reply, knowledge)
 
 
 def run_chat(

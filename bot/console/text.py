@@ -8,10 +8,9 @@ from bot.conversation.wording import (
     DID_YOU_MEAN,
     SAFETY_FOOTER,
     SCREEN_TITLE,
-    SMALL_TALK,
-    WHAT_I_DO,
     abstain_text,
     dose_text,
+    exercises_named,
     full_label,
     link_lines,
     numbered,
@@ -19,12 +18,14 @@ from bot.conversation.wording import (
     safety_text,
     screen_question,
     short_answer,
+    small_talk_text,
     source_line,
+    what_i_do,
 )
 from bot.engine import Entry, KnowledgeBase, Outcome, Reply
 
 CONSOLE_HOW_TO = (
-    "Type a question, or /ask QUESTION. /routine shows the three exercises, /exercise NAME "
+    "Type a question, or /ask QUESTION. /routine shows the {exercises}, /exercise NAME "
     "one in full, /topics everything I know; `more` shows the whole of the last answer. The "
     "console stores nothing: the conversation lives only as long as this session."
 )
@@ -32,7 +33,7 @@ MORE = "more"
 """What a console user types to read the whole entry of the last answer."""
 
 
-def render(reply: Reply, *, offer_more: bool = False) -> str:
+def render(reply: Reply, knowledge: KnowledgeBase, *, offer_more: bool = False) -> str:
     """A reply as readable text: a short answer (saying how to read the whole entry)."""
     match reply.outcome:
         case Outcome.SAFETY:
@@ -42,7 +43,7 @@ def render(reply: Reply, *, offer_more: bool = False) -> str:
             signs = [f"  - {sign}" for sign in reply.signs]
             return "\n".join([SCREEN_TITLE, screen_question(reply), *signs, "Answer y or n."])
         case Outcome.SMALL_TALK:
-            return SMALL_TALK[reply.small_talk or "ack"]
+            return small_talk_text(reply.small_talk or "ack", knowledge)
         case Outcome.ANSWER if reply.entry is not None:
             return _answer(reply, reply.entry, offer_more)
         case Outcome.ANSWER | Outcome.ABSTAIN:
@@ -74,11 +75,11 @@ def _answer(reply: Reply, entry: Entry, offer_more: bool) -> str:
     )
 
 
-def render_full(reply: Reply) -> str:
+def render_full(reply: Reply, knowledge: KnowledgeBase) -> str:
     """A whole entry: why, how, dose and feel of an exercise; the routine; a topic's body."""
     entry = reply.entry
     if entry is None:
-        return render(reply)
+        return render(reply, knowledge)
     lines = [entry.title, ""]
     if entry.is_exercise:
         lines += [(entry.purpose or "").strip(), "", "How to do it:", numbered(entry.steps)]
@@ -103,6 +104,7 @@ def render_topics(knowledge: KnowledgeBase) -> str:
     return "\n".join(f"- {entry.title} ({entry.id})" for entry in knowledge.entries.values())
 
 
-def render_console_help() -> str:
+def render_console_help(knowledge: KnowledgeBase) -> str:
     """What the bot does and how to use it here, in the console."""
-    return "\n\n".join([WHAT_I_DO, CONSOLE_HOW_TO])
+    how_to = CONSOLE_HOW_TO.format(exercises=exercises_named(knowledge))
+    return "\n\n".join([what_i_do(knowledge), how_to])

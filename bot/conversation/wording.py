@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Entry, Reply
+from bot.engine import Entry, KnowledgeBase, Reply
 from bot.engine.model import SafetyTier
 from bot.engine.reply import Part, SmallTalk
 
@@ -28,10 +28,12 @@ RESTATED = (
     "I hear you, and I hope it's nothing. But what you told me earlier is still worth having "
     "checked before any exercise, so I'll keep to this:"
 )
-SMALL_TALK: dict[SmallTalk, str] = {
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+"""Numbers said in words; from 10 on, in digits."""
+_SMALL_TALK: dict[SmallTalk, str] = {
     "greeting": (
         "Hi! Ask me anything about outside-knee (IT band) pain, or try `/routine` for the "
-        "article's three exercises."
+        "article's {exercises}."
     ),
     "thanks": "You're welcome! Ask again any time.",
     "ack": "👍 Anything else, just ask.",
@@ -39,7 +41,7 @@ SMALL_TALK: dict[SmallTalk, str] = {
     "about": (
         "I'm this server's movement bot. I answer questions about outside-knee (IT band) pain "
         "from the blog's article: what the IT band is, foam rolling and stretching, why the knee "
-        "hurts, and the article's three exercises (`/routine`, `/exercise`). Ask in your own "
+        "hurts, and the article's {exercises} (`/routine`, `/exercise`). Ask in your own "
         "words, see `/topics` for what I cover, or `/help` for everything I can do. I'm a bot, "
         "not a clinician: for a new injury or worrying signs, see a professional."
     ),
@@ -60,15 +62,41 @@ PRIVACY = (
     "couldn't answer and which answers need work; `/forget-me` deletes yours at once. "
     "Conversations and safety holds live in memory only."
 )
-HOW_TO_ASK = (
-    "Mention me with a question, DM me, or use `/ask`. `/routine` walks you through the three "
-    "exercises, `/exercise` shows one in full, `/topics` lists everything I know."
+_HOW_TO_ASK = (
+    "Mention me with a question, DM me, or use `/ask`. `/routine` walks you through the "
+    "{exercises}, `/exercise` shows one in full, `/topics` lists everything I know."
 )
-WHAT_I_DO = (
+_WHAT_I_DO = (
     "I answer questions about outside-knee (IT band) pain from the blog's article: why it "
-    "happens, why stretching and foam rolling the IT band don't fix it, and the three "
-    "exercises that address the root cause."
+    "happens, why stretching and foam rolling the IT band don't fix it, and the {exercises} "
+    "that address the root cause."
 )
+
+
+def exercises_named(knowledge: KnowledgeBase) -> str:
+    """How many exercises the routine has, as "three exercises" (in words up to nine).
+
+    A knowledge base without a routine counts all its exercises.
+    """
+    routine = knowledge.routine()
+    count = len(routine.routine) if routine else len(knowledge.exercises())
+    number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+    return f"{number} exercise" if count == 1 else f"{number} exercises"
+
+
+def small_talk_text(kind: SmallTalk, knowledge: KnowledgeBase) -> str:
+    """The reply to small talk of ``kind``, naming what ``knowledge`` holds."""
+    return _SMALL_TALK[kind].format(exercises=exercises_named(knowledge))
+
+
+def how_to_ask(knowledge: KnowledgeBase) -> str:
+    """How to ask the bot on Discord, and its commands."""
+    return _HOW_TO_ASK.format(exercises=exercises_named(knowledge))
+
+
+def what_i_do(knowledge: KnowledgeBase) -> str:
+    """What the bot answers questions about, from ``knowledge``."""
+    return _WHAT_I_DO.format(exercises=exercises_named(knowledge))
 
 
 def abstain_text(reply: Reply) -> str:

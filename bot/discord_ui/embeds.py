@@ -13,21 +13,22 @@ import discord
 
 from bot.conversation.wording import (
     DID_YOU_MEAN,
-    HOW_TO_ASK,
     PRIVACY,
     SAFETY_FOOTER,
     SCREEN_TITLE,
-    SMALL_TALK,
-    WHAT_I_DO,
     abstain_text,
     dose_text,
+    exercises_named,
+    how_to_ask,
     link_lines,
     numbered,
     routine_lines,
     safety_text,
     screen_question,
     short_answer,
+    small_talk_text,
     source_line,
+    what_i_do,
 )
 from bot.engine import DISCLAIMER, Entry, KnowledgeBase, Outcome, Reply
 
@@ -177,9 +178,9 @@ def safety_embed(reply: Reply) -> discord.Embed:
     return fit(embed)
 
 
-def small_talk_embed(reply: Reply) -> discord.Embed:
+def small_talk_embed(reply: Reply, knowledge: KnowledgeBase) -> discord.Embed:
     """A short friendly reply to a greeting, thanks, an acknowledgement or a goodbye."""
-    text = SMALL_TALK[reply.small_talk] if reply.small_talk else SMALL_TALK["ack"]
+    text = small_talk_text(reply.small_talk or "ack", knowledge)
     return fit(discord.Embed(description=text, colour=ANSWER_COLOUR))
 
 
@@ -228,8 +229,8 @@ def abstain_embed(reply: Reply) -> discord.Embed:
     return fit(embed)
 
 
-def reply_embed(reply: Reply, question: str) -> discord.Embed:
-    """The embed for any reply to ``question``."""
+def reply_embed(reply: Reply, question: str, knowledge: KnowledgeBase) -> discord.Embed:
+    """The embed for any reply to ``question``, from the knowledge base it was answered from."""
     match reply.outcome:
         case Outcome.SAFETY:
             return safety_embed(reply)
@@ -238,7 +239,7 @@ def reply_embed(reply: Reply, question: str) -> discord.Embed:
         case Outcome.ANSWER:
             return answer_embed(reply)
         case Outcome.SMALL_TALK:
-            return small_talk_embed(reply)
+            return small_talk_embed(reply, knowledge)
         case Outcome.ABSTAIN:
             return abstain_embed(reply)
         case _:
@@ -259,20 +260,22 @@ def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:
 
 def topics_embed(knowledge: KnowledgeBase) -> discord.Embed:
     """A short menu: how many topics there are, and the menu below to open one."""
-    count = len(knowledge.entries)
+    count, exercises = len(knowledge.entries), exercises_named(knowledge)
     embed = discord.Embed(
         title="What I can help with",
-        description=f"{count} topics from the article, the three exercises among them. "
+        description=f"{count} topics from the article, the {exercises} among them. "
         "Pick one below, or just ask me in your own words.",
         colour=ANSWER_COLOUR,
     )
     return fit(embed)
 
 
-def help_embed() -> discord.Embed:
+def help_embed(knowledge: KnowledgeBase) -> discord.Embed:
     """What the bot does, how to ask, the disclaimer and privacy."""
-    embed = discord.Embed(title="About this bot", description=WHAT_I_DO, colour=ANSWER_COLOUR)
-    embed.add_field(name="How to ask", value=HOW_TO_ASK)
+    embed = discord.Embed(
+        title="About this bot", description=what_i_do(knowledge), colour=ANSWER_COLOUR
+    )
+    embed.add_field(name="How to ask", value=how_to_ask(knowledge))
     embed.add_field(name="Not medical advice", value=DISCLAIMER)
     embed.add_field(name="Privacy", value=PRIVACY)
     return fit(embed)

@@ -51,7 +51,7 @@ def picked_embed(
     if reply.outcome is Outcome.ANSWER:
         embed = entry_embed(reply) if full else answer_embed(reply)
     else:
-        embed = reply_embed(reply, question)
+        embed = reply_embed(reply, question, bot.engine.knowledge)
     bot.assistant.shown(where, reply.entry.title if reply.entry else question, reply)
     return bot.linked(embed)
 
@@ -190,7 +190,7 @@ class ScreenButton(
         reply = await bot.off_loop(answer, interaction.user.id)
         message_id = interaction.message.id if interaction.message else None
         bot.assistant.shown(where, question or "", reply, message_id)
-        embed = bot.linked(reply_embed(reply, question or ""))
+        embed = bot.linked(reply_embed(reply, question or "", bot.engine.knowledge))
         await interaction.response.edit_message(embed=embed, view=answer_view(reply, asker))
 
 

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.config import Settings
-from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, SMALL_TALK
+from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, small_talk_text
 from bot.discord_ui.client import intents_for
 from bot.discord_ui.embeds import answer_embed, safety_embed
 from bot.engine import Engine, Outcome, Reply
@@ -89,7 +89,7 @@ async def test_small_talk_is_answered_when_addressed_and_not_kept_as_unanswered(
 ) -> None:
     """A mention of small talk gets its short reply, stored as small talk (not "abstain")."""
     reply = await _say(world, line, world.general)
-    assert description(reply) == said(world, SMALL_TALK[kind])
+    assert description(reply) == said(world, small_talk_text(kind, world.bot.engine.knowledge))
     await handlers_settled()
     assert world.bot.store.outcome_counts(0) == {Outcome.SMALL_TALK.value: 1}
 
@@ -256,7 +256,9 @@ async def test_a_bare_mention_is_greeted_and_not_kept(world: World) -> None:
     """Only the bot's name: a greeting, and nothing stored."""
     await world.alice.says(world.general, mention(world, ""))
     reply = await world.general.next_bot_message()
-    assert description(reply) == said(world, SMALL_TALK["greeting"])
+    assert description(reply) == said(
+        world, small_talk_text("greeting", world.bot.engine.knowledge)
+    )
     await handlers_settled()
     assert world.bot.store.outcome_counts(0) == {}
 

@@ -95,7 +95,9 @@ def assert_is_screened_answer(
     """Exactly what the engine answers once no warning sign applies, buttons and all."""
     expected = engine.answer(question, screened=True)
     assert expected.outcome is not Outcome.SCREEN
-    assert shown(message.embeds[0]) == shown(reply_embed(expected, question).to_dict())
+    assert shown(message.embeds[0]) == shown(
+        reply_embed(expected, question, engine.knowledge).to_dict()
+    )
     assert labels(message) == expected_labels(expected, asker)
 
 

@@ -130,11 +130,13 @@ class Answers(commands.Cog):
         author = message.author.id
         where = Place(author, message.channel.id)
         replying_to = message.reference.message_id if message.reference else None
+        # The engine applies its own passive bar; one set lower with /setup is applied below.
+        bar = self.bot.settings.passive_bar
         ask = functools.partial(
             self.bot.assistant.ask,
             question,
             where,
-            passive=not addressed,
+            passive=not addressed and bar >= self.bot.engine.thresholds.passive,
             replying_to=replying_to,
         )
         held_back = self.bot.held_back
@@ -144,7 +146,7 @@ class Answers(commands.Cog):
             await self._hold_back(message, addressed)  # read once already: no red flag
             return
         reply = await self.bot.off_loop(ask, author)
-        if not addressed and not self._worth_answering_passively(message, question, reply):
+        if not addressed and not self._worth_answering_passively(message, question, reply, bar):
             return
         # Checked and counted at once, on the loop: a flood can't slip past it. A safety reply
         # or a screen is never held back, whatever the limit.
@@ -155,7 +157,7 @@ class Answers(commands.Cog):
             return
         held_back.forget(where)
         sent = await message.reply(
-            embed=self.bot.linked(reply_embed(reply, question)),
+            embed=self._embed(reply, question),
             view=answer_view(reply, author),
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
@@ -164,6 +166,10 @@ class Answers(commands.Cog):
         if question:  # a bare mention is greeted, and not kept as a question
             await self._record(author, message.channel.id, sent.id, question, reply)
 
+    def _embed(self, reply: Reply, question: str) -> discord.Embed:
+        """The embed for ``reply`` to ``question``, with the commands it names linked."""
+        return self.bot.linked(reply_embed(reply, question, self.bot.engine.knowledge))
+
     @staticmethod
     async def _hold_back(message: discord.Message, addressed: bool) -> None:
         """Tell a member over the burst limit, if they addressed the bot, with a reaction."""
@@ -171,13 +177,14 @@ class Answers(commands.Cog):
             await message.add_reaction(LIMITED_EMOJI)
 
     def _worth_answering_passively(
-        self, message: discord.Message, question: str, reply: Reply
+        self, message: discord.Message, question: str, reply: Reply, bar: float
     ) -> bool:
         """Whether to say what the use-case layer would say to an unaddressed message.
 
-        An answer once per channel in the window; a safety reply or a screen always.
+        An answer at or above the passive ``bar``, once per channel in the window; a safety
+        reply or a screen always.
         """
-        if stays_silent(question, reply):
+        if stays_silent(question, reply) or (reply.outcome is Outcome.ANSWER and reply.score < bar):
             return False
         if cautious(reply):
             return True  # every member's red flag is answered, however recent another's
@@ -216,7 +223,7 @@ class Answers(commands.Cog):
                 )
                 return
             sent = await interaction.followup.send(
-                embed=self.bot.linked(reply_embed(reply, question)),
+                embed=self._embed(reply, question),
                 view=answer_view(reply, asker),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
@@ -225,7 +232,7 @@ class Answers(commands.Cog):
             message_id: int | None = sent.id
         else:
             response = await interaction.response.send_message(
-                embed=self.bot.linked(reply_embed(reply, question)),
+                embed=self._embed(reply, question),
                 view=answer_view(reply, asker),
                 ephemeral=reply.outcome is not Outcome.ANSWER,
                 allowed_mentions=NO_MENTIONS,

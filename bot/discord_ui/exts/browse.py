@@ -67,7 +67,8 @@ class Browse(commands.Cog):
     @app_commands.command(name="help", description="What this bot does and how to ask it.")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use the bot, the disclaimer and the privacy note."""
-        await interaction.response.send_message(embed=self.bot.linked(help_embed()), ephemeral=True)
+        embed = help_embed(self.bot.engine.knowledge)
+        await interaction.response.send_message(embed=self.bot.linked(embed), ephemeral=True)
 
 
 async def setup(bot: MovementBot) -> None:

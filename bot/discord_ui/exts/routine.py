@@ -6,18 +6,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.conversation.wording import exercises_named
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.embeds import clip, guide_embed
 from bot.discord_ui.interactions import NO_MENTIONS, bot_of, place_of, tell
 from bot.discord_ui.persistent import Persistent
 from bot.discord_ui.reply_view import answer_privately, answer_view, picked_embed
-from bot.engine import Entry, Outcome
+from bot.engine import Entry, KnowledgeBase, Outcome
 
 CHOICE_LIMIT = 25
 NO_ROUTINE = "No routine is defined in the knowledge base right now."
 NO_EXERCISES = "No exercises are defined right now."
+ROUTINE_DESCRIPTION = "The {exercises} in order, with doses."
 FINISHED = (
-    "That's the whole routine: all three exercises, in order. Move slowly and stop if "
+    "That's the whole routine: all {exercises}, in order. Move slowly and stop if "
     "anything hurts in a way that worries you; `/help` says when to get checked."
 )
 
@@ -42,7 +44,8 @@ class GuideButton(Persistent, custom_id="mb:guide:{step}", step=r"start|done|[0-
             return
         knowledge = bot.engine.knowledge
         if step == "done":
-            embed = discord.Embed(title="Routine complete ✅", description=FINISHED)
+            finished = FINISHED.format(exercises=exercises_named(knowledge))
+            embed = discord.Embed(title="Routine complete ✅", description=finished)
             await interaction.response.edit_message(embed=embed, view=None)
             return
         exercises = knowledge.exercises()
@@ -77,14 +80,22 @@ def guide_page(exercises: list[Entry], index: int) -> tuple[discord.Embed, disco
     return guide_embed(exercises[index], index + 1, len(exercises)), view
 
 
+def routine_description(knowledge: KnowledgeBase) -> str:
+    """What ``/routine`` says it shows: as many exercises as the routine has."""
+    return ROUTINE_DESCRIPTION.format(exercises=exercises_named(knowledge))
+
+
 class Routine(commands.Cog):
-    """The article's three exercises, as a routine and one by one."""
+    """The article's exercises, as a routine and one by one."""
 
     def __init__(self, bot: MovementBot) -> None:
-        """Keep the bot for its engine."""
+        """Keep the bot for its engine; ``/routine`` counts the knowledge base's exercises."""
         self.bot = bot
+        self.routine.description = routine_description(bot.engine.knowledge)
 
-    @app_commands.command(name="routine", description="The three exercises in order, with doses.")
+    @app_commands.command(
+        name="routine", description=ROUTINE_DESCRIPTION.format(exercises="exercises")
+    )
     async def routine(self, interaction: discord.Interaction) -> None:
         """Post the routine overview with a button to start the guided mode."""
         reply = self.bot.assistant.routine(place_of(interaction))
