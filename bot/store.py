@@ -1,7 +1,7 @@
-"""SQLite storage: what was asked, feedback votes and the teach log.
+"""SQLite storage: what was asked, feedback votes, the teach log and the settings set by /setup.
 
 One connection, WAL mode and a busy timeout; every write is one transaction under a lock and
-uses parameters only; a database made by an older version gains the newer columns on
+uses parameters only; a database made by an older version gains the newer tables and columns on
 opening. Questions are health data: rows older than the retention period are
 purged, and :meth:`Store.forget_member` removes everything about one member. Opening checks
 that the file is an intact, writable database and raises :class:`StoreError` saying what to do.
@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS teach_log (
     question TEXT NOT NULL,
     action TEXT NOT NULL,
     created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS setup_values (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    member_id INTEGER NOT NULL,
+    set_at REAL NOT NULL
 );
 """
 
@@ -246,6 +252,18 @@ class TeachRecord:
     question: str
     action: str
     created_at: float
+
+
+@dataclass(frozen=True)
+class SetupValue:
+    """A setting a moderator set with /setup (or ``setup set``), overriding ``.env``'s."""
+
+    name: str
+    """The setting's name as in ``.env``: ``ANSWER_CHANNELS``."""
+    value: str
+    """What was set, written as ``.env`` would hold it: ``123,456``."""
+    member_id: int
+    set_at: float
 
 
 class Store:
@@ -456,6 +474,29 @@ class Store:
                 (limit,),
             ).fetchall()
         return [TeachRecord(*row) for row in rows]
+
+    def setup_values(self) -> list[SetupValue]:
+        """Every setting set with /setup, by name."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT name, value, member_id, set_at FROM setup_values ORDER BY name"
+            ).fetchall()
+        return [SetupValue(*row) for row in rows]
+
+    def set_setup_value(self, name: str, value: str, member_id: int) -> None:
+        """Set (or change) one setting, recording who set it and when."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO setup_values (name, value, member_id, set_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+                " member_id = excluded.member_id, set_at = excluded.set_at",
+                (name, value, member_id, self._now()),
+            )
+
+    def unset_setup_value(self, name: str) -> bool:
+        """Forget a setting set with /setup (``.env``'s applies again); True if one was set."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM setup_values WHERE name = ?", (name,)).rowcount > 0
 
     def forget_member(self, member_id: int) -> int:
         """Delete every question and vote of one member; return how many rows went.

@@ -1,0 +1,113 @@
+"""The settings in force: ``.env``'s, overridden by what moderators set with /setup.
+
+Five settings can be changed while the bot runs (:data:`SETTABLE`): where it answers, who
+moderates, where it logs and the passive bar. Their values are kept in the database as
+``.env`` would write them and read with the settings' own parsers and checks, so a value
+``.env`` would refuse is refused here too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+from bot.config import Settings, SettingsError
+from bot.store import SetupValue, Store
+
+log = logging.getLogger(__name__)
+
+SETTABLE = (
+    "ANSWER_CHANNELS",
+    "FORUM_CHANNELS",
+    "MODERATOR_ROLE_ID",
+    "LOG_CHANNEL_ID",
+    "PASSIVE_BAR",
+)
+"""The settings moderators can change without a restart, by their ``.env`` names."""
+
+
+def written(settings: Settings, name: str) -> str:
+    """The value of setting ``name`` as ``.env`` would hold it (empty: not set)."""
+    value = getattr(settings, name.lower())
+    if value is None:
+        return ""
+    if isinstance(value, frozenset):
+        return ",".join(str(part) for part in sorted(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def with_value(settings: Settings, name: str, raw: str) -> Settings:
+    """``settings`` with ``name`` read from ``raw`` as ``.env`` would read it.
+
+    Raises :class:`SettingsError` with the problem said as the settings say it, for a value
+    that can't be read or one that closes a band of the bars (``PASSIVE_BAR`` under
+    ``ANSWER_BAR``).
+    """
+    field = next(field for field in fields(Settings) if field.name == name.lower())
+    try:
+        value = field.metadata["parse"](raw.strip())
+    except ValueError as error:
+        raise SettingsError([f"{name}={raw!r}: {error}"]) from None
+    changed = replace(settings, **{field.name: value})
+    problems = changed.bar_problems()
+    if problems:
+        raise SettingsError(problems)
+    return changed
+
+
+@dataclass(frozen=True)
+class Overridden:
+    """The settings in force, and why any stored value was passed over."""
+
+    settings: Settings
+    ignored: dict[str, str]
+    """Setting name -> the problem with its stored value (``.env``'s applies instead)."""
+
+
+def overridden(defaults: Settings, stored: Sequence[SetupValue]) -> Overridden:
+    """``defaults`` with each stored value that still reads as a valid setting.
+
+    A value that no longer fits (``ANSWER_BAR`` raised in ``.env`` above a stored
+    ``PASSIVE_BAR``) is passed over, with its problem, rather than stopping the bot.
+    """
+    settings, ignored = defaults, {}
+    for value in stored:
+        if value.name not in SETTABLE:
+            ignored[value.name] = "not a setting /setup can change"
+            continue
+        try:
+            settings = with_value(settings, value.name, value.value)
+        except SettingsError as error:
+            ignored[value.name] = "; ".join(error.problems)
+    return Overridden(settings, ignored)
+
+
+class LiveSettings:
+    """The settings in force, read afresh from the database: a change applies at once.
+
+    A change made by another process on the same database (``python -m bot setup``) applies
+    from the next read too.
+    """
+
+    def __init__(self, defaults: Settings, store: Store) -> None:
+        """Start from ``defaults`` (the environment's and ``.env``'s), overridden from ``store``."""
+        self.defaults = defaults
+        self.store = store
+        self._read: tuple[tuple[SetupValue, ...], Overridden] = ((), Overridden(defaults, {}))
+
+    def overridden(self) -> Overridden:
+        """The settings in force and any stored value passed over (logged once when read)."""
+        stored = tuple(self.store.setup_values())
+        if stored != self._read[0]:
+            result = overridden(self.defaults, stored)
+            for name, problem in result.ignored.items():
+                log.warning("%s set with /setup is ignored: %s", name, problem)
+            self._read = (stored, result)
+        return self._read[1]
+
+    def current(self) -> Settings:
+        """The settings in force now."""
+        return self.overridden().settings

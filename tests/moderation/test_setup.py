@@ -1,0 +1,90 @@
+"""The /setup use cases, shared by Discord and the shell: checks, sources and the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.live_settings import LiveSettings
+from bot.moderation.desk import Refused
+from bot.moderation.setup import ServerPlaces, set_setting, show, unset_setting
+from bot.store import Store
+
+HELP, GENERAL, FORUM, ROLE = 11, 12, 13, 14
+SERVER = ServerPlaces(
+    text_channels=frozenset({HELP, GENERAL}), forums=frozenset({FORUM}), roles=frozenset({ROLE})
+)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> LiveSettings:
+    defaults = Settings(answer_channels=frozenset({HELP}), database_path=tmp_path / "bot.sqlite3")
+    return LiveSettings(defaults, Store(defaults.database_path, clock=lambda: 1_700_000_000.0))
+
+
+def test_a_value_set_is_in_force_at_once_and_shown_with_who_and_when(live: LiveSettings) -> None:
+    state = set_setting(live, "answer-channels", f"{GENERAL}, {HELP}", member_id=42, server=SERVER)
+    assert live.current().answer_channels == frozenset({HELP, GENERAL})
+    assert (state.value, state.set_by, state.set_at) == (f"{HELP},{GENERAL}", 42, 1_700_000_000.0)
+    sources = {state.name: (state.value, state.set_by) for state in show(live)}
+    assert sources["PASSIVE_BAR"] == ("75", None)
+    assert sources["ANSWER_CHANNELS"] == (f"{HELP},{GENERAL}", 42)
+    unset_setting(live, "ANSWER_CHANNELS")
+    assert live.current().answer_channels == frozenset({HELP})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("FORUM_CHANNELS", str(HELP), f"FORUM_CHANNELS: {HELP} is not a forum channel"),
+        ("ANSWER_CHANNELS", f"{HELP},{FORUM}", f"{FORUM} is not a text channel of this server"),
+        ("MODERATOR_ROLE_ID", str(HELP), f"MODERATOR_ROLE_ID: {HELP} is not a role"),
+        ("LOG_CHANNEL_ID", "abc", "LOG_CHANNEL_ID='abc': must be a Discord id"),
+        ("PASSIVE_BAR", "101", "PASSIVE_BAR='101': must be a number from 0 to 100"),
+        ("PASSIVE_BAR", "30", "PASSIVE_BAR=30: must be at least ANSWER_BAR (40)"),
+        ("PASIVE_BAR", "80", "not a setting /setup can change; did you mean PASSIVE_BAR?"),
+        ("ANSWER_BAR", "80", "ANSWER_BAR is not a setting /setup can change (one of"),
+    ],
+)
+def test_a_bad_value_is_refused_in_one_line_and_changes_nothing(
+    live: LiveSettings, name: str, value: str, problem: str
+) -> None:
+    with pytest.raises(Refused, match=r"^Not changed: ") as refusal:
+        set_setting(live, name, value, member_id=42, server=SERVER)
+    assert problem in str(refusal.value)
+    assert live.store.setup_values() == []
+    assert live.current() == live.defaults
+
+
+def test_unsetting_what_was_never_set_is_refused(live: LiveSettings) -> None:
+    with pytest.raises(Refused, match="PASSIVE_BAR was not set with /setup"):
+        unset_setting(live, "passive_bar")
+
+
+def test_a_stored_value_that_no_longer_fits_is_passed_over_not_fatal(tmp_path: Path) -> None:
+    """ANSWER_BAR raised in .env above a stored PASSIVE_BAR: .env's passive bar applies."""
+    store = Store(tmp_path / "bot.sqlite3")
+    store.set_setup_value("PASSIVE_BAR", "60", member_id=42)
+    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
+    assert live.current().passive_bar == 75
+    [passive] = [state for state in show(live) if state.name == "PASSIVE_BAR"]
+    assert passive.set_by is None
+    assert passive.ignored is not None
+    assert "must be at least ANSWER_BAR (70)" in passive.ignored
+
+
+def test_a_database_from_before_setup_gains_its_table(tmp_path: Path) -> None:
+    path = store_path(tmp_path)
+    Store(path).close()
+    with sqlite3.connect(path) as old:
+        old.execute("DROP TABLE setup_values")
+    store = Store(path)
+    store.set_setup_value("PASSIVE_BAR", "80", member_id=1)
+    assert [value.value for value in store.setup_values()] == ["80"]
+
+
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "bot.sqlite3"
