@@ -12,6 +12,11 @@ STRING_SELECT = 3
 TEXT_INPUT = 4
 LINK_STYLE = 5
 PREMIUM_STYLE = 6
+USER_SELECT = 5
+ROLE_SELECT = 6
+MENTIONABLE_SELECT = 7
+CHANNEL_SELECT = 8
+SELECTS = (STRING_SELECT, USER_SELECT, ROLE_SELECT, MENTIONABLE_SELECT, CHANNEL_SELECT)
 
 
 def iter_components(components: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -38,7 +43,7 @@ def describe_components(components: Sequence[dict[str, Any]]) -> str:
                 f"button(label={component.get('label')!r}, "
                 f"custom_id={component.get('custom_id')!r})"
             )
-        elif component.get("type") in (STRING_SELECT, 5, 6, 7, 8):
+        elif component.get("type") in SELECTS:
             found.append(f"select(custom_id={component.get('custom_id')!r})")
     return ", ".join(found) or "no interactive components"
 
@@ -81,7 +86,7 @@ def find_select(components: Sequence[dict[str, Any]], custom_id: str | None) -> 
 
     """
     for component in iter_components(components):
-        if component.get("type") not in (STRING_SELECT, 5, 6, 7, 8):
+        if component.get("type") not in SELECTS:
             continue
         if custom_id is not None and component.get("custom_id") != custom_id:
             continue

@@ -16,7 +16,14 @@ from .commands import (
     CommandRegistry,
     build_command_data,
 )
-from .components import check_select_values, find_button, find_select, modal_submit_components
+from .components import (
+    CHANNEL_SELECT,
+    ROLE_SELECT,
+    check_select_values,
+    find_button,
+    find_select,
+    modal_submit_components,
+)
 from .errors import ApiError, InvalidInvocation, UnknownCommand
 from .gateway import Gateway
 from .messages import InteractionOrigin, MessageService
@@ -202,11 +209,13 @@ class InteractionService:
         """
         menu = find_select(message.components, custom_id)
         check_select_values(menu, values)
-        data = {
+        data: dict[str, Any] = {
             "custom_id": menu["custom_id"],
             "component_type": menu["type"],
             "values": list(values),
         }
+        if menu["type"] in (ROLE_SELECT, CHANNEL_SELECT):
+            data["resolved"] = self._resolve_picks(invoker, menu, values)
         pending = self._start(
             invoker,
             MESSAGE_COMPONENT,
@@ -550,6 +559,36 @@ class InteractionService:
             )
 
         return encode
+
+    def _resolve_picks(
+        self, invoker: Invoker, menu: dict[str, Any], values: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The ``resolved`` roles or channels of a role or channel select's picked ids.
+
+        Raises:
+            InvalidInvocation: An id that is no role (channel) of the server, or a channel of a
+                type the select does not offer.
+
+        """
+        guild = invoker.guild
+        roles = menu["type"] == ROLE_SELECT
+        definition = {
+            "type": ROLE if roles else CHANNEL,
+            "name": menu["custom_id"],
+            "channel_types": menu.get("channel_types"),
+        }
+        encode = self._entity_encoder(invoker)
+        resolved: dict[str, dict[str, Any]] = {}
+        for value in values:
+            entities: Mapping[int, Any] = (
+                (guild.roles if roles else guild.channels) if guild is not None else {}
+            )
+            entity = entities.get(int(value)) if value.isdigit() else None
+            if entity is None:
+                kind = "role" if roles else "channel"
+                raise InvalidInvocation(f"{value!r} is no {kind} of the server")
+            encode(definition, entity, resolved)
+        return resolved
 
     def _upload(self, channel: ChannelRecord, filename: str, content: bytes) -> StoredAttachment:
         attachment_id = self._store.ids.next()
