@@ -2,8 +2,9 @@
 
 The commands on the knowledge base (``chat``, ``ask``, ``check``, ``eval``, ``schema``) are in
 :mod:`bot.cli.knowledge`, the moderators' (``unanswered``, ``stats``, ``teach``, ``untaught``,
-``label``, ``dismiss``) in :mod:`bot.cli.moderators`, and those running a deployment (``run``,
-``backup``, ``health``) in :mod:`bot.cli.deployment`; what they share is in
+``label``, ``dismiss``) in :mod:`bot.cli.moderators`, their editing ones (``edit``, ``add``,
+``history``, ``revert``, ``export``) in :mod:`bot.cli.editing`, and those running a deployment
+(``run``, ``backup``, ``health``) in :mod:`bot.cli.deployment`; what they share is in
 :mod:`bot.cli.common`.
 """
 
@@ -14,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import deployment, knowledge, moderators
+from bot.cli import deployment, editing, knowledge, moderators
 from bot.cli.common import EXIT_OK, Handler
 
 
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     deployment.add_run(add)
     knowledge.add_commands(add)
     moderators.add_commands(add)
+    editing.add_commands(add)
     knowledge.add_schema(add)
     deployment.add_upkeep(add)
     return parser

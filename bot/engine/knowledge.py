@@ -14,6 +14,7 @@ from bot.engine.model import (
     KnowledgeFile,
     Learned,
     NotCovered,
+    Revision,
     SafetyTier,
     Synonym,
 )
@@ -40,6 +41,8 @@ class KnowledgeBase:
     example_sets: Mapping[str, tuple[Example, ...]]
     """The labelled examples by the file they came from (one set per file)."""
     context: tuple[ContextRules, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    """Moderators' changes to entries, oldest first (already applied to ``entries``)."""
 
     @classmethod
     def build(
@@ -87,6 +90,10 @@ class KnowledgeBase:
     def taught(self, entry_id: str) -> list[str]:
         """Phrasings moderators taught for this entry."""
         return [item.question for item in self.learned if item.entry == entry_id]
+
+    def history(self, entry_id: str) -> list[Revision]:
+        """The moderators' changes to one entry, oldest first."""
+        return [revision for revision in self.revisions if revision.entry == entry_id]
 
     def question_count(self) -> int:
         """How many phrasings the matcher knows, taught ones included."""

@@ -31,6 +31,9 @@ Url = Annotated[str, Text(500, pattern=r"^https?://\S+$")]
 Message = Annotated[str, Text(4000)]
 """A member's message as written: Discord allows 4,000 characters with Nitro."""
 
+MODERATORS_SOURCE = "Written by the moderators, not the article"
+"""The ``source`` of an entry a moderator added (``/kb add``): its footer says who wrote it."""
+
 _STRICT: dict[str, Any] = {"extra": "forbid"}
 """Validation settings of every record: an unknown field is an error."""
 _FILE_CONFIG: dict[str, Any] = {**_STRICT, "title": "Knowledge file"}
@@ -182,6 +185,24 @@ class Learned:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Revision:
+    """A moderator's change to an entry, kept in the moderators' edits file (``revisions:``).
+
+    ``content`` is the whole entry as the change left it; ``None`` hands the entry back to the
+    reviewed files (or, for one a moderator added, removes it). The last revision of an entry
+    wins over the reviewed files while it exists; earlier ones are its history.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    entry: EntryId
+    action: Literal["edit", "add", "revert"]
+    by: Line
+    at: Line
+    content: Entry | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextRules:
     """How one language says a symptom is not the member's own, current one (ConText triggers).
 
@@ -273,3 +294,5 @@ class KnowledgeFile:
     """Labelled member messages (``knowledge/examples/``): the decision layer learns from them."""
     context: Annotated[list[ContextRules], Items(0, 20)] = field(default_factory=list)
     """Per language, the words that mark a symptom as denied, past, imagined or another's."""
+    revisions: Annotated[list[Revision], Items(0, 5000)] = field(default_factory=list)
+    """Moderators' edits and added entries (``/kb edit``, ``/kb add``), oldest first."""

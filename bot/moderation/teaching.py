@@ -162,10 +162,14 @@ def _quoted(value: object) -> object:
     return value
 
 
+def quoted_yaml(data: object) -> str:
+    """``data`` as YAML with every text in double quotes, so that it reads back as itself."""
+    return yaml.dump(_quoted(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def section_yaml(header: str, section: str, items: Sequence[object]) -> str:
     """A knowledge file of one ``section`` of records; every text is quoted, so it round-trips."""
-    data = {section: [_quoted(asdict(item)) for item in items]}  # type: ignore[call-overload]
-    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + quoted_yaml({section: [asdict(item) for item in items]})  # type: ignore[call-overload]
 
 
 def learned_yaml(items: list[Learned]) -> str:

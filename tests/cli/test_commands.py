@@ -25,7 +25,7 @@ def run(
         text=True,
         cwd=cwd,
         env=env,
-        timeout=60,
+        timeout=180,
         check=False,
     )
 

@@ -47,6 +47,8 @@ def files_not_loaded(directory: Path) -> list[Issue]:
 
 LEARNED_FILE = "learned.yaml"
 """The file of phrasings moderators taught with ``/kb teach``."""
+EDITS_FILE = "edits.yaml"
+"""Beside the taught phrasings: moderators' edits and added entries, with their history."""
 LABELS_FILE = "moderators.yaml"
 """In ``examples/``: the messages moderators labelled, one example set like the others."""
 
@@ -80,6 +82,17 @@ class KnowledgeSource:
         """Where moderators' labelled messages are read from and written to."""
         return self.labels or self.directory / EXAMPLES_DIR / LABELS_FILE
 
+    @property
+    def edits_file(self) -> Path:
+        """Where moderators' edits and added entries are kept: beside the taught phrasings."""
+        return self.learned_file.with_name(EDITS_FILE)
+
+    @property
+    def moderators_files(self) -> tuple[Path, ...]:
+        """The files moderators change through the bot (read even outside the directory)."""
+        return (self.learned_file, self.labels_file, self.edits_file)
+
     def kept_elsewhere(self) -> list[Path]:
         """The moderators' files a deployment keeps outside the directory, that exist."""
-        return [path for path in (self.learned, self.labels) if path and path.exists()]
+        edits = self.edits_file if self.learned else None
+        return [path for path in (self.learned, self.labels, edits) if path and path.exists()]

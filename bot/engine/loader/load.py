@@ -26,6 +26,7 @@ from bot.engine.loader.files import (
     outside,
 )
 from bot.engine.loader.issues import Issue, KnowledgeError
+from bot.engine.loader.overlay import apply_revisions
 from bot.engine.loader.parse import ParsedFile, parse_file
 
 MAX_FILES = 100
@@ -57,7 +58,7 @@ def load_knowledge(
     parsed: list[ParsedFile] = []
     unloaded: set[str] = set()
     for path in paths:
-        kept = path in (source.learned, source.labels)
+        kept = path in source.moderators_files
         if path.exists() and not kept and outside(path, directory):
             continue  # reported, and never read
         read = parse_file(path, str(path), replacements.get(path))
@@ -65,6 +66,7 @@ def load_knowledge(
         unloaded |= read.unloaded
         if read.parsed is not None:
             parsed.append(read.parsed)
+    parsed = apply_revisions(parsed)
     issues += cross_check(parsed, unloaded, complete=not issues)
     if issues:
         raise KnowledgeError(issues)

@@ -1,0 +1,214 @@
+"""Moderators edit entries, add their own and undo either: checked like the files, live at once.
+
+Every change is a :class:`~bot.engine.model.Revision` appended to the edits file beside the
+taught phrasings (``DATA_DIR/edits.yaml``), by the same validated, atomic, locked change as a
+teach (:class:`~bot.moderation.teaching.ModeratorFiles`): a crash leaves the old file or the new
+one, a change that would not load is refused, and the engine is swapped at once. The reviewed
+files stay the source: an entry's last revision wins while it exists, and reverting to version
+0 hands the entry back to them. An edit names the version it started from; if another
+moderator saved since, it is refused with their change, never written over it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.engine.loader import KnowledgeSource
+from bot.engine.model import MODERATORS_SOURCE, Entry, KnowledgeFile, Revision
+from bot.moderation.teaching import ModeratorFiles, TeachError, did_you_mean, section_yaml
+
+EDITS_HEADER = """\
+# yaml-language-server: $schema=schema.json
+# Entries moderators edited or added with `/kb edit`, `/kb add` or `python -m bot edit|add`
+# (undo: `revert`). Each revision holds the whole entry as the change left it; the last one of
+# an entry wins over the reviewed files. `python -m bot export` writes them into knowledge/.
+"""
+LOCKED_ENTRIES = frozenset({"safety"})
+"""Entries whose wording only the reviewed files may change (when to get checked)."""
+EDITABLE_FIELDS = ("title", "summary", "body", "steps", "cues", "feel")
+"""The fields of an entry a moderator may change from Discord or the shell."""
+EXAMPLE_QUESTIONS = (3, 5)
+"""An added entry comes with at least this many example questions, and at most."""
+
+_PINGS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>", re.IGNORECASE)
+_LINK = re.compile(r"https?://([^/\s:?#]+)", re.IGNORECASE)
+
+
+class EditConflict(TeachError):
+    """Another moderator saved the entry since this edit started: their change is shown."""
+
+    def __init__(self, message: str, theirs: Revision) -> None:
+        """Refuse with ``message``; ``theirs`` is the revision saved meanwhile."""
+        super().__init__(message)
+        self.theirs = theirs
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """An entry before and after a change, and its version after it (revisions so far)."""
+
+    entry_id: str
+    before: Entry | None
+    after: Entry | None
+    version: int
+
+    def diff(self) -> str:
+        """The change as a unified diff of the entry's fields (``-`` before, ``+`` after)."""
+        return "\n".join(
+            difflib.unified_diff(
+                _lines(self.before), _lines(self.after), "before", "after", lineterm="", n=1
+            )
+        )
+
+
+def _lines(entry: Entry | None) -> list[str]:
+    if entry is None:
+        return []
+    fields = asdict(entry)
+    return [
+        f"{name}: {item}"
+        for name in ("title", "summary", "body", "steps", "dose", "cues", "feel", "questions")
+        if fields.get(name)
+        for item in (fields[name] if isinstance(fields[name], list) else [fields[name]])
+    ]
+
+
+def text_problems(entry: Entry, allowed: Collection[str]) -> list[str]:
+    """What in an entry's text a moderator may not publish: pings, links to other sites."""
+    texts = [entry.title, entry.summary, entry.body, *entry.steps, *entry.cues, entry.feel or ""]
+    texts += entry.questions
+    problems = [f"it pings ({ping})" for text in texts for ping in _PINGS.findall(text)]
+    problems += [
+        f"it links to {host}, which is not one of the blog's sites"
+        for text in texts
+        for host in _LINK.findall(text)
+        if not any(host.lower() == site or host.lower().endswith(f".{site}") for site in allowed)
+    ]
+    return list(dict.fromkeys(problems))
+
+
+class Editor:
+    """Edits, adds and reverts entries of one engine's knowledge base."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        source: Path | KnowledgeSource,
+        link_domains: Collection[str] = (),
+    ) -> None:
+        """Change ``source``'s edits file and swap ``engine`` after each change.
+
+        Entries may link to ``link_domains`` (and their subdomains) only: the blog's sites.
+        """
+        self.engine = engine
+        self.files = ModeratorFiles(engine, source)
+        self.link_domains = frozenset(domain.lower() for domain in link_domains)
+
+    @property
+    def path(self) -> Path:
+        """The edits file."""
+        return self.files.source.edits_file
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry as members see it now; :class:`TeachError` if there is none."""
+        entry = self.engine.knowledge.get(entry_id)
+        if entry is None:
+            hint = did_you_mean(entry_id, self.engine.knowledge.entries)
+            raise TeachError(f"there is no entry {entry_id!r}{hint}")
+        return entry
+
+    def version(self, entry_id: str) -> int:
+        """How many changes moderators made to the entry (0: as the reviewed files say)."""
+        return len(self.engine.knowledge.history(entry_id))
+
+    def history(self, entry_id: str) -> list[Revision]:
+        """The entry's changes, oldest first (version n is the n-th)."""
+        history = self.engine.knowledge.history(entry_id)
+        if not history:
+            self.entry(entry_id)  # an unknown id is refused, with a did-you-mean
+        return history
+
+    def edit(
+        self, entry_id: str, changes: Mapping[str, object], by: str, *, based_on: int
+    ) -> EntryChange:
+        """Save ``changes`` to the entry's fields; ``based_on`` is the version they started from."""
+        if entry_id in LOCKED_ENTRIES:
+            raise TeachError(
+                f"{entry_id!r} says when to get checked: change it in the reviewed files"
+            )
+        unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+        if unknown:
+            raise TeachError(f"only {', '.join(EDITABLE_FIELDS)} can be edited, not {unknown}")
+        before = self.entry(entry_id)
+        after = replace(before, **changes)  # type: ignore[arg-type]
+        if after == before and based_on == self.version(entry_id):
+            raise TeachError("nothing changed")
+        return self._save(
+            Revision(entry=entry_id, action="edit", by=by, at=_now(), content=after),
+            before,
+            based_on,
+        )
+
+    def add(
+        self, entry_id: str, title: str, answer: str, questions: list[str], by: str
+    ) -> EntryChange:
+        """Add an entry of the moderators' own (not the article's), with example questions."""
+        least, most = EXAMPLE_QUESTIONS
+        if not least <= len(questions) <= most:
+            raise TeachError(f"give {least} to {most} example questions, not {len(questions)}")
+        if entry_id in self.engine.knowledge.entries:
+            raise TeachError(f"there is already an entry {entry_id!r}: edit it instead")
+        summary = answer.split(". ", maxsplit=1)[0].strip()[:300]
+        entry = Entry(
+            id=entry_id,
+            title=title,
+            summary=summary,
+            body=answer,
+            questions=questions,
+            source=MODERATORS_SOURCE,
+        )
+        revision = Revision(entry=entry_id, action="add", by=by, at=_now(), content=entry)
+        return self._save(revision, None, based_on=self.version(entry_id))
+
+    def revert(self, entry_id: str, to: int, by: str) -> EntryChange:
+        """Put the entry back as version ``to`` left it (0: as the reviewed files say)."""
+        history = self.engine.knowledge.history(entry_id)
+        if not history:
+            raise TeachError(f"{entry_id!r} has no changes to undo")
+        if not 0 <= to <= len(history):
+            raise TeachError(f"{entry_id!r} has versions 0 to {len(history)}, not {to}")
+        content = history[to - 1].content if to else None
+        revision = Revision(entry=entry_id, action="revert", by=by, at=_now(), content=content)
+        return self._save(revision, self.engine.knowledge.get(entry_id), len(history))
+
+    def _save(self, revision: Revision, before: Entry | None, based_on: int) -> EntryChange:
+        """Append ``revision`` if nobody saved the entry since ``based_on``; swap the engine."""
+        if revision.content is not None:
+            problems = text_problems(revision.content, self.link_domains)
+            if problems:
+                raise TeachError(f"not saved: {'; '.join(problems)}")
+
+        def append(current: KnowledgeFile) -> str:
+            theirs = [item for item in current.revisions if item.entry == revision.entry]
+            if len(theirs) != based_on:
+                raise EditConflict(
+                    f"{theirs[-1].by} changed {revision.entry!r} at {theirs[-1].at} while you "
+                    "were editing; nothing was saved: look at their change and edit again",
+                    theirs[-1],
+                )
+            return section_yaml(EDITS_HEADER, "revisions", [*current.revisions, revision])
+
+        self.files.change(self.path, append)
+        return EntryChange(
+            revision.entry, before, self.engine.knowledge.get(revision.entry), based_on + 1
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
