@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Entry, KnowledgeBase, Reply
-from bot.engine.model import SafetyTier
+from bot.engine.model import MODERATORS_SOURCE, SafetyTier
 from bot.engine.reply import Part, SmallTalk
 
 ABSTAIN = (
@@ -197,7 +197,12 @@ def short_answer(reply: Reply) -> str:
 
 
 def source_line(source: str | None, disclaimer: str) -> str:
-    """Where an answer comes from: the article's section, and that it's not medical advice."""
+    """Where an answer comes from: the article's section, and that it's not medical advice.
+
+    An entry a moderator added says so instead: it is not the article's, nor health advice.
+    """
+    if source == MODERATORS_SOURCE:
+        return f"{MODERATORS_SOURCE}."
     return f"Source: the article, “{source}” · {disclaimer}" if source else disclaimer
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.conversation.wording import source_line
 from bot.engine import Engine, Outcome, load_knowledge
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import MODERATORS_SOURCE
@@ -130,6 +131,8 @@ def test_an_added_entry_answers_at_once_and_says_who_wrote_it(editor: Editor) ->
     assert change.after.source == MODERATORS_SOURCE
     reply = editor.engine.answer("do you offer coaching?")
     assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "coaching")
+    footer = source_line(reply.source, reply.disclaimer)
+    assert footer == "Written by the moderators, not the article."
     with pytest.raises(TeachError, match="3 to 5 example questions"):
         editor.add("rules", "Rules", "Be kind.", ["what are the rules?"], "42")
     editor.revert("coaching", 0, "42")
