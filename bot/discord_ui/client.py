@@ -19,6 +19,7 @@ from bot.conversation.memory import Memory
 from bot.discord_ui.embeds import link_commands
 from bot.discord_ui.fair_queue import FairQueue
 from bot.engine import Engine
+from bot.live_settings import LiveSettings
 from bot.moderation.desk import Desk
 from bot.reloader import Reloader
 from bot.spam import HeldBackRepeats, RateLimit
@@ -38,6 +39,7 @@ EXTENSIONS = (
     "bot.discord_ui.exts.moderation",
     "bot.discord_ui.exts.reloading",
     "bot.discord_ui.exts.privacy",
+    "bot.discord_ui.exts.setup",
     "bot.discord_ui.exts.errors",
 )
 PURGE_INTERVAL_SECONDS = 86_400
@@ -62,7 +64,7 @@ def intents_for(settings: Settings) -> discord.Intents:
 class _MovementBotMixin:
     """What the bot holds beside discord.py's own state: engine, storage, spam control."""
 
-    settings: Settings
+    live: LiveSettings
     engine: Engine
     store: Store
     started_at: float
@@ -73,8 +75,10 @@ class _MovementBotMixin:
     reloader: Reloader
     desk: Desk
 
-    def _init_services(self, settings: Settings, engine: Engine) -> None:
-        self.settings = settings
+    def _init_services(self, live: LiveSettings, engine: Engine) -> None:
+        settings = live.defaults
+        self.live = live
+        self.store = live.store
         self.engine = engine
         self.started_at = time.time()
         memory = Memory(
@@ -96,6 +100,11 @@ class _MovementBotMixin:
         )
         self._turns = FairQueue(self._answering, workers=ANSWERING_WORKERS)
 
+    @property
+    def settings(self) -> Settings:
+        """The settings in force: ``.env``'s, with what moderators set by /setup applied."""
+        return self.live.current()
+
     async def off_loop(self, call: Callable[[], T], member: int) -> T:
         """Run answering work for ``member`` off the event loop, one call of theirs at a time.
 
@@ -106,8 +115,7 @@ class _MovementBotMixin:
         return await self._turns.run(member, call)
 
     async def setup_hook(self) -> None:
-        """Open storage and the moderators' desk, load one extension per feature, sync commands."""
-        self.store = Store(self.settings.database_path)
+        """Open the moderators' desk, load one extension per feature, sync commands."""
         engine = self.engine
         self.desk = Desk(lambda: engine, self.store, self.settings)
         removed = self.store.purge(self.settings.retention_days)
@@ -185,13 +193,15 @@ def create_bot(
     """
     settings = settings or Settings.from_environment()
     engine = engine or build_engine(settings)
+    # Opened here: channels set with /setup need the message content intent as .env's do.
+    live = LiveSettings(settings, Store(settings.database_path))
     point_at(settings.discord_api_base, settings.discord_gateway_url)
     # The bot has no voice features: skip discord.py's warnings about voice libraries.
     discord.VoiceClient.warn_nacl = False
     discord.VoiceClient.warn_dave = False
     options: dict[str, object] = {
         "command_prefix": commands.when_mentioned,
-        "intents": intents_for(settings),
+        "intents": intents_for(live.current()),
         "allowed_mentions": discord.AllowedMentions.none(),
         "help_command": None,
         "guild_ready_timeout": guild_ready_timeout,
@@ -203,5 +213,5 @@ def create_bot(
         )
     else:
         bot = MovementBot(**options)
-    bot._init_services(settings, engine)
+    bot._init_services(live, engine)
     return bot

@@ -9,6 +9,7 @@ forums, the moderator role one of its roles.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Settings, SettingsError
@@ -56,6 +57,14 @@ class SettingState:
     set_at: float | None = None
     ignored: str | None = None
     """Why a stored value is passed over (``.env``'s applies), when it is."""
+
+    def source(self, who: Callable[[int], str], when: Callable[[float], str]) -> str:
+        """Where the value came from: ``.env default``, or ``set by`` ``who`` ``when``."""
+        if self.ignored:
+            return f".env default (the value set with /setup is ignored: {self.ignored})"
+        if self.set_by is None or self.set_at is None:
+            return ".env default"
+        return f"set by {who(self.set_by)} {when(self.set_at)}"
 
 
 def setting_name(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -289,7 +288,7 @@ async def test_long_error_list_is_attached_as_a_file(world: World) -> None:
 async def test_failed_automatic_reload_is_posted_to_the_log_channel(world: World) -> None:
     """A broken edit is not loaded; the errors go to the log channel; answers are unchanged."""
     log_channel = world.guild.add_text_channel("bot-log")
-    world.bot.settings = replace(world.bot.settings, log_channel_id=log_channel.id)
+    world.bot.store.set_setup_value("LOG_CHANNEL_ID", str(log_channel.id), member_id=0)
     await world.fake.sync_with_bot()
     before = world.bot.engine.knowledge
     (world.settings.knowledge_dir / "topics.yaml").write_text("entries: [oops\n")
