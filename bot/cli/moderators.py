@@ -1,4 +1,4 @@
-"""The moderators' commands: unanswered, stats, teach, untaught, label and dismiss.
+"""The moderators' commands: unanswered, stats, teach, untaught, label, dismiss and setup.
 
 They work on the knowledge files and the database directly, with no Discord: a running bot
 with auto-reload picks the changed files up. Each is a use case of the moderators' desk
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,6 +188,32 @@ def dismiss(args: argparse.Namespace) -> int:
     return _reported(dismissed)
 
 
+def setup(args: argparse.Namespace) -> int:
+    """Show, set or unset what /setup changes (``.env``'s values are the defaults), as /setup."""
+    from bot.live_settings import LiveSettings
+    from bot.moderation.setup import SettingState, set_setting, show, unset_setting
+
+    def described(state: SettingState) -> str:
+        source = state.source(
+            lambda member: f"member {member}",
+            lambda at: time.strftime("at %Y-%m-%d %H:%M UTC", time.gmtime(at)),
+        )
+        return f"{state.name}={state.value}  ({source})"
+
+    live = LiveSettings(read_settings(), _store(args, existing=False))
+    if args.action == "show":
+        print("\n".join(described(state) for state in show(live)))
+        return EXIT_OK
+    if args.name is None or (args.action == "set" and args.value is None):
+        print(f"setup {args.action}: give NAME{' VALUE' * (args.action == 'set')}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "unset":
+        return _reported(lambda: f"Reset. {described(unset_setting(live, args.name))}")
+    return _reported(
+        lambda: f"Saved. {described(set_setting(live, args.name, args.value, args.member))}"
+    )
+
+
 def _storage(command: argparse.ArgumentParser, *, knowledge: bool = True) -> None:
     """``--db``, and ``--knowledge`` unless the command never reads the knowledge base."""
     command.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
@@ -232,6 +259,12 @@ def add_commands(add: AddCommand) -> None:
     dismiss_command = add("dismiss", dismiss, "hide a row of the unanswered list by its #id")
     dismiss_command.add_argument("ask_id", type=int, help="the #id shown on the row")
     _storage(dismiss_command, knowledge=False)
+    setup_command = add("setup", setup, "show, set or unset what /setup changes")
+    setup_command.add_argument("action", choices=["show", "set", "unset"])
+    setup_command.add_argument("name", nargs="?", help="e.g. ANSWER_CHANNELS or passive-bar")
+    setup_command.add_argument("value", nargs="?", help="as .env takes it: 123,456 or 80")
+    _storage(setup_command, knowledge=False)
+    _member(setup_command)
     for command in (teach_command, untaught_command, label_command):
         _storage(command)
         _member(command)
