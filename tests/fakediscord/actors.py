@@ -390,6 +390,18 @@ class Member:
         )
         return await self._fake.interactions.select(invoker, message, values, custom_id, timeout)
 
+    async def message_command(
+        self, name: str, message: FakeMessage, *, timeout: float = 5.0
+    ) -> InteractionResult:
+        """Right-click ``message`` -> Apps -> ``name``, and wait until the bot acknowledges it.
+
+        Raises as :meth:`MessageCommands.message_command <.context_menus.MessageCommands>` does.
+        """
+        invoker = self._invoker(
+            self._fake.channel(self._fake.store.channels[message.channel_id]), "en-US"
+        )
+        return await self._fake.interactions.message_command(invoker, name, message, timeout)
+
     async def submit_modal(
         self, opened_by: InteractionResult, values: Mapping[str, str], *, timeout: float = 5.0
     ) -> InteractionResult:

@@ -67,24 +67,27 @@ class CommandRegistry:
         """Commands of a scope (``None``: global)."""
         return list(self._commands.get(guild_id, []))
 
-    def find(self, name: str, guild_id: int | None) -> dict[str, Any] | None:
-        """The chat input command ``name`` a user in ``guild_id`` gets (guild commands first)."""
+    def find(self, name: str, guild_id: int | None, *, kind: int = 1) -> dict[str, Any] | None:
+        """The command ``name`` of type ``kind`` (1: chat input) a user in ``guild_id`` gets.
+
+        Guild commands come first.
+        """
         scopes = [guild_id, None] if guild_id is not None else [None]
         for scope in scopes:
             for command in self._commands.get(scope, []):
-                if command["name"] == name and command.get("type", 1) == 1:
+                if command["name"] == name and command.get("type", 1) == kind:
                     return command
         return None
 
-    def names(self, guild_id: int | None) -> list[str]:
-        """Names of the chat input commands visible in ``guild_id`` (for error messages)."""
+    def names(self, guild_id: int | None, *, kind: int = 1) -> list[str]:
+        """Names of the commands of type ``kind`` visible in ``guild_id`` (for error messages)."""
         scopes = [guild_id, None] if guild_id is not None else [None]
         return sorted(
             {
                 c["name"]
                 for scope in scopes
                 for c in self._commands.get(scope, [])
-                if c.get("type", 1) == 1
+                if c.get("type", 1) == kind
             }
         )
 

@@ -24,6 +24,7 @@ from .components import (
     find_select,
     modal_submit_components,
 )
+from .context_menus import MessageCommands
 from .errors import ApiError, InvalidInvocation, UnknownCommand
 from .gateway import Gateway
 from .messages import InteractionOrigin, MessageService
@@ -84,7 +85,7 @@ _ALLOWED_CALLBACKS = {
 }
 
 
-class InteractionService:
+class InteractionService(MessageCommands):
     """Creates interactions for simulated users and serves the interaction REST endpoints."""
 
     def __init__(
