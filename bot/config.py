@@ -239,6 +239,7 @@ class Settings:
     forum_channels: frozenset[int] = field(default=frozenset(), metadata=_read_as(_ids))
     moderator_role_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     moderator_role: str = field(default="Moderator", metadata=_read_as(str))
+    helper_role_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
 
     knowledge_dir: Path = field(default=Path("knowledge"), metadata=_read_as(Path))

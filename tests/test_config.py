@@ -349,3 +349,12 @@ def test_the_heartbeat_interval_is_a_setting(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         _settings("HEARTBEAT_SECONDS=-1\n", tmp_path)
     assert caught.value.problems == ["HEARTBEAT_SECONDS='-1': must be a number 0 or more"]
+
+
+def test_the_helper_role_is_an_id_and_optional(tmp_path: Path) -> None:
+    """HELPER_ROLE_ID is read as a Discord id, refused otherwise, and unset by default."""
+    assert _settings("HELPER_ROLE_ID=42\n", tmp_path).helper_role_id == 42
+    assert _settings("", tmp_path).helper_role_id is None
+    with pytest.raises(SettingsError) as caught:
+        _settings("HELPER_ROLE_ID=Helpers\n", tmp_path)
+    assert caught.value.problems == ["HELPER_ROLE_ID='Helpers': must be a Discord id (digits 0-9)"]
