@@ -1,11 +1,12 @@
 """The answer engine: knowledge base, matching, triage and replies. Never imports discord."""
 
-from bot.engine.engine import Engine, Thresholds
+from bot.engine.engine import Engine
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import Issue, KnowledgeError, load_knowledge
 from bot.engine.model import Entry
 from bot.engine.reply import DISCLAIMER, Outcome, Reply, Topic
 from bot.engine.semantic.setup import SemanticOptions, open_embeddings
+from bot.engine.thresholds import Thresholds
 
 __all__ = [
     "DISCLAIMER",

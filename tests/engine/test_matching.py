@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Engine, Outcome
-from bot.engine.engine import CONTEXT_CHARS, MAX_MATCH_CHARS
+from bot.engine.ranking import CONTEXT_CHARS, MAX_MATCH_CHARS
 
 BACKSTORY = (
     "so for context i started running again in spring after a long break, built up slowly to"

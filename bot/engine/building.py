@@ -1,0 +1,98 @@
+"""Building the engine's state: the lexical indexes, then the decision layer trained on them.
+
+Every build encodes the texts the knowledge needs in one pass, reuses a fusion fit made on
+the same inputs, and (for the running bot) keeps only what the knowledge needs in the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.engine.focus import Candidates
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.normalise import clean
+from bot.engine.ranking import lexical_scores, rank
+from bot.engine.semantic.decision import DecisionLayer
+from bot.engine.semantic.embedding_cache import EmbeddingCache
+from bot.engine.semantic.fusion_cache import (
+    drop_other_fits,
+    fit_digest,
+    read_fusion,
+    write_fusion,
+)
+from bot.engine.semantic.training import training_rows
+from bot.engine.state import State, lexical_state
+
+
+def build_state(
+    knowledge: KnowledgeBase,
+    embeddings: EmbeddingCache | None,
+    held_out: Collection[str],
+    previous: DecisionLayer | None = None,
+    *,
+    prune: bool = False,
+    lexical: State | None = None,
+) -> State:
+    """The state answering from ``knowledge``; with ``prune``, the cache keeps only its needs.
+
+    ``lexical``, a state built on this same knowledge, lends its lexical indexes.
+    """
+    state = lexical if lexical is not None and lexical.knowledge is knowledge else None
+    state = state or lexical_state(knowledge)
+    if embeddings is None:
+        return state
+    rows = training_rows(knowledge, held_out)
+    signs = tuple((sign, tier) for tier in knowledge.safety_tiers for sign in tier.signs)
+    part_texts = {
+        entry_id: [clean(part.text) for part in found.parts]
+        for entry_id, found in (state.parts or {}).items()
+    }
+    row_texts = [clean(row.text) for row in rows]
+    sign_texts = [clean(sign) for sign, _ in signs]
+    needed = [*row_texts, *sign_texts, *(text for texts in part_texts.values() for text in texts)]
+    embeddings.vectors(needed)  # every new text in one encoding, whose progress is told once
+    vectors = embeddings.vectors(row_texts)
+    digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
+    kept = read_fusion(embeddings.directory, digest)
+    reuse = kept or (previous.fusion if previous else None)
+
+    def lexical_scores_of(text: str) -> dict[str, float]:
+        scores = state.example_scores.get(text)
+        if scores is None:
+            scores = lexical_scores(rank(state, clean(text))[0])
+            state.example_scores[text] = scores
+        return scores
+
+    decision = DecisionLayer.train(
+        rows,
+        vectors,
+        lexical_scores_of,
+        entries=list(knowledge.entries),
+        tiers=[tier.id for tier in knowledge.safety_tiers],
+        reuse=reuse,
+    )
+    if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
+        write_fusion(embeddings.directory, digest, decision.fusion)
+    sign_vectors = embeddings.vectors(sign_texts) if signs else None
+    parts = {
+        entry_id: Candidates(found.parts, embeddings.vectors(part_texts[entry_id]))
+        if found.parts
+        else found
+        for entry_id, found in (state.parts or {}).items()
+    }
+    if prune:
+        embeddings.prune(needed)
+        drop_other_fits(embeddings.directory, digest)
+    return State(
+        knowledge=knowledge,
+        parts=parts,
+        analyser=state.analyser,
+        triage=state.triage,
+        reader=state.reader,
+        scope=state.scope,
+        matcher=state.matcher,
+        example_scores=state.example_scores,
+        decision=decision,
+        signs=signs,
+        sign_vectors=sign_vectors,
+    )
