@@ -16,7 +16,7 @@ from discord.utils import MISSING
 
 from bot.conversation.wording import SCREEN_NO, SCREEN_YES, full_label
 from bot.discord_ui.embeds import answer_embed, asked_question, clip, entry_embed, reply_embed
-from bot.discord_ui.exts.feedback import DeleteButton, VoteButton
+from bot.discord_ui.exts.feedback import AskersVoteButton, DeleteButton, VoteButton
 from bot.discord_ui.interactions import NO_MENTIONS, bot_of, place_of, tell
 from bot.discord_ui.persistent import (
     BUTTON_LABEL_LIMIT,
@@ -199,26 +199,34 @@ def _screened_question(interaction: discord.Interaction) -> str | None:
     return asked_question(message.embeds[0]) if message and message.embeds else None
 
 
-def answer_view(reply: Reply, asker_id: int) -> discord.ui.View:
+def answer_view(reply: Reply, asker_id: int, *, requested: bool = False) -> discord.ui.View:
     """Buttons under a reply: whole entry, votes, Delete, related topics; or choices; or Yes/No.
 
     An answer gets "Full exercise" / "Full explanation", the votes, Delete and a menu of related
-    topics; "did you mean" gets its choices; a screen gets Yes / No.
+    topics; "did you mean" gets its choices; a screen gets Yes / No. The votes on an answer
+    someone else ``requested`` for the asker are the asker's only.
     """
     view = discord.ui.View(timeout=None)
-    for item in _items(reply, asker_id):
+    for item in _items(reply, asker_id, requested):
         view.add_item(item)
     return view
 
 
-def _items(reply: Reply, asker_id: int) -> list[Persistent]:
+def _votes(entry_id: str, asker_id: int, requested: bool) -> list[Persistent]:
+    """Helpful / Not helpful: anyone's, or the asker's alone on an answer ``requested`` for them."""
+    if requested:
+        return [AskersVoteButton.voting_for(vote, entry_id, asker_id) for vote in (True, False)]
+    return [VoteButton.voting(vote, entry_id) for vote in (True, False)]
+
+
+def _items(reply: Reply, asker_id: int, requested: bool) -> list[Persistent]:
     """The buttons and menus under ``reply``, in order."""
     delete = DeleteButton.for_asker(asker_id)
     entry = reply.entry
     match reply.outcome:
         case Outcome.ANSWER if entry is not None:
             full = [] if entry.kind == "routine" else [FullButton.showing(entry)]
-            votes = [VoteButton.voting(True, entry.id), VoteButton.voting(False, entry.id)]
+            votes = _votes(entry.id, asker_id, requested)
             related = [RelatedSelect.listing(entry.id, reply.related)] if reply.related else []
             return [*full, *votes, delete, *related]
         case Outcome.SCREEN if reply.tier_id:

@@ -24,6 +24,8 @@ TIER = SafetyTier(id="same-day", title="Get seen today", response="See a doctor.
 POSTED = [
     "mb:vote:1:prone-leg-curl",
     "mb:vote:0:prone-leg-curl",
+    f"mb:vote:1:prone-leg-curl:{ASKER}",
+    f"mb:vote:0:prone-leg-curl:{ASKER}",
     f"mb:del:{ASKER}",
     f"mb:pick:foam-rolling:{ASKER}",
     "mb:full:prone-leg-curl",
@@ -58,6 +60,16 @@ def test_an_answer_keeps_the_ids_of_its_buttons(lexical_engine: Engine) -> None:
         "mb:vote:0:prone-leg-curl",
         f"mb:del:{ASKER}",
         "mb:related:prone-leg-curl",
+    ]
+
+
+def test_an_answer_given_on_request_has_votes_for_the_asker_alone(lexical_engine: Engine) -> None:
+    """A moderator or helper had the bot answer: the votes name the member they are for."""
+    reply = lexical_engine.reply_for("prone-leg-curl")
+    assert reply is not None
+    assert custom_ids(answer_view(reply, ASKER, requested=True))[1:3] == [
+        f"mb:vote:1:prone-leg-curl:{ASKER}",
+        f"mb:vote:0:prone-leg-curl:{ASKER}",
     ]
 
 

@@ -9,9 +9,19 @@ import discord
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.interactions import bot_of, tell
 from bot.discord_ui.permissions import is_moderator
-from bot.discord_ui.persistent import ENTRY_ID, FLAG, MEMBER_ID, Persistent
+from bot.discord_ui.persistent import ENTRY_ID, FLAG, MEMBER_ID, SHORT_ID, Persistent
 
 NOT_YOURS = "Only the member who asked, or a moderator, can remove this answer."
+NOT_YOUR_VOTE = "Only the member this answer was for can vote on it."
+
+
+def _vote_button(helpful: bool) -> discord.ui.Button[discord.ui.View]:
+    """The "Helpful" (``helpful``) or "Not helpful" button, as drawn."""
+    return discord.ui.Button(
+        label="Helpful" if helpful else "Not helpful",
+        emoji="👍" if helpful else "👎",
+        style=discord.ButtonStyle.secondary,
+    )
 
 
 class VoteButton(Persistent, custom_id="mb:vote:{helpful}:{entry}", helpful=FLAG, entry=ENTRY_ID):
@@ -20,12 +30,7 @@ class VoteButton(Persistent, custom_id="mb:vote:{helpful}:{entry}", helpful=FLAG
     @classmethod
     def voting(cls, helpful: bool, entry_id: str) -> VoteButton:
         """The "Helpful" (``helpful``) or "Not helpful" button for ``entry_id``."""
-        button = discord.ui.Button(
-            label="Helpful" if helpful else "Not helpful",
-            emoji="👍" if helpful else "👎",
-            style=discord.ButtonStyle.secondary,
-        )
-        return cls.made(button, helpful=int(helpful), entry=entry_id)
+        return cls.made(_vote_button(helpful), helpful=int(helpful), entry=entry_id)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Record or change the member's vote on this answer."""
@@ -41,6 +46,33 @@ class VoteButton(Persistent, custom_id="mb:vote:{helpful}:{entry}", helpful=FLAG
         if not helpful:
             note += " A moderator will look at how to answer this better."
         await tell(interaction, note)
+
+
+# A 64-character entry id leaves room for any snowflake (20 digits) in the 100 characters.
+class AskersVoteButton(
+    VoteButton,
+    custom_id="mb:vote:{helpful}:{entry}:{asker}",
+    helpful=FLAG,
+    entry=ENTRY_ID,
+    asker=SHORT_ID,
+):
+    """The votes under an answer a moderator or helper had the bot give: the member's only.
+
+    Whoever asked for the answer chose it; whether it helped is for the member to say.
+    """
+
+    @classmethod
+    def voting_for(cls, helpful: bool, entry_id: str, asker_id: int) -> AskersVoteButton:
+        """The "Helpful" (``helpful``) or "Not helpful" button only ``asker_id`` may click."""
+        button = _vote_button(helpful)
+        return cls.made(button, helpful=int(helpful), entry=entry_id, asker=asker_id)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        """Record the member's vote; refuse anyone else's privately."""
+        if interaction.user.id != int(self.fields["asker"]):
+            await tell(interaction, NOT_YOUR_VOTE)
+            return
+        await super().handle(interaction)
 
 
 class DeleteButton(Persistent, custom_id="mb:del:{asker}", asker=MEMBER_ID):
@@ -64,4 +96,4 @@ class DeleteButton(Persistent, custom_id="mb:del:{asker}", asker=MEMBER_ID):
 
 async def setup(bot: MovementBot) -> None:
     """Register the votes and Delete, so they work on every answer, even after a restart."""
-    bot.add_dynamic_items(VoteButton, DeleteButton)
+    bot.add_dynamic_items(VoteButton, AskersVoteButton, DeleteButton)
