@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 EXTENSIONS = (
     "bot.discord_ui.exts.answers",
+    "bot.discord_ui.exts.answer_for",
     "bot.discord_ui.exts.routine",
     "bot.discord_ui.exts.browse",
     "bot.discord_ui.exts.feedback",

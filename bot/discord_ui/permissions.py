@@ -2,6 +2,7 @@
 
 The role is configured by id (``MODERATOR_ROLE_ID``): anyone with Manage Roles can create a
 role *named* "Moderator". The name (``MODERATOR_ROLE``) is only a fallback when no id is set.
+Helpers (``HELPER_ROLE_ID``, by id only) may have the bot answer a member's message too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ def is_moderator(interaction: discord.Interaction, settings: Settings) -> bool:
     if settings.moderator_role_id is not None:
         return any(role.id == settings.moderator_role_id for role in user.roles)
     return any(role.name == settings.moderator_role for role in user.roles)
+
+
+def may_answer_for_others(interaction: discord.Interaction, settings: Settings) -> bool:
+    """True for moderators, and in a server for members with the helper role of the settings."""
+    if is_moderator(interaction, settings):
+        return True
+    user = interaction.user
+    helpers = settings.helper_role_id
+    if helpers is None or not isinstance(user, discord.Member):
+        return False
+    return any(role.id == helpers for role in user.roles)
 
 
 def role_name_warning(guild: discord.Guild, settings: Settings) -> str | None:

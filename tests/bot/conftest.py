@@ -34,6 +34,8 @@ class World:
     bot: discord.Client
     settings: Settings
     guard: DiscordErrorGuard
+    helper: Member
+    """A member with the helper role (``HELPER_ROLE_ID``), not a moderator."""
 
 
 def make_settings(
@@ -80,7 +82,13 @@ async def world(
         alice = guild.add_member("alice")
         bob = guild.add_member("bob")
         mod = guild.add_member("mod", roles=[moderators])
-        overrides = {"forum_channels": frozenset({forum.id}), **bot_settings}
+        helpers = guild.add_role("Helpers")
+        helper = guild.add_member("helper", roles=[helpers])
+        overrides = {
+            "forum_channels": frozenset({forum.id}),
+            "helper_role_id": helpers.id,
+            **bot_settings,
+        }
         settings = make_settings(tmp_path, fake, guild, help_channel, **overrides)
         # Training takes seconds, so each bot gets a shallow copy of the session's engine: a
         # test that reloads or teaches swaps in new knowledge on its copy only.
@@ -88,5 +96,16 @@ async def world(
         guard = DiscordErrorGuard(loggers=("discord", "bot"))
         async with guard, run_client(bot, fake):
             yield World(
-                fake, guild, help_channel, general, forum, alice, bob, mod, bot, settings, guard
+                fake,
+                guild,
+                help_channel,
+                general,
+                forum,
+                alice,
+                bob,
+                mod,
+                bot,
+                settings,
+                guard,
+                helper,
             )
