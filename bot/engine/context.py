@@ -21,34 +21,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal, cast
 
 from bot.engine.analysis import Analyser
 from bot.engine.model import ContextRules, SafetyTier
 from bot.engine.normalise import clean
+from bot.engine.scopes import (
+    DENIALS,
+    DISMISSED,
+    FUNCTION_REACH,
+    Bounds,
+    Clause,
+    Context,
+    back_through_sentence,
+    backward_scope,
+    forward_scope,
+    graver,
+    until,
+)
+
+__all__ = ["DENIALS", "DISMISSED", "Clause", "Context", "ContextReader", "Finding"]
 
 Terms = tuple[str, ...]
-
-
-class Context(StrEnum):
-    """How a message holds a word: only an affirmed symptom is the member's red flag now."""
-
-    AFFIRMED = "affirmed"
-    UNCERTAIN = "uncertain"
-    NEGATED = "negated"
-    PAST = "past"
-    HYPOTHETICAL = "hypothetical"
-    OTHER = "other"
-    FIGURATIVE = "figurative"
-
-
-DISMISSED = frozenset(
-    {Context.NEGATED, Context.PAST, Context.HYPOTHETICAL, Context.OTHER, Context.FIGURATIVE}
-)
-"""Contexts in which a symptom word is no red flag of the member's."""
-DENIALS = frozenset({Context.NEGATED, Context.PAST, Context.OTHER, Context.FIGURATIVE})
-"""Contexts in which a member says a symptom is not theirs now (a correction); not a "what if"."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +66,6 @@ class Finding:
         return self.context in DISMISSED
 
 
-FORWARD_REACH = 12
-"""Terms a forward trigger reaches at most."""
-BACKWARD_REACH = 10
-"""Terms a backward trigger reaches at most."""
-SENTENCE_REACH = 24
-"""Terms a resolution reaches back, through its sentence."""
-FUNCTION_REACH = 4
-"""A negation negates an ability ("not able to walk") when it names one this close."""
-LIST_PIECE = 3
-"""A clause of at most this many terms after a comma continues a forward scope (a list)."""
-
 _TRIGGERS = {
     "negated": (Context.NEGATED, True),
     "negated_after": (Context.NEGATED, False),
@@ -96,21 +79,6 @@ _TRIGGERS = {
 }
 """Rule list -> the context its triggers give, whether their scope runs forward, and whether
 it reaches back through the whole sentence."""
-
-
-@dataclass(frozen=True)
-class Clause:
-    """A clause of a message.
-
-    Its text, where its terms sit in the message's terms (``start`` to ``end``), and where its
-    characters sit in the message's clean text (``chars``, end excluded).
-    """
-
-    text: str
-    start: int
-    end: int
-    opens_sentence: bool
-    chars: tuple[int, int] = (0, 0)
 
 
 _WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
@@ -240,7 +208,7 @@ class ContextReader:
 
         for start, end, _ in found("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
-        bounds = _Bounds(
+        bounds = Bounds(
             stops={start for start, _, _ in found("terminate")},
             opening={start for start, _, _ in found("clause_start")},
             symptoms=occupied,
@@ -266,9 +234,9 @@ class ContextReader:
             clause = clauses[clause_of[start]]
             context = trigger.context
             if trigger.forward:
-                scope = _forward(clauses, clause_of, (start, end), bounds, context)
+                scope = forward_scope(clauses, clause_of, (start, end), bounds, context)
                 if context is Context.OTHER:
-                    scope = _until(scope, first_person)
+                    scope = until(scope, first_person)
                 if context is Context.NEGATED and any(
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
                 ):
@@ -279,125 +247,10 @@ class ContextReader:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
                 scope = (
-                    _back_through_sentence(clauses, clause_of, start, bounds.stops)
+                    back_through_sentence(clauses, clause_of, start, bounds.stops)
                     if trigger.sentence
-                    else _backward(clauses, clause_of, start, end, bounds.stops)
+                    else backward_scope(clauses, clause_of, start, end, bounds.stops)
                 )
             for position in scope:
-                labels[position] = _graver(labels[position], context)
+                labels[position] = graver(labels[position], context)
         return tuple(labels)
-
-
-@dataclass(frozen=True)
-class _Bounds:
-    """Where scopes stop: termination terms, words that open a clause, and symptom words."""
-
-    stops: set[int]
-    opening: set[int]
-    symptoms: frozenset[int]
-
-
-def _fills(clause: Clause, start: int, end: int) -> bool:
-    """Whether a trigger is its clause's only words ("hypothetically," / ", all healed")."""
-    return clause.start == start and clause.end == end
-
-
-def _forward(
-    clauses: Sequence[Clause],
-    clause_of: list[int],
-    span: tuple[int, int],
-    bounds: _Bounds,
-    context: Context,
-) -> list[int]:
-    """From after a trigger to its clause's end, and further only as the rules below say.
-
-    A trigger that is its clause's only words reaches into the next clause of the sentence
-    ("hypothetically, ..."), but a negation alone is an answer ("no, it locked"); a
-    negation that reached a symptom goes on through a list of symptoms ("no swelling, redness
-    or fever"), never into a clause that opens like one of its own ("no fall, it swelled").
-    """
-    start, end = span
-    number = clause_of[start]
-    clause = clauses[number]
-    scope = _until(list(range(end, clause.end)), bounds.stops)
-    if len(scope) < clause.end - end:  # a termination term ended it
-        return scope
-    answer = context is Context.NEGATED  # "no, it locked": an answer, not "no swelling"
-    if _fills(clause, start, end) and number + 1 < len(clauses) and not answer:
-        following = clauses[number + 1]
-        if not following.opens_sentence:
-            return _until(list(range(following.start, following.end)), bounds.stops)
-    while context is Context.NEGATED and number + 1 < len(clauses):
-        number += 1
-        following = clauses[number]
-        listed = (
-            not following.opens_sentence
-            and following.end - following.start <= LIST_PIECE
-            and following.start not in bounds.opening
-            and bounds.symptoms & set(scope)
-            and bounds.symptoms & set(range(following.start, following.end))
-        )
-        if not listed:
-            break
-        scope += _until(list(range(following.start, following.end)), bounds.stops)
-    return scope[:FORWARD_REACH]
-
-
-def _backward(
-    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, stops: set[int]
-) -> list[int]:
-    """Back from a trigger to its clause's start ("it swelled up years ago").
-
-    A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed").
-    """
-    number = clause_of[start]
-    clause = clauses[number]
-    first = clause.start
-    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
-        first = clauses[number - 1].start
-    return _back_until(start, first, BACKWARD_REACH, stops)
-
-
-def _back_through_sentence(
-    clauses: Sequence[Clause], clause_of: list[int], start: int, stops: set[int]
-) -> list[int]:
-    """Back from a resolution ("… but it fully healed") to its sentence's start, "but" and all.
-
-    An episode the member says is over is over, whatever it was: "knee was swollen for
-    weeks, but it fully healed and occ health cleared me". A termination word before the
-    resolution's own clause ends it ("it locked today, but it had been fine for years").
-    """
-    number = clause_of[start]
-    own = set(range(clauses[number].start, start))  # "but it's sorted now and signed off"
-    while number > 0 and not clauses[number].opens_sentence:
-        number -= 1
-    first = clauses[number].start if clauses else 0
-    return _back_until(start, first, SENTENCE_REACH, stops - own)
-
-
-def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int]:
-    """Positions back from before ``start`` to ``first``, at most ``reach``, up to a stop."""
-    scope = []
-    position = start - 1
-    while position >= first and len(scope) < reach and position not in stops:
-        scope.append(position)
-        position -= 1
-    return scope
-
-
-def _until(scope: list[int], stops: set[int]) -> list[int]:
-    """``scope`` up to (not including) its first position in ``stops``."""
-    for index, position in enumerate(scope):
-        if position in stops:
-            return scope[:index]
-    return scope
-
-
-def _graver(current: Context, new: Context) -> Context:
-    """The context that wins where two scopes meet: any dismissal over doubt over affirmed."""
-    if current in DISMISSED:
-        return current
-    if new in DISMISSED or current is Context.AFFIRMED:
-        return new
-    return current
