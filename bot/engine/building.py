@@ -7,6 +7,8 @@ the same inputs, and (for the running bot) keeps only what the knowledge needs i
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
+from functools import partial
 
 from bot.engine.focus import Candidates
 from bot.engine.knowledge import KnowledgeBase
@@ -56,17 +58,10 @@ def build_state(
     kept = read_fusion(embeddings.directory, digest)
     reuse = kept or (previous.fusion if previous else None)
 
-    def lexical_scores_of(text: str) -> dict[str, float]:
-        scores = state.example_scores.get(text)
-        if scores is None:
-            scores = lexical_scores(rank(state, clean(text))[0])
-            state.example_scores[text] = scores
-        return scores
-
     decision = DecisionLayer.train(
         rows,
         vectors,
-        lexical_scores_of,
+        partial(_example_scores, state),
         entries=list(knowledge.entries),
         tiers=[tier.id for tier in knowledge.safety_tiers],
         reuse=reuse,
@@ -74,25 +69,29 @@ def build_state(
     if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
         write_fusion(embeddings.directory, digest, decision.fusion)
     sign_vectors = embeddings.vectors(sign_texts) if signs else None
-    parts = {
+    parts = _encoded_parts(state, embeddings, part_texts)
+    if prune:
+        embeddings.prune(needed)
+        drop_other_fits(embeddings.directory, digest)
+    return replace(state, parts=parts, decision=decision, signs=signs, sign_vectors=sign_vectors)
+
+
+def _example_scores(state: State, text: str) -> dict[str, float]:
+    """A training text's lexical scores, computed once per knowledge base (kept in ``state``)."""
+    scores = state.example_scores.get(text)
+    if scores is None:
+        scores = lexical_scores(rank(state, clean(text))[0])
+        state.example_scores[text] = scores
+    return scores
+
+
+def _encoded_parts(
+    state: State, embeddings: EmbeddingCache, part_texts: dict[str, list[str]]
+) -> dict[str, Candidates]:
+    """Each entry's leading parts with their vectors (entries without parts as they are)."""
+    return {
         entry_id: Candidates(found.parts, embeddings.vectors(part_texts[entry_id]))
         if found.parts
         else found
         for entry_id, found in (state.parts or {}).items()
     }
-    if prune:
-        embeddings.prune(needed)
-        drop_other_fits(embeddings.directory, digest)
-    return State(
-        knowledge=knowledge,
-        parts=parts,
-        analyser=state.analyser,
-        triage=state.triage,
-        reader=state.reader,
-        scope=state.scope,
-        matcher=state.matcher,
-        example_scores=state.example_scores,
-        decision=decision,
-        signs=signs,
-        sign_vectors=sign_vectors,
-    )

@@ -231,25 +231,7 @@ class Engine:
         matched = f"{cleaned} {clean(topic.title)}" if topic else cleaned
         texts = [matched, cleaned] if topic and alone_too else [matched]
         if state.decision is None or self._embeddings is None:
-            caution = self._verdict.lexical_caution(state, reading, screened)
-            replies = []
-            for read in texts:
-                candidates, not_covered = rank(state, read)
-                ranked = list(lexical_scores(candidates).items())
-                if caution is not None:
-                    replies.append(replace(caution, ranking=rounded_ranking(ranked)))
-                    continue
-                reply = decide(
-                    state,
-                    self.thresholds,
-                    ranked=ranked,
-                    not_covered=not_covered,
-                    passive=passive,
-                    question=(cleaned, None),
-                )
-                denied = frozenset().union(*(reading.denied_in(c) for c in reading.clauses))
-                replies.append(_marked(reply, reading, denied))
-            return replies
+            return [self._lexical_reply(state, reading, read, passive, screened) for read in texts]
         # One forward pass over the message: its first window is what entries are judged on;
         # every window and clause is read for red flags. A follow-up is also read with its
         # topic ("why does losing it matter" is about hip rotation; a second, short pass),
@@ -281,6 +263,26 @@ class Engine:
             )
             for read, vectors_read in zip(texts, readings, strict=True)
         ]
+
+    def _lexical_reply(
+        self, state: State, reading: Reading, matched: str, passive: bool, screened: bool
+    ) -> Reply:
+        """The reply to a reading of a message on the lexical signals alone (semantic off)."""
+        candidates, not_covered = rank(state, matched)
+        ranked = list(lexical_scores(candidates).items())
+        caution = self._verdict.lexical_caution(state, reading, screened)
+        if caution is not None:
+            return replace(caution, ranking=rounded_ranking(ranked))
+        reply = decide(
+            state,
+            self.thresholds,
+            ranked=ranked,
+            not_covered=not_covered,
+            passive=passive,
+            question=(reading.text, None),
+        )
+        denied = frozenset().union(*(reading.denied_in(c) for c in reading.clauses))
+        return _marked(reply, reading, denied)
 
     def _recheck(
         self, decision: DecisionLayer, parts: np.ndarray, clauses: Sequence[Clause]

@@ -77,8 +77,8 @@ class Verdict:
         A phrase it is unsure of asks. The learned signal counts where the clause that carries
         it is not denied, dated, imagined or someone else's: firm above the red-flag bar on
         English it reads well, a screen above the screening bar, or for one clause alone above
-        the clause bar. A message in another
-        language that names the body gets the screen: the bot can't be sure it read it.
+        the clause bar. A message in another language that names the body gets the screen:
+        the bot can't be sure it read it.
         """
         bars = self._thresholds
         phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
@@ -108,8 +108,15 @@ class Verdict:
             return Reply(outcome=Outcome.SAFETY, score=score, tier=tier, finding=finding)
         if screened:
             return None
+        return self._screening(state, reading, finding, vector, flag)
+
+    def _screening(
+        self, state: State, reading: Reading, finding: Finding, vector: np.ndarray, flag: float
+    ) -> Reply:
+        """The screening question for a finding, listing the signs that fit it and the message."""
+        assert finding.tier is not None  # the caller checked it
         named = self._phrase_vector(finding) if finding.source == "phrase" else None
-        signs, tier = self.fitting_signs(state, vector, tier, named)
+        signs, tier = self.fitting_signs(state, vector, finding.tier, named)
         return Reply(
             outcome=Outcome.SCREEN,
             score=round(100 * flag),
