@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import Learned
+from bot.moderation.editing import Editor
 from bot.moderation.labels import Label, Labeller, describe
 from bot.moderation.review import (
     EntryReport,
@@ -113,6 +114,11 @@ class Desk:
     def source(self) -> KnowledgeSource:
         """The knowledge files a teach or a label changes."""
         return self.settings.knowledge_source(self.knowledge)
+
+    @cached_property
+    def editor(self) -> Editor:
+        """Edits, adds and reverts entries of the engine's knowledge base (``/kb edit`` ...)."""
+        return Editor(self.engine, self.source)
 
     def encoder(self) -> RememberingEncoder | None:
         """The encoder grouping questions by meaning, loaded once (``None``: semantic off)."""

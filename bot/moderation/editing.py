@@ -134,19 +134,33 @@ class Editor:
             self.entry(entry_id)  # an unknown id is refused, with a did-you-mean
         return history
 
-    def edit(
-        self, entry_id: str, changes: Mapping[str, object], by: str, *, based_on: int
-    ) -> EntryChange:
-        """Save ``changes`` to the entry's fields; ``based_on`` is the version they started from."""
+    def editable(self, entry_id: str) -> Entry:
+        """The entry as members see it now, if moderators may edit it; else :class:`TeachError`."""
         if entry_id in LOCKED_ENTRIES:
             raise TeachError(
                 f"{entry_id!r} says when to get checked: change it in the reviewed files"
             )
-        unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-        if unknown:
-            raise TeachError(f"only {', '.join(EDITABLE_FIELDS)} can be edited, not {unknown}")
-        before = self.entry(entry_id)
-        after = replace(before, **changes)  # type: ignore[arg-type]
+        return self.entry(entry_id)
+
+    def preview(self, entry_id: str, changes: Mapping[str, object]) -> EntryChange:
+        """The entry as ``changes`` would leave it, checked as far as can be; nothing is saved.
+
+        Its ``version`` is the one saving it now would make; the whole knowledge base is
+        validated with it only on save (:meth:`edit`).
+        """
+        before = self.editable(entry_id)
+        after = _changed(before, changes)
+        if after == before:
+            raise TeachError("nothing changed")
+        self._check_text(after)
+        return EntryChange(entry_id, before, after, self.version(entry_id) + 1)
+
+    def edit(
+        self, entry_id: str, changes: Mapping[str, object], by: str, *, based_on: int
+    ) -> EntryChange:
+        """Save ``changes`` to the entry's fields; ``based_on`` is the version they started from."""
+        before = self.editable(entry_id)
+        after = _changed(before, changes)
         if after == before and based_on == self.version(entry_id):
             raise TeachError("nothing changed")
         return self._save(
@@ -187,12 +201,16 @@ class Editor:
         revision = Revision(entry=entry_id, action="revert", by=by, at=_now(), content=content)
         return self._save(revision, self.engine.knowledge.get(entry_id), len(history))
 
+    def _check_text(self, entry: Entry) -> None:
+        """Refuse an entry whose text pings or links outside the allowed sites."""
+        problems = text_problems(entry, self.link_domains)
+        if problems:
+            raise TeachError("; ".join(problems))
+
     def _save(self, revision: Revision, before: Entry | None, based_on: int) -> EntryChange:
         """Append ``revision`` if nobody saved the entry since ``based_on``; swap the engine."""
         if revision.content is not None:
-            problems = text_problems(revision.content, self.link_domains)
-            if problems:
-                raise TeachError(f"not saved: {'; '.join(problems)}")
+            self._check_text(revision.content)
 
         def append(current: KnowledgeFile) -> str:
             theirs = [item for item in current.revisions if item.entry == revision.entry]
@@ -208,6 +226,14 @@ class Editor:
         return EntryChange(
             revision.entry, before, self.engine.knowledge.get(revision.entry), based_on + 1
         )
+
+
+def _changed(entry: Entry, changes: Mapping[str, object]) -> Entry:
+    """``entry`` with ``changes`` to its editable fields; :class:`TeachError` for others."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise TeachError(f"only {', '.join(EDITABLE_FIELDS)} can be edited, not {unknown}")
+    return replace(entry, **changes)  # type: ignore[arg-type]
 
 
 def _now() -> str:
