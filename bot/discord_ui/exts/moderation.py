@@ -24,6 +24,7 @@ from bot.discord_ui.kb_choices import (
     tier_ids,
     unanswered_rows,
 )
+from bot.discord_ui.kb_editing import EntryEditing, with_entry_editing
 from bot.discord_ui.kb_rows import (
     ROWS_SHOWN,
     DismissRowButton,
@@ -71,14 +72,20 @@ def error_report(error: KnowledgeError) -> tuple[str, discord.File | None]:
     return text + "\nFull list attached.", discord.File(data, filename="knowledge-errors.txt")
 
 
-class Moderation(commands.Cog):
-    """The ``/kb`` command group; every command re-checks the caller is a moderator."""
+class Moderation(EntryEditing, commands.Cog):
+    """The ``/kb`` command group; every command re-checks the caller is a moderator.
 
-    kb = app_commands.Group(
-        name="kb",
-        description="Moderators: maintain the knowledge base.",
-        default_permissions=discord.Permissions(manage_guild=True),
-        guild_only=True,
+    Changing entries' wording (``/kb edit``, ``add``, ``history``, ``revert``) is a part of it:
+    :class:`~bot.discord_ui.kb_editing.EntryEditing`.
+    """
+
+    kb = with_entry_editing(
+        app_commands.Group(
+            name="kb",
+            description="Moderators: maintain the knowledge base.",
+            default_permissions=discord.Permissions(manage_guild=True),
+            guild_only=True,
+        )
     )
 
     def __init__(self, bot: MovementBot) -> None:
