@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -190,6 +191,16 @@ def _ids(raw: str) -> frozenset[int]:
     return frozenset(_snowflake(part) for part in parts)
 
 
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _domains(raw: str) -> frozenset[str]:
+    parts = [part.casefold() for part in raw.replace(",", " ").split()]
+    if not all(_HOSTNAME.match(part) for part in parts):
+        raise ValueError("must be site names separated by commas, like example.com")
+    return frozenset(parts)
+
+
 def _choice(*options: str) -> Parse:
     def parse(raw: str) -> str:
         if raw.upper() not in options:
@@ -241,6 +252,7 @@ class Settings:
     moderator_role: str = field(default="Moderator", metadata=_read_as(str))
     helper_role_id: int | None = field(default=None, metadata=_read_as(_snowflake))
     log_channel_id: int | None = field(default=None, metadata=_read_as(_snowflake))
+    link_domains: frozenset[str] = field(default=frozenset(), metadata=_read_as(_domains))
 
     knowledge_dir: Path = field(default=Path("knowledge"), metadata=_read_as(Path))
     data_dir: Path | None = field(default=None, metadata=_read_as(Path))

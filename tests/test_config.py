@@ -358,3 +358,11 @@ def test_the_helper_role_is_an_id_and_optional(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         _settings("HELPER_ROLE_ID=Helpers\n", tmp_path)
     assert caught.value.problems == ["HELPER_ROLE_ID='Helpers': must be a Discord id (digits 0-9)"]
+
+
+def test_link_domains_are_site_names_and_anything_else_is_refused(tmp_path: Path) -> None:
+    """LINK_DOMAINS: the sites moderators' entries may link to; a URL or a word is refused."""
+    settings = _settings("LINK_DOMAINS=Example.com, blog.example.org\n", tmp_path)
+    assert settings.link_domains == frozenset({"example.com", "blog.example.org"})
+    with pytest.raises(SettingsError, match=re.escape("LINK_DOMAINS='https://example.com'")):
+        _settings("LINK_DOMAINS=https://example.com\n", tmp_path)

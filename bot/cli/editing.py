@@ -37,7 +37,8 @@ def _editor(args: argparse.Namespace) -> Editor:
     from bot.moderation.editing import Editor
 
     settings = read_settings()
-    return Editor(load_engine(args), settings.knowledge_source(args.knowledge))
+    source = settings.knowledge_source(args.knowledge)
+    return Editor(load_engine(args), source, settings.link_domains)
 
 
 def _refused(error: Exception) -> int:

@@ -118,7 +118,7 @@ class Desk:
     @cached_property
     def editor(self) -> Editor:
         """Edits, adds and reverts entries of the engine's knowledge base (``/kb edit`` ...)."""
-        return Editor(self.engine, self.source)
+        return Editor(self.engine, self.source, self.settings.link_domains)
 
     def encoder(self) -> RememberingEncoder | None:
         """The encoder grouping questions by meaning, loaded once (``None``: semantic off)."""
