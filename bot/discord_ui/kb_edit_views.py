@@ -74,7 +74,7 @@ class FormField:
             label=self.label,
             custom_id=self.name,
             style=discord.TextStyle.paragraph if self.paragraph else discord.TextStyle.short,
-            default=self.shown(entry),
+            default=self.shown(entry) or None,
             required=self.required,
             max_length=_most(self.name),
         )
