@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine, Outcome, load_knowledge
+from bot.engine import Engine, Outcome, building, load_knowledge
 from bot.engine.model import Example
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.evaluation import evaluate, read_examples
@@ -69,13 +69,13 @@ def test_held_out_engines_score_each_example_once_and_answer_as_if_built_alone(
     engine = Engine(load_knowledge(tiny_dir), embeddings=embeddings)
     engine.with_held_out({"is the itb a muscle"})
     ranked: list[str] = []
-    rank = Engine._rank
+    rank = building.rank
 
     def counted(state: object, text: str) -> object:
         ranked.append(text)
         return rank(state, text)
 
-    monkeypatch.setattr(Engine, "_rank", staticmethod(counted))
+    monkeypatch.setattr(building, "rank", counted)
     shared = engine.with_held_out({"what is the it band"})
     assert ranked == []
     alone = Engine(engine.knowledge, embeddings=embeddings, held_out={"what is the it band"})
