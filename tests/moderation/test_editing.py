@@ -147,6 +147,12 @@ def test_the_safety_entry_is_changed_only_in_the_reviewed_files(
     editor = Editor(Engine.from_directory(real), real)
     with pytest.raises(TeachError, match="reviewed files"):
         editor.edit("safety", {"body": "Just carry on."}, "42", based_on=0)
+    responses = {tier.id: tier.response for tier in editor.engine.knowledge.safety_tiers}
+    for tier_id in responses:  # a tier is no entry: its reply and action line can't be edited
+        with pytest.raises(TeachError, match="there is no entry"):
+            editor.edit(tier_id, {"body": "Just carry on."}, "42", based_on=0)
+    editor.edit("foam-rolling", {"summary": SUMMARY}, "42", based_on=0)
+    assert {tier.id: tier.response for tier in editor.engine.knowledge.safety_tiers} == responses
 
 
 def test_export_writes_the_changes_into_the_knowledge_files(
