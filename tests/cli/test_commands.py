@@ -237,7 +237,7 @@ def test_unreadable_settings_are_named_not_a_traceback(tmp_path: Path) -> None:
 
 def test_unanswered_and_stats_name_a_broken_database_in_one_line(tmp_path: Path) -> None:
     """A folder, device, junk, damaged or read-only database: exit 2, one line, no traceback."""
-    from tests.test_store import BAD_DATABASES, undo_read_only
+    from tests.storage.test_store import BAD_DATABASES, undo_read_only
 
     try:
         for name, (make, phrase) in BAD_DATABASES.items():
@@ -256,7 +256,7 @@ def test_unanswered_and_stats_name_a_broken_database_in_one_line(tmp_path: Path)
 
 def test_run_names_a_broken_database_before_connecting(tmp_path: Path) -> None:
     """``run`` with a damaged DATABASE_PATH exits 2 with one line, without reaching Discord."""
-    from tests.test_store import BAD_DATABASES
+    from tests.storage.test_store import BAD_DATABASES
 
     make_damaged, _ = BAD_DATABASES["flipped-bytes"]
     database = make_damaged(tmp_path)

@@ -14,7 +14,7 @@ from bot.engine.normalise import clean
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.moderation.labels import Labeller
 from bot.moderation.teaching import Teacher
-from tests.bot.test_screening import GatedEncoder
+from tests.discord_ui.test_screening import GatedEncoder
 from tests.encoders import CountingEncoder
 
 TAUGHT = "why does the strap down my outer thigh feel so tight"

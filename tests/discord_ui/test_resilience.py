@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.discord_ui.client import create_bot
-from tests.bot.conftest import World, make_settings
 from tests.conftest import REPO, cache_copy
+from tests.discord_ui.conftest import World, make_settings
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 MESSAGES = r"/channels/\d+/messages"

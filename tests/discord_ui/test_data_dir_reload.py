@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.conftest import World
+from tests.discord_ui.conftest import World
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.discord_ui.fair_queue import FairQueue
-from tests.bot.conftest import World
-from tests.bot.test_members import mention
-from tests.bot.test_screening import GatedEncoder
+from tests.discord_ui.conftest import World
+from tests.discord_ui.test_members import mention
+from tests.discord_ui.test_screening import GatedEncoder
 from tests.fakediscord import handlers_settled
 from tests.fakediscord.settling import handlers_running
 

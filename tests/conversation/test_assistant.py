@@ -1,6 +1,6 @@
 """The use-case layer, as the console uses it: follow-ups, small talk, short answers, parts.
 
-The same cases run over the fake Discord in ``tests/bot/test_conversation.py``.
+The same cases run over the fake Discord in ``tests/discord_ui/test_conversation.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.conversation.wording import (
 )
 from bot.engine import Engine, Outcome, Reply
 from bot.engine.normalise import clean
-from tests.conversation_cases import (
+from tests.conversation.cases import (
     DOSE,
     FOLLOW_UPS,
     LOCK_OUT,

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from bot.store import Store
-from tests.bot.conftest import World
+from tests.discord_ui.conftest import World
 from tests.fakediscord import CommandNotVisible, Member
 
 QUESTION = "should I foam roll my IT band?"

@@ -6,8 +6,8 @@ import pytest
 
 from bot.conversation.wording import SCREEN_TITLE
 from bot.engine import Engine, Outcome
-from tests.bot.conftest import World
-from tests.bot.test_members import mention
+from tests.discord_ui.conftest import World
+from tests.discord_ui.test_members import mention
 from tests.fakediscord import FakeMessage, handlers_settled
 
 MEANING_ONLY = [

@@ -12,7 +12,7 @@ import pytest
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from bot.engine.strict_yaml import read_yaml
-from tests.bot.conftest import World, make_settings
+from tests.discord_ui.conftest import World, make_settings
 from tests.fakediscord import (
     CommandNotVisible,
     DiscordErrorGuard,

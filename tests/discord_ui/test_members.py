@@ -6,7 +6,7 @@ import pytest
 
 from bot.discord_ui.embeds import DESCRIPTION_LIMIT, TOTAL_LIMIT
 from bot.engine import Engine
-from tests.bot.conftest import World
+from tests.discord_ui.conftest import World
 from tests.fakediscord import FakeMessage
 
 NO_PINGS = {"parse": []}

@@ -12,7 +12,7 @@ from bot.backup import BackupError, backup
 from bot.store import Store
 from tests.cli.test_commands import run
 from tests.conftest import record_ask
-from tests.test_store import UMASKS, mode, umask
+from tests.storage.test_store import UMASKS, mode, umask
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:

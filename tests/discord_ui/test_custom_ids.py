@@ -17,7 +17,7 @@ from bot.engine import Engine, Outcome, Reply, Topic
 from bot.engine.model import SafetyTier
 from bot.moderation.review import QuestionGroup, Review, Section
 from bot.store import Ask
-from tests.bot.conftest import World
+from tests.discord_ui.conftest import World
 
 ASKER = 123456789012345678
 TIER = SafetyTier(id="same-day", title="Get seen today", response="See a doctor.", phrases=["a b"])

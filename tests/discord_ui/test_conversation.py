@@ -12,9 +12,7 @@ from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, small
 from bot.discord_ui.client import intents_for
 from bot.discord_ui.embeds import answer_embed, safety_embed
 from bot.engine import Engine, Outcome, Reply
-from tests.bot.conftest import World
-from tests.bot.test_members import labels, mention
-from tests.conversation_cases import (
+from tests.conversation.cases import (
     DOSE,
     FOLLOW_UPS,
     LOCK_OUT,
@@ -24,6 +22,8 @@ from tests.conversation_cases import (
     WEIGHT,
     WITHOUT_RED_FLAG,
 )
+from tests.discord_ui.conftest import World
+from tests.discord_ui.test_members import labels, mention
 from tests.fakediscord import Channel, FakeMessage, handlers_settled
 
 

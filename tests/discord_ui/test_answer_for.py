@@ -7,8 +7,8 @@ import pytest
 from bot.discord_ui.exts.answer_for import ANSWERED, COMMAND_NAME, MY_OWN, NOT_FOR_YOU, TOLD
 from bot.discord_ui.exts.feedback import NOT_YOUR_VOTE
 from bot.engine import Engine, Outcome
-from tests.bot.conftest import World
-from tests.bot.test_members import labels, mention, titles
+from tests.discord_ui.conftest import World
+from tests.discord_ui.test_members import labels, mention, titles
 from tests.fakediscord import FakeMessage, InteractionResult, Member
 
 FIRM_RED_FLAGS = [

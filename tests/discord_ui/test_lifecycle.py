@@ -34,8 +34,8 @@ from bot.discord_ui.lifecycle import (
 )
 from bot.engine import Engine
 from bot.health import problem
-from tests.bot.conftest import World, make_settings
 from tests.conftest import REPO, cache_copy
+from tests.discord_ui.conftest import World, make_settings
 from tests.fakediscord import FakeDiscord
 
 LIFECYCLE = "bot.discord_ui.lifecycle"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.engine.model import MODERATORS_SOURCE
-from tests.bot.conftest import World
+from tests.discord_ui.conftest import World
 from tests.fakediscord import CommandNotVisible, FakeMessage, InteractionResult, Member
 
 ENTRY = "stretching-it-band"

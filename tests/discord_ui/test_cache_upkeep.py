@@ -15,8 +15,8 @@ import pytest
 from bot.discord_ui.lifecycle import Backoff, serve
 from bot.engine import Engine
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from tests.bot.conftest import make_settings
 from tests.conftest import cache_copy
+from tests.discord_ui.conftest import make_settings
 from tests.encoders import CountingEncoder
 from tests.fakediscord import FakeDiscord
 

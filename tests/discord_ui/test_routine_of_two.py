@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
-from tests.bot.conftest import make_settings
 from tests.conftest import tiny_routine, write_files
+from tests.discord_ui.conftest import make_settings
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 

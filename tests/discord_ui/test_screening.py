@@ -19,8 +19,8 @@ from bot.discord_ui.client import create_bot
 from bot.discord_ui.embeds import ASKED_FIELD, reply_embed, safety_embed
 from bot.discord_ui.reply_view import NOT_YOUR_SCREEN, answer_view
 from bot.engine import Engine, Outcome, Reply
-from tests.bot.conftest import World, make_settings
-from tests.bot.test_members import labels, mention, titles
+from tests.discord_ui.conftest import World, make_settings
+from tests.discord_ui.test_members import labels, mention, titles
 from tests.fakediscord import DiscordErrorGuard, FakeDiscord, FakeMessage, run_client
 
 SCREENED = [
