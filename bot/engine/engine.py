@@ -276,8 +276,8 @@ class Engine:
         reply = decide(
             state,
             self.thresholds,
-            ranked=ranked,
-            not_covered=not_covered,
+            ranked,
+            not_covered,
             passive=passive,
             question=(reading.text, None),
         )
@@ -334,12 +334,7 @@ class Engine:
         else:
             # The part that answers is read from the member's own words, without the context.
             reply = decide(
-                state,
-                self.thresholds,
-                ranked=ranked,
-                not_covered=not_covered,
-                passive=passive,
-                question=question,
+                state, self.thresholds, ranked, not_covered, passive=passive, question=question
             )
         return _marked(reply, reading, self._verdict.denied(reading, judgement))
 

@@ -106,9 +106,9 @@ def entry_reply(knowledge: KnowledgeBase, entry_id: str, score: int) -> Reply:
 def decide(
     state: State,
     bars: Thresholds,
-    *,
     ranked: list[tuple[str, float]],
     not_covered: NotCovered | None,
+    *,
     passive: bool,
     question: tuple[str, np.ndarray | None],
 ) -> Reply:
