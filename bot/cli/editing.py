@@ -60,13 +60,22 @@ def edit(args: argparse.Namespace) -> int:
             print(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True, width=100), end="")
             return EXIT_OK
         wanted = _read_fields(args.source)
-        based_on = wanted.pop("version", editor.version(args.entry))
+        based_on = _version(wanted.pop("version", None), args.source)
         change = editor.edit(args.entry, wanted, args.member, based_on=based_on)
     except (TeachError, ValueError) as error:
         return _refused(error)
     print(f"Saved {args.entry} as version {change.version}; members get it now.")
     print(change.diff())
     return EXIT_OK
+
+
+def _version(value: object, path: Path) -> int:
+    """The version a file of fields was printed at: edits are refused if it isn't current."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ValueError(
+            f"{path} needs its `version:` line as `edit ENTRY` printed it (a whole number)"
+        )
+    return int(value)
 
 
 def _read_fields(path: Path) -> dict[str, object]:

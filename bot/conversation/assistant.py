@@ -95,6 +95,11 @@ def leans_on(text: str) -> bool:
     return bool(_REFERS_BACK.search(cleaned)) or len(cleaned.split()) <= SHORT_FOLLOW_UP
 
 
+def is_yes_or_no(text: str) -> bool:
+    """Whether a message is a bare yes or no: a screening question's answer, if one stands."""
+    return clean(text).strip(" .!") in YES_WORDS | NO_WORDS
+
+
 class Assistant:
     """Answers members through one engine, remembering each conversation for a few minutes.
 
@@ -124,7 +129,7 @@ class Assistant:
         """
         turn = self.memory.recall(where, replying_to) if where else None
         word = clean(text).strip(" .!")
-        if turn is not None and turn.is_screen and word in YES_WORDS | NO_WORDS:
+        if turn is not None and turn.is_screen and is_yes_or_no(text):
             return self.answer_screen(turn.question, word in YES_WORDS, turn.reply.tier, where)
         if not word:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk="greeting")

@@ -21,7 +21,13 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import MODERATORS_SOURCE, Entry, KnowledgeFile, Revision
-from bot.moderation.teaching import ModeratorFiles, TeachError, did_you_mean, section_yaml
+from bot.moderation.teaching import (
+    ModeratorFiles,
+    TeachError,
+    did_you_mean,
+    red_flag_refusal,
+    section_yaml,
+)
 
 EDITS_HEADER = """\
 # yaml-language-server: $schema=schema.json
@@ -37,7 +43,8 @@ EXAMPLE_QUESTIONS = (3, 5)
 """An added entry comes with at least this many example questions, and at most."""
 
 _PINGS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>", re.IGNORECASE)
-_LINK = re.compile(r"https?://([^/\s:?#]+)", re.IGNORECASE)
+_LINK = re.compile(r"[a-z][a-z0-9+.-]*://([^/?#\\\s<>()\[\]\"'`|]*)", re.IGNORECASE)
+"""A link's scheme and authority (``user:pw@host:port``): anything that can't be in one ends it."""
 
 
 class EditConflict(TeachError):
@@ -79,16 +86,21 @@ def _lines(entry: Entry | None) -> list[str]:
     ]
 
 
+def link_host(authority: str) -> str:
+    """The site a link's authority names: without ``user:password@`` or ``:port``."""
+    return authority.rpartition("@")[2].partition(":")[0].rstrip(".").lower()
+
+
 def text_problems(entry: Entry, allowed: Collection[str]) -> list[str]:
     """What in an entry's text a moderator may not publish: pings, links to other sites."""
-    texts = [entry.title, entry.summary, entry.body, *entry.steps, *entry.cues, entry.feel or ""]
-    texts += entry.questions
+    fields = [entry.title, entry.summary, entry.body, *entry.steps, *entry.cues, entry.feel]
+    texts = [text for text in [*fields, *entry.questions] if isinstance(text, str)]
     problems = [f"it pings ({ping})" for text in texts for ping in _PINGS.findall(text)]
     problems += [
-        f"it links to {host}, which is not one of the blog's sites"
+        f"it links to {host or 'a link with no site'}, which is not one of the blog's sites"
         for text in texts
-        for host in _LINK.findall(text)
-        if not any(host.lower() == site or host.lower().endswith(f".{site}") for site in allowed)
+        for host in map(link_host, _LINK.findall(text))
+        if not any(host == site or host.endswith(f".{site}") for site in allowed)
     ]
     return list(dict.fromkeys(problems))
 
@@ -178,6 +190,8 @@ class Editor:
             raise TeachError(f"give {least} to {most} example questions, not {len(questions)}")
         if entry_id in self.engine.knowledge.entries:
             raise TeachError(f"there is already an entry {entry_id!r}: edit it instead")
+        for question in questions:
+            self._check_question(question)
         summary = answer.split(". ", maxsplit=1)[0].strip()[:300]
         entry = Entry(
             id=entry_id,
@@ -189,6 +203,22 @@ class Editor:
         )
         revision = Revision(entry=entry_id, action="add", by=by, at=_now(), content=entry)
         return self._save(revision, None, based_on=self.version(entry_id))
+
+    def _check_question(self, question: str) -> None:
+        """Refuse an example question that is a red flag or asks what the article doesn't cover.
+
+        As a taught phrasing is refused: members asking it must keep getting the safety reply,
+        or being told the article doesn't cover it, not the moderators' entry.
+        """
+        refusal = red_flag_refusal(self.engine, question, "adding it")
+        if refusal is not None:
+            raise TeachError(f"“{question}”: {refusal}")
+        outside = self.engine.not_covered(question)
+        if outside is not None:
+            raise TeachError(
+                f"“{question}” asks about {outside}, which members are told the article "
+                "doesn't cover: the entry would never answer it"
+            )
 
     def revert(self, entry_id: str, to: int, by: str) -> EntryChange:
         """Put the entry back as version ``to`` left it (0: as the reviewed files say)."""
@@ -214,6 +244,8 @@ class Editor:
 
         def append(current: KnowledgeFile) -> str:
             theirs = [item for item in current.revisions if item.entry == revision.entry]
+            if based_on > len(theirs):
+                raise TeachError(f"{revision.entry!r} has no version {based_on} yet")
             if len(theirs) != based_on:
                 raise EditConflict(
                     f"{theirs[-1].by} changed {revision.entry!r} at {theirs[-1].at} while you "

@@ -9,13 +9,13 @@ atomically. The edits file is left as it is: the overlay and the files then say 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from bot.engine import Engine, KnowledgeError, load_knowledge
 from bot.engine.loader import KnowledgeSource
 from bot.engine.model import Entry
-from bot.moderation.teaching import quoted_yaml, section_yaml, write_atomically
+from bot.moderation.teaching import quoted_yaml, write_atomically
 
 ADDED_FILE = "moderators-entries.yaml"
 """Where entries moderators added are written by an export."""
@@ -42,7 +42,8 @@ def export_revisions(engine: Engine, source: KnowledgeSource) -> list[Path]:
             continue
         texts[home] = _replaced(texts.get(home) or home.read_text(encoding="utf-8"), entry)
     if added:
-        texts[source.directory / ADDED_FILE] = section_yaml(ADDED_HEADER, "entries", added)
+        listed = quoted_yaml({"entries": [_fields(entry) for entry in added]})
+        texts[source.directory / ADDED_FILE] = ADDED_HEADER + listed
     if not texts:
         return []
     try:  # the exported files must stand on their own, without the moderators' edits
@@ -65,7 +66,7 @@ def _file_holding(directory: Path, entry_id: str, texts: dict[Path, str]) -> Pat
 
 def _block(text: str, entry_id: str) -> tuple[int, int] | None:
     """The character span of the entry ``entry_id``'s list item in a file's text."""
-    start = re.search(rf"(?m)^(\s*)- id: [\"']?{re.escape(entry_id)}[\"']?\s*$", text)
+    start = re.search(rf"(?m)^([ \t]*)- id: [\"']?{re.escape(entry_id)}[\"']?[ \t]*$", text)
     if start is None:
         return None
     indent = start.group(1)
@@ -86,4 +87,9 @@ def _replaced(text: str, entry: Entry) -> str:
 
 def _fields(entry: Entry) -> dict[str, object]:
     """The entry's fields that say something (defaults left out, as the files write them)."""
-    return {name: value for name, value in asdict(entry).items() if value not in (None, [], "")}
+    defaults = {item.name: item.default for item in fields(Entry)}
+    return {
+        name: value
+        for name, value in asdict(entry).items()
+        if value not in (None, [], "") and value != defaults[name]
+    }

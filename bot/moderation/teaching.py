@@ -162,9 +162,15 @@ def _quoted(value: object) -> object:
     return value
 
 
+LONG_LINES = 1_000_000
+"""Texts are written on one line each, never folded: a diff then shows what changed."""
+
+
 def quoted_yaml(data: object) -> str:
     """``data`` as YAML with every text in double quotes, so that it reads back as itself."""
-    return yaml.dump(_quoted(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(
+        _quoted(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=LONG_LINES
+    )
 
 
 def section_yaml(header: str, section: str, items: Sequence[object]) -> str:

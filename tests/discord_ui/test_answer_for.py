@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord_ui.exts.answer_for import ANSWERED, COMMAND_NAME, MY_OWN, NOT_FOR_YOU, TOLD
+from bot.conversation.wording import SCREEN_YES
+from bot.discord_ui.exts.answer_for import (
+    ANSWERED,
+    COMMAND_NAME,
+    MY_OWN,
+    NOT_FOR_YOU,
+    TOLD,
+    YES_OR_NO,
+)
 from bot.discord_ui.exts.feedback import NOT_YOUR_VOTE
 from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import labels, mention, titles
+from tests.discord_ui.test_screening import screened_question
 from tests.fakediscord import FakeMessage, InteractionResult, Member
 
 FIRM_RED_FLAGS = [
@@ -89,4 +98,15 @@ async def test_the_bots_own_message_is_refused(world: World) -> None:
     await world.alice.says(world.general, mention(world, "what is the IT band?"))
     own = await world.general.next_bot_message()
     assert await answered_for(world.mod, own) == MY_OWN
+    await world.general.assert_no_bot_message()
+
+
+async def test_a_bare_yes_or_no_is_refused_so_a_helper_can_t_answer_a_screen(world: World) -> None:
+    """An old "no" of the member's, answered for them, would settle a screening question."""
+    old_no = await world.alice.says(world.general, "no")
+    question = screened_question(world.bot.engine)
+    await world.alice.says(world.general, mention(world, question))
+    screen = await world.general.next_bot_message()
+    assert SCREEN_YES in labels(screen)
+    assert await answered_for(world.helper, old_no) == YES_OR_NO
     await world.general.assert_no_bot_message()

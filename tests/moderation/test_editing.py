@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -61,12 +62,17 @@ def test_a_bad_edit_is_refused_with_the_files_hint_and_changes_nothing(
         ("Ask @everyone in the channel.", "pings"),
         ("Ask <@&123456789012345678> for help.", "pings"),
         ("See https://example.com/itb for more.", "links to example.com"),
+        ("Read [here](https://evil.com).blog.org", "links to evil.com"),
+        ("https://blog.org:pw@evil.com/x", "links to evil.com"),
+        ("<https://evil.com>.blog.org", "links to evil.com"),
+        ("https://evil.com\\.blog.org", "links to evil.com"),
     ],
 )
 def test_an_edit_can_t_ping_or_link_outside_the_allowed_sites(
-    editor: Editor, body: str, why: str
+    source: KnowledgeSource, body: str, why: str
 ) -> None:
-    with pytest.raises(TeachError, match=why):
+    editor = Editor(Engine.from_directory(source), source, link_domains={"blog.org"})
+    with pytest.raises(TeachError, match=re.escape(why)):
         editor.edit("it-band", {"body": body}, "42", based_on=0)
 
 
@@ -192,3 +198,42 @@ def test_the_shell_prints_edits_and_reverts_an_entry(
     assert "by 42  edit" in capsys.readouterr().out
     assert main(["revert", "it-band", "--to", "0", "--knowledge", str(tiny_dir)]) == 0
     assert load_knowledge(source).entries["it-band"].summary != SUMMARY
+
+
+@pytest.mark.parametrize("entry_id", ["same-day", "abstain"])
+def test_an_entry_can_t_take_a_red_flag_tier_s_or_a_label_s_name(
+    editor: Editor, source: KnowledgeSource, entry_id: str
+) -> None:
+    """The decision layer would read it as the tier or the label: refused, nothing written."""
+    questions = ["what are the server rules?", "where are the rules?", "rules of this server?"]
+    with pytest.raises(TeachError, match="a red-flag tier's or a label's name"):
+        editor.add(entry_id, "Rules", "Be kind.", questions, "42")
+    assert not source.edits_file.exists()
+    assert load_knowledge(source).get(entry_id) is None
+
+
+def test_an_added_entry_s_questions_are_checked_as_a_teach_is(editor: Editor) -> None:
+    """A red flag, or a subject members are told isn't covered, can't be its question."""
+    with pytest.raises(TeachError, match="red flag"):
+        editor.add("rules", "Rules", "Be kind.", ["my knee locked", "rules?", "the rules"], "42")
+
+
+def test_a_problem_in_an_added_entry_is_a_message_not_a_traceback(editor: Editor) -> None:
+    """Its question is another entry's: the change is refused with the file's name."""
+    questions = ["do you offer coaching?", "can I get a personal coach?", "is there 1:1 coaching?"]
+    editor.add("coaching", "Coaching", "We don't offer coaching.", questions, "42")
+    with pytest.raises(TeachError, match="question also listed under 'coaching'"):
+        editor.add("coaches", "Coaches", "No coaches.", [*questions[:2], "who coaches?"], "42")
+
+
+def test_export_keeps_the_file_s_layout_and_a_second_export_changes_nothing(
+    editor: Editor, source: KnowledgeSource, tiny_dir: Path
+) -> None:
+    editor.edit("it-band", {"summary": SUMMARY}, "42", based_on=0)
+    before = (tiny_dir / "topics.yaml").read_text(encoding="utf-8")
+    export_revisions(editor.engine, source)
+    after = (tiny_dir / "topics.yaml").read_text(encoding="utf-8")
+    assert before.count("\n\n") == after.count("\n\n")  # no blank line between its lines
+    assert "kind:" not in after  # a field at its default is left out, as the files write it
+    export_revisions(editor.engine, source)
+    assert (tiny_dir / "topics.yaml").read_text(encoding="utf-8") == after

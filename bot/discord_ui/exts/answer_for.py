@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.conversation.assistant import is_yes_or_no
 from bot.discord_ui.answering import MessageAnswering
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.interactions import NO_MENTIONS, tell
@@ -24,6 +25,10 @@ NOT_FOR_YOU = "Only moderators and helpers can have the bot answer a message."
 MY_OWN = "That's my own message: I answer members' messages."
 A_BOTS = "That message is a bot's: I answer members' messages."
 EMPTY = "There's nothing to answer in that message: it has no words."
+YES_OR_NO = (
+    "That message is a yes or a no: only the member answers a screening question, with its "
+    "buttons or in their own words."
+)
 HELD_BACK = "Not answered: {member} has just had several answers. Try again in {seconds:.0f} s."
 TOLD = {
     Outcome.SAFETY: "Answered with the safety advice: the message reads as a red flag, so "
@@ -84,8 +89,11 @@ class AnswerFor(commands.Cog):
             return MY_OWN
         if message.author.bot or message.webhook_id is not None:
             return A_BOTS
-        if not self.answering.question_of(message):
+        question = self.answering.question_of(message)
+        if not question:
             return EMPTY
+        if is_yes_or_no(question):
+            return YES_OR_NO
         return None
 
     def _told(self, reply: Reply | None, member: discord.abc.User) -> str:

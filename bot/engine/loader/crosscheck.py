@@ -58,11 +58,28 @@ def cross_check(parsed: list[ParsedFile], unloaded: Set[str], complete: bool) ->
             elif target in located and not located[target][2].is_exercise:
                 issues.append(file.issue(where, f"{target!r} is not an exercise entry"))
     issues += _check_questions(located)
+    issues += _check_entry_names(parsed, located)
     issues += _check_learned(parsed, known)
     issues += _check_examples(parsed, known, unloaded)
     issues += _check_tiers_and_synonyms(parsed, complete)
     issues += _check_word_groups(parsed, unloaded, complete)
     return issues
+
+
+RESERVED_IDS = frozenset({"abstain"})
+"""Labels of the example sets that are no entry: an entry of that name would be read as one."""
+
+
+def _check_entry_names(
+    parsed: list[ParsedFile], located: dict[str, tuple[ParsedFile, int, Entry]]
+) -> list[Issue]:
+    """Entry ids the decision layer would confuse with a red-flag tier or a label."""
+    taken = RESERVED_IDS | {tier.id for file in parsed for tier in file.content.safety_tiers}
+    return [
+        file.issue(("entries", index, "id"), f"{entry_id!r} is a red-flag tier's or a label's name")
+        for entry_id, (file, index, _) in located.items()
+        if entry_id in taken
+    ]
 
 
 def _check_questions(located: dict[str, tuple[ParsedFile, int, Entry]]) -> list[Issue]:

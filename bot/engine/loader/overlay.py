@@ -46,6 +46,9 @@ def _revised(
     if len(kept) == len(entries) and not revised:
         return file
     known = file.positions.get("entries", list(range(len(entries))))
-    positions = {**file.positions, "entries": [known[index] for index in kept]}
+    # A revised entry has no place under ``entries`` in its file: a problem in it points to
+    # the file itself (its ``revisions`` say which).
+    unplaced = [len(known) + number for number in range(len(revised))]
+    positions = {**file.positions, "entries": [known[index] for index in kept] + unplaced}
     content = replace(file.content, entries=[entries[index] for index in kept] + revised)
     return replace(file, content=content, positions=positions)
