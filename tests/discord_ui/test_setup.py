@@ -115,6 +115,17 @@ async def test_moderator_role_set_with_the_role_select_lets_its_members_moderate
     assert "entries" in after.message.text
 
 
+async def test_everyone_can_t_be_made_the_moderator_role(world: World) -> None:
+    """@everyone picked as the moderators' role would make every member a moderator: refused."""
+    manager = admin(world)
+    await world.fake.sync_with_bot()
+    offered = await manager.slash("setup", "moderator-role", channel=world.general)
+    picked = await manager.select(offered.message, [str(world.guild.everyone.id)])
+    assert "Not changed" in picked.content
+    shown = await manager.slash("setup", "show", channel=world.general)
+    assert f"<@&{world.guild.everyone.id}>" not in shown.content
+
+
 def test_channels_stored_before_the_start_ask_for_the_message_content_intent(
     tmp_path: Path, engine: Engine
 ) -> None:

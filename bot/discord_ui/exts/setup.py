@@ -60,11 +60,11 @@ def _member(member_id: int) -> str:
 
 
 def places_of(guild: discord.Guild) -> ServerPlaces:
-    """The text channels, forums and roles of ``guild``."""
+    """The text channels, forums and roles of ``guild`` (not @everyone: every member has it)."""
     return ServerPlaces(
         text_channels=frozenset(channel.id for channel in guild.text_channels),
         forums=frozenset(channel.id for channel in guild.forums),
-        roles=frozenset(role.id for role in guild.roles),
+        roles=frozenset(role.id for role in guild.roles if not role.is_default()),
     )
 
 
