@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ def edit(args: argparse.Namespace) -> int:
     try:
         entry = editor.entry(args.entry)
         if args.source is None:
-            fields = {name: getattr(entry, name) for name in EDITABLE_FIELDS}
+            fields = {name: _plain(getattr(entry, name)) for name in EDITABLE_FIELDS}
             shown = {"version": editor.version(args.entry), **fields}
             print(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True, width=100), end="")
             return EXIT_OK
@@ -67,6 +68,13 @@ def edit(args: argparse.Namespace) -> int:
     print(f"Saved {args.entry} as version {change.version}; members get it now.")
     print(change.diff())
     return EXIT_OK
+
+
+def _plain(value: object) -> object:
+    """A field as YAML writes it: a dose as its parts that are set."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: part for name, part in asdict(value).items() if part is not None}
+    return value
 
 
 def _version(value: object, path: Path) -> int:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.engine import Engine
 from bot.engine.loader import KnowledgeSource
-from bot.engine.model import MODERATORS_SOURCE, Entry, KnowledgeFile, Revision
+from bot.engine.model import MODERATORS_SOURCE, Dose, Entry, KnowledgeFile, Revision
 from bot.moderation.teaching import (
     ModeratorFiles,
     TeachError,
@@ -37,7 +37,7 @@ EDITS_HEADER = """\
 """
 LOCKED_ENTRIES = frozenset({"safety"})
 """Entries whose wording only the reviewed files may change (when to get checked)."""
-EDITABLE_FIELDS = ("title", "summary", "body", "steps", "cues", "feel")
+EDITABLE_FIELDS = ("title", "summary", "body", "steps", "dose", "cues", "feel")
 """The fields of an entry a moderator may change from Discord or the shell."""
 EXAMPLE_QUESTIONS = (3, 5)
 """An added entry comes with at least this many example questions, and at most."""
@@ -265,6 +265,12 @@ def _changed(entry: Entry, changes: Mapping[str, object]) -> Entry:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise TeachError(f"only {', '.join(EDITABLE_FIELDS)} can be edited, not {unknown}")
+    if isinstance(changes.get("dose"), Mapping):
+        try:
+            changes = {**changes, "dose": Dose(**changes["dose"])}  # type: ignore[arg-type]
+        except TypeError:
+            names = ", ".join(item.name for item in fields(Dose))
+            raise TeachError(f"a dose is written with {names}") from None
     return replace(entry, **changes)  # type: ignore[arg-type]
 
 

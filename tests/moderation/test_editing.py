@@ -237,3 +237,12 @@ def test_export_keeps_the_file_s_layout_and_a_second_export_changes_nothing(
     assert "kind:" not in after  # a field at its default is left out, as the files write it
     export_revisions(editor.engine, source)
     assert (tiny_dir / "topics.yaml").read_text(encoding="utf-8") == after
+
+
+def test_an_exercise_s_dose_is_edited_as_its_parts(editor: Editor) -> None:
+    editor.edit("leg-curl", {"dose": {"sets": "3", "reps": "8 each side"}}, "42", based_on=0)
+    dose = editor.engine.knowledge.entries["leg-curl"].dose
+    assert dose is not None
+    assert (dose.sets, dose.reps) == ("3", "8 each side")
+    with pytest.raises(TeachError, match="a dose is written with sets, reps"):
+        editor.edit("leg-curl", {"dose": {"weight": "20 kg"}}, "42", based_on=1)
