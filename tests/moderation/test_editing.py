@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -246,3 +250,34 @@ def test_an_exercise_s_dose_is_edited_as_its_parts(editor: Editor) -> None:
     assert (dose.sets, dose.reps) == ("3", "8 each side")
     with pytest.raises(TeachError, match="a dose is written with sets, reps"):
         editor.edit("leg-curl", {"dose": {"weight": "20 kg"}}, "42", based_on=1)
+
+
+def test_an_edit_killed_mid_save_leaves_the_old_or_the_new_entry(source: KnowledgeSource) -> None:
+    """A kill -9 while a process saves edit after edit never leaves a broken edits file."""
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from bot.engine import Engine
+        from bot.engine.loader import KnowledgeSource
+        from bot.moderation.editing import Editor
+        source = KnowledgeSource(Path({str(source.directory)!r}), Path({str(source.learned_file)!r}))
+        editor = Editor(Engine.from_directory(source), source)
+        version = first = editor.version("it-band")
+        while True:
+            editor.edit("it-band", {{"summary": f"Summary {{version + 1}}."}}, "1", based_on=version)
+            version += 1
+            if version == first + 1:
+                print("saving", flush=True)
+        """
+    )
+    for delay in (0.0, 0.3):
+        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"saving\n"
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        knowledge = load_knowledge(source)  # whole: the old file or the new one
+        saved = len(knowledge.history("it-band"))
+        assert knowledge.entries["it-band"].summary == f"Summary {saved}."
