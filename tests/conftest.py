@@ -6,6 +6,9 @@ import contextlib
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -223,3 +226,14 @@ def engine(_session_engine: tuple[EmbeddingCache, Engine]) -> Engine:
 def lexical_engine() -> Engine:
     """An engine on the real knowledge base with the semantic layer off (read-only)."""
     return Engine.from_directory(KNOWLEDGE)
+
+
+def kill_once_started(script: str, started: bytes, delay: float) -> None:
+    """Run ``script`` in a new Python, and kill -9 it ``delay`` s after it prints ``started``."""
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    assert process.stdout.readline() == started
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+    process.stdout.close()

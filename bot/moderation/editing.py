@@ -77,12 +77,12 @@ class EntryChange:
 def _lines(entry: Entry | None) -> list[str]:
     if entry is None:
         return []
-    fields = asdict(entry)
+    values = asdict(entry)
     return [
         f"{name}: {item}"
         for name in ("title", "summary", "body", "steps", "dose", "cues", "feel", "questions")
-        if fields.get(name)
-        for item in (fields[name] if isinstance(fields[name], list) else [fields[name]])
+        if values.get(name)
+        for item in (values[name] if isinstance(values[name], list) else [values[name]])
     ]
 
 

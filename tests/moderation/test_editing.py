@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from bot.engine.model import MODERATORS_SOURCE
 from bot.moderation.editing import EditConflict, Editor
 from bot.moderation.exporting import export_revisions
 from bot.moderation.teaching import TeachError
+from tests.conftest import kill_once_started
 
 SUMMARY = "The IT band is a passive strip of connective tissue; rolling it changes nothing."
 
@@ -271,13 +269,7 @@ def test_an_edit_killed_mid_save_leaves_the_old_or_the_new_entry(source: Knowled
         """
     )
     for delay in (0.0, 0.3):
-        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert process.stdout is not None
-        assert process.stdout.readline() == b"saving\n"
-        time.sleep(delay)
-        process.kill()
-        process.wait()
-        process.stdout.close()
+        kill_once_started(script, b"saving\n", delay)
         knowledge = load_knowledge(source)  # whole: the old file or the new one
         saved = len(knowledge.history("it-band"))
         assert knowledge.entries["it-band"].summary == f"Summary {saved}."

@@ -23,6 +23,7 @@ from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.strict_yaml import read_yaml
 from bot.moderation import teaching
 from bot.moderation.teaching import Teacher, TeachError, learned_yaml
+from tests.conftest import kill_once_started
 
 
 @pytest.fixture
@@ -115,13 +116,7 @@ def test_teach_killed_mid_write_leaves_old_or_new_file(tmp_path: Path) -> None:
     )
     counts = []
     for delay in (0.0, 0.05, 0.2):
-        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert process.stdout is not None
-        assert process.stdout.readline() == b"writing\n"
-        time.sleep(delay)
-        process.kill()
-        process.wait()
-        process.stdout.close()
+        kill_once_started(script, b"writing\n", delay)
         data = read_yaml(target.read_text()).data
         assert isinstance(data["learned"], list)
         questions = [item["question"] for item in data["learned"]]
