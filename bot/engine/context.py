@@ -19,7 +19,7 @@ language's rules (and English ones, which members mix in).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -37,6 +37,8 @@ from bot.engine.scopes import (
     backward_scope,
     forward_scope,
     graver,
+    lent_sentences,
+    sentences,
     until,
 )
 
@@ -81,7 +83,10 @@ _TRIGGERS = {
 it reaches back through the whole sentence."""
 
 
-_WORDINGS = ("pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body")
+_WORDINGS = (
+    "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
+    "experiencer", "reporting", "sense",
+)  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
 
@@ -124,6 +129,9 @@ class _Rules:
     clause_start: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
+    experiencer: _Runs = field(default_factory=_Runs)
+    reporting: _Runs = field(default_factory=_Runs)
+    sense: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
     functions: set[str] = field(default_factory=set)
 
@@ -208,15 +216,17 @@ class ContextReader:
 
         for start, end, _ in found("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
+        functions = set().union(*(rules.functions for rules in chosen))
         bounds = Bounds(
             stops={start for start, _, _ in found("terminate")},
             opening={start for start, _, _ in found("clause_start")},
             symptoms=occupied,
+            abilities=frozenset(p for p, term in enumerate(terms) if term in functions)
+            | {start for start, _, _ in found("sense")},
         )
         blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
         first_person = {start for start, _, _ in found("first_person")}
         cared_for = bool(found("carer"))
-        functions = set().union(*(rules.functions for rules in chosen))
         claimed: dict[tuple[bool, bool], set[int]] = {}
         triggers = found("triggers")
         forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
@@ -249,8 +259,38 @@ class ContextReader:
                 scope = (
                     back_through_sentence(clauses, clause_of, start, bounds.stops)
                     if trigger.sentence
-                    else backward_scope(clauses, clause_of, start, end, bounds.stops)
+                    else backward_scope(clauses, clause_of, start, end, bounds)
                 )
             for position in scope:
                 labels[position] = graver(labels[position], context)
+        if not cared_for:
+            for position in _lent(found, clauses, first_person):
+                labels[position] = graver(labels[position], Context.OTHER)
         return tuple(labels)
+
+
+def _lent(
+    found: Callable[[str], list[tuple[int, int, object]]],
+    clauses: Sequence[Clause],
+    first_person: set[int],
+) -> list[int]:
+    """Positions of the sentences about someone else (see :func:`lent_sentences`).
+
+    A first-person word inside a person's wording ("my wife", "a friend of mine") is not the
+    member speaking of themselves.
+    """
+    people = [(start, end) for start, end, _ in found("experiencer")]
+    named = {position for start, end in people for position in range(start, end)}
+    named |= {
+        position
+        for start, end, hit in found("triggers")
+        if cast(_Trigger, hit).context is Context.OTHER
+        for position in range(start, end)
+    }
+    return lent_sentences(
+        sentences(clauses),
+        people,
+        owned={start for start, _, _ in found("body")},
+        reported={start for start, _, _ in found("reporting")},
+        own=first_person - named,
+    )

@@ -214,11 +214,17 @@ class ContextRules:
     comma carries a forward scope on (a list) unless it opens with a ``clause_start`` word.
     Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
     message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
-    someone, their red flag is the member's to act on.
+    someone, their red flag is the member's to act on. An ``experiencer`` wording (a person)
+    that opens a sentence ("Wife's knee gave out on her") or owns a ``body`` word in it ("can't
+    put weight on his leg") makes the sentence theirs, up to where the member speaks of
+    themselves, unless a ``reporting`` word follows it ("she says it's dislocated").
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
-    negation of a ``function`` ("not able to walk") is the symptom itself, not its denial.
-    ``body`` words tell a message about the body in a language the bot reads poorly.
+    negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
+    so is a "no" answering a question about a ``function`` or a ``sense`` ("Any feeling in
+    your foot? None.").
+    ``body`` words tell a message about the body in a language the bot reads poorly, and whose
+    body part a sentence names.
     """
 
     __pydantic_config__ = _STRICT
@@ -233,6 +239,8 @@ class ContextRules:
     other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    experiencer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    reporting: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
@@ -240,6 +248,7 @@ class ContextRules:
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
 
 

@@ -40,6 +40,11 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}")
 correction takes it from there."""
 _SPACED = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 """A word spelt out letter by letter: ``l o c k e d``."""
+_MARKS = str.maketrans(dict.fromkeys("✗✘✕✖❌❎", " no ") | dict.fromkeys("✓✔☑✅", " yes "))
+"""Ticks and crosses, as a checklist's answers: "swelling ✗" is "swelling no"."""
+_ANSWER_LETTER = re.compile(r"(?:(?<=^)|(?<=[\s:]))(n/a|n|y)(?=$|[\s]*(?:[/,;.\n]|$))")
+"""A checklist's one-letter answer: "fever n / locking n / can walk y", "fall: N/A"."""
+_ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
 _FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
@@ -99,7 +104,8 @@ def clean(text: str) -> str:
     """The text as matching reads it, in lower case, one-line spaces.
 
     Markup, URLs and invisible characters are gone; look-alike letters are folded; apostrophes,
-    stretched letters and words broken over a line or by emphasis are mended.
+    stretched letters and words broken over a line or by emphasis are mended; a checklist's
+    ticks, crosses and one-letter answers are words ("no", "yes").
     """
     text = text[:MAX_RAW_CHARS]
     if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
@@ -110,10 +116,11 @@ def clean(text: str) -> str:
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
     text = _HYPHENATED.sub("", _APOSTROPHE.sub("'", text))
-    text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).casefold()
+    text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).translate(_MARKS).casefold()
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)
     text = _CAN_NOT.sub("cannot", _STRETCHED.sub(r"\1\1", text))
+    text = _ANSWER_LETTER.sub(lambda found: _ANSWER_WORDS[found.group(1)], text)
     return _SPACED.sub(lambda found: found.group().replace(" ", ""), text)
 
 

@@ -58,20 +58,35 @@ FUNCTION_REACH = 4
 """A negation negates an ability ("not able to walk") when it names one this close."""
 LIST_PIECE = 3
 """A clause of at most this many terms after a comma continues a forward scope (a list)."""
+OPENING_REACH = 3
+"""A person named within this many terms of a sentence's start is who the sentence is about."""
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """Where scopes stop: termination terms, words that open a clause, and symptom words."""
+    """Where scopes stop: termination terms, words that open a clause, and symptom words.
+
+    ``abilities`` name what a member can do or feel ("walk", "feeling"): a "no" that
+    answers a question about one is the symptom ("Can I walk on it? Nope.").
+    """
 
     stops: set[int]
     opening: set[int]
     symptoms: frozenset[int]
+    abilities: frozenset[int] = frozenset()
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
     """Whether a trigger is its clause's only words ("hypothetically," / ", all healed")."""
     return clause.start == start and clause.end == end
+
+
+def _alone(clauses: Sequence[Clause], number: int) -> bool:
+    """Whether clause ``number`` is a sentence of its own ("Nope." / "Fine since.")."""
+    following = number + 1
+    return clauses[number].opens_sentence and (
+        following == len(clauses) or clauses[following].opens_sentence
+    )
 
 
 def forward_scope(
@@ -99,6 +114,8 @@ def forward_scope(
         following = clauses[number + 1]
         if not following.opens_sentence:
             return until(list(range(following.start, following.end)), bounds.stops)
+        if _alone(clauses, number):  # "Hypothetically. My foot goes numb on long rides."
+            return until(list(range(following.start, following.end)), bounds.stops)
     while context is Context.NEGATED and number + 1 < len(clauses):
         number += 1
         following = clauses[number]
@@ -116,19 +133,30 @@ def forward_scope(
 
 
 def backward_scope(
-    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, stops: set[int]
+    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, bounds: Bounds
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed").
+    the same sentence ("knee swelled up like a melon, all healed"). A negation that is a
+    sentence of its own answers a question before it that names a symptom ("Swelling?
+    Nope."), not one that asks what the member can do ("Can I walk on it? Nope.").
     """
     number = clause_of[start]
     clause = clauses[number]
     first = clause.start
-    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
-        first = clauses[number - 1].start
-    return _back_until(start, first, BACKWARD_REACH, stops)
+    if _fills(clause, start, end) and number > 0:
+        before = clauses[number - 1]
+        answers = (
+            _alone(clauses, number)
+            and before.text.endswith("?")
+            and not clause.text.endswith("?")
+            and bounds.symptoms & set(range(before.start, before.end))
+            and not bounds.abilities & set(range(before.start, before.end))
+        )
+        if not clause.opens_sentence or answers:
+            first = before.start
+    return _back_until(start, first, BACKWARD_REACH, bounds.stops)
 
 
 def back_through_sentence(
@@ -156,6 +184,56 @@ def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int
         scope.append(position)
         position -= 1
     return scope
+
+
+def sentences(clauses: Sequence[Clause]) -> list[range]:
+    """The term ranges of a message's sentences: runs of clauses, each opened by one."""
+    spans: list[list[int]] = []
+    for clause in clauses:
+        if clause.opens_sentence or not spans:
+            spans.append([clause.start, clause.end])
+        else:
+            spans[-1][1] = clause.end
+    return [range(start, end) for start, end in spans]
+
+
+def lent_sentences(
+    sentences: Sequence[range],
+    people: Sequence[tuple[int, int]],
+    owned: set[int],
+    reported: set[int],
+    own: set[int],
+) -> list[int]:
+    """Positions of sentences about someone else, up to where the member speaks of themselves.
+
+    A sentence is someone else's when one of ``people`` owns a body part in it (an ``owned``
+    word right after them: "can't put weight on his leg"), or opens it and is named again
+    ("Wife's knee gave out on her"; named once, they may be who hurt the member's knee:
+    "teammate landed on the knee"), the member hasn't spoken of themselves (``own``) before
+    that person, and no ``reported`` word follows them ("she says it's dislocated": the
+    speaker isn't the patient).
+    """
+    lent: list[int] = []
+    for sentence in sentences:
+        named = [(start, end) for start, end in people if start in sentence]
+        mentions = len(_outermost(named))  # "my wife" and "wife" are one mention
+        for start, end in named:
+            if end in reported or own & set(range(sentence.start, start)):
+                continue
+            opens = start - sentence.start < OPENING_REACH and mentions > 1
+            if opens or end in owned:
+                lent += until(list(sentence), own)
+                break
+    return lent
+
+
+def _outermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not inside another ("a friend of mine" holds "friend")."""
+    return [
+        span
+        for span in set(spans)
+        if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in spans)
+    ]
 
 
 def until(scope: list[int], stops: set[int]) -> list[int]:

@@ -51,8 +51,8 @@ class State:
 
 _CONTEXT_LISTS = (
     "negated", "negated_after", "past", "past_after", "resolved_after", "hypothetical",
-    "other", "first_person", "carer", "uncertain", "uncertain_after", "figurative", "pseudo",
-    "terminate", "clause_start", "function", "body",
+    "other", "first_person", "carer", "experiencer", "reporting", "uncertain", "uncertain_after",
+    "figurative", "pseudo", "terminate", "clause_start", "function", "sense", "body",
 )  # fmt: skip
 """The word lists of context rules: their words are known words, not typos to correct."""
 

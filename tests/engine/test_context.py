@@ -104,6 +104,14 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "Outside knee pain as a teenager, any stretches?",
     "Knee pain when running as a teenager, what helps?",
     "My teenager has knee pain like I did as a teenager",
+    "She says my knee is dislocated",
+    "the physio says my kneecap is dislocated",
+    "doc says i cant put weight on it",
+    "my knee gave way n now it's swollen",
+    "Can't put weight on it. No idea why.",
+    "He tackled me and now the knee won't straighten",
+    "A friend of mine kicked the knee, it swelled up straight away",
+    "Knee swelled up after the fall? Yes. Fever? No.",
 ]
 """Current red flags beside a time, a place, a duration, an answer or another person: none
 dates, denies or lends the symptom away ("but that was an hour ago", "in school", "for years",
@@ -129,6 +137,26 @@ DISMISSED = [
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
     ("Nothing hot or swollen, no fever. Which exercise first?", Context.NEGATED),
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
+    ("Fever? Nope. Just a sore outer knee, which exercise first?", Context.NEGATED),
+    ("fever ✗ / numbness ✗ / which exercise first?", Context.NEGATED),
+    ("fever n / numbness n / which exercise first?", Context.NEGATED),
+    ("Fever: N/A. Numbness: nil. Which exercise first?", Context.NEGATED),
+    ("Hypothetical. Foot goes numb on a long ride, what then?", Context.HYPOTHETICAL),
+    (
+        "Wife's knee gave out on her twice at the shops, she's seeing the doc Monday. Mine don't"
+        " do that. How long do I hold the belt line reset?",
+        Context.OTHER,
+    ),
+    (
+        "Buddy from the league can't put weight on his leg since Saturday. Me, I've just got the"
+        " outside-knee ache. Is foam rolling a waste of time?",
+        Context.OTHER,
+    ),
+    (
+        "My training partner has tingling and numbness in his foot; he has booked a doctor. Which"
+        " exercise do I do first?",
+        Context.OTHER,
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +114,18 @@ def test_cleaned_text_splits_into_sentences_after_end_punctuation_and_at_line_br
     assert all(part and part == part.strip() and "\n" not in part for part in found)
     assert all(not re.search(r"[.!?] ", part) for part in found)
     assert " ".join(found) == " ".join(cleaned.split())
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("swelling ✗ / locking ✔", "swelling no / locking yes"),
+        ("fever n / can walk y.", "fever no / can walk yes."),
+        ("Fall: N/A. Numb: n", "fall: no. numb: no"),
+        ("rock n roll", "rock n roll"),
+        ("gave way n now it's swollen", "gave way n now it's swollen"),
+    ],
+)
+def test_a_checklists_ticks_crosses_and_letters_are_words(raw: str, cleaned: str) -> None:
+    """A checklist's answers read as "no" and "yes"; an "n" inside a sentence ("and") stays."""
+    assert clean(raw) == cleaned
