@@ -26,10 +26,13 @@ from typing import Literal, cast
 from bot.engine.analysis import Analyser
 from bot.engine.model import ContextRules, SafetyTier
 from bot.engine.normalise import clean
+from bot.engine.phrase_syntax import WordGroups, alternatives
 from bot.engine.scopes import (
+    ANSWER_REACH,
     DENIALS,
     DISMISSED,
     FUNCTION_REACH,
+    POSSESSION_REACH,
     Bounds,
     Clause,
     Context,
@@ -85,7 +88,7 @@ it reaches back through the whole sentence."""
 
 _WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "experiencer", "reporting", "sense",
+    "experiencer", "possessive", "contact", "sense", "affirming",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -130,7 +133,9 @@ class _Rules:
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
     experiencer: _Runs = field(default_factory=_Runs)
-    reporting: _Runs = field(default_factory=_Runs)
+    possessive: _Runs = field(default_factory=_Runs)
+    contact: _Runs = field(default_factory=_Runs)
+    affirming: _Runs = field(default_factory=_Runs)
     sense: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
     functions: set[str] = field(default_factory=set)
@@ -143,22 +148,55 @@ class ContextReader:
     mix English gym words into their own language).
     """
 
-    def __init__(self, rules: Iterable[ContextRules], analyser: Analyser) -> None:
-        """Analyse every trigger wording once, as messages are analysed."""
+    def __init__(
+        self, rules: Iterable[ContextRules], analyser: Analyser, groups: WordGroups
+    ) -> None:
+        """Analyse every trigger wording once, as messages are analysed.
+
+        A wording may use ``{group}`` words, as red-flag phrases do ("{young-age}yo").
+        """
         self._analyser = analyser
+        self._groups = groups
         self._rules: dict[str, _Rules] = {}
         for rule in rules:
             compiled = self._rules.setdefault(rule.language, _Rules())
             for name, trigger in _TRIGGERS.items():
                 for wording in getattr(rule, name):
-                    compiled.triggers.add(self._terms(wording), _Trigger(*trigger))
+                    for terms in self._terms(wording):
+                        compiled.triggers.add(terms, _Trigger(*trigger))
             for name in _WORDINGS:
                 for wording in getattr(rule, name):
-                    getattr(compiled, name).add(self._terms(wording), None)
-            compiled.functions.update(t for word in rule.function for t in self._terms(word))
+                    for terms in self._terms(wording):
+                        getattr(compiled, name).add(terms, None)
+            compiled.functions.update(
+                term for word in rule.function for terms in self._terms(word) for term in terms
+            )
 
-    def _terms(self, wording: str) -> Terms:
-        return self._analyser.analyse(clean(wording)).terms
+    def _terms(self, wording: str) -> list[Terms]:
+        """The analysed terms of each wording ``wording`` stands for."""
+        return [
+            self._analyser.analyse(clean(text)).terms
+            for text in alternatives(wording, self._groups)
+        ]
+
+    def answered_yes(
+        self, terms: Terms, clauses: Sequence[Clause], symptoms: frozenset[int]
+    ) -> bool:
+        """Whether a checklist answers a symptom "yes" ("swelling ✓", "✅ locked, ✅ swollen").
+
+        An ``affirming`` wording within :data:`ANSWER_REACH` terms of a red-flag word, in the
+        same clause.
+        """
+        clause_of = [0] * len(terms)
+        for number, clause in enumerate(clauses):
+            clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+        return any(
+            clause_of[near] == clause_of[start]
+            for rules in self._rules.values()
+            for start, end, _ in rules.affirming.occurrences(terms)
+            for near in symptoms
+            if start - ANSWER_REACH <= near < start or end <= near < end + ANSWER_REACH
+        )
 
     def about_body(self, terms: Terms, language: str) -> bool:
         """Whether ``terms`` name a body part or a symptom, by ``language``'s body words."""
@@ -251,15 +289,29 @@ class ContextReader:
                     terms[p] in functions for p in scope[:FUNCTION_REACH]
                 ):
                     continue  # "not able to walk": the negated ability is the symptom
-                if context is Context.HYPOTHETICAL and first_person & set(scope):
-                    context = Context.UNCERTAIN  # "what does it mean if my calf is hot?"
+                if context is Context.HYPOTHETICAL and (
+                    first_person & set(scope)
+                    or (
+                        scope
+                        and scope[0] >= clause.end
+                        and clauses[clause_of[scope[0]]].opens_sentence
+                    )
+                ):  # "what does it mean if my calf is hot?", "Hypothetical. Foot went cold."
+                    context = Context.UNCERTAIN
             elif end - start == 1 and (start, end) in forward and end < clause.end:
                 continue  # a word that looks both ways ("no") looks back only at a clause's end
             else:
                 scope = (
                     back_through_sentence(clauses, clause_of, start, bounds.stops)
                     if trigger.sentence
-                    else backward_scope(clauses, clause_of, start, end, bounds)
+                    else backward_scope(
+                        clauses,
+                        clause_of,
+                        (start, end),
+                        bounds,
+                        context,
+                        both_ways=(start, end) in forward,
+                    )
                 )
             for position in scope:
                 labels[position] = graver(labels[position], context)
@@ -277,20 +329,21 @@ def _lent(
     """Positions of the sentences about someone else (see :func:`lent_sentences`).
 
     A first-person word inside a person's wording ("my wife", "a friend of mine") is not the
-    member speaking of themselves.
+    member speaking of themselves, nor a possessive without a body part ("my hiking partner").
     """
     people = [(start, end) for start, end, _ in found("experiencer")]
-    named = {position for start, end in people for position in range(start, end)}
-    named |= {
+    not_own = {position for start, end in people for position in range(start, end)}
+    bodies = {start for start, _, _ in found("body")}
+    not_own |= {
+        start
+        for start, end, _ in found("possessive")
+        if not bodies & set(range(end, end + POSSESSION_REACH))
+    }
+    not_own |= {
         position
         for start, end, hit in found("triggers")
         if cast(_Trigger, hit).context is Context.OTHER
         for position in range(start, end)
     }
-    return lent_sentences(
-        sentences(clauses),
-        people,
-        owned={start for start, _, _ in found("body")},
-        reported={start for start, _, _ in found("reporting")},
-        own=first_person - named,
-    )
+    met = {start for start, _, _ in found("contact")}
+    return lent_sentences(sentences(clauses), people, bodies, own=first_person - not_own, met=met)

@@ -214,10 +214,12 @@ class ContextRules:
     comma carries a forward scope on (a list) unless it opens with a ``clause_start`` word.
     Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
     message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
-    someone, their red flag is the member's to act on. An ``experiencer`` wording (a person)
-    that opens a sentence ("Wife's knee gave out on her") or owns a ``body`` word in it ("can't
-    put weight on his leg") makes the sentence theirs, up to where the member speaks of
-    themselves, unless a ``reporting`` word follows it ("she says it's dislocated").
+    someone, their red flag is the member's to act on. A sentence in which an ``experiencer``
+    wording (a person) owns every ``body`` word ("can't put weight on his leg", "wife's knee
+    gave out on her") is theirs, up to where the member speaks of themselves; with a
+    ``possessive`` ("my") the member speaks of themselves only when a ``body`` word follows
+    ("my knee", not "my hiking partner"), and a ``contact`` word just before the person ("clashed
+    with his knee") makes their body part what the member's met.
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
@@ -225,6 +227,8 @@ class ContextRules:
     your foot? None.").
     ``body`` words tell a message about the body in a language the bot reads poorly, and whose
     body part a sentence names.
+    A red-flag word a checklist answers with an ``affirming`` word ("swelling yes", a tick)
+    gets the screening question.
     """
 
     __pydantic_config__ = _STRICT
@@ -240,7 +244,9 @@ class ContextRules:
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     experiencer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    reporting: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    possessive: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    affirming: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    contact: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
@@ -251,6 +257,9 @@ class ContextRules:
     sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
 
+
+CONTEXT_LISTS = tuple(item.name for item in fields(ContextRules) if item.name != "language")
+"""The word lists of context rules, by name."""
 
 ABSTAIN = "abstain"
 """The label of a message the bot should not answer (not covered, chatter)."""

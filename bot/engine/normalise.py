@@ -40,10 +40,20 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}")
 correction takes it from there."""
 _SPACED = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 """A word spelt out letter by letter: ``l o c k e d``."""
-_MARKS = str.maketrans(dict.fromkeys("✗✘✕✖❌❎", " no ") | dict.fromkeys("✓✔☑✅", " yes "))
-"""Ticks and crosses, as a checklist's answers: "swelling ✗" is "swelling no"."""
-_ANSWER_LETTER = re.compile(r"(?:(?<=^)|(?<=[\s:]))(n/a|n|y)(?=$|[\s]*(?:[/,;.\n]|$))")
-"""A checklist's one-letter answer: "fever n / locking n / can walk y", "fall: N/A"."""
+_MARK_WORDS = dict.fromkeys("✗✘✕✖❌❎", "xmark") | dict.fromkeys("✓✔☑✅", "yes")
+_MARK = re.compile("[" + "".join(_MARK_WORDS) + "]")
+_SPACED_MARK = re.compile(r"\s*[" + "".join(_MARK_WORDS) + r"](?=(\s*)(\w?))")
+"""Ticks and crosses, a checklist's answers: each item a clause of its own, its mark a word,
+before the item ("✅ swelling ❌ fever": "yes swelling, xmark fever") where a line starts with
+a mark, else after it ("swelling ✓ fever ✗": "swelling yes, fever xmark"). A tick is "yes"; a
+cross is ``xmark``, which the context rules read as unsure: it may say "no" ("fever ✗") or
+mark a problem ("kneecap popped out ❌")."""
+_ANSWER_LETTER = re.compile(r"(?:(?<=^)|(?<=[\s:]))(n/a|n|y)(?=$|\s*(?:[,;\n]|[/.-](?:\s|$)))")
+"""A checklist's one-letter answer: "fever n / locking n / can walk y", "fall: N/A", "fever n -"
+(not "y/o", "y/n", "N.B." nor "rock n roll")."""
+_LETTER = re.compile(r"(?<!\S)([yn])(?!\S)")
+"""A one-letter word: a checklist line with two or more ("swelling y locking y fever n") has
+each as an answer ending its item."""
 _ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
@@ -100,6 +110,26 @@ def _fold_lookalikes(text: str) -> str:
     return "\n".join(" ".join(map(_skeleton, line.split(" "))) for line in text.split("\n"))
 
 
+def _marks_as_words(line: str) -> str:
+    """A checklist line with its ticks and crosses as words, each item a clause of its own."""
+    leading = _MARK.match(line.lstrip()) is not None
+
+    def word(mark: re.Match[str]) -> str:
+        said = _MARK_WORDS[mark.group().strip()]
+        if leading:
+            return f", {said} "
+        return f" {said}, " if mark.group(2) else f" {said}"
+
+    return _SPACED_MARK.sub(word, line)
+
+
+def _letters_as_answers(line: str) -> str:
+    """A checklist line with its one-letter answers as words ("fever n" -> "fever no")."""
+    if len(_LETTER.findall(line)) > 1:
+        line = _LETTER.sub(lambda found: f"{_ANSWER_WORDS[found.group(1)]},", line)
+    return _ANSWER_LETTER.sub(lambda found: _ANSWER_WORDS[found.group(1)], line)
+
+
 def clean(text: str) -> str:
     """The text as matching reads it, in lower case, one-line spaces.
 
@@ -116,11 +146,13 @@ def clean(text: str) -> str:
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
     text = _HYPHENATED.sub("", _APOSTROPHE.sub("'", text))
-    text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).translate(_MARKS).casefold()
+    text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).casefold()
+    if _MARK.search(text):
+        text = "\n".join(map(_marks_as_words, text.split("\n")))
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)
     text = _CAN_NOT.sub("cannot", _STRETCHED.sub(r"\1\1", text))
-    text = _ANSWER_LETTER.sub(lambda found: _ANSWER_WORDS[found.group(1)], text)
+    text = "\n".join(map(_letters_as_answers, text.split("\n")))
     return _SPACED.sub(lambda found: found.group().replace(" ", ""), text)
 
 

@@ -18,8 +18,9 @@ from bot.engine.normalise import clean, sentences
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
-_PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+/\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
-"""Where a sentence divides into clauses: commas and the like, a spaced slash, before "but"."""
+_PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+[/\-–—]\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
+"""Where a sentence divides into clauses: commas and the like, a spaced slash or dash, before
+"but"."""
 MIN_CLAUSE_CHARS = 16
 """A piece shorter than this ("ok so", "also") is read by the learned signal with the next."""
 HALF = 0.5
@@ -43,6 +44,8 @@ class Reading:
     phrase: Finding | None
     about_body: bool
     """Whether it names a body part or a symptom (read in its own language)."""
+    answered_yes: bool = False
+    """Whether a checklist in it answers a red-flag word "yes" ("swelling ✓")."""
     symptoms: frozenset[int] = frozenset()
     """Positions of its terms inside red-flag wordings."""
     own: frozenset[int] = frozenset()
@@ -160,6 +163,7 @@ class Reader:
             language=language,
             phrase=self._triage.find(words, contexts),
             about_body=self._contexts.about_body(words, language),
+            answered_yes=self._contexts.answered_yes(words, pieces, occupied),
             symptoms=occupied,
             own=own,
             others=others,

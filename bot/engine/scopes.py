@@ -58,8 +58,12 @@ FUNCTION_REACH = 4
 """A negation negates an ability ("not able to walk") when it names one this close."""
 LIST_PIECE = 3
 """A clause of at most this many terms after a comma continues a forward scope (a list)."""
-OPENING_REACH = 3
-"""A person named within this many terms of a sentence's start is who the sentence is about."""
+ANSWER_REACH = 2
+"""Terms a one-word negation after them reaches back: a checklist's item ("numb foot ✗")."""
+ANSWERED_TERMS = 4
+"""A question a lone "no" answers is a checklist's item at most this long ("Any fever?")."""
+POSSESSION_REACH = 2
+"""A possessive names a body part this close after it ("my left knee", "my IT band")."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,9 @@ def forward_scope(
     answer = context is Context.NEGATED  # "no, it locked": an answer, not "no swelling"
     if _fills(clause, start, end) and number + 1 < len(clauses) and not answer:
         following = clauses[number + 1]
-        if not following.opens_sentence:
-            return until(list(range(following.start, following.end)), bounds.stops)
-        if _alone(clauses, number):  # "Hypothetically. My foot goes numb on long rides."
+        if not following.opens_sentence or (
+            context is Context.HYPOTHETICAL and _alone(clauses, number)
+        ):  # "hypothetically, ..." or "Hypothetically. Foot goes numb on a long ride." (unsure)
             return until(list(range(following.start, following.end)), bounds.stops)
     while context is Context.NEGATED and number + 1 < len(clauses):
         number += 1
@@ -133,30 +137,46 @@ def forward_scope(
 
 
 def backward_scope(
-    clauses: Sequence[Clause], clause_of: list[int], start: int, end: int, bounds: Bounds
+    clauses: Sequence[Clause],
+    clause_of: list[int],
+    span: tuple[int, int],
+    bounds: Bounds,
+    context: Context,
+    *,
+    both_ways: bool = False,
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
     the same sentence ("knee swelled up like a melon, all healed"). A negation that is a
-    sentence of its own answers a question before it that names a symptom ("Swelling?
-    Nope."), not one that asks what the member can do ("Can I walk on it? Nope.").
+    sentence of its own answers a short question before it that names a symptom ("Swelling?
+    Nope."), not one that asks what the member can do ("Can I walk on it? Nope.") nor a
+    longer one ("Did the numbness wear off? No."). A one-word negation denies the words just
+    before it ("fever no", "covid test neg"); a word that looks ``both_ways`` ("no") after what
+    the member can do denies nothing ("walk 4 steps: no" is the symptom; "bends fine" is not).
     """
+    start, end = span
     number = clause_of[start]
     clause = clauses[number]
     first = clause.start
     if _fills(clause, start, end) and number > 0:
         before = clauses[number - 1]
+        asked = set(range(before.start, before.end))
         answers = (
             _alone(clauses, number)
             and before.text.endswith("?")
             and not clause.text.endswith("?")
-            and bounds.symptoms & set(range(before.start, before.end))
-            and not bounds.abilities & set(range(before.start, before.end))
+            and len(asked) <= ANSWERED_TERMS
+            and bounds.symptoms & asked
+            and not bounds.abilities & asked
         )
         if not clause.opens_sentence or answers:
             first = before.start
-    return _back_until(start, first, BACKWARD_REACH, bounds.stops)
+    if context is not Context.NEGATED or end - start > 1:
+        return _back_until(start, first, BACKWARD_REACH, bounds.stops)
+    if both_ways and bounds.abilities & set(range(max(first, start - FUNCTION_REACH), start)):
+        return []
+    return _back_until(start, first, ANSWER_REACH, bounds.stops)
 
 
 def back_through_sentence(
@@ -200,40 +220,31 @@ def sentences(clauses: Sequence[Clause]) -> list[range]:
 def lent_sentences(
     sentences: Sequence[range],
     people: Sequence[tuple[int, int]],
-    owned: set[int],
-    reported: set[int],
+    bodies: set[int],
     own: set[int],
+    met: set[int],
 ) -> list[int]:
-    """Positions of sentences about someone else, up to where the member speaks of themselves.
+    """Positions of sentences about someone else's body, up to where the member speaks again.
 
-    A sentence is someone else's when one of ``people`` owns a body part in it (an ``owned``
-    word right after them: "can't put weight on his leg"), or opens it and is named again
-    ("Wife's knee gave out on her"; named once, they may be who hurt the member's knee:
-    "teammate landed on the knee"), the member hasn't spoken of themselves (``own``) before
-    that person, and no ``reported`` word follows them ("she says it's dislocated": the
-    speaker isn't the patient).
+    A sentence is someone else's when every body part it names is owned by one of ``people``
+    named right before it ("can't put weight on his leg", "wife's knee gave out on her") and
+    the member hasn't spoken of themselves (``own``) before that person. A body part nobody
+    owns may be the member's ("he kicked the knee", "tangled with his leg, can't straighten
+    the knee"), and so may the injury when a ``met`` word comes just before the person
+    ("clashed with a teammate's knee, swelled up within the hour").
     """
+    owner = {end: start for start, end in people}
     lent: list[int] = []
     for sentence in sentences:
-        named = [(start, end) for start, end in people if start in sentence]
-        mentions = len(_outermost(named))  # "my wife" and "wife" are one mention
-        for start, end in named:
-            if end in reported or own & set(range(sentence.start, start)):
-                continue
-            opens = start - sentence.start < OPENING_REACH and mentions > 1
-            if opens or end in owned:
-                lent += until(list(sentence), own)
-                break
+        named = [position for position in bodies if position in sentence]
+        if not named or any(position not in owner for position in named):
+            continue
+        starts = [owner[position] for position in named]
+        if any(met & set(range(start - POSSESSION_REACH, start)) for start in starts):
+            continue
+        if not own & set(range(sentence.start, min(starts))):
+            lent += until(list(sentence), own)
     return lent
-
-
-def _outermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans not inside another ("a friend of mine" holds "friend")."""
-    return [
-        span
-        for span in set(spans)
-        if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in spans)
-    ]
 
 
 def until(scope: list[int], stops: set[int]) -> list[int]:

@@ -16,7 +16,7 @@ from bot.engine.context import ContextReader
 from bot.engine.focus import Candidates, candidate_parts
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.matcher import Matcher, entry_texts, reference_texts
-from bot.engine.model import NotCovered, SafetyTier
+from bot.engine.model import CONTEXT_LISTS, NotCovered, SafetyTier
 from bot.engine.normalise import clean, tokens
 from bot.engine.phrases import PhraseIndex
 from bot.engine.reading import Reader
@@ -49,14 +49,6 @@ class State:
         return set(self.analyser.analyse(clean(text)).content)
 
 
-_CONTEXT_LISTS = (
-    "negated", "negated_after", "past", "past_after", "resolved_after", "hypothetical",
-    "other", "first_person", "carer", "experiencer", "reporting", "uncertain", "uncertain_after",
-    "figurative", "pseudo", "terminate", "clause_start", "function", "sense", "body",
-)  # fmt: skip
-"""The word lists of context rules: their words are known words, not typos to correct."""
-
-
 def lexical_state(knowledge: KnowledgeBase) -> State:
     """The state answering from ``knowledge`` on lexical signals alone (no decision layer)."""
     vocabulary: list[str] = []
@@ -71,7 +63,7 @@ def lexical_state(knowledge: KnowledgeBase) -> State:
     vocabulary += [
         wording
         for rules in knowledge.context
-        for name in _CONTEXT_LISTS
+        for name in CONTEXT_LISTS
         for wording in getattr(rules, name)
     ]
     analyser = Analyser(vocabulary, knowledge.synonyms)
@@ -79,7 +71,7 @@ def lexical_state(knowledge: KnowledgeBase) -> State:
         knowledge.safety_tiers, analyser, knowledge.word_groups, knowledge.exercise_cues
     )
     languages = [rules.language for rules in knowledge.context]
-    contexts = ContextReader(knowledge.context, analyser)
+    contexts = ContextReader(knowledge.context, analyser, knowledge.word_groups)
     reader = Reader(analyser, triage, contexts, languages, english)
     scope_phrases = ((item, item.phrases) for item in knowledge.not_covered)
     parts = {entry.id: Candidates(candidate_parts(entry)) for entry in knowledge.entries.values()}

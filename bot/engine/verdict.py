@@ -26,15 +26,18 @@ SIGNS_SHOWN = 4
 """Warning signs a screening question lists."""
 
 
-def _read_poorly(state: State, reading: Reading) -> Finding | None:
-    """A message in a language the bot reads poorly that names the body: maybe a red flag.
+def _unplaced(state: State, reading: Reading) -> Finding | None:
+    """A message that may hold a red flag the bot can't place: a screen, least urgent tier first.
 
-    It gets the screening question (the least urgent tier's signs lead), so recall never
-    hangs on a list of red-flag phrases in that language being complete.
+    A checklist that answers a red-flag word "yes" ("swelling ✓"), or a message in a language
+    the bot reads poorly that names the body: recall never hangs on a list of red-flag phrases
+    in that language being complete.
     """
-    if reading.english or not reading.about_body or not state.knowledge.safety_tiers:
+    if not state.knowledge.safety_tiers:
         return None
-    return Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
+    if reading.answered_yes or (not reading.english and reading.about_body):
+        return Finding(state.knowledge.safety_tiers[-1], Context.UNCERTAIN, "meaning", "")
+    return None
 
 
 def read_clauses(reading: Reading, flags: Sequence[object]) -> list[Clause]:
@@ -96,8 +99,8 @@ class Verdict:
             finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:
             finding, firm = phrase, False
-        elif (unread := _read_poorly(state, reading)) is not None:
-            finding, firm = unread, False
+        elif (unplaced := _unplaced(state, reading)) is not None:
+            finding, firm = unplaced, False
         else:
             return None
         tier = finding.tier
@@ -185,7 +188,7 @@ class Verdict:
     def lexical_caution(self, state: State, reading: Reading, screened: bool) -> Reply | None:
         """The verdict on phrases alone, when the semantic layer is off."""
         phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
-        finding = phrase or _read_poorly(state, reading)
+        finding = phrase or _unplaced(state, reading)
         if finding is None or finding.tier is None:
             return None
         if finding.context is Context.AFFIRMED:

@@ -112,6 +112,29 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "He tackled me and now the knee won't straighten",
     "A friend of mine kicked the knee, it swelled up straight away",
     "Knee swelled up after the fall? Yes. Fever? No.",
+    "My knee gave way on the stairs like it did years ago",
+    "My lad's 11, been limping round the yard since Sunday, says it's his knee.",
+    "my 12yo keeps saying his knee hurts, he plays a lot of football",
+    "my little sis is 11 and says her knee hurts every day",
+    "my scar is going red and there's gunk coming out, ok to start the rehab drills?",
+    "Clashed with a teammate's knee in training, swelled up within an hour, can't bear weight",
+    "Tangled with his leg going for the ball, cannot straighten the knee",
+    "Husband's freaking out - knee gave way twice on the stairs and he thinks I should go in",
+    "Her horse kicked the knee, she saw it, kneecap's sitting out to the side and can't walk",
+    "Swelling ✓ Locking ✓ Fever ✗",
+    "swelling y locking y fever n",
+    "✅ swelling ❌ fever ✅ locking",
+    "Kneecap popped out ❌ looks deformed ❌ what do I do",
+    "Walk 4 steps ❌ Bend to 90 ❌",
+    "Walk 4 steps: no. Bend to 90: no.",
+    "Hot swollen knee and fever and covid test neg",
+    "72 y/o, fell on the ice and the knee is sore",
+    "Did the numbness wear off? No.",
+    "Has the knee stopped giving way? No.",
+    "Last injury? Years ago. This one swelled up within an hour of the twist and I can't bear"
+    " weight.",
+    "Hypothetical. Foot went cold and pale after the fall.",
+    "Not a pupil this time, my own son. He's 13 and has had pain in his knee for three weeks.",
 ]
 """Current red flags beside a time, a place, a duration, an answer or another person: none
 dates, denies or lends the symptom away ("but that was an hour ago", "in school", "for years",
@@ -138,10 +161,9 @@ DISMISSED = [
     ("Nothing hot or swollen, no fever. Which exercise first?", Context.NEGATED),
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("Fever? Nope. Just a sore outer knee, which exercise first?", Context.NEGATED),
-    ("fever ✗ / numbness ✗ / which exercise first?", Context.NEGATED),
+    ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
     ("Fever: N/A. Numbness: nil. Which exercise first?", Context.NEGATED),
-    ("Hypothetical. Foot goes numb on a long ride, what then?", Context.HYPOTHETICAL),
     (
         "Wife's knee gave out on her twice at the shops, she's seeing the doc Monday. Mine don't"
         " do that. How long do I hold the belt line reset?",
@@ -156,6 +178,21 @@ DISMISSED = [
         "My training partner has tingling and numbness in his foot; he has booked a doctor. Which"
         " exercise do I do first?",
         Context.OTHER,
+    ),
+    (
+        "My hiking partner's knee ballooned an hour after she slipped on scree yesterday, she's at"
+        " A&E. My question is about me: what order do the three exercises go in?",
+        Context.OTHER,
+    ),
+    (
+        "Bloke on my route can't put any weight on his leg after slipping in the depot. Mine's"
+        " just an achy outside knee. What's the best first exercise?",
+        Context.OTHER,
+    ),
+    (
+        "Dislocated my kneecap bouldering pre-pandemic, zero issues for years. What gear do the"
+        " exercises need?",
+        Context.PAST,
     ),
 ]
 
@@ -231,6 +268,20 @@ def test_a_correction_is_read_as_a_denial(engine: Engine) -> None:
     reply = engine.answer("I said it's NOT swollen, just achy")
     assert reply.outcome not in (Outcome.SAFETY, Outcome.SCREEN)
     assert reply.denied
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Fever ✗ Swelling ✗ Locking ✗ Night pain ✗ — sore outside of knee only",
+        "Hypothetical. Foot goes numb on a long ride. Emergency or not.",
+    ],
+)
+def test_a_cross_or_a_hypothetical_sentence_is_asked_about_not_alarmed(
+    engine: Engine, message: str
+) -> None:
+    """A cross may say "no" or mark a problem, and "Hypothetical." may be a story: a screen."""
+    assert engine.answer(message).outcome is Outcome.SCREEN
 
 
 def test_a_hedged_symptom_gets_the_screening_question(engine: Engine) -> None:

@@ -237,6 +237,32 @@ def test_word_group_problems_are_reported_at_their_lines(tiny_dir: Path) -> None
     ]
 
 
+def test_a_context_wording_naming_an_unknown_group_is_reported_at_its_line(
+    tiny_dir: Path,
+) -> None:
+    """Context wordings may use word groups ("{young-age}yo"); a group nobody defined is an error."""
+    safety = (
+        "safety_tiers:\n"
+        "  - id: same-day\n"
+        "    title: Get seen today\n"
+        "    response: Please see a doctor today.\n"
+        "    phrases: [knee locked]\n"
+        "word_groups:\n"
+        "  - name: young-age\n"
+        "    words: ['11', '12']\n"
+        "context:\n"
+        "  - language: en\n"
+        "    carer: ['{young-age}yo', '{ghost} year old', 'my son + knee']\n"
+    )
+    (tiny_dir / "safety.yaml").write_text(safety)
+    path = tiny_dir / "safety.yaml"
+    assert _errors(tiny_dir) == [
+        f"{path}:11: context[0].carer[1]: unknown word group 'ghost' (define it under word_groups)",
+        f"{path}:11: context[0].carer[2]: a context wording is one run of words: ' + ' doesn't"
+        " apply",
+    ]
+
+
 def test_a_phrase_that_expands_too_far_is_rejected(tiny_dir: Path) -> None:
     """Two large groups in one part would multiply into too many wordings: an error, not a hang."""
     words = ", ".join(f"w{number}" for number in range(60))

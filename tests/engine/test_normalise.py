@@ -119,13 +119,23 @@ def test_cleaned_text_splits_into_sentences_after_end_punctuation_and_at_line_br
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
-        ("swelling ✗ / locking ✔", "swelling no / locking yes"),
+        ("swelling ✗ / locking ✔", "swelling xmark / locking yes"),
+        ("Swelling ✓ Locking ✓ Fever ✗", "swelling yes, locking yes, fever xmark"),
+        ("✅ swelling ❌ fever", ", yes swelling, xmark fever"),
         ("fever n / can walk y.", "fever no / can walk yes."),
+        ("swelling y locking y fever n", "swelling yes, locking yes, fever no,"),
         ("Fall: N/A. Numb: n", "fall: no. numb: no"),
+        ("fever n - swelling n", "fever no, - swelling no,"),
         ("rock n roll", "rock n roll"),
+        ("72 y/o, fell", "72 y/o, fell"),
+        ("N.B. y/n", "n.b. y/n"),
         ("gave way n now it's swollen", "gave way n now it's swollen"),
     ],
 )
 def test_a_checklists_ticks_crosses_and_letters_are_words(raw: str, cleaned: str) -> None:
-    """A checklist's answers read as "no" and "yes"; an "n" inside a sentence ("and") stays."""
+    """A checklist's answers are words, each item a clause; an "n" inside a sentence stays.
+
+    A tick is "yes"; a cross is ``xmark`` (unsure: "fever ✗" or "kneecap popped out ❌"); a
+    line of one-letter answers ends each item with its answer.
+    """
     assert clean(raw) == cleaned

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Set
 from bot.engine.loader.hints import did_you_mean
 from bot.engine.loader.issues import Issue
 from bot.engine.loader.parse import ParsedFile
-from bot.engine.model import Entry
+from bot.engine.model import CONTEXT_LISTS, Entry
 from bot.engine.normalise import clean, tokens
 from bot.engine.phrase_syntax import (
     CONJUNCTION,
@@ -170,8 +170,28 @@ def _check_word_groups(parsed: list[ParsedFile], unloaded: Set[str], complete: b
                 message = _phrase_problem(phrase, groups, parts_allowed, unloaded)
                 if message:
                     issues.append(file.issue((*place, position), message))
+        issues += _context_group_problems(file, groups, unloaded)
     if complete and not issues:
         issues += _expansion_problem(parsed, groups)
+    return issues
+
+
+def _context_group_problems(
+    file: ParsedFile, groups: Mapping[str, list[str]], unloaded: Set[str]
+) -> list[Issue]:
+    """Context wordings that name a word group nobody defined, or join parts with ' + '."""
+    issues = []
+    for index, rules in enumerate(file.content.context):
+        for name in CONTEXT_LISTS:
+            for position, wording in enumerate(getattr(rules, name)):
+                unknown = [group for group in references(wording) if group not in groups]
+                if CONJUNCTION in wording:
+                    message = "a context wording is one run of words: ' + ' doesn't apply"
+                elif unknown and unknown[0] not in unloaded:
+                    message = f"unknown word group {unknown[0]!r} (define it under word_groups)"
+                else:
+                    continue
+                issues.append(file.issue(("context", index, name, position), message))
     return issues
 
 
