@@ -19,7 +19,7 @@ language's rules (and English ones, which members mix in).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -29,6 +29,7 @@ from bot.engine.normalise import clean
 from bot.engine.phrase_syntax import WordGroups, alternatives
 from bot.engine.scopes import (
     ANSWER_REACH,
+    CONTACT_REACH,
     DENIALS,
     DISMISSED,
     FUNCTION_REACH,
@@ -41,6 +42,7 @@ from bot.engine.scopes import (
     forward_scope,
     graver,
     lent_sentences,
+    rest_of_sentence,
     sentences,
     until,
 )
@@ -81,14 +83,15 @@ _TRIGGERS = {
     "uncertain": (Context.UNCERTAIN, True),
     "uncertain_after": (Context.UNCERTAIN, False),
     "resolved_after": (Context.PAST, False, True),
+    "quoting": (Context.UNCERTAIN, True, True),
 }
 """Rule list -> the context its triggers give, whether their scope runs forward, and whether
-it reaches back through the whole sentence."""
+it reaches through the whole sentence (back, or on to its end)."""
 
 
 _WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "experiencer", "possessive", "contact", "sense", "affirming",
+    "sense", "change", "affirming", "answers", "experiencer", "possessive", "contact",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -132,11 +135,13 @@ class _Rules:
     clause_start: _Runs = field(default_factory=_Runs)
     first_person: _Runs = field(default_factory=_Runs)
     carer: _Runs = field(default_factory=_Runs)
+    affirming: _Runs = field(default_factory=_Runs)
+    answers: _Runs = field(default_factory=_Runs)
     experiencer: _Runs = field(default_factory=_Runs)
     possessive: _Runs = field(default_factory=_Runs)
     contact: _Runs = field(default_factory=_Runs)
-    affirming: _Runs = field(default_factory=_Runs)
     sense: _Runs = field(default_factory=_Runs)
+    change: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
     functions: set[str] = field(default_factory=set)
 
@@ -238,112 +243,156 @@ class ContextReader:
         chosen = self._chosen(language)
         if not chosen:
             return tuple(labels)
-
-        clause_of = [0] * len(terms)
-        for number, clause in enumerate(clauses):
-            clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
-
-        def found(name: str) -> list[tuple[int, int, object]]:
-            """Occurrences of one kind of wording, each inside one clause."""
-            return [
-                (start, end, payload)
-                for rules in chosen
-                for start, end, payload in getattr(rules, name).occurrences(terms)
-                if clause_of[start] == clause_of[end - 1]
-            ]
-
-        for start, end, _ in found("figurative"):
+        message = _Message(terms, clauses, chosen)
+        for start, end in message.spans("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
-        functions = set().union(*(rules.functions for rules in chosen))
-        bounds = Bounds(
-            stops={start for start, _, _ in found("terminate")},
-            opening={start for start, _, _ in found("clause_start")},
+        cared_for = bool(message.spans("carer"))
+        for scope, context in message.scopes(occupied, cared_for=cared_for):
+            for position in scope:
+                labels[position] = graver(labels[position], context)
+        if not cared_for:
+            for position in message.lent():
+                labels[position] = graver(labels[position], Context.UNCERTAIN)
+        return tuple(labels)
+
+
+class _Message:
+    """One message's terms, clauses and the wordings of its language's rules found in it."""
+
+    def __init__(self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[_Rules]) -> None:
+        self.terms = terms
+        self.clauses = clauses
+        self.clause_of = [0] * len(terms)
+        for number, clause in enumerate(clauses):
+            self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+        self._chosen = chosen
+        self.functions = set().union(*(rules.functions for rules in chosen))
+        self.first_person = {start for start, _ in self.spans("first_person")}
+
+    def found(self, name: str) -> list[tuple[int, int, object]]:
+        """Occurrences of one kind of wording, each inside one clause, with their payloads."""
+        return [
+            (start, end, payload)
+            for rules in self._chosen
+            for start, end, payload in getattr(rules, name).occurrences(self.terms)
+            if self.clause_of[start] == self.clause_of[end - 1]
+        ]
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """Where one kind of wording occurs, each inside one clause."""
+        return [(start, end) for start, end, _ in self.found(name)]
+
+    def starts(self, name: str) -> set[int]:
+        """Where occurrences of one kind of wording start."""
+        return {start for start, _ in self.spans(name)}
+
+    def bounds(self, occupied: frozenset[int]) -> Bounds:
+        """Where this message's scopes stop, and what it names (symptoms, abilities)."""
+        return Bounds(
+            stops=self.starts("terminate"),
+            opening=self.starts("clause_start"),
             symptoms=occupied,
-            abilities=frozenset(p for p, term in enumerate(terms) if term in functions)
-            | {start for start, _, _ in found("sense")},
+            abilities=frozenset(p for p, term in enumerate(self.terms) if term in self.functions)
+            | self.starts("sense")
+            | self.starts("change"),
         )
-        blocked = {p for s, e, _ in found("pseudo") for p in range(s, e)}
-        first_person = {start for start, _, _ in found("first_person")}
-        cared_for = bool(found("carer"))
-        claimed: dict[tuple[bool, bool], set[int]] = {}
-        triggers = found("triggers")
+
+    def scopes(
+        self, occupied: frozenset[int], *, cared_for: bool
+    ) -> Iterator[tuple[list[int], Context]]:
+        """Each trigger's scope and the context it gives, longest trigger first.
+
+        The longest trigger each way is the one that counts; a resolution ("been fine since")
+        reaches further than a plain dating ("its been fine"): both count.
+        """
+        bounds = self.bounds(occupied)
+        blocked = {p for start, end in self.spans("pseudo") for p in range(start, end)}
+        answers = set(self.spans("answers"))
+        triggers = self.found("triggers")
         forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
+        claimed: dict[tuple[bool, bool], set[int]] = {}
         for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
-            trigger: _Trigger = payload  # type: ignore[assignment]
+            trigger = cast(_Trigger, payload)
             if trigger.context is Context.OTHER and cared_for:
                 continue
             span = set(range(start, end))
-            # The longest trigger each way is the one that counts; a resolution ("been fine
-            # since") reaches further than a plain dating ("its been fine"): both count.
             way = claimed.setdefault((trigger.forward, trigger.sentence), set())
             if span & (blocked | occupied | way):
                 continue
             way |= span
-            clause = clauses[clause_of[start]]
-            context = trigger.context
             if trigger.forward:
-                scope = forward_scope(clauses, clause_of, (start, end), bounds, context)
-                if context is Context.OTHER:
-                    scope = until(scope, first_person)
-                if context is Context.NEGATED and any(
-                    terms[p] in functions for p in scope[:FUNCTION_REACH]
-                ):
-                    continue  # "not able to walk": the negated ability is the symptom
-                if context is Context.HYPOTHETICAL and (
-                    first_person & set(scope)
-                    or (
-                        scope
-                        and scope[0] >= clause.end
-                        and clauses[clause_of[scope[0]]].opens_sentence
-                    )
-                ):  # "what does it mean if my calf is hot?", "Hypothetical. Foot went cold."
-                    context = Context.UNCERTAIN
-            elif end - start == 1 and (start, end) in forward and end < clause.end:
-                continue  # a word that looks both ways ("no") looks back only at a clause's end
-            else:
-                scope = (
-                    back_through_sentence(clauses, clause_of, start, bounds.stops)
-                    if trigger.sentence
-                    else backward_scope(
-                        clauses,
-                        clause_of,
-                        (start, end),
-                        bounds,
-                        context,
-                        both_ways=(start, end) in forward,
-                    )
+                found = self._forward(trigger, (start, end), bounds)
+            elif end - start == 1 and (start, end) in forward and end < self._clause(start).end:
+                found = None  # a word that looks both ways ("no") looks back only at a clause's end
+            elif trigger.sentence:
+                found = (
+                    back_through_sentence(self.clauses, self.clause_of, start, bounds.stops),
+                    trigger.context,
                 )
-            for position in scope:
-                labels[position] = graver(labels[position], context)
-        if not cared_for:
-            for position in _lent(found, clauses, first_person):
-                labels[position] = graver(labels[position], Context.OTHER)
-        return tuple(labels)
+            else:
+                scope = backward_scope(
+                    self.clauses,
+                    self.clause_of,
+                    (start, end),
+                    bounds,
+                    answer=(start, end) in answers,
+                )
+                found = scope, trigger.context
+            if found is not None:
+                yield found
 
+    def _clause(self, position: int) -> Clause:
+        return self.clauses[self.clause_of[position]]
 
-def _lent(
-    found: Callable[[str], list[tuple[int, int, object]]],
-    clauses: Sequence[Clause],
-    first_person: set[int],
-) -> list[int]:
-    """Positions of the sentences about someone else (see :func:`lent_sentences`).
+    def _forward(
+        self, trigger: _Trigger, span: tuple[int, int], bounds: Bounds
+    ) -> tuple[list[int], Context] | None:
+        """A forward trigger's scope and context, or None where it is no trigger here.
 
-    A first-person word inside a person's wording ("my wife", "a friend of mine") is not the
-    member speaking of themselves, nor a possessive without a body part ("my hiking partner").
-    """
-    people = [(start, end) for start, end, _ in found("experiencer")]
-    not_own = {position for start, end in people for position in range(start, end)}
-    bodies = {start for start, _, _ in found("body")}
-    not_own |= {
-        start
-        for start, end, _ in found("possessive")
-        if not bodies & set(range(end, end + POSSESSION_REACH))
-    }
-    not_own |= {
-        position
-        for start, end, hit in found("triggers")
-        if cast(_Trigger, hit).context is Context.OTHER
-        for position in range(start, end)
-    }
-    met = {start for start, _, _ in found("contact")}
-    return lent_sentences(sentences(clauses), people, bodies, own=first_person - not_own, met=met)
+        Someone else's scope ends where the member speaks of themselves; a negated ability is
+        the symptom ("not able to walk"); a "what if" about the member's own body, or one that
+        is a sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
+        """
+        context = trigger.context
+        if trigger.sentence:
+            return rest_of_sentence(self.clauses, self.clause_of, span[1]), context
+        scope = forward_scope(self.clauses, self.clause_of, span, bounds, context)
+        if context is Context.OTHER:
+            scope = until(scope, self.first_person)
+        if context is Context.NEGATED and any(
+            self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
+        ):
+            return None
+        next_sentence = bool(scope) and scope[0] >= self._clause(span[0]).end
+        if context is Context.HYPOTHETICAL and (
+            self.first_person & set(scope)
+            or (next_sentence and self._clause(scope[0]).opens_sentence)
+        ):
+            context = Context.UNCERTAIN
+        return scope, context
+
+    def lent(self) -> list[int]:
+        """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).
+
+        A first-person word inside a person's wording ("my wife", "a friend of mine") is not
+        the member speaking of themselves, nor a possessive without a body part ("my hiking
+        partner"); a person just after a ``contact`` word owns nothing ("clashed with his knee":
+        the member's knee met it).
+        """
+        people = self.spans("experiencer")
+        bodies = self.starts("body")
+        met = self.starts("contact")
+        owner = {
+            end: start
+            for start, end in people
+            if end in bodies
+            and self.clause_of[start] == self.clause_of[end]
+            and not met & set(range(start - CONTACT_REACH, start))
+        }
+        not_own = {position for start, end in people for position in range(start, end)}
+        not_own |= {
+            start
+            for start, end in self.spans("possessive")
+            if not bodies & set(range(end, end + POSSESSION_REACH))
+        }
+        return lent_sentences(sentences(self.clauses), owner, bodies, self.first_person - not_own)

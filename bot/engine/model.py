@@ -215,20 +215,23 @@ class ContextRules:
     Someone else's scope (``other``) ends at a ``first_person`` word, and counts only in a
     message with no ``carer`` wording (a child, a parent, "should he"): asked on behalf of
     someone, their red flag is the member's to act on. A sentence in which an ``experiencer``
-    wording (a person) owns every ``body`` word ("can't put weight on his leg", "wife's knee
-    gave out on her") is theirs, up to where the member speaks of themselves; with a
-    ``possessive`` ("my") the member speaks of themselves only when a ``body`` word follows
-    ("my knee", not "my hiking partner"), and a ``contact`` word just before the person ("clashed
-    with his knee") makes their body part what the member's met.
-    ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
+    wording (a person) owns every ``body`` word ("can't put weight on his leg") is perhaps
+    theirs (unsure, up to where the member speaks of themselves): with a ``possessive`` ("my")
+    the member speaks of themselves only before a body word, and a person just after a
+    ``contact`` word ("clashed with his knee") owns nothing.
+    ``resolved_after`` wordings ("fully healed") reach back through the whole sentence. A
+    ``quoting`` wording (what a quoted line starts with: see
+    :func:`~bot.engine.normalise.clean`) makes the rest of its sentence unsure: the bot's own
+    words quoted back are not the member's.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
     so is a "no" answering a question about a ``function`` or a ``sense`` ("Any feeling in
-    your foot? None.").
-    ``body`` words tell a message about the body in a language the bot reads poorly, and whose
-    body part a sentence names.
+    your foot? None.") or a ``change`` ("Swelling going down? Nope.").
+    ``body`` words tell a message about the body in a language the bot reads poorly, and name
+    the body parts a person owns.
     A red-flag word a checklist answers with an ``affirming`` word ("swelling yes", a tick)
-    gets the screening question.
+    gets the screening question; a negation that is one of the ``answers`` ("fever: no",
+    "swelling 0") denies only the item just before it, and no ``function``.
     """
 
     __pydantic_config__ = _STRICT
@@ -239,13 +242,15 @@ class ContextRules:
     past: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     past_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     resolved_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    quoting: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     hypothetical: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    affirming: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    answers: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     experiencer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     possessive: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    affirming: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     contact: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
@@ -255,6 +260,7 @@ class ContextRules:
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    change: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     body: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
 
 

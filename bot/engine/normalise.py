@@ -52,9 +52,15 @@ _ANSWER_LETTER = re.compile(r"(?:(?<=^)|(?<=[\s:]))(n/a|n|y)(?=$|\s*(?:[,;\n]|[/
 """A checklist's one-letter answer: "fever n / locking n / can walk y", "fall: N/A", "fever n -"
 (not "y/o", "y/n", "N.B." nor "rock n roll")."""
 _LETTER = re.compile(r"(?<!\S)([yn])(?!\S)")
-"""A one-letter word: a checklist line with two or more ("swelling y locking y fever n") has
-each as an answer ending its item."""
+_LAST_LETTER = re.compile(r"(?<!\S)[yn][.!]*$")
+"""A one-letter word: a checklist line with two or more, ending on one ("swelling y locking y
+fever n"), has each as an answer ending its item ("hot n red n puffy" has none)."""
 _ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
+_QUOTE = re.compile(r"^[ \t]*>{1,3}[ \t]?(?=\S)")
+"""A Discord quotation at a line's start (``> ``): usually the bot's words, quoted back."""
+QUOTED = "you said"
+"""What each sentence of a quoted line starts with in the clean text."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
 _FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
@@ -123,9 +129,16 @@ def _marks_as_words(line: str) -> str:
     return _SPACED_MARK.sub(word, line)
 
 
+def _quote_as_words(line: str) -> str:
+    """A quoted line with each of its sentences opened by :data:`QUOTED`."""
+    if not _QUOTE.match(line):
+        return line
+    return " ".join(f"{QUOTED} {part}" for part in _SENTENCE_END.split(_QUOTE.sub("", line)))
+
+
 def _letters_as_answers(line: str) -> str:
     """A checklist line with its one-letter answers as words ("fever n" -> "fever no")."""
-    if len(_LETTER.findall(line)) > 1:
+    if len(_LETTER.findall(line)) > 1 and _LAST_LETTER.search(line):
         line = _LETTER.sub(lambda found: f"{_ANSWER_WORDS[found.group(1)]},", line)
     return _ANSWER_LETTER.sub(lambda found: _ANSWER_WORDS[found.group(1)], line)
 
@@ -135,7 +148,8 @@ def clean(text: str) -> str:
 
     Markup, URLs and invisible characters are gone; look-alike letters are folded; apostrophes,
     stretched letters and words broken over a line or by emphasis are mended; a checklist's
-    ticks, crosses and one-letter answers are words ("no", "yes").
+    ticks, crosses and one-letter answers are words ("no", "yes"); each sentence of a quoted
+    line starts with :data:`QUOTED`.
     """
     text = text[:MAX_RAW_CHARS]
     if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
@@ -145,6 +159,8 @@ def clean(text: str) -> str:
         text = _URL.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
+    if ">" in text:
+        text = "\n".join(map(_quote_as_words, text.split("\n")))
     text = _HYPHENATED.sub("", _APOSTROPHE.sub("'", text))
     text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).casefold()
     if _MARK.search(text):

@@ -58,20 +58,23 @@ FUNCTION_REACH = 4
 """A negation negates an ability ("not able to walk") when it names one this close."""
 LIST_PIECE = 3
 """A clause of at most this many terms after a comma continues a forward scope (a list)."""
-ANSWER_REACH = 2
-"""Terms a one-word negation after them reaches back: a checklist's item ("numb foot ✗")."""
-ANSWERED_TERMS = 4
-"""A question a lone "no" answers is a checklist's item at most this long ("Any fever?")."""
 POSSESSION_REACH = 2
 """A possessive names a body part this close after it ("my left knee", "my IT band")."""
+CONTACT_REACH = 2
+"""A word of contact this close before a person makes their body part what the member's met."""
+ANSWER_REACH = 2
+"""Terms a checklist's answer after them reaches back: its item ("numb foot: no")."""
+ANSWERED_TERMS = 4
+"""A question a lone "no" answers is a checklist's item at most this long ("Any fever?")."""
 
 
 @dataclass(frozen=True)
 class Bounds:
     """Where scopes stop: termination terms, words that open a clause, and symptom words.
 
-    ``abilities`` name what a member can do or feel ("walk", "feeling"): a "no" that
-    answers a question about one is the symptom ("Can I walk on it? Nope.").
+    ``abilities`` name what a member can do or feel, or how a symptom changes ("walk",
+    "feeling", "going down"): a "no" that answers a question about one is the symptom ("Can I
+    walk on it? Nope.", "Swelling going down? No.").
     """
 
     stops: set[int]
@@ -141,9 +144,8 @@ def backward_scope(
     clause_of: list[int],
     span: tuple[int, int],
     bounds: Bounds,
-    context: Context,
     *,
-    both_ways: bool = False,
+    answer: bool = False,
 ) -> list[int]:
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
@@ -151,9 +153,10 @@ def backward_scope(
     the same sentence ("knee swelled up like a melon, all healed"). A negation that is a
     sentence of its own answers a short question before it that names a symptom ("Swelling?
     Nope."), not one that asks what the member can do ("Can I walk on it? Nope.") nor a
-    longer one ("Did the numbness wear off? No."). A one-word negation denies the words just
-    before it ("fever no", "covid test neg"); a word that looks ``both_ways`` ("no") after what
-    the member can do denies nothing ("walk 4 steps: no" is the symptom; "bends fine" is not).
+    longer one ("Did the numbness wear off? No."). A checklist's ``answer`` ("no", "nil", "0")
+    ends its item and denies only the words just before it ("fever no", "covid test neg"), and
+    nothing after what the member can do ("walk 4 steps: no" is the symptom; "bends fine" is no
+    answer); inside a clause it is no answer ("calf swollen nil relief").
     """
     start, end = span
     number = clause_of[start]
@@ -172,9 +175,9 @@ def backward_scope(
         )
         if not clause.opens_sentence or answers:
             first = before.start
-    if context is not Context.NEGATED or end - start > 1:
+    if not answer:
         return _back_until(start, first, BACKWARD_REACH, bounds.stops)
-    if both_ways and bounds.abilities & set(range(max(first, start - FUNCTION_REACH), start)):
+    if end < clause.end or bounds.abilities & set(range(max(first, start - FUNCTION_REACH), start)):
         return []
     return _back_until(start, first, ANSWER_REACH, bounds.stops)
 
@@ -206,6 +209,16 @@ def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int
     return scope
 
 
+def rest_of_sentence(clauses: Sequence[Clause], clause_of: list[int], end: int) -> list[int]:
+    """From ``end`` to its sentence's end, whatever it holds (a quotation of the bot's words)."""
+    if end >= len(clause_of):
+        return []
+    number = clause_of[end]
+    while number + 1 < len(clauses) and not clauses[number + 1].opens_sentence:
+        number += 1
+    return list(range(end, clauses[number].end))
+
+
 def sentences(clauses: Sequence[Clause]) -> list[range]:
     """The term ranges of a message's sentences: runs of clauses, each opened by one."""
     spans: list[list[int]] = []
@@ -218,31 +231,22 @@ def sentences(clauses: Sequence[Clause]) -> list[range]:
 
 
 def lent_sentences(
-    sentences: Sequence[range],
-    people: Sequence[tuple[int, int]],
-    bodies: set[int],
-    own: set[int],
-    met: set[int],
+    sentences: Sequence[range], owner: dict[int, int], bodies: set[int], own: set[int]
 ) -> list[int]:
-    """Positions of sentences about someone else's body, up to where the member speaks again.
+    """Positions of sentences perhaps about someone else's body, up to where the member speaks.
 
-    A sentence is someone else's when every body part it names is owned by one of ``people``
-    named right before it ("can't put weight on his leg", "wife's knee gave out on her") and
-    the member hasn't spoken of themselves (``own``) before that person. A body part nobody
-    owns may be the member's ("he kicked the knee", "tangled with his leg, can't straighten
-    the knee"), and so may the injury when a ``met`` word comes just before the person
-    ("clashed with a teammate's knee, swelled up within the hour").
+    A sentence is perhaps someone else's when every body part it names (``bodies``) has an
+    ``owner``, a person named right before it in its clause ("can't put weight on his leg",
+    "wife's knee gave out on her"), and the member hasn't spoken of themselves (``own``)
+    before that person. A body part nobody owns may be the member's ("he kicked the knee").
+    Only perhaps: a parent may not say they are one ("Noah took a knock, his knee is locked").
     """
-    owner = {end: start for start, end in people}
     lent: list[int] = []
     for sentence in sentences:
         named = [position for position in bodies if position in sentence]
         if not named or any(position not in owner for position in named):
             continue
-        starts = [owner[position] for position in named]
-        if any(met & set(range(start - POSSESSION_REACH, start)) for start in starts):
-            continue
-        if not own & set(range(sentence.start, min(starts))):
+        if not own & set(range(sentence.start, min(owner[position] for position in named))):
             lent += until(list(sentence), own)
     return lent
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.engine import Engine, Outcome
 from bot.engine.context import Context
@@ -165,31 +168,6 @@ DISMISSED = [
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
     ("Fever: N/A. Numbness: nil. Which exercise first?", Context.NEGATED),
     (
-        "Wife's knee gave out on her twice at the shops, she's seeing the doc Monday. Mine don't"
-        " do that. How long do I hold the belt line reset?",
-        Context.OTHER,
-    ),
-    (
-        "Buddy from the league can't put weight on his leg since Saturday. Me, I've just got the"
-        " outside-knee ache. Is foam rolling a waste of time?",
-        Context.OTHER,
-    ),
-    (
-        "My training partner has tingling and numbness in his foot; he has booked a doctor. Which"
-        " exercise do I do first?",
-        Context.OTHER,
-    ),
-    (
-        "My hiking partner's knee ballooned an hour after she slipped on scree yesterday, she's at"
-        " A&E. My question is about me: what order do the three exercises go in?",
-        Context.OTHER,
-    ),
-    (
-        "Bloke on my route can't put any weight on his leg after slipping in the depot. Mine's"
-        " just an achy outside knee. What's the best first exercise?",
-        Context.OTHER,
-    ),
-    (
         "Dislocated my kneecap bouldering pre-pandemic, zero issues for years. What gear do the"
         " exercises need?",
         Context.PAST,
@@ -237,6 +215,31 @@ def test_a_denied_clause_never_hides_a_red_flag_beside_it(engine: Engine, messag
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
+SOMEONE_ELSES_BODY = [
+    (
+        "Wife's knee gave out on her twice at the shops, she's seeing the doc Monday. Mine don't"
+        " do that. How long do I hold the belt line reset?"
+    ),
+    (
+        "Buddy from the league can't put weight on his leg since Saturday. Me, I've just got the"
+        " outside-knee ache. Is foam rolling a waste of time?"
+    ),
+    (
+        "My training partner has tingling and numbness in his foot; he has booked a doctor. Which"
+        " exercise do I do first?"
+    ),
+    (
+        "My hiking partner's knee ballooned an hour after she slipped on scree yesterday, she's at"
+        " A&E. My question is about me: what order do the three exercises go in?"
+    ),
+    (
+        "Bloke on my route can't put any weight on his leg after slipping in the depot. Mine's"
+        " just an achy outside knee. What's the best first exercise?"
+    ),
+]
+"""Someone else's body part, named as theirs ("his leg"): perhaps theirs, so asked about."""
+
+
 def test_a_hypothetical_about_the_members_own_body_is_screened(engine: Engine) -> None:
     """On "what does it mean if my calf is hot and swollen": theirs, so asked about first."""
     assert engine.answer("what does it mean if my calf is hot and swollen").outcome in (
@@ -254,6 +257,31 @@ def test_a_denied_dated_imagined_or_borrowed_symptom_is_no_red_flag(
     assert reading.phrase is not None
     assert reading.phrase.context is context
     assert engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+@pytest.mark.parametrize("message", SOMEONE_ELSES_BODY)
+def test_someone_elses_body_is_asked_about_not_alarmed(engine: Engine, message: str) -> None:
+    """The phrase is read as unsure (a parent may not say they are one): a screen, no alarm."""
+    reading = engine.read(message)
+    assert reading.phrase is not None
+    assert reading.phrase.context is Context.UNCERTAIN
+    assert engine.answer(message).outcome is Outcome.SCREEN
+
+
+def test_every_review_message_keeps_its_verdict(engine: Engine) -> None:
+    """The reviews' red flags get the safety reply or a screen; their other messages no alarm."""
+    reviews = yaml.safe_load((Path(__file__).parent / "red_flag_reviews.yaml").read_text("utf-8"))
+    missed = [
+        message
+        for message in reviews["red_flags"]
+        if engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
+    ]
+    alarmed = [
+        message
+        for message in reviews["no_alarm"]
+        if engine.answer(message).outcome is Outcome.SAFETY
+    ]
+    assert (missed, alarmed) == ([], [])
 
 
 def test_a_denial_with_a_question_gets_its_answer(engine: Engine) -> None:
