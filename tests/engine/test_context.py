@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from bot.engine import Engine, Outcome
 from bot.engine.context import Context
@@ -266,22 +263,6 @@ def test_someone_elses_body_is_asked_about_not_alarmed(engine: Engine, message: 
     assert reading.phrase is not None
     assert reading.phrase.context is Context.UNCERTAIN
     assert engine.answer(message).outcome is Outcome.SCREEN
-
-
-def test_every_review_message_keeps_its_verdict(engine: Engine) -> None:
-    """The reviews' red flags get the safety reply or a screen; their other messages no alarm."""
-    reviews = yaml.safe_load((Path(__file__).parent / "red_flag_reviews.yaml").read_text("utf-8"))
-    missed = [
-        message
-        for message in reviews["red_flags"]
-        if engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
-    ]
-    alarmed = [
-        message
-        for message in reviews["no_alarm"]
-        if engine.answer(message).outcome is Outcome.SAFETY
-    ]
-    assert (missed, alarmed) == ([], [])
 
 
 def test_a_denial_with_a_question_gets_its_answer(engine: Engine) -> None:
