@@ -131,6 +131,7 @@ class MessageAnswering:
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
         )
+        self.bot.recent_replies.add(message.id, sent.jump_url)
         self.bot.assistant.shown(Place(author, message.channel.id), question, reply, sent.id)
         if question:  # a bare mention is greeted, and not kept as a question
             await self.record(author, message.channel.id, sent.id, question, reply)

@@ -18,6 +18,7 @@ from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory
 from bot.discord_ui.embeds import link_commands
 from bot.discord_ui.fair_queue import FairQueue
+from bot.discord_ui.recent_replies import RecentReplies
 from bot.engine import Engine
 from bot.live_settings import LiveSettings
 from bot.moderation.desk import Desk
@@ -89,6 +90,7 @@ class _MovementBotMixin:
         self.member_limit = RateLimit(settings.burst_answers, settings.burst_seconds)
         self.held_back = HeldBackRepeats(settings.burst_seconds)
         self.repeat_guard = RateLimit(1, settings.repeat_window_seconds)
+        self.recent_replies = RecentReplies()
         self.reloader = Reloader(engine, settings.knowledge_source())
         self._purge_task: asyncio.Task[None] | None = None
         self.command_mentions: dict[str, str] = {}

@@ -6,6 +6,7 @@ import pytest
 
 from bot.conversation.wording import SCREEN_YES
 from bot.discord_ui.exts.answer_for import (
+    ALREADY,
     ANSWERED,
     COMMAND_NAME,
     MY_OWN,
@@ -14,6 +15,7 @@ from bot.discord_ui.exts.answer_for import (
     YES_OR_NO,
 )
 from bot.discord_ui.exts.feedback import NOT_YOUR_VOTE
+from bot.discord_ui.recent_replies import RecentReplies
 from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import labels, mention, titles
@@ -110,3 +112,29 @@ async def test_a_bare_yes_or_no_is_refused_so_a_helper_can_t_answer_a_screen(wor
     assert SCREEN_YES in labels(screen)
     assert await answered_for(world.helper, old_no) == YES_OR_NO
     await world.general.assert_no_bot_message()
+
+
+def link(world: World, message: FakeMessage) -> str:
+    """The link Discord gives a message in the general channel."""
+    return f"https://discord.com/channels/{world.guild.id}/{world.general.id}/{message.id}"
+
+
+async def test_a_message_answered_already_is_not_answered_twice(world: World) -> None:
+    """A second helper, or a message the bot answered on its mention: told where the reply is."""
+    asked = await world.alice.says(world.general, "should I foam roll my IT band?")
+    assert await answered_for(world.helper, asked) == ANSWERED
+    reply = await world.general.next_bot_message()
+    again = await answered_for(world.mod, asked)
+    assert again == ALREADY.format(link=link(world, reply))
+    mentioned = await world.bob.says(world.general, mention(world, "what is the IT band?"))
+    first = await world.general.next_bot_message()
+    assert await answered_for(world.helper, mentioned) == ALREADY.format(link=link(world, first))
+    await world.general.assert_no_bot_message()
+
+
+def test_recent_replies_keep_the_newest() -> None:
+    """Bounded: the oldest message is forgotten first."""
+    replies = RecentReplies(kept=2)
+    for message_id in (1, 2, 3):
+        replies.add(message_id, f"link-{message_id}")
+    assert [replies.link(message_id) for message_id in (1, 2, 3)] == [None, "link-2", "link-3"]

@@ -2,7 +2,8 @@
 
 Right-click a message -> Apps -> "Answer with the bot". The bot answers it as if its author
 had mentioned the bot, on the same path (:class:`~bot.discord_ui.answering.MessageAnswering`):
-the member's conversation and safety hold, their burst limit, safety first. The reply goes
+the member's conversation and safety hold, their burst limit, safety first. A message the bot
+has answered already (or is answering for another helper) is not answered twice. The reply goes
 under the member's message, in its thread if it is in one, and its buttons are the member's.
 Whoever asked is told privately what was done, or why not.
 """
@@ -29,6 +30,8 @@ YES_OR_NO = (
     "That message is a yes or a no: only the member answers a screening question, with its "
     "buttons or in their own words."
 )
+ALREADY = "I've answered that message already: {link}"
+IN_HAND = "I'm answering that message already."
 HELD_BACK = "Not answered: {member} has just had several answers. Try again in {seconds:.0f} s."
 TOLD = {
     Outcome.SAFETY: "Answered with the safety advice: the message reads as a red flag, so "
@@ -51,6 +54,7 @@ class AnswerFor(commands.Cog):
         """
         self.bot = bot
         self.answering = MessageAnswering(bot)
+        self._in_hand: set[int] = set()
         self.menu = app_commands.ContextMenu(
             name=COMMAND_NAME,
             callback=self.answer_for,
@@ -74,8 +78,12 @@ class AnswerFor(commands.Cog):
         if refusal is not None:
             await tell(interaction, refusal)
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await self.answering.answer(message, addressed=True, requested=True)
+        self._in_hand.add(message.id)  # two helpers at once: the second is told, not answered
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await self.answering.answer(message, addressed=True, requested=True)
+        finally:
+            self._in_hand.discard(message.id)
         await interaction.followup.send(
             self._told(reply, message.author), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -89,6 +97,11 @@ class AnswerFor(commands.Cog):
             return MY_OWN
         if message.author.bot or message.webhook_id is not None:
             return A_BOTS
+        link = self.bot.recent_replies.link(message.id)
+        if link is not None:
+            return ALREADY.format(link=link)
+        if message.id in self._in_hand:
+            return IN_HAND
         question = self.answering.question_of(message)
         if not question:
             return EMPTY
