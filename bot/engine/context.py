@@ -46,6 +46,7 @@ from bot.engine.scopes import (
     sentences,
     until,
 )
+from bot.engine.words import STOP_WORDS
 
 __all__ = ["DENIALS", "DISMISSED", "Clause", "Context", "ContextReader", "Finding"]
 
@@ -185,22 +186,19 @@ class ContextReader:
         ]
 
     def answered_yes(
-        self, terms: Terms, clauses: Sequence[Clause], symptoms: frozenset[int]
+        self, terms: Terms, clauses: Sequence[Clause], symptoms: frozenset[int], language: str
     ) -> bool:
         """Whether a checklist answers a symptom "yes" ("swelling ✓", "✅ locked, ✅ swollen").
 
         An ``affirming`` wording within :data:`ANSWER_REACH` terms of a red-flag word, in the
         same clause.
         """
-        clause_of = [0] * len(terms)
-        for number, clause in enumerate(clauses):
-            clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+        message = _Message(terms, clauses, self._chosen(language))
         return any(
-            clause_of[near] == clause_of[start]
-            for rules in self._rules.values()
-            for start, end, _ in rules.affirming.occurrences(terms)
+            start - ANSWER_REACH <= near < start or end <= near < end + ANSWER_REACH
+            for start, end in message.spans("affirming")
             for near in symptoms
-            if start - ANSWER_REACH <= near < start or end <= near < end + ANSWER_REACH
+            if message.clause_of[near] == message.clause_of[start]
         )
 
     def about_body(self, terms: Terms, language: str) -> bool:
@@ -295,6 +293,7 @@ class _Message:
             abilities=frozenset(p for p, term in enumerate(self.terms) if term in self.functions)
             | self.starts("sense")
             | self.starts("change"),
+            content=frozenset(p for p, term in enumerate(self.terms) if term not in STOP_WORDS),
         )
 
     def scopes(

@@ -48,15 +48,15 @@ before the item ("✅ swelling ❌ fever": "yes swelling, xmark fever") where a 
 a mark, else after it ("swelling ✓ fever ✗": "swelling yes, fever xmark"). A tick is "yes"; a
 cross is ``xmark``, which the context rules read as unsure: it may say "no" ("fever ✗") or
 mark a problem ("kneecap popped out ❌")."""
-_ANSWER_LETTER = re.compile(r"(?:(?<=^)|(?<=[\s:]))(n/a|n|y)(?=$|\s*(?:[,;\n]|[/.-](?:\s|$)))")
-"""A checklist's one-letter answer: "fever n / locking n / can walk y", "fall: N/A", "fever n -"
-(not "y/o", "y/n", "N.B." nor "rock n roll")."""
-_LETTER = re.compile(r"(?<!\S)([yn])(?!\S)")
-_LAST_LETTER = re.compile(r"(?<!\S)[yn][.!]*$")
-"""A one-letter word: a checklist line with two or more, ending on one ("swelling y locking y
-fever n"), has each as an answer ending its item ("hot n red n puffy" has none)."""
+_ANSWER_LETTER = re.compile(r"(?<![\w/])(n/a|n|y)(?![\w/])")
+"""A one-letter word, or "n/a": a checklist's answer where it follows a colon ("numb: n",
+"fall: N/A"), comes before a slash ("fever n / locking"), or ends an item in a line listing
+two or more ("locking n, fever n."); not "rock n roll", "y/o", "n - what do I do", "locked
+solid n."."""
+_LISTED_LETTER = re.compile(r"(?<![\w/])[ny]\s*[,;/]")
+"""A one-letter answer ending an item of a list ("locking n, fever n,", "fever n / swelling n")."""
 _ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
-_QUOTE = re.compile(r"^[ \t]*>{1,3}[ \t]?(?=\S)")
+_QUOTE = re.compile(r"^[ \t]*>{1,3}[ \t](?=\S)")
 """A Discord quotation at a line's start (``> ``): usually the bot's words, quoted back."""
 QUOTED = "you said"
 """What each sentence of a quoted line starts with in the clean text."""
@@ -137,10 +137,15 @@ def _quote_as_words(line: str) -> str:
 
 
 def _letters_as_answers(line: str) -> str:
-    """A checklist line with its one-letter answers as words ("fever n" -> "fever no")."""
-    if len(_LETTER.findall(line)) > 1 and _LAST_LETTER.search(line):
-        line = _LETTER.sub(lambda found: f"{_ANSWER_WORDS[found.group(1)]},", line)
-    return _ANSWER_LETTER.sub(lambda found: _ANSWER_WORDS[found.group(1)], line)
+    """A checklist line with its one-letter answers as words ("fever n /" -> "fever no /")."""
+    listed = len(_LISTED_LETTER.findall(line)) > 1  # "locking n, fever n" is a checklist
+
+    def answered(found: re.Match[str]) -> str:
+        before, after = line[: found.start()].rstrip(), line[found.end() :].lstrip()
+        ends_item = after.startswith("/") or (listed and (not after or after[0] in ",;/.-"))
+        return _ANSWER_WORDS[found.group(1)] if before.endswith(":") or ends_item else found.group()
+
+    return _ANSWER_LETTER.sub(answered, line)
 
 
 def clean(text: str) -> str:

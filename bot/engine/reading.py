@@ -163,7 +163,7 @@ class Reader:
             language=language,
             phrase=self._triage.find(words, contexts),
             about_body=self._contexts.about_body(words, language),
-            answered_yes=self._contexts.answered_yes(words, pieces, occupied),
+            answered_yes=self._contexts.answered_yes(words, pieces, occupied, language),
             symptoms=occupied,
             own=own,
             others=others,

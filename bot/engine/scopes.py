@@ -62,10 +62,10 @@ POSSESSION_REACH = 2
 """A possessive names a body part this close after it ("my left knee", "my IT band")."""
 CONTACT_REACH = 2
 """A word of contact this close before a person makes their body part what the member's met."""
+ASKED_WORDS = 2
+"""A checklist's question a lone "No." answers has at most this many words besides stop words."""
 ANSWER_REACH = 2
 """Terms a checklist's answer after them reaches back: its item ("numb foot: no")."""
-ANSWERED_TERMS = 4
-"""A question a lone "no" answers is a checklist's item at most this long ("Any fever?")."""
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,16 @@ class Bounds:
     """Where scopes stop: termination terms, words that open a clause, and symptom words.
 
     ``abilities`` name what a member can do or feel, or how a symptom changes ("walk",
-    "feeling", "going down"): a "no" that answers a question about one is the symptom ("Can I
-    walk on it? Nope.", "Swelling going down? No.").
+    "feeling", "going down"): a checklist's "no" after one is the symptom ("walk 4 steps: no",
+    "swelling going down: no").
     """
 
     stops: set[int]
     opening: set[int]
     symptoms: frozenset[int]
     abilities: frozenset[int] = frozenset()
+    content: frozenset[int] = frozenset()
+    """Positions of the words that are not stop words."""
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
@@ -150,13 +152,13 @@ def backward_scope(
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed"). A negation that is a
-    sentence of its own answers a short question before it that names a symptom ("Swelling?
-    Nope."), not one that asks what the member can do ("Can I walk on it? Nope.") nor a
-    longer one ("Did the numbness wear off? No."). A checklist's ``answer`` ("no", "nil", "0")
-    ends its item and denies only the words just before it ("fever no", "covid test neg"), and
-    nothing after what the member can do ("walk 4 steps: no" is the symptom; "bends fine" is no
-    answer); inside a clause it is no answer ("calf swollen nil relief").
+    the same sentence ("knee swelled up like a melon, all healed"), or before it when it is a
+    sentence of its own that answers a question of nothing but symptom words ("Fever? No.",
+    not "Swelling going down? No." nor "Swelling within hours? No."). A checklist's ``answer``
+    ("no", "nil", "neg") ends its item and denies only the words just before it ("fever no",
+    "covid test neg"), and nothing after what the member can do or how a symptom changes
+    ("walk 4 steps: no" is the symptom; "bends fine" is no answer); inside a clause it is no
+    answer ("calf swollen nil relief").
     """
     start, end = span
     number = clause_of[start]
@@ -164,22 +166,33 @@ def backward_scope(
     first = clause.start
     if _fills(clause, start, end) and number > 0:
         before = clauses[number - 1]
-        asked = set(range(before.start, before.end))
-        answers = (
-            _alone(clauses, number)
-            and before.text.endswith("?")
-            and not clause.text.endswith("?")
-            and len(asked) <= ANSWERED_TERMS
-            and bounds.symptoms & asked
-            and not bounds.abilities & asked
-        )
-        if not clause.opens_sentence or answers:
+        if not clause.opens_sentence or _answers(clauses, number, bounds):
             first = before.start
     if not answer:
         return _back_until(start, first, BACKWARD_REACH, bounds.stops)
     if end < clause.end or bounds.abilities & set(range(max(first, start - FUNCTION_REACH), start)):
         return []
     return _back_until(start, first, ANSWER_REACH, bounds.stops)
+
+
+def _answers(clauses: Sequence[Clause], number: int, bounds: Bounds) -> bool:
+    """Whether clause ``number``, a sentence of its own, answers a checklist's question.
+
+    The clause before it asks ("?"), and its words are at most :data:`ASKED_WORDS` symptom
+    words, none of what the member can do or how a symptom changes: "Fever? No." and "Knee
+    swollen? No.", not "Can I walk on it? No." nor "Numbness fading? No.".
+    """
+    clause, before = clauses[number], clauses[number - 1]
+    asked = set(range(before.start, before.end))
+    words = asked & bounds.content
+    return (
+        _alone(clauses, number)
+        and before.text.endswith("?")
+        and not clause.text.endswith("?")
+        and 0 < len(words) <= ASKED_WORDS
+        and words <= bounds.symptoms
+        and not asked & bounds.abilities
+    )
 
 
 def back_through_sentence(

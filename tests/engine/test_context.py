@@ -133,7 +133,14 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "Has the knee stopped giving way? No.",
     "Last injury? Years ago. This one swelled up within an hour of the twist and I can't bear"
     " weight.",
-    "Hypothetical. Foot went cold and pale after the fall.",
+    "Hypothetically. Foot went cold and pale after the fall.",
+    "the hypothetical happened, knee jammed bent on the stairs and wont straighten",
+    "Numbness fading? Nope.",
+    "Swelling within hours? No. Within minutes.",
+    "Knee achy and puffy since Sunday, fever 38.0",
+    "Knee locks up every week and I'm only in my thirties",
+    "Couldn't say when the foot went numb and cold, sometime after the crash",
+    "Mi yute is 11 an him a complain bout pain outside di knee fi two weeks now, no injury.",
     "Not a pupil this time, my own son. He's 13 and has had pain in his knee for three weeks.",
 ]
 """Current red flags beside a time, a place, a duration, an answer or another person: none
@@ -164,11 +171,6 @@ DISMISSED = [
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
     ("Fever: N/A. Numbness: nil. Which exercise first?", Context.NEGATED),
-    (
-        "Dislocated my kneecap bouldering pre-pandemic, zero issues for years. What gear do the"
-        " exercises need?",
-        Context.PAST,
-    ),
 ]
 
 
@@ -283,7 +285,7 @@ def test_a_correction_is_read_as_a_denial(engine: Engine) -> None:
     "message",
     [
         "Fever ✗ Swelling ✗ Locking ✗ Night pain ✗ — sore outside of knee only",
-        "Hypothetical. Foot goes numb on a long ride. Emergency or not.",
+        "Hypothetically. Foot goes numb on a long ride. Emergency or not.",
     ],
 )
 def test_a_cross_or_a_hypothetical_sentence_is_asked_about_not_alarmed(

@@ -1,4 +1,4 @@
-"""Messages two adversarial reviews wrote against the red-flag reading keep their verdicts."""
+"""Messages three adversarial reviews wrote against the red-flag reading keep their verdicts."""
 
 from __future__ import annotations
 
