@@ -277,33 +277,9 @@ class DecisionLayer:
         memory = (vectors, targets)
         if reuse is not None and reuse.examples_key == key:
             return cls(classes=classes, ridge=ridge, memory=memory, fusion=reuse)
-        groups = sorted({row.group for row in rows if row.group is not None})
-        answer_rows: list[list[float]] = []
-        answer_targets: list[float] = []
-        flag_rows: list[list[float]] = []
-        flag_targets: list[float] = []
-        tier_names = set(tiers)
-        for group in groups:
-            members = np.array([row.group == group for row in rows])
-            held_in, held_out = inputs[members], targets[members]
-            weights = _ridge(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
-            nearest = _nearest(vectors[members] @ vectors[~members].T, targets[~members])
-            for row, scores_row, nearest_row in zip(
-                (row for row in rows if row.group == group),
-                held_in @ weights,
-                nearest,
-                strict=True,
-            ):
-                scores = _split(classes, scores_row, nearest_row)
-                flag_rows.append(red_flag_features(scores))
-                flag_targets.append(float(bool(tier_names & set(row.targets))))
-                lexical_scores = lexical(row.text)
-                for index in _candidates(scores, lexical_scores, classes.entries):
-                    entry = classes.entries[index]
-                    answer_rows.append(entry_features(scores, lexical_scores, index, entry))
-                    answer_targets.append(float(entry in row.targets))
-        answer = _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER)
-        red_flag = _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG)
+        answer, red_flag = _fit_fusion(
+            classes, rows, vectors, lexical, inputs=inputs, targets=targets
+        )
         fusion = Fusion(answer=answer, red_flag=red_flag, examples_key=key)
         return cls(classes=classes, ridge=ridge, memory=memory, fusion=fusion)
 
@@ -386,6 +362,49 @@ def fusion_shapes_fit(fusion: Fusion) -> bool:
     return (
         fusion.answer.shape == _DEFAULT_ANSWER.shape
         and fusion.red_flag.shape == _DEFAULT_RED_FLAG.shape
+    )
+
+
+def _fit_fusion(
+    classes: _Classes,
+    rows: Sequence[TrainingRow],
+    vectors: Vectors,
+    lexical: LexicalScores,
+    *,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fusion's answer and red-flag weights, fitted on out-of-fold scores of ``rows``.
+
+    Each group of rows is scored by a ridge fitted without it, so the fusion learns from
+    scores like those a new member's message gets. ``inputs`` and ``targets`` are the whole
+    fit's (vectors with a bias, class indicators).
+    """
+    gram, cross = inputs.T @ inputs, inputs.T @ targets
+    tier_names = set(classes.tiers)
+    answer_rows: list[list[float]] = []
+    answer_targets: list[float] = []
+    flag_rows: list[list[float]] = []
+    flag_targets: list[float] = []
+    for group in sorted({row.group for row in rows if row.group is not None}):
+        members = np.array([row.group == group for row in rows])
+        held_in, held_out = inputs[members], targets[members]
+        weights = _ridge(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
+        nearest = _nearest(vectors[members] @ vectors[~members].T, targets[~members])
+        for row, scores_row, nearest_row in zip(
+            (row for row in rows if row.group == group), held_in @ weights, nearest, strict=True
+        ):
+            scores = _split(classes, scores_row, nearest_row)
+            flag_rows.append(red_flag_features(scores))
+            flag_targets.append(float(bool(tier_names & set(row.targets))))
+            lexical_scores = lexical(row.text)
+            for index in _candidates(scores, lexical_scores, classes.entries):
+                entry = classes.entries[index]
+                answer_rows.append(entry_features(scores, lexical_scores, index, entry))
+                answer_targets.append(float(entry in row.targets))
+    return (
+        _fit_or_default(answer_rows, answer_targets, _DEFAULT_ANSWER),
+        _fit_or_default(flag_rows, flag_targets, _DEFAULT_RED_FLAG),
     )
 
 
