@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -57,6 +58,7 @@ class MessageAnswering:
     def __init__(self, bot: MovementBot) -> None:
         """Answer with ``bot``'s conversation layer, store, settings and limits."""
         self.bot = bot
+        self._in_flight: dict[tuple[Place, str, object], asyncio.Future[Reply]] = {}
 
     def question_of(self, message: discord.Message) -> str:
         """What ``message`` asks, as the engine reads it.
@@ -102,23 +104,40 @@ class MessageAnswering:
             passive=not addressed and bar >= self.bot.engine.thresholds.passive,
             replying_to=replying_to,
         )
-        held_back = self.bot.held_back
+        held_back, limit = self.bot.held_back, self.bot.member_limit
         state = self.bot.assistant.reading_state(where, replying_to)
-        limited = self.bot.member_limit.remaining(author) > 0
-        if limited and held_back.repeats(where, question, state):
+        if limit.remaining(author) > 0 and held_back.repeats(where, question, state):
             return None  # read once already: no red flag
-        reply = await self.bot.off_loop(ask, author)
+        # An addressed message is counted on arrival, so a flood arriving faster than it is
+        # read can't slip past the limit; one over it is still read (a red flag is never held
+        # back), once for all its copies in flight.
+        allowed = addressed and limit.try_use(author)
+        if addressed and not allowed:
+            reply = await self._read_once((where, question, state), ask, author)
+        else:
+            reply = await self.bot.off_loop(ask, author)
         if not addressed and not self._worth_answering_passively(message, question, reply, bar):
             return None
-        # Checked and counted at once, on the loop: a flood can't slip past it. A safety reply
+        # An unaddressed answer is checked and counted once read, on the loop. A safety reply
         # or a screen is never held back, whatever the limit.
-        if not self.bot.member_limit.try_use(author) and not cautious(reply):
+        if not (allowed or (not addressed and limit.try_use(author))) and not cautious(reply):
             if self.bot.assistant.reading_state(where, replying_to) == state:
                 held_back.remember(where, question, state)  # read in the state it's kept with
             return None
         held_back.forget(where)
         await self._send(message, question, reply, requested)
         return reply
+
+    async def _read_once(
+        self, key: tuple[Place, str, object], ask: Callable[[], Reply], author: int
+    ) -> Reply:
+        """``ask()``'s reply, read once for every copy of one message in flight at a time."""
+        reading = self._in_flight.get(key)
+        if reading is None:
+            reading = asyncio.ensure_future(self.bot.off_loop(ask, author))
+            self._in_flight[key] = reading
+            reading.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return await asyncio.shield(reading)
 
     async def _send(
         self, message: discord.Message, question: str, reply: Reply, requested: bool

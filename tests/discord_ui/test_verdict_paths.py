@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.conversation.wording import SCREEN_TITLE
 from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import mention
+from tests.discord_ui.test_screening import GatedEncoder
 from tests.fakediscord import FakeMessage, handlers_settled
+from tests.fakediscord.settling import handlers_running
 
 MEANING_ONLY = [
     "my leg went dead after that tackle, how many sets of the leg curl?",
@@ -203,3 +207,39 @@ async def test_a_flood_of_one_message_is_read_once_and_a_change_reads_it_again(
     assert is_cautious(await world.general.next_bot_message())  # the screen stands, not ⏳
     assert asked[-1] == spam
     assert asked.count(spam) == 3
+
+
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
+async def test_a_flood_arriving_faster_than_it_is_read_is_counted_on_arrival(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten copies of a mention, all waiting before any is read: one answer, one more reading.
+
+    The encoder is held shut until every copy has arrived, so none is counted by having been
+    answered: the limit counts them as they come, and the copies over it share one reading
+    (which found no red flag), instead of ten.
+    """
+    assistant = world.bot.assistant
+    asked: list[str] = []
+    ask = assistant.ask
+
+    def counting_ask(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return ask(text, *args, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", counting_ask)
+    embeddings = world.bot.engine._embeddings
+    gated = GatedEncoder(embeddings.encoder)
+    monkeypatch.setattr(embeddings, "encoder", gated)
+    spam = mention(world, "what is the IT band?")
+    sent = [await world.alice.says(world.general, spam) for _ in range(10)]
+    for _ in range(1000):  # until every copy is waiting for its reading
+        if handlers_running() == 10 and gated.entered.is_set():
+            break
+        await asyncio.sleep(0.01)
+    gated.gate.set()
+    await handlers_settled(timeout=60)
+    assert len(world.general.bot_messages) == 1
+    assert len(asked) == 2
+    limited = [m for m in sent if world.fake.bot_user.id in m.reactions.get("⏳", [])]
+    assert len(limited) == 9
