@@ -11,9 +11,7 @@ import pytest
 from bot.discord_ui.fair_queue import FairQueue
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import mention
-from tests.discord_ui.test_screening import GatedEncoder
-from tests.fakediscord import handlers_settled
-from tests.fakediscord.settling import handlers_running
+from tests.discord_ui.test_screening import gate_the_encoder, open_once_waiting
 
 
 class GatedWork:
@@ -108,18 +106,11 @@ async def test_a_flood_from_one_member_does_not_hold_up_another(
     The encoder is held shut until all twenty-one messages wait to be read, so the order the
     bot works in is decided by the queue alone, not by how fast anything runs.
     """
-    embeddings = world.bot.engine._embeddings
-    gated = GatedEncoder(embeddings.encoder)
-    monkeypatch.setattr(embeddings, "encoder", gated)
+    gated = gate_the_encoder(world, monkeypatch)
     for number in range(20):
         await world.alice.says(world.general, mention(world, f"what is the IT band? ({number})"))
     bob = await world.bob.says(world.general, mention(world, "what is the vastus lateralis?"))
-    for _ in range(1000):  # until every message is waiting for its turn
-        if handlers_running() == 21 and gated.entered.is_set():
-            break
-        await asyncio.sleep(0.01)
-    gated.gate.set()
-    await handlers_settled(timeout=60)
+    await open_once_waiting(gated, handlers=21)
     done = [
         request
         for request in world.fake.requests

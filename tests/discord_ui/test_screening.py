@@ -21,7 +21,14 @@ from bot.discord_ui.reply_view import NOT_YOUR_SCREEN, answer_view
 from bot.engine import Engine, Outcome, Reply
 from tests.discord_ui.conftest import World, make_settings
 from tests.discord_ui.test_members import labels, mention, titles
-from tests.fakediscord import DiscordErrorGuard, FakeDiscord, FakeMessage, run_client
+from tests.fakediscord import (
+    DiscordErrorGuard,
+    FakeDiscord,
+    FakeMessage,
+    handlers_settled,
+    run_client,
+)
+from tests.fakediscord.settling import handlers_running
 
 SCREENED = [
     "I twisted my knee a week ago and the outside hurts, should I foam roll my IT band?",
@@ -234,6 +241,24 @@ class GatedEncoder:
         self.entered.set()
         assert self.gate.wait(timeout=10), "the test never opened the gate"
         return self.inner.encode(texts)
+
+
+def gate_the_encoder(world: World, monkeypatch: pytest.MonkeyPatch) -> GatedEncoder:
+    """The bot's encoder, held shut until the test opens it."""
+    embeddings = world.bot.engine._embeddings
+    gated = GatedEncoder(embeddings.encoder)
+    monkeypatch.setattr(embeddings, "encoder", gated)
+    return gated
+
+
+async def open_once_waiting(gated: GatedEncoder, handlers: int) -> None:
+    """Open the encoder once ``handlers`` messages are in hand and one waits; let all settle."""
+    for _ in range(1000):
+        if handlers_running() == handlers and gated.entered.is_set():
+            break
+        await asyncio.sleep(0.01)
+    gated.gate.set()
+    await handlers_settled(timeout=60)
 
 
 async def test_answering_does_not_block_the_event_loop(

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.conversation.wording import SCREEN_TITLE
 from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import mention
-from tests.discord_ui.test_screening import GatedEncoder
+from tests.discord_ui.test_screening import gate_the_encoder, open_once_waiting
 from tests.fakediscord import FakeMessage, handlers_settled
-from tests.fakediscord.settling import handlers_running
 
 MEANING_ONLY = [
     "my leg went dead after that tackle, how many sets of the leg curl?",
@@ -172,15 +169,8 @@ async def test_a_private_screen_is_never_echoed_in_public_by_routine_or_exercise
     assert all("my partner" not in message.text for message in world.general.bot_messages)
 
 
-@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
-async def test_a_flood_of_one_message_is_read_once_and_a_change_reads_it_again(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Over the limit, the same words again are held back unread.
-
-    Once the conversation has moved on (a screen shown by /ask), they are read afresh, and
-    get the screen, not ⏳.
-    """
+def counted_readings(world: World, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages the bot reads from now on, in order (appended as it reads them)."""
     assistant = world.bot.assistant
     asked: list[str] = []
     ask = assistant.ask
@@ -190,6 +180,19 @@ async def test_a_flood_of_one_message_is_read_once_and_a_change_reads_it_again(
         return ask(text, *args, **kwargs)
 
     monkeypatch.setattr(assistant, "ask", counting_ask)
+    return asked
+
+
+@pytest.mark.parametrize("bot_settings", [{"burst_answers": 1, "burst_seconds": 60}])
+async def test_a_flood_of_one_message_is_read_once_and_a_change_reads_it_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the limit, the same words again are held back unread.
+
+    Once the conversation has moved on (a screen shown by /ask), they are read afresh, and
+    get the screen, not ⏳.
+    """
+    asked = counted_readings(world, monkeypatch)
     spam = "what is the IT band?"
     reactions = rf"/channels/{world.general.id}/messages/\d+/reactions/.*"
     await world.alice.says(world.general, mention(world, spam))
@@ -219,26 +222,11 @@ async def test_a_flood_arriving_faster_than_it_is_read_is_counted_on_arrival(
     answered: the limit counts them as they come, and the copies over it share one reading
     (which found no red flag), instead of ten.
     """
-    assistant = world.bot.assistant
-    asked: list[str] = []
-    ask = assistant.ask
-
-    def counting_ask(text: str, *args: object, **kwargs: object) -> object:
-        asked.append(text)
-        return ask(text, *args, **kwargs)
-
-    monkeypatch.setattr(assistant, "ask", counting_ask)
-    embeddings = world.bot.engine._embeddings
-    gated = GatedEncoder(embeddings.encoder)
-    monkeypatch.setattr(embeddings, "encoder", gated)
+    asked = counted_readings(world, monkeypatch)
+    gated = gate_the_encoder(world, monkeypatch)
     spam = mention(world, "what is the IT band?")
     sent = [await world.alice.says(world.general, spam) for _ in range(10)]
-    for _ in range(1000):  # until every copy is waiting for its reading
-        if handlers_running() == 10 and gated.entered.is_set():
-            break
-        await asyncio.sleep(0.01)
-    gated.gate.set()
-    await handlers_settled(timeout=60)
+    await open_once_waiting(gated, handlers=10)
     assert len(world.general.bot_messages) == 1
     assert len(asked) == 2
     limited = [m for m in sent if world.fake.bot_user.id in m.reactions.get("⏳", [])]
