@@ -122,9 +122,7 @@ class Analyser:
         return min(close, key=lambda m: (m[1], abs(len(m[0]) - len(word))))[0] if close else word
 
     def _term(self, raw: str) -> str:
-        """A word's term: spelling fixed, then stemmed, except a stop word ("here" is no "her")."""
-        word = self.correct(fold_token(raw))
-        term = word if word in STOP_WORDS else stem(word)
+        term = stem(self.correct(fold_token(raw)))
         if len(self._terms) < TERMS_KEPT:
             self._terms[raw] = term
         return term

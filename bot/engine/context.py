@@ -46,7 +46,6 @@ from bot.engine.scopes import (
     sentences,
     until,
 )
-from bot.engine.words import STOP_WORDS
 
 __all__ = ["DENIALS", "DISMISSED", "Clause", "Context", "ContextReader", "Finding"]
 
@@ -293,7 +292,6 @@ class _Message:
             abilities=frozenset(p for p, term in enumerate(self.terms) if term in self.functions)
             | self.starts("sense")
             | self.starts("change"),
-            content=frozenset(p for p, term in enumerate(self.terms) if term not in STOP_WORDS),
         )
 
     def scopes(
@@ -348,13 +346,18 @@ class _Message:
     ) -> tuple[list[int], Context] | None:
         """A forward trigger's scope and context, or None where it is no trigger here.
 
-        Someone else's scope ends where the member speaks of themselves; a negated ability is
+        Someone else's scope ends where the member speaks of themselves, and there is none
+        where the member's body met theirs ("landed on his knee"); a negated ability is
         the symptom ("not able to walk"); a "what if" about the member's own body, or one that
         is a sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
         """
         context = trigger.context
         if trigger.sentence:
             return rest_of_sentence(self.clauses, self.clause_of, span[1]), context
+        if context is Context.OTHER and self.starts("contact") & set(
+            range(span[0] - CONTACT_REACH, span[0])
+        ):
+            return None  # "landed on his knee, can't weight bear": the member's injury
         scope = forward_scope(self.clauses, self.clause_of, span, bounds, context)
         if context is Context.OTHER:
             scope = until(scope, self.first_person)

@@ -50,9 +50,9 @@ cross is ``xmark``, which the context rules read as unsure: it may say "no" ("fe
 mark a problem ("kneecap popped out ❌")."""
 _ANSWER_LETTER = re.compile(r"(?<![\w/])(n/a|n|y)(?![\w/])")
 """A one-letter word, or "n/a": a checklist's answer where it follows a colon ("numb: n",
-"fall: N/A"), comes before a slash ("fever n / locking"), or ends an item in a line listing
-two or more ("locking n, fever n."); not "rock n roll", "y/o", "n - what do I do", "locked
-solid n."."""
+"fall: N/A") or ends an item in a line listing two or more ("locking n, fever n."); not "rock
+n roll", "y/o", "n - what do I do", "locked solid n.", "foot cold n / pale". A line of three or
+more items between spaced slashes is a checklist: its slashes split it like commas."""
 _LISTED_LETTER = re.compile(r"(?<![\w/])[ny]\s*[,;/]")
 """A one-letter answer ending an item of a list ("locking n, fever n,", "fever n / swelling n")."""
 _ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
@@ -137,15 +137,16 @@ def _quote_as_words(line: str) -> str:
 
 
 def _letters_as_answers(line: str) -> str:
-    """A checklist line with its one-letter answers as words ("fever n /" -> "fever no /")."""
+    """A checklist line: one-letter answers as words, items split at slashes ("a n / b n / c")."""
     listed = len(_LISTED_LETTER.findall(line)) > 1  # "locking n, fever n" is a checklist
 
     def answered(found: re.Match[str]) -> str:
         before, after = line[: found.start()].rstrip(), line[found.end() :].lstrip()
-        ends_item = after.startswith("/") or (listed and (not after or after[0] in ",;/.-"))
+        ends_item = listed and (not after or after[0] in ",;/.-")
         return _ANSWER_WORDS[found.group(1)] if before.endswith(":") or ends_item else found.group()
 
-    return _ANSWER_LETTER.sub(answered, line)
+    line = _ANSWER_LETTER.sub(answered, line)
+    return line.replace(" / ", ", ") if line.count(" / ") > 1 else line
 
 
 def clean(text: str) -> str:

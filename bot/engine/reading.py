@@ -18,9 +18,8 @@ from bot.engine.normalise import clean, sentences
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
-_PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+[/\-–—]\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
-"""Where a sentence divides into clauses: commas and the like, a spaced slash or dash, before
-"but"."""
+_PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
+"""Where a sentence divides into clauses: commas and the like, and before "but"."""
 MIN_CLAUSE_CHARS = 16
 """A piece shorter than this ("ok so", "also") is read by the learned signal with the next."""
 HALF = 0.5

@@ -62,8 +62,6 @@ POSSESSION_REACH = 2
 """A possessive names a body part this close after it ("my left knee", "my IT band")."""
 CONTACT_REACH = 2
 """A word of contact this close before a person makes their body part what the member's met."""
-ASKED_WORDS = 2
-"""A checklist's question a lone "No." answers has at most this many words besides stop words."""
 ANSWER_REACH = 2
 """Terms a checklist's answer after them reaches back: its item ("numb foot: no")."""
 
@@ -81,8 +79,6 @@ class Bounds:
     opening: set[int]
     symptoms: frozenset[int]
     abilities: frozenset[int] = frozenset()
-    content: frozenset[int] = frozenset()
-    """Positions of the words that are not stop words."""
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
@@ -152,9 +148,7 @@ def backward_scope(
     """Back from a trigger to its clause's start ("it swelled up years ago").
 
     A trigger that is its clause's only words reaches back through the clause before it, in
-    the same sentence ("knee swelled up like a melon, all healed"), or before it when it is a
-    sentence of its own that answers a question of nothing but symptom words ("Fever? No.",
-    not "Swelling going down? No." nor "Swelling within hours? No."). A checklist's ``answer``
+    the same sentence ("knee swelled up like a melon, all healed"). A checklist's ``answer``
     ("no", "nil", "neg") ends its item and denies only the words just before it ("fever no",
     "covid test neg"), and nothing after what the member can do or how a symptom changes
     ("walk 4 steps: no" is the symptom; "bends fine" is no answer); inside a clause it is no
@@ -164,35 +158,13 @@ def backward_scope(
     number = clause_of[start]
     clause = clauses[number]
     first = clause.start
-    if _fills(clause, start, end) and number > 0:
-        before = clauses[number - 1]
-        if not clause.opens_sentence or _answers(clauses, number, bounds):
-            first = before.start
+    if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
+        first = clauses[number - 1].start
     if not answer:
         return _back_until(start, first, BACKWARD_REACH, bounds.stops)
     if end < clause.end or bounds.abilities & set(range(max(first, start - FUNCTION_REACH), start)):
         return []
     return _back_until(start, first, ANSWER_REACH, bounds.stops)
-
-
-def _answers(clauses: Sequence[Clause], number: int, bounds: Bounds) -> bool:
-    """Whether clause ``number``, a sentence of its own, answers a checklist's question.
-
-    The clause before it asks ("?"), and its words are at most :data:`ASKED_WORDS` symptom
-    words, none of what the member can do or how a symptom changes: "Fever? No." and "Knee
-    swollen? No.", not "Can I walk on it? No." nor "Numbness fading? No.".
-    """
-    clause, before = clauses[number], clauses[number - 1]
-    asked = set(range(before.start, before.end))
-    words = asked & bounds.content
-    return (
-        _alone(clauses, number)
-        and before.text.endswith("?")
-        and not clause.text.endswith("?")
-        and 0 < len(words) <= ASKED_WORDS
-        and words <= bounds.symptoms
-        and not asked & bounds.abilities
-    )
 
 
 def back_through_sentence(

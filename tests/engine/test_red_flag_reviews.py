@@ -1,4 +1,4 @@
-"""Messages three adversarial reviews wrote against the red-flag reading keep their verdicts."""
+"""Red flags four adversarial reviews wrote against the red-flag reading keep their verdicts."""
 
 from __future__ import annotations
 
@@ -11,17 +11,16 @@ from bot.engine import Engine, Outcome
 REVIEWS = Path(__file__).parent / "red_flag_reviews.yaml"
 
 
-def test_every_review_message_keeps_its_verdict(engine: Engine) -> None:
-    """The reviews' red flags get the safety reply or a screen; their other messages no alarm."""
-    reviews = yaml.safe_load(REVIEWS.read_text("utf-8"))
+def review_messages(kind: str) -> list[str]:
+    """The reviews' messages of one ``kind``: ``red_flags`` or ``no_alarm``."""
+    return yaml.safe_load(REVIEWS.read_text("utf-8"))[kind]
+
+
+def test_every_review_red_flag_gets_the_safety_reply_or_a_screen(engine: Engine) -> None:
+    """None is answered with an exercise or "I don't know"."""
     missed = [
         message
-        for message in reviews["red_flags"]
+        for message in review_messages("red_flags")
         if engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
     ]
-    alarmed = [
-        message
-        for message in reviews["no_alarm"]
-        if engine.answer(message).outcome is Outcome.SAFETY
-    ]
-    assert (missed, alarmed) == ([], [])
+    assert missed == []
