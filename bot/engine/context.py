@@ -42,7 +42,6 @@ from bot.engine.scopes import (
     forward_scope,
     graver,
     lent_sentences,
-    rest_of_sentence,
     sentences,
     until,
 )
@@ -83,10 +82,9 @@ _TRIGGERS = {
     "uncertain": (Context.UNCERTAIN, True),
     "uncertain_after": (Context.UNCERTAIN, False),
     "resolved_after": (Context.PAST, False, True),
-    "quoting": (Context.UNCERTAIN, True, True),
 }
 """Rule list -> the context its triggers give, whether their scope runs forward, and whether
-it reaches through the whole sentence (back, or on to its end)."""
+it reaches back through the whole sentence."""
 
 
 _WORDINGS = (
@@ -189,15 +187,18 @@ class ContextReader:
     ) -> bool:
         """Whether a checklist answers a symptom "yes" ("swelling ✓", "✅ locked, ✅ swollen").
 
-        An ``affirming`` wording within :data:`ANSWER_REACH` terms of a red-flag word, in the
-        same clause.
+        An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word ("knee
+        swollen: yes"), or before one in its clause ("✅ swollen").
         """
         message = _Message(terms, clauses, self._chosen(language))
         return any(
-            start - ANSWER_REACH <= near < start or end <= near < end + ANSWER_REACH
+            start - ANSWER_REACH <= near < start
+            or (
+                end <= near < end + ANSWER_REACH
+                and message.clause_of[near] == message.clause_of[start]
+            )
             for start, end in message.spans("affirming")
             for near in symptoms
-            if message.clause_of[near] == message.clause_of[start]
         )
 
     def about_body(self, terms: Terms, language: str) -> bool:
@@ -352,8 +353,6 @@ class _Message:
         is a sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
         """
         context = trigger.context
-        if trigger.sentence:
-            return rest_of_sentence(self.clauses, self.clause_of, span[1]), context
         if context is Context.OTHER and self.starts("contact") & set(
             range(span[0] - CONTACT_REACH, span[0])
         ):

@@ -219,10 +219,7 @@ class ContextRules:
     theirs (unsure, up to where the member speaks of themselves): with a ``possessive`` ("my")
     the member speaks of themselves only before a body word, and a person just after a
     ``contact`` word ("clashed with his knee") owns nothing.
-    ``resolved_after`` wordings ("fully healed") reach back through the whole sentence. A
-    ``quoting`` wording (what a quoted line starts with: see
-    :func:`~bot.engine.normalise.clean`) makes the rest of its sentence unsure: the bot's own
-    words quoted back are not the member's.
+    ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
     so is a "no" answering a question about a ``function`` or a ``sense`` ("Any feeling in
@@ -242,7 +239,6 @@ class ContextRules:
     past: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     past_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     resolved_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    quoting: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     hypothetical: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     other: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     first_person: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

@@ -48,19 +48,14 @@ before the item ("✅ swelling ❌ fever": "yes swelling, xmark fever") where a 
 a mark, else after it ("swelling ✓ fever ✗": "swelling yes, fever xmark"). A tick is "yes"; a
 cross is ``xmark``, which the context rules read as unsure: it may say "no" ("fever ✗") or
 mark a problem ("kneecap popped out ❌")."""
-_ANSWER_LETTER = re.compile(r"(?<![\w/])(n/a|n|y)(?![\w/])")
-"""A one-letter word, or "n/a": a checklist's answer where it follows a colon ("numb: n",
-"fall: N/A") or ends an item in a line listing two or more ("locking n, fever n."); not "rock
-n roll", "y/o", "n - what do I do", "locked solid n.", "foot cold n / pale". A line of three or
-more items between spaced slashes is a checklist: its slashes split it like commas."""
+_ANSWER_LETTER = re.compile(r"(?<![\w/])(n|y)(?![\w/])")
+"""A one-letter word: a checklist's answer where it follows a colon ("numb: n") or ends an
+item in a line listing two or more ("locking n, fever n."); not "rock n roll", "y/o", "n - what
+do I do", "locked solid n.", "foot cold n / pale". A line of three or more items between
+spaced slashes is a checklist: its slashes split it like commas."""
 _LISTED_LETTER = re.compile(r"(?<![\w/])[ny]\s*[,;/]")
 """A one-letter answer ending an item of a list ("locking n, fever n,", "fever n / swelling n")."""
-_ANSWER_WORDS = {"n/a": "no", "n": "no", "y": "yes"}
-_QUOTE = re.compile(r"^[ \t]*>{1,3}[ \t](?=\S)")
-"""A Discord quotation at a line's start (``> ``): usually the bot's words, quoted back."""
-QUOTED = "you said"
-"""What each sentence of a quoted line starts with in the clean text."""
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_ANSWER_WORDS = {"n": "no", "y": "yes"}
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
 _FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
@@ -129,13 +124,6 @@ def _marks_as_words(line: str) -> str:
     return _SPACED_MARK.sub(word, line)
 
 
-def _quote_as_words(line: str) -> str:
-    """A quoted line with each of its sentences opened by :data:`QUOTED`."""
-    if not _QUOTE.match(line):
-        return line
-    return " ".join(f"{QUOTED} {part}" for part in _SENTENCE_END.split(_QUOTE.sub("", line)))
-
-
 def _letters_as_answers(line: str) -> str:
     """A checklist line: one-letter answers as words, items split at slashes ("a n / b n / c")."""
     listed = len(_LISTED_LETTER.findall(line)) > 1  # "locking n, fever n" is a checklist
@@ -154,8 +142,7 @@ def clean(text: str) -> str:
 
     Markup, URLs and invisible characters are gone; look-alike letters are folded; apostrophes,
     stretched letters and words broken over a line or by emphasis are mended; a checklist's
-    ticks, crosses and one-letter answers are words ("no", "yes"); each sentence of a quoted
-    line starts with :data:`QUOTED`.
+    ticks, crosses and one-letter answers are words ("no", "yes").
     """
     text = text[:MAX_RAW_CHARS]
     if not text.isascii():  # NFKC leaves ASCII alone, and format characters are not ASCII
@@ -165,8 +152,6 @@ def clean(text: str) -> str:
         text = _URL.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _FENCE.sub("\n", text)
-    if ">" in text:
-        text = "\n".join(map(_quote_as_words, text.split("\n")))
     text = _HYPHENATED.sub("", _APOSTROPHE.sub("'", text))
     text = _INNER_MARKUP.sub("", text).translate(_MARKDOWN).casefold()
     if _MARK.search(text):

@@ -194,16 +194,6 @@ def _back_until(start: int, first: int, reach: int, stops: set[int]) -> list[int
     return scope
 
 
-def rest_of_sentence(clauses: Sequence[Clause], clause_of: list[int], end: int) -> list[int]:
-    """From ``end`` to its sentence's end, whatever it holds (a quotation of the bot's words)."""
-    if end >= len(clause_of):
-        return []
-    number = clause_of[end]
-    while number + 1 < len(clauses) and not clauses[number + 1].opens_sentence:
-        number += 1
-    return list(range(end, clauses[number].end))
-
-
 def sentences(clauses: Sequence[Clause]) -> list[range]:
     """The term ranges of a message's sentences: runs of clauses, each opened by one."""
     spans: list[list[int]] = []

@@ -140,6 +140,11 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "Knee locked and won't straighten, fine / what stretch frees it?",
     "Knee's looking wrong since the fall, shape's off at the front. What exercises?",
     "Landed on his knee in the scrum and can't weight bear now",
+    "> Does it lock?\nyep",
+    "night pain: n/a, it's constant day and night and doesn't ease",
+    "fever: n\nknee red hot swollen: y",
+    "no fever, knee locked, wont straighten",
+    "my knee is red hot and swollen",
     "Swelling within hours? No. Within minutes.",
     "Knee achy and puffy since Sunday, fever 38.0",
     "Knee locks up every week and I'm only in my thirties",
@@ -173,7 +178,7 @@ DISMISSED = [
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
-    ("Fever: N/A. Numbness: nil. Which exercise first?", Context.NEGATED),
+    ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
 ]
 
 
