@@ -211,13 +211,18 @@ def test_libyaml_and_pure_python_parsers_agree(path: Path) -> None:
     assert fast.written == pure.written
 
 
+SAME_DAY_TIER = (
+    "safety_tiers:\n"
+    "  - id: same-day\n"
+    "    title: Get seen today\n"
+    "    response: Please see a doctor today.\n"
+)
+"""The first lines of a small safety.yaml: one tier, its phrases to follow."""
+
+
 def test_word_group_problems_are_reported_at_their_lines(tiny_dir: Path) -> None:
     """An unknown group, a duplicate group name and a nested reference are errors with lines."""
-    safety = (
-        "safety_tiers:\n"
-        "  - id: same-day\n"
-        "    title: Get seen today\n"
-        "    response: Please see a doctor today.\n"
+    safety = SAME_DAY_TIER + (
         "    phrases:\n"
         "      - knee locked\n"
         "      - '{swelling} + {ghost}'\n"
@@ -241,11 +246,7 @@ def test_a_context_wording_naming_an_unknown_group_is_reported_at_its_line(
     tiny_dir: Path,
 ) -> None:
     """Context wordings may use word groups ("{young-age}yo"); a group nobody defined is an error."""
-    safety = (
-        "safety_tiers:\n"
-        "  - id: same-day\n"
-        "    title: Get seen today\n"
-        "    response: Please see a doctor today.\n"
+    safety = SAME_DAY_TIER + (
         "    phrases: [knee locked]\n"
         "word_groups:\n"
         "  - name: young-age\n"
