@@ -46,7 +46,15 @@ from bot.engine.scopes import (
     until,
 )
 
-__all__ = ["DENIALS", "DISMISSED", "Clause", "Context", "ContextReader", "Finding"]
+__all__ = [
+    "DENIALS",
+    "DISMISSED",
+    "Clause",
+    "Context",
+    "ContextReader",
+    "ContextReading",
+    "Finding",
+]
 
 Terms = tuple[str, ...]
 
@@ -70,6 +78,14 @@ class Finding:
     def dismissed(self) -> bool:
         """Whether the message denies, dates, imagines or lends the symptom away."""
         return self.context in DISMISSED
+
+
+@dataclass(frozen=True)
+class ContextReading:
+    """How a message holds each of its words, and whether a checklist in it ticks a symptom."""
+
+    contexts: tuple[Context, ...]
+    answered_yes: bool
 
 
 _TRIGGERS = {
@@ -182,25 +198,6 @@ class ContextReader:
             for text in alternatives(wording, self._groups)
         ]
 
-    def answered_yes(
-        self, terms: Terms, clauses: Sequence[Clause], symptoms: frozenset[int], language: str
-    ) -> bool:
-        """Whether a checklist answers a symptom "yes" ("swelling ✓", "✅ locked, ✅ swollen").
-
-        An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word ("knee
-        swollen: yes"), or before one in its clause ("✅ swollen").
-        """
-        message = _Message(terms, clauses, self._chosen(language))
-        return any(
-            start - ANSWER_REACH <= near < start
-            or (
-                end <= near < end + ANSWER_REACH
-                and message.clause_of[near] == message.clause_of[start]
-            )
-            for start, end in message.spans("affirming")
-            for near in symptoms
-        )
-
     def about_body(self, terms: Terms, language: str) -> bool:
         """Whether ``terms`` name a body part or a symptom, by ``language``'s body words."""
         rules = self._rules.get(language)
@@ -235,12 +232,12 @@ class ContextReader:
 
     def read(
         self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str
-    ) -> tuple[Context, ...]:
+    ) -> ContextReading:
         """The context of every term; ``occupied`` positions hold red-flag wordings."""
         labels = [Context.AFFIRMED] * len(terms)
         chosen = self._chosen(language)
         if not chosen:
-            return tuple(labels)
+            return ContextReading(tuple(labels), answered_yes=False)
         message = _Message(terms, clauses, chosen)
         for start, end in message.spans("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
@@ -251,7 +248,7 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
-        return tuple(labels)
+        return ContextReading(tuple(labels), answered_yes=message.answered_yes(occupied))
 
 
 class _Message:
@@ -371,6 +368,19 @@ class _Message:
         ):
             context = Context.UNCERTAIN
         return scope, context
+
+    def answered_yes(self, symptoms: frozenset[int]) -> bool:
+        """Whether a checklist answers a symptom "yes" ("knee swollen: y", "✅ swollen").
+
+        An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word, or
+        before one in its clause.
+        """
+        return any(
+            start - ANSWER_REACH <= near < start
+            or (end <= near < end + ANSWER_REACH and self.clause_of[near] == self.clause_of[start])
+            for start, end in self.spans("affirming")
+            for near in symptoms
+        )
 
     def lent(self) -> list[int]:
         """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).

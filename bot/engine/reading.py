@@ -151,18 +151,18 @@ class Reader:
         words = tuple(terms)
         occupied = self._triage.covered(words)
         language = language_of(text, cleaned, self._languages, self._english_words)
-        contexts = self._contexts.read(words, pieces, occupied, language)
+        held = self._contexts.read(words, pieces, occupied, language)
         own, others = self._contexts.people(words, language)
         return Reading(
             text=cleaned,
             terms=words,
             pieces=tuple(pieces),
             clauses=_joined(pieces),
-            contexts=contexts,
+            contexts=held.contexts,
             language=language,
-            phrase=self._triage.find(words, contexts),
+            phrase=self._triage.find(words, held.contexts),
             about_body=self._contexts.about_body(words, language),
-            answered_yes=self._contexts.answered_yes(words, pieces, occupied, language),
+            answered_yes=held.answered_yes,
             symptoms=occupied,
             own=own,
             others=others,
