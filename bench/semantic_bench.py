@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -301,7 +301,7 @@ def per_message(settings: Settings, messages: list[str]) -> tuple[Engine, float]
     training_texts = counted_unseen.texts
     counted_unseen.texts = 0
     started = time.perf_counter()
-    lexical = build_engine(replace(settings, semantic=False))
+    lexical = build_engine(settings.model_copy(update={"semantic": False}))
     lexical_build = time.perf_counter() - started
     print(f"{engine.semantic_status}; cache {settings.cache_dir or '(default)'}")
     print(
@@ -506,7 +506,7 @@ def peak_rss(messages: list[str]) -> None:
 def main() -> None:
     """Run every section once and print the numbers."""
     started = time.perf_counter()
-    settings = replace(Settings.from_environment(env_file=None), semantic=True)
+    settings = Settings.from_environment(env_file=None).model_copy(update={"semantic": True})
     everything = labelled_messages()
     distinct = sorted(set(everything))
     sample = random.Random(7).sample(distinct, min(SAMPLE, len(distinct)))

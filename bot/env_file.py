@@ -1,27 +1,25 @@
-"""Read a ``.env`` file: ``NAME=value`` lines, as documented in ``.env.example``."""
+"""Check a ``.env`` file before it is read: a settings file, every line of it a setting.
+
+python-dotenv (through pydantic-settings) reads the file, but skips what it can't parse with
+a warning, reads a FIFO until a writer comes, and takes any size: a setting would be lost
+without a word. This refuses such a file instead, naming it and saying why, on one line.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
 
-QUOTES = ("'", '"')
+from dotenv.parser import parse_stream
+
 # A settings file is a few kilobytes; anything bigger is the wrong file, not settings.
 MAX_ENV_BYTES = 1 << 20
 
 
 class EnvFileError(Exception):
     """The file can't be read as settings; the message names it and says why, on one line."""
-
-
-def _value(raw: str) -> str:
-    """``"a # b"`` -> ``a # b``; ``a # comment`` -> ``a``; ``a`` -> ``a``."""
-    raw = raw.strip()
-    if len(raw) >= 2 and raw[0] in QUOTES and raw[-1] == raw[0]:
-        return raw[1:-1]
-    comment = raw.find(" #")
-    return (raw[:comment] if comment >= 0 else raw).strip()
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -56,25 +54,19 @@ def _text(path: Path, data: bytes) -> str:
     return text
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """The settings in ``path`` by upper-cased name; an absent file gives none.
+def check_env_file(path: Path) -> None:
+    """Raise :class:`EnvFileError` unless ``path`` is absent or a readable settings file.
 
-    Blank lines and ``#`` comments are skipped; ``export NAME=value`` is read like
-    ``NAME=value``; a value may be quoted to keep a ``#`` in it. Raises
-    :class:`EnvFileError` for a file that isn't readable UTF-8 text, and for a line that is
-    none of these (naming it: a setting on it would be silently lost).
+    Blank lines, ``#`` comments, ``NAME=value`` and ``export NAME=value`` are settings lines
+    (a value may be quoted to keep a ``#`` in it); any other line is named with its number.
     """
     data = _read_bytes(path)
     if data is None:
-        return {}
-    values: dict[str, str] = {}
-    for number, raw_line in enumerate(_text(path, data).splitlines(), start=1):
-        line = raw_line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if "=" not in line or not line.split("=", 1)[0].strip():
+        return
+    for binding in parse_stream(io.StringIO(_text(path, data))):
+        if binding.error or (binding.key is not None and binding.value is None):
+            statement = binding.original.string
+            skipped = statement[: len(statement) - len(statement.lstrip())].count("\n")
+            line = statement.strip()
+            number = binding.original.line + skipped
             raise EnvFileError(f"{path}:{number}: not a NAME=value line: {line[:40]!r}")
-        name, raw = line.split("=", 1)
-        name = name.removeprefix("export ").strip().upper()
-        values[name] = _value(raw)
-    return values

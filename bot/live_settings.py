@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 from bot.config import Settings, SettingsError
 from bot.store import SetupValue, Store
@@ -46,16 +46,7 @@ def with_value(settings: Settings, name: str, raw: str) -> Settings:
     that can't be read or one that closes a band of the bars (``PASSIVE_BAR`` under
     ``ANSWER_BAR``).
     """
-    field = next(field for field in fields(Settings) if field.name == name.lower())
-    try:
-        value = field.metadata["parse"](raw.strip())
-    except ValueError as error:
-        raise SettingsError([f"{name}={raw!r}: {error}"]) from None
-    changed = replace(settings, **{field.name: value})
-    problems = changed.bar_problems()
-    if problems:
-        raise SettingsError(problems)
-    return changed
+    return settings.updated({name: raw})
 
 
 @dataclass(frozen=True)

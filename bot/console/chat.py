@@ -32,7 +32,7 @@ class ChatSession:
 
         By default for as long as the settings' ``FOLLOW_UP_MINUTES`` say, as on Discord.
         """
-        default = 60.0 * Settings.follow_up_minutes
+        default = 60.0 * Settings.model_fields["follow_up_minutes"].default
         self.assistant = Assistant(engine, memory or Memory(default))
         self._last: Reply | None = None
         """The last answer shown, which ``more`` shows in full."""

@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import socket
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +69,7 @@ async def test_a_start_drops_what_the_knowledge_no_longer_needs(
         channel = guild.add_text_channel("general")
         settings = make_settings(tmp_path, fake, guild, channel, cache_dir=cache)
         offline = f"http://127.0.0.1:{_refused_port()}/api/v10"
-        settings = replace(settings, discord_api_base=offline)
+        settings = settings.model_copy(update={"discord_api_base": offline})
         stop = asyncio.Event()
         serving = asyncio.create_task(
             serve(settings, fake.token, stop, backoff=Backoff(0.05, 0.05), guild_ready_timeout=0.1)

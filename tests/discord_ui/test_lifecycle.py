@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -298,7 +297,7 @@ async def test_an_unreachable_discord_is_one_line_per_attempt_with_capped_back_o
         guild = fake.add_guild("Club")
         settings = make_settings(tmp_path, fake, guild, guild.add_text_channel("general"))
         unreachable = f"http://127.0.0.1:{closed}/api/v10"
-        settings = replace(settings, discord_api_base=unreachable)
+        settings = settings.model_copy(update={"discord_api_base": unreachable})
         stop, serving = _serving(settings, fake.token, engine, Backoff(0.05, 0.2))
         attempts = await _records(caplog, "Can't reach Discord", 4)
         stop.set()
@@ -326,9 +325,8 @@ async def test_the_bot_connects_once_discord_is_reachable_again(
         channel = guild.add_text_channel("general")
         member = guild.add_member("alice")
         settings = make_settings(tmp_path, fake, guild, channel, heartbeat_seconds=0)
-        settings = replace(
-            settings, discord_api_base=fake.api_base.replace(f":{fake.port}", f":{port}")
-        )
+        forwarded = fake.api_base.replace(f":{fake.port}", f":{port}")
+        settings = settings.model_copy(update={"discord_api_base": forwarded})
         stop, serving = _serving(settings, fake.token, engine, Backoff(0.05, 0.05))
         assert len(await _records(caplog, "Can't reach Discord", 2)) >= 2
         async with _forwarder(port, fake.port):
