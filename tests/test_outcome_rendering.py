@@ -15,6 +15,7 @@ import pytest
 
 from bot.console.text import render, render_full
 from bot.discord_ui.embeds import reply_embed
+from bot.discord_ui.exts.answer_for import what_was_done
 from bot.discord_ui.reply_view import answer_view
 from bot.engine import KnowledgeBase, Outcome, Reply, Topic, load_knowledge
 from bot.engine.model import SafetyTier
@@ -25,6 +26,7 @@ RENDERERS: dict[str, Renderer] = {
     "Discord buttons": lambda reply, _: answer_view(reply, 42),
     "console text": render,
     "console whole entry": render_full,
+    "note to whoever had a message answered": lambda reply, _: what_was_done(reply),
 }
 TIER = SafetyTier(id="same-day", title="Get seen today", response="See a doctor.", phrases=["a b"])
 

@@ -91,8 +91,8 @@ class ChatSession:
                 self._last = None  # `more` shows nothing past a red flag
             case Outcome.ABSTAIN | Outcome.SMALL_TALK:
                 pass  # `more` still shows the last answer
-            case _:
-                assert_never(reply.outcome)
+            case _ as unreachable:
+                assert_never(unreachable)
         return render(reply, knowledge)
 
 

@@ -48,8 +48,8 @@ def render(reply: Reply, knowledge: KnowledgeBase, *, offer_more: bool = False) 
             return _answer(reply, reply.entry, offer_more)
         case Outcome.ANSWER | Outcome.ABSTAIN:
             return _abstain(reply)
-        case _:
-            assert_never(reply.outcome)
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 def _abstain(reply: Reply) -> str:

@@ -119,8 +119,8 @@ def _footer(reply: Reply) -> str:
             return SAFETY_FOOTER
         case Outcome.ANSWER | Outcome.ABSTAIN | Outcome.SMALL_TALK:
             return source_line(reply.source, reply.disclaimer)
-        case _:
-            assert_never(reply.outcome)
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 def add_exercise_fields(embed: discord.Embed, entry: Entry) -> None:
@@ -242,8 +242,8 @@ def reply_embed(reply: Reply, question: str, knowledge: KnowledgeBase) -> discor
             return small_talk_embed(reply, knowledge)
         case Outcome.ABSTAIN:
             return abstain_embed(reply)
-        case _:
-            assert_never(reply.outcome)
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 def guide_embed(exercise: Entry, position: int, total: int) -> discord.Embed:

@@ -237,5 +237,5 @@ def _items(reply: Reply, asker_id: int, requested: bool) -> list[Persistent]:
             return [*(PickButton.offering(topic, asker_id) for topic in reply.suggestions), delete]
         case Outcome.ANSWER | Outcome.SCREEN | Outcome.SAFETY | Outcome.SMALL_TALK:
             return [delete]
-        case _:
-            assert_never(reply.outcome)
+        case _ as unreachable:
+            assert_never(unreachable)

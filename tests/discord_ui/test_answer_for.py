@@ -11,7 +11,7 @@ from bot.discord_ui.exts.answer_for import (
     COMMAND_NAME,
     MY_OWN,
     NOT_FOR_YOU,
-    TOLD,
+    TOLD_SAFETY,
     YES_OR_NO,
 )
 from bot.discord_ui.exts.feedback import NOT_YOUR_VOTE
@@ -69,7 +69,7 @@ async def test_a_red_flag_gets_the_safety_reply_and_no_exercise(
 ) -> None:
     """Safety first, as for a mention: the tier's reply, only Delete under it."""
     asked = await world.alice.says(world.general, firm_red_flag(engine))
-    assert await answered_for(world.helper, asked) == TOLD[Outcome.SAFETY]
+    assert await answered_for(world.helper, asked) == TOLD_SAFETY
     reply = await world.general.next_bot_message()
     assert reply.reference["message_id"] == str(asked.id)
     assert titles(reply)[0].startswith("⚠️")

@@ -10,6 +10,8 @@ Whoever asked is told privately what was done, or why not.
 
 from __future__ import annotations
 
+from typing import assert_never
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -33,13 +35,24 @@ YES_OR_NO = (
 ALREADY = "I've answered that message already: {link}"
 IN_HAND = "I'm answering that message already."
 HELD_BACK = "Not answered: {member} has just had several answers. Try again in {seconds:.0f} s."
-TOLD = {
-    Outcome.SAFETY: "Answered with the safety advice: the message reads as a red flag, so "
-    "no exercise.",
-    Outcome.SCREEN: "Answered with the screening question: it may be a red flag, and only "
-    "the member can answer it.",
-}
+TOLD_SAFETY = "Answered with the safety advice: the message reads as a red flag, so no exercise."
+TOLD_SCREEN = (
+    "Answered with the screening question: it may be a red flag, and only the member can answer it."
+)
 ANSWERED = "Answered."
+
+
+def what_was_done(reply: Reply) -> str:
+    """What the moderator or helper is told of the bot's ``reply``: a red flag is said as such."""
+    match reply.outcome:
+        case Outcome.SAFETY:
+            return TOLD_SAFETY
+        case Outcome.SCREEN:
+            return TOLD_SCREEN
+        case Outcome.ANSWER | Outcome.ABSTAIN | Outcome.SMALL_TALK:
+            return ANSWERED
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 class AnswerFor(commands.Cog):
@@ -114,7 +127,7 @@ class AnswerFor(commands.Cog):
         if reply is None:
             seconds = max(self.bot.member_limit.remaining(member.id), 1)
             return HELD_BACK.format(member=member.mention, seconds=seconds)
-        return TOLD.get(reply.outcome, ANSWERED)
+        return what_was_done(reply)
 
 
 async def setup(bot: MovementBot) -> None:
