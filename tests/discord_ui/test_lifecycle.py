@@ -393,24 +393,3 @@ async def test_the_health_file_is_fresh_while_connected(world: World, tmp_path: 
         touching.cancel()
     later = alive.stat().st_mtime + 91
     assert problem(alive, now=later) == f"not connected for 91 s (last seen connected by {alive})"
-
-
-def _named(options: list[dict]) -> list[tuple[int, str]]:
-    """The (type, name) of each command or option: names must be unique within one list."""
-    return [(option.get("type", 1), option["name"]) for option in options]
-
-
-async def test_no_two_commands_or_subcommands_share_a_name(world: World) -> None:
-    """Every list the bot syncs names each command, or each subcommand, once.
-
-    Discord refuses a sync where two commands of one kind, or two subcommands of one command,
-    share a name.
-    """
-    [synced] = world.fake.requests_to("PUT", r"/applications/\d+/guilds/\d+/commands")[-1:]
-    commands: list[dict] = synced.json
-    assert {"ask", "routine", "exercise", "topics", "kb"} <= {
-        command["name"] for command in commands
-    }
-    lists = [commands] + [command["options"] for command in commands if command.get("options")]
-    for named in map(_named, lists):
-        assert len(named) == len(set(named)), named
