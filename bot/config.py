@@ -40,8 +40,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The package's parent (the checkout, holding pyproject.toml): relative paths start here."""
 ENV_FILE = PROJECT_ROOT / ".env"
 DATABASE_FILE = "bot.sqlite3"
-DAYS_BACK = range(1, 366)
-"""How many days back moderators' reviews may look (`/kb unanswered`, `stats`): up to a year."""
 IN_DATA_DIR = {
     "database_path": DATABASE_FILE,
     "cache_dir": "cache",

@@ -25,7 +25,7 @@ from bot.cli.common import (
     load_engine,
     read_settings,
 )
-from bot.config import DAYS_BACK
+from bot.moderation import DAYS_BACK
 
 if TYPE_CHECKING:
     from bot.moderation.desk import Desk

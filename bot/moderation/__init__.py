@@ -5,3 +5,6 @@
 the knowledge files; :mod:`~bot.moderation.review` groups the unanswered list;
 :mod:`~bot.moderation.charts` draws the usage chart.
 """
+
+DAYS_BACK = range(1, 366)
+"""How many days back moderators' reviews may look (`/kb unanswered`, `stats`): up to a year."""

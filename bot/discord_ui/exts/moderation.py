@@ -12,7 +12,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.config import DAYS_BACK
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.embeds import CONTENT_LIMIT, clip, fit
 from bot.discord_ui.interactions import NO_MENTIONS, tell
@@ -38,6 +37,7 @@ from bot.discord_ui.kb_rows import (
 from bot.discord_ui.permissions import is_moderator, role_name_warning
 from bot.engine import KnowledgeError, Outcome
 from bot.engine.model import LINE_CHARS
+from bot.moderation import DAYS_BACK
 from bot.moderation.labels import Label
 from bot.moderation.review import Section
 
