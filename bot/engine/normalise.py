@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import decancer_py
 
 MAX_RAW_CHARS = 4000
+CLEANED_KEPT = 8192
+"""Texts whose cleaned form is kept: an engine build, and every fold of ``eval --cv``,
+cleans the same few thousand training texts again."""
 """Only this much of a message is read: Discord's longest message (with Nitro) is 4,000."""
 
 _DISCORD_MARKUP = re.compile(
@@ -137,6 +140,7 @@ def _letters_as_answers(line: str) -> str:
     return line.replace(" / ", ", ") if line.count(" / ") > 1 else line
 
 
+@functools.lru_cache(maxsize=CLEANED_KEPT)
 def clean(text: str) -> str:
     """The text as matching reads it, in lower case, one-line spaces.
 
@@ -243,6 +247,7 @@ def question_sentences(text: str) -> list[Question]:
     return found
 
 
+@functools.lru_cache(maxsize=CLEANED_KEPT)
 def comparable(text: str) -> str:
     """A message reduced to its words, to tell whether two texts are the same message."""
     return " ".join(tokens(clean(text)))

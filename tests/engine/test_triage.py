@@ -239,7 +239,7 @@ FILLER = "I have been doing the belt line reset and the leg curl most days this 
 
 
 @settings(
-    max_examples=30,
+    max_examples=15,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -173,27 +173,35 @@ def entry_features(
 ) -> list[float]:
     """What the answer model reads about one candidate entry of a message."""
     semantic = scores.entries
-    others = np.delete(semantic, index)
     lexical_others = [score for other, score in lexical.items() if other != entry]
     own = lexical.get(entry, 0.0) / 100.0
     best_other = max(lexical_others, default=0.0) / 100.0
     tier = float(scores.tiers.max()) if scores.tiers.size else 0.0
     nearest = scores.nearest_entries
-    nearest_others = np.delete(nearest, index)
+    rival = _best_other(semantic, index)
     return [
         own,
         own - best_other,
         float(semantic[index]),
-        float(semantic[index] - (others.max() if others.size else 0.0)),
+        float(semantic[index] - rival),
         float(nearest[index]),
-        float(nearest[index] - (nearest_others.max() if nearest_others.size else 0.0)),
+        float(nearest[index] - _best_other(nearest, index)),
         float(nearest[index] - scores.nearest_abstain),
         scores.abstain,
         tier,
         float(own > 0 and own >= best_other),
-        float(semantic[index] >= (others.max() if others.size else 0.0)),
+        float(semantic[index] >= rival),
         1.0,
     ]
+
+
+def _best_other(values: np.ndarray, index: int) -> float:
+    """The largest of ``values`` but the one at ``index`` (0 when there is no other)."""
+    if values.size < 2:
+        return 0.0
+    rest = values.copy()
+    rest[index] = -np.inf
+    return float(rest.max())
 
 
 def red_flag_features(scores: _Scores) -> list[float]:
