@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import decancer_py
 
 MAX_RAW_CHARS = 4000
-CLEANED_KEPT = 8192
+CLEANED_KEPT = 4096
 """Texts whose cleaned form is kept: an engine build, and every fold of ``eval --cv``,
-cleans the same few thousand training texts again."""
+cleans the same few thousand training texts again (at most 4,096 x 8,000 characters)."""
 """Only this much of a message is read: Discord's longest message (with Nitro) is 4,000."""
 
 _DISCORD_MARKUP = re.compile(
