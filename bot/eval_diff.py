@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.engine import Engine, KnowledgeBase, Outcome
 from bot.engine.model import Example
-from bot.evaluation import cross_validate, judged
+from bot.evaluation import cross_validate, judged, scored_sets
 
 BASELINE_FORMAT = 1
 """The version of the saved-baseline JSON shape."""
@@ -64,12 +64,12 @@ class Result:
 
 
 def labelled_sets(knowledge: KnowledgeBase, directory: Path) -> dict[str, tuple[Example, ...]]:
-    """The knowledge base's example sets, each named by its path inside ``directory``.
+    """The knowledge base's example and context sets, each named by its path in ``directory``.
 
     A file kept outside it (taught phrasings in a data directory) keeps the name it was loaded
     by: it is the same file for the last commit's knowledge base and for today's.
     """
-    sets = knowledge.example_sets.items()
+    sets = scored_sets(knowledge).items()
     return {_set_name(Path(name), directory): examples for name, examples in sets}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.conversation.assistant import Assistant
 from bot.conversation.memory import Memory
 from bot.engine import Engine, KnowledgeError, Outcome
+from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import read_knowledge_file
 from bot.engine.model import ABSTAIN, RED_FLAG, Example
 from bot.engine.normalise import comparable
@@ -200,11 +201,17 @@ def cross_validate(
 ) -> dict[str, EvalReport]:
     """Leave one example set out: each set scored by an engine trained on all the others.
 
-    ``sets`` (name -> examples, default: the engine's own example sets) may come from another
-    knowledge base: each is still scored by ``engine`` retrained without that set's messages.
+    ``sets`` (name -> examples, default: the engine's own example and context sets) may come
+    from another knowledge base: each is still scored by ``engine`` retrained without that
+    set's messages.
     """
-    chosen = engine.knowledge.example_sets if sets is None else sets
+    chosen = scored_sets(engine.knowledge) if sets is None else sets
     return {name: evaluate(engine, examples) for name, examples in chosen.items()}
+
+
+def scored_sets(knowledge: KnowledgeBase) -> dict[str, tuple[Example, ...]]:
+    """Every labelled set of a knowledge base: its example sets, then its context sets."""
+    return {**knowledge.example_sets, **knowledge.context_sets}
 
 
 def pooled(reports: dict[str, EvalReport]) -> EvalReport:

@@ -68,7 +68,8 @@ def _check(args: argparse.Namespace) -> int:
     print(
         f"{directory}: OK: {len(knowledge.entries)} entries, "
         f"{knowledge.question_count()} questions, {len(knowledge.safety_tiers)} red-flag tiers, "
-        f"{len(knowledge.files)} files, {len(knowledge.examples)} labelled examples."
+        f"{len(knowledge.files)} files, {len(knowledge.examples)} labelled examples, "
+        f"{sum(map(len, knowledge.context_sets.values()))} context examples."
     )
     print(semantic_status(*open_embeddings(settings.semantic_options)))
     return EXIT_OK
@@ -91,20 +92,23 @@ def _eval(args: argparse.Namespace) -> int:
     if args.cv:
         engine = load_engine(args)
         reports = cross_validate(engine)
-        total = pooled(reports)
+        context = engine.knowledge.context_sets
+        totals = {
+            "pooled": pooled({n: r for n, r in reports.items() if n not in context}),
+            "context sets, pooled": pooled({n: r for n, r in reports.items() if n in context}),
+        }
         if args.json:
             data = {
                 "sets": {name: report.as_dict() for name, report in reports.items()},
-                "pooled": total.as_dict(),
+                "pooled": totals["pooled"].as_dict(),
+                "context_pooled": totals["context sets, pooled"].as_dict(),
             }
             print(json.dumps(data, indent=2))
             return EXIT_OK
         print(f"leave-one-set-out, {engine.semantic_status}")
-        for name, report in reports.items():
+        for name, report in [*reports.items(), *totals.items()]:
             print(f"\n{name}")
             print("\n".join(f"  {line}" for line in report.headline()))
-        print("\npooled")
-        print("\n".join(f"  {line}" for line in total.headline()))
         return EXIT_OK
     try:
         examples = read_examples(Path(args.file))

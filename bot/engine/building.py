@@ -12,7 +12,8 @@ from functools import partial
 
 from bot.engine.focus import Candidates
 from bot.engine.knowledge import KnowledgeBase
-from bot.engine.normalise import clean
+from bot.engine.model import RED_FLAG, Example
+from bot.engine.normalise import clean, comparable
 from bot.engine.ranking import lexical_scores, rank
 from bot.engine.semantic.decision import DecisionLayer
 from bot.engine.semantic.embedding_cache import EmbeddingCache
@@ -22,6 +23,7 @@ from bot.engine.semantic.fusion_cache import (
     read_fusion,
     write_fusion,
 )
+from bot.engine.semantic.second_look import SecondLook
 from bot.engine.semantic.training import training_rows
 from bot.engine.state import State, lexical_state
 
@@ -51,7 +53,14 @@ def build_state(
     }
     row_texts = [clean(row.text) for row in rows]
     sign_texts = [clean(sign) for sign, _ in signs]
-    needed = [*row_texts, *sign_texts, *(text for texts in part_texts.values() for text in texts)]
+    looked_at = _naming_red_flags(state, knowledge, held_out)
+    look_texts = [clean(example.q) for example in looked_at]
+    needed = [
+        *row_texts,
+        *sign_texts,
+        *look_texts,
+        *(text for texts in part_texts.values() for text in texts),
+    ]
     embeddings.vectors(needed)  # every new text in one encoding, whose progress is told once
     vectors = embeddings.vectors(row_texts)
     digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
@@ -70,10 +79,43 @@ def build_state(
         write_fusion(embeddings.directory, digest, decision.fusion)
     sign_vectors = embeddings.vectors(sign_texts) if signs else None
     parts = _encoded_parts(state, embeddings, part_texts)
+    second_look = SecondLook.fit(
+        embeddings.vectors(look_texts), [example.expect == RED_FLAG for example in looked_at]
+    )
     if prune:
         embeddings.prune(needed)
         drop_other_fits(embeddings.directory, digest)
-    return replace(state, parts=parts, decision=decision, signs=signs, sign_vectors=sign_vectors)
+    return replace(
+        state,
+        parts=parts,
+        decision=decision,
+        second_look=second_look,
+        signs=signs,
+        sign_vectors=sign_vectors,
+    )
+
+
+def _naming_red_flags(
+    state: State, knowledge: KnowledgeBase, held_out: Collection[str]
+) -> list[Example]:
+    """The labelled messages, context examples too, that name a red-flag phrase.
+
+    What the second look learns from; messages in ``held_out`` are left out.
+    """
+    examples = [
+        example
+        for sets in (knowledge.example_sets, knowledge.context_sets)
+        for examples in sets.values()
+        for example in examples
+        if comparable(example.q) not in held_out
+    ]
+    named = state.names_red_flag
+    for example in examples:
+        if example.q not in named:
+            named[example.q] = state.triage.names_any(
+                state.analyser.analyse(clean(example.q)).terms
+            )
+    return [example for example in examples if named[example.q]]
 
 
 def _example_scores(state: State, text: str) -> dict[str, float]:

@@ -40,6 +40,8 @@ class KnowledgeBase:
     loaded_at: datetime
     example_sets: Mapping[str, tuple[Example, ...]]
     """The labelled examples by the file they came from (one set per file)."""
+    context_sets: Mapping[str, tuple[Example, ...]]
+    """The labelled context examples by the file they came from (one set per file)."""
     context: tuple[ContextRules, ...] = ()
     revisions: tuple[Revision, ...] = ()
     """Moderators' changes to entries, oldest first (already applied to ``entries``)."""
@@ -55,18 +57,14 @@ class KnowledgeBase:
         }
         entries: tuple[Entry, ...] = merged.pop("entries")  # type: ignore[assignment]
         groups = merged.pop("word_groups")
+        merged.pop("context_examples")  # kept by file, in ``context_sets``
         return cls(
             entries=MappingProxyType({entry.id: entry for entry in entries}),
             word_groups=MappingProxyType({group.name: tuple(group.words) for group in groups}),  # type: ignore[attr-defined]
             files=tuple(names),
             loaded_at=loaded_at,
-            example_sets=MappingProxyType(
-                {
-                    name: tuple(file.examples)
-                    for file, name in zip(files, names, strict=True)
-                    if file.examples
-                }
-            ),
+            example_sets=_sets_of(files, names, "examples"),
+            context_sets=_sets_of(files, names, "context_examples"),
             **merged,  # type: ignore[arg-type]
         )
 
@@ -98,3 +96,16 @@ class KnowledgeBase:
     def question_count(self) -> int:
         """How many phrasings the matcher knows, taught ones included."""
         return sum(len(entry.questions) for entry in self.entries.values()) + len(self.learned)
+
+
+def _sets_of(
+    files: Sequence[KnowledgeFile], names: Sequence[str], section: str
+) -> Mapping[str, tuple[Example, ...]]:
+    """One ``section``'s labelled messages by the file they came from (files with none left out)."""
+    return MappingProxyType(
+        {
+            name: tuple(getattr(file, section))
+            for file, name in zip(files, names, strict=True)
+            if getattr(file, section)
+        }
+    )

@@ -312,6 +312,10 @@ class KnowledgeFile:
     red-flag triage skips the words they cover."""
     examples: Annotated[list[Example], Items(0, 2000)] = field(default_factory=list)
     """Labelled member messages (``knowledge/examples/``): the decision layer learns from them."""
+    context_examples: Annotated[list[Example], Items(0, 2000)] = field(default_factory=list)
+    """Labelled messages in which context decides whether a symptom word is a red flag
+    (denied, dated, imagined, someone else's, figurative, or affirmed among such words): only
+    the alarm's second look learns from them (see ``bot.engine.semantic.second_look``)."""
     context: Annotated[list[ContextRules], Items(0, 20)] = field(default_factory=list)
     """Per language, the words that mark a symptom as denied, past, imagined or another's."""
     revisions: Annotated[list[Revision], Items(0, 5000)] = field(default_factory=list)

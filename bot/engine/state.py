@@ -21,6 +21,7 @@ from bot.engine.normalise import clean, tokens
 from bot.engine.phrases import PhraseIndex
 from bot.engine.reading import Reader
 from bot.engine.semantic.decision import DecisionLayer
+from bot.engine.semantic.second_look import SecondLook
 from bot.engine.triage import Triage
 
 
@@ -35,6 +36,8 @@ class State:
     scope: PhraseIndex[NotCovered]
     matcher: Matcher
     decision: DecisionLayer | None = None
+    second_look: SecondLook | None = None
+    """Whether a message naming a red-flag phrase really affirms it (may turn firm to screen)."""
     signs: tuple[tuple[str, SafetyTier], ...] = ()
     """Every tier's warning signs, each with its tier, most urgent tier first."""
     sign_vectors: np.ndarray | None = None
@@ -43,6 +46,8 @@ class State:
     example_scores: dict[str, dict[str, float]] = field(default_factory=dict)
     """Training text -> its lexical scores: they depend on the knowledge only, so engines
     sharing this state (each held-out engine of a cross-validation) score each text once."""
+    names_red_flag: dict[str, bool] = field(default_factory=dict)
+    """Labelled message -> whether it names a red-flag phrase, kept the same way."""
 
     def content(self, text: str) -> set[str]:
         """The topic words of a text, as matching reads them."""

@@ -20,7 +20,9 @@ class Thresholds:
     A single clause read on its own at or above ``clause`` gets the screening question too;
     a clause that, read in its message, reaches ``recheck`` is read on its own. The
     whole message's confidence counts only where the clause that carries it is not denied:
-    "no swelling, no fever" reads like a red flag and affirms none.
+    "no swelling, no fever" reads like a red flag and affirms none. An English message whose
+    red-flag phrase the second look reads below ``second_look`` gets the screening question,
+    not the firm reply ("Knee swelling? nope.").
     """
 
     answer: float = 40.0
@@ -34,6 +36,7 @@ class Thresholds:
     own_clause: float = 95.0
     clause: float = 97.0
     recheck: float = 10.0
+    second_look: float = 50.0
 
 
 LEXICAL_THRESHOLDS = Thresholds(answer=58.0, suggest=55.0, passive=75.0, margin=1.0)

@@ -47,6 +47,10 @@ class Triage:
         """Positions of ``terms`` inside a red-flag wording."""
         return self._index.covered(terms)
 
+    def names_any(self, terms: Terms) -> bool:
+        """Whether ``terms`` name a red-flag phrase, in any context."""
+        return self._index.find_in_terms(self._cues.masked(terms)) is not None
+
     def find(self, terms: Terms, contexts: Sequence[Context]) -> Finding | None:
         """The gravest phrase the message affirms, else is unsure of, else names at all."""
         terms = self._cues.masked(terms)

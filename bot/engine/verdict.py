@@ -94,7 +94,8 @@ class Verdict:
         )
         if phrase is not None and phrase.context is Context.AFFIRMED:
             finding: Finding = phrase
-            firm = self._phrase_is_firm(reading, judgement, one_window=one_window)
+            agrees = self._second_look_agrees(state, vector)
+            firm = self._phrase_is_firm(reading, judgement, agrees, one_window=one_window)
         elif learned is not None and (learned_firm or phrase is None):
             finding, firm = learned[0], learned_firm  # a firm reading beats a hedged phrase
         elif phrase is not None:
@@ -129,21 +130,24 @@ class Verdict:
             language=None if reading.english else reading.language,
         )
 
-    def _phrase_is_firm(self, reading: Reading, judgement: Judgement, *, one_window: bool) -> bool:
+    def _phrase_is_firm(
+        self, reading: Reading, judgement: Judgement, agrees: bool, *, one_window: bool
+    ) -> bool:
         """Whether a red-flag phrase the message affirms gets the firm reply, not a screen.
 
         A longer message, or one in a language the learned signal reads poorly, is judged by
         its most worrying piece. An English one read in one window is judged whole, where
-        what surrounds the phrase counts ("Swelling? Nope.", "my colleague's knee is hot"), or
-        by a clause in which the member affirms it of themselves, on its own a red flag ("Love
-        the article! My foot is cold and pale. Two questions: ...").
+        what surrounds the phrase counts ("Swelling? Nope.", "my colleague's knee is hot") and
+        the second look must agree, or by a clause in which the member affirms it of
+        themselves, on its own a red flag ("Love the article! My foot is cold and pale. Two
+        questions: ...").
         """
         bars = self._thresholds
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
         worst = max([judgement.red_flag, *(chance for chance, _ in flags)])
         if not (one_window and reading.english):
             return 100.0 * worst >= bars.doubt
-        if 100.0 * judgement.red_flag >= bars.whole_doubt:
+        if 100.0 * judgement.red_flag >= bars.whole_doubt and agrees:
             return True
         return any(
             100.0 * chance >= bars.own_clause
@@ -152,6 +156,16 @@ class Verdict:
             and reading.context_of(clause) not in DISMISSED
             for (chance, _), clause in zip(flags, read_clauses(reading, flags), strict=True)
         )
+
+    def _second_look_agrees(self, state: State, vector: np.ndarray) -> bool:
+        """Whether the second look reads a message's red-flag phrase as affirmed.
+
+        It may only turn a firm reply into a screen: a message it doubts is still asked about.
+        """
+        look = state.second_look
+        if look is None:
+            return True
+        return 100.0 * look.chance(vector) >= self._thresholds.second_look
 
     def _learned_finding(
         self, state: State, reading: Reading, judgement: Judgement

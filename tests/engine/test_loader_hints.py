@@ -299,3 +299,26 @@ def test_the_knowledge_base_never_loads_with_a_hinted_problem(tiny_dir: Path) ->
     _edit(tiny_dir, "exercises.yaml", 'sets: "2"', "sets: 2")
     with pytest.raises(KnowledgeError):
         load_knowledge(tiny_dir)
+
+
+def test_context_examples_are_kept_apart_and_their_ids_checked_at_their_lines(
+    tiny_dir: Path,
+) -> None:
+    """A file's ``context_examples`` form a context set; a misspelt id names its line."""
+    write_files(
+        tiny_dir / "examples",
+        {
+            "denials.yaml": "context_examples:\n  - {q: no swelling at all, expect: [it-band]}\n"
+            "  - {q: knee locked now, expect: safety, tier: same-day}\n"
+        },
+    )
+    knowledge = load_knowledge(tiny_dir)
+    [(name, examples)] = knowledge.context_sets.items()
+    assert name.endswith("denials.yaml")
+    assert [example.q for example in examples] == ["no swelling at all", "knee locked now"]
+    assert not any(name.endswith("denials.yaml") for name in knowledge.example_sets)
+    _edit(tiny_dir / "examples", "denials.yaml", "[it-band]", "[it-bnd]")
+    assert _errors(tiny_dir) == [
+        "examples/denials.yaml:2: context_examples[0].expect[0]: unknown entry id 'it-bnd'; "
+        'did you mean "it-band"?',
+    ]

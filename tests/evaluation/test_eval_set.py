@@ -30,6 +30,9 @@ MAIN_SET = "main.yaml"
 # fresh-22 (objections, hearsay, near misses in new voices: harder than the older sets)
 # joined them. Red-flag recall has no slack: a missed red flag is never noise.
 POOLED = (0.90, 0.90, 1.00, 0.01, 0.03)
+CONTEXT_ALARMS = 0.065
+"""Ceiling on firm false alarms pooled over the context sets (denied, dated, someone else's,
+figurative symptoms), each held out: 24/440 (5.5%) with the second look, 51/440 without."""
 MIN_LABELLED = 5
 """Labelled messages each entry must answer, in any set: fewer can't measure it."""
 
@@ -64,14 +67,17 @@ def test_every_entry_is_the_answer_to_enough_labelled_messages(engine: Engine) -
 
 
 def test_every_example_file_is_a_set(engine: Engine, reports: dict[str, EvalReport]) -> None:
-    """Each file in knowledge/examples/ is scored as one set."""
+    """Each file in knowledge/examples/ (example or context set) is scored as one set."""
     assert sorted(reports) == sorted(str(path) for path in EXAMPLES.glob("*.yaml"))
 
 
-def test_pooled_held_out_figures_stay_above_their_floors(reports: dict[str, EvalReport]) -> None:
-    """Pooled over every set, each scored by an engine that never saw it."""
+def test_pooled_held_out_figures_stay_above_their_floors(
+    engine: Engine, reports: dict[str, EvalReport]
+) -> None:
+    """Pooled over every example set, each scored by an engine that never saw it."""
     accuracy, abstention, recall, alarms, screens = POOLED
-    total = pooled(reports)
+    examples = engine.knowledge.example_sets
+    total = pooled({name: report for name, report in reports.items() if name in examples})
     text = "\n".join(total.headline())
     assert total.answerable.correct >= accuracy * total.answerable.total, text
     assert total.abstain.correct >= abstention * total.abstain.total, text
@@ -89,3 +95,14 @@ def test_every_red_flag_example_is_held_out_caught(reports: dict[str, EvalReport
         if item["expect"] == "safety" and item["outcome"] not in ("safety", "screen")
     ]
     assert missed == []
+
+
+def test_context_sets_held_out_keep_false_emergencies_under_their_ceiling(
+    engine: Engine, reports: dict[str, EvalReport]
+) -> None:
+    """Messages that deny, date or lend a symptom away rarely get the firm reply, held out."""
+    context = engine.knowledge.context_sets
+    assert context
+    total = pooled({name: report for name, report in reports.items() if name in context})
+    text = "\n".join(total.headline())
+    assert total.false_alarms.correct <= CONTEXT_ALARMS * total.false_alarms.total, text

@@ -107,16 +107,19 @@ def _check_examples(parsed: list[ParsedFile], known: Set[str], unloaded: Set[str
     tiers = {tier.id for file in parsed for tier in file.content.safety_tiers} | unloaded
     issues = []
     for file in parsed:
-        for index, example in enumerate(file.content.examples):
-            if isinstance(example.expect, list):
-                issues += [
-                    file.issue(("examples", index, "expect", position), *_unknown(target, known))
-                    for position, target in enumerate(example.expect)
-                    if target not in known
-                ]
-            if example.tier is not None and example.tier not in tiers:
-                where = ("examples", index, "tier")
-                issues.append(file.issue(where, *_unknown(example.tier, tiers, "red-flag tier")))
+        for section in ("examples", "context_examples"):
+            for index, example in enumerate(getattr(file.content, section)):
+                if isinstance(example.expect, list):
+                    issues += [
+                        file.issue((section, index, "expect", position), *_unknown(target, known))
+                        for position, target in enumerate(example.expect)
+                        if target not in known
+                    ]
+                if example.tier is not None and example.tier not in tiers:
+                    where = (section, index, "tier")
+                    issues.append(
+                        file.issue(where, *_unknown(example.tier, tiers, "red-flag tier"))
+                    )
     return issues
 
 

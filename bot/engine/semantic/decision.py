@@ -60,7 +60,8 @@ LexicalScores = Callable[[str], Mapping[str, float]]
 """Entry id -> lexical score (0-100) for a text; entries not ranked are left out."""
 
 
-def _with_bias(vectors: Vectors) -> Vectors:
+def with_bias(vectors: Vectors) -> Vectors:
+    """``vectors`` with a column of ones, for a model's bias weight."""
     return np.hstack([vectors, np.ones((vectors.shape[0], 1), dtype=np.float32)])
 
 
@@ -70,7 +71,7 @@ def _ridge(gram: np.ndarray, cross: np.ndarray) -> np.ndarray:
     return np.linalg.solve(gram + penalty, cross)
 
 
-def _logistic(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def logistic_weights(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Weights of an L2-regularised logistic regression, by Newton's method."""
     weights = np.zeros(features.shape[1])
     for _ in range(NEWTON_STEPS):
@@ -81,7 +82,8 @@ def _logistic(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return weights
 
 
-def _sigmoid(value: float) -> float:
+def sigmoid(value: float) -> float:
+    """The logistic function, clipped so that it never overflows."""
     return float(1.0 / (1.0 + np.exp(-np.clip(value, -30, 30))))
 
 
@@ -277,7 +279,7 @@ class DecisionLayer:
         scores are refitted: one solve, not the whole out-of-fold fit.
         """
         classes = _Classes(tuple(entries), tuple(tiers))
-        inputs = _with_bias(vectors).astype(np.float64)
+        inputs = with_bias(vectors).astype(np.float64)
         targets = classes.matrix(rows)
         gram, cross = inputs.T @ inputs, inputs.T @ targets
         ridge = _ridge(gram, cross)
@@ -317,7 +319,7 @@ class DecisionLayer:
             for index in _candidates(first, lexical, self._classes.entries):
                 entry = self._classes.entries[index]
                 features = np.array(entry_features(first, lexical, index, entry))
-                chances[entry] = max(chances.get(entry, 0.0), _sigmoid(features @ self._answer))
+                chances[entry] = max(chances.get(entry, 0.0), sigmoid(features @ self._answer))
         judged = sorted(chances.items(), key=lambda pair: -pair[1])
         flags = [self._flag(part) for part in windows]
         red_flag, tier = max(flags, key=lambda flag: flag[0])
@@ -334,7 +336,7 @@ class DecisionLayer:
 
     def _scores(self, vectors: Vectors) -> list[_Scores]:
         """The semantic scores of each vector."""
-        raw = _with_bias(vectors).astype(np.float64) @ self._ridge
+        raw = with_bias(vectors).astype(np.float64) @ self._ridge
         nearest = self._members.nearest(self._memory @ vectors.T)
         return [
             _split(self._classes, row, nearest_row)
@@ -343,7 +345,7 @@ class DecisionLayer:
 
     def _flag(self, part: _Scores) -> tuple[float, str | None]:
         """The probability that a part describes a red flag, and the tier it reads closest to."""
-        flag = _sigmoid(np.array(red_flag_features(part)) @ self._red_flag)
+        flag = sigmoid(np.array(red_flag_features(part)) @ self._red_flag)
         tiers = part.tiers
         return flag, self._classes.tiers[int(np.argmax(tiers))] if tiers.size else None
 
@@ -421,4 +423,4 @@ def _fit_or_default(
 ) -> np.ndarray:
     if len(set(targets)) < 2:  # nothing to separate: a tiny knowledge base
         return default
-    return _logistic(np.array(rows), np.array(targets))
+    return logistic_weights(np.array(rows), np.array(targets))
