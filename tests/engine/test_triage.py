@@ -193,6 +193,13 @@ REAL_TYPING = [
     ("my knee ʟᴏᴄᴋᴇᴅ", "same-day"),  # small caps
     ("my knee lo\u0301cked", "same-day"),  # a combining mark
     ("my knee lo\u034fck\ufe0fed \u3164 \u2800", "same-day"),  # invisible fillers
+    (
+        "banged my knee on the coffee table 4 days ago and it still hurts on the side, not had"
+        " it looked at",
+        "same-day",
+    ),
+    ("I've dropped a load of weight without meaning to, the knee aches constantly", "soon"),
+    ("new paraesthesia along the outside of my shin for ten days", "soon"),
 ]
 
 
