@@ -126,15 +126,16 @@ class EvalReport:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """The examples of a labelled file; raise :class:`EvalFileError` naming ``file:line``."""
+    """The examples (and context examples) of a labelled file; errors name ``file:line``."""
     if not path.is_file():
         raise EvalFileError(f"{path}: not a readable file")
     try:
-        examples = read_knowledge_file(path).examples
+        content = read_knowledge_file(path)
     except KnowledgeError as error:
         raise EvalFileError(str(error)) from None
+    examples = [*content.examples, *content.context_examples]
     if not examples:
-        raise EvalFileError(f"{path}: no `examples` to score")
+        raise EvalFileError(f"{path}: no `examples` or `context_examples` to score")
     return examples
 
 

@@ -193,6 +193,9 @@ REAL_TYPING = [
     ("my knee ʟᴏᴄᴋᴇᴅ", "same-day"),  # small caps
     ("my knee lo\u0301cked", "same-day"),  # a combining mark
     ("my knee lo\u034fck\ufe0fed \u3164 \u2800", "same-day"),  # invisible fillers
+]
+
+MEMBERS_WORDINGS = [
     (
         "banged my knee on the coffee table 4 days ago and it still hurts on the side, not had"
         " it looked at",
@@ -200,6 +203,9 @@ REAL_TYPING = [
     ),
     ("I've dropped a load of weight without meaning to, the knee aches constantly", "soon"),
     ("new paraesthesia along the outside of my shin for ten days", "soon"),
+    ("my kneecap shot out to the side during a lunge and it's still out there", "emergency"),
+    ("the outside of my knee aches even when I'm sat at my desk, for weeks now", "soon"),
+    ("two hours after the takedown my knee was fat like a melon", "same-day"),
 ]
 
 
@@ -268,3 +274,12 @@ def test_any_red_flag_phrase_however_written_anywhere_in_a_long_message_is_caugh
         "end": padding[: 3990 - len(written)].rsplit(" ", 1)[0] + f" {written}.",
     }[position][:4000]
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN), written
+
+
+@pytest.mark.parametrize(("message", "tier"), MEMBERS_WORDINGS)
+def test_red_flags_in_wordings_members_used_get_the_safety_reply(
+    engine: Engine, message: str, tier: str
+) -> None:
+    """Wordings reviews and blind sets found unflagged ("paraesthesia", "fat like a melon")."""
+    reply = engine.answer(message)
+    assert (reply.outcome, reply.tier_id) == (Outcome.SAFETY, tier)

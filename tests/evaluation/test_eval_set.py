@@ -32,7 +32,7 @@ MAIN_SET = "main.yaml"
 POOLED = (0.90, 0.90, 1.00, 0.01, 0.03)
 CONTEXT_ALARMS = 0.065
 """Ceiling on firm false alarms pooled over the context sets (denied, dated, someone else's,
-figurative symptoms), each held out: 24/440 (5.5%) with the second look, 51/440 without."""
+figurative symptoms), each held out: 30/495 (6.1%) with the second look, 56/495 without."""
 MIN_LABELLED = 5
 """Labelled messages each entry must answer, in any set: fewer can't measure it."""
 

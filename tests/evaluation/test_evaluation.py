@@ -81,3 +81,19 @@ def test_held_out_engines_score_each_example_once_and_answer_as_if_built_alone(
     alone = Engine(engine.knowledge, embeddings=embeddings, held_out={"what is the it band"})
     for question in ("what is the it band", "curl with my foot turned in", "pizza"):
         assert shared.answer(question).ranking == alone.answer(question).ranking
+
+
+def test_a_context_set_is_scored_like_an_example_set(tmp_path: Path) -> None:
+    """``eval FILE`` reads a file of ``context_examples`` too, in its order."""
+    write_files(
+        tmp_path,
+        {
+            "context.yaml": "context_examples:\n  - {q: no swelling at all, expect: abstain}\n"
+            "  - {q: my knee locked just now, expect: safety, tier: same-day}\n"
+        },
+    )
+    examples = read_examples(tmp_path / "context.yaml")
+    assert [(example.q, example.label) for example in examples] == [
+        ("no swelling at all", "abstain"),
+        ("my knee locked just now", "safety"),
+    ]
