@@ -86,6 +86,8 @@ class ContextReading:
 
     contexts: tuple[Context, ...]
     answered_yes: bool
+    reassured: frozenset[int] = frozenset()
+    """Positions of the words that say a function or a sense is as it should be."""
 
 
 _TRIGGERS = {
@@ -106,6 +108,7 @@ it reaches back through the whole sentence."""
 _WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
     "sense", "change", "affirming", "answers", "experiencer", "possessive", "contact",
+    "reassuring",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -154,6 +157,7 @@ class _Rules:
     experiencer: _Runs = field(default_factory=_Runs)
     possessive: _Runs = field(default_factory=_Runs)
     contact: _Runs = field(default_factory=_Runs)
+    reassuring: _Runs = field(default_factory=_Runs)
     sense: _Runs = field(default_factory=_Runs)
     change: _Runs = field(default_factory=_Runs)
     body: _Runs = field(default_factory=_Runs)
@@ -248,7 +252,11 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
-        return ContextReading(tuple(labels), answered_yes=message.answered_yes(occupied))
+        return ContextReading(
+            tuple(labels),
+            answered_yes=message.answered_yes(occupied),
+            reassured=message.reassured(),
+        )
 
 
 class _Message:
@@ -368,6 +376,28 @@ class _Message:
         ):
             context = Context.UNCERTAIN
         return scope, context
+
+    def reassured(self) -> frozenset[int]:
+        """Positions of the wordings that say a function is as it should be, negated by none.
+
+        A negation just before one in its clause makes it the symptom ("it will not straighten
+        fully").
+        """
+        negations = [
+            end
+            for _, end, hit in self.found("triggers")
+            if cast(_Trigger, hit).context is Context.NEGATED and cast(_Trigger, hit).forward
+        ]
+        return frozenset(
+            position
+            for start, end in self.spans("reassuring")
+            if not any(
+                start - FUNCTION_REACH <= negation <= start
+                and self.clause_of[negation - 1] == self.clause_of[start]
+                for negation in negations
+            )
+            for position in range(start, end)
+        )
 
     def answered_yes(self, symptoms: frozenset[int]) -> bool:
         """Whether a checklist answers a symptom "yes" ("knee swollen: y", "✅ swollen").

@@ -224,6 +224,9 @@ class ContextRules:
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
     so is a "no" answering a question about a ``function`` or a ``sense`` ("Any feeling in
     your foot? None.") or a ``change`` ("Swelling going down? Nope.").
+    A clause that says a function or a sense is as it should be (``reassuring``: "walks
+    without difficulty", "straightens fully", "feeling is normal") and holds no red-flag
+    wording denies it, however its words read to the learned signal.
     ``body`` words tell a message about the body in a language the bot reads poorly, and name
     the body parts a person owns.
     A red-flag word a checklist answers with an ``affirming`` word ("swelling yes", a tick)
@@ -252,6 +255,7 @@ class ContextRules:
     uncertain_after: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    reassuring: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.engine.analysis import Analyser
 from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
 from bot.engine.language import ENGLISH, language_of
-from bot.engine.normalise import clean, sentences
+from bot.engine.normalise import clean, is_question, sentences
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
@@ -51,6 +51,9 @@ class Reading:
     """Positions of the words in which the member speaks of themselves ("I", "my")."""
     others: frozenset[int] = frozenset()
     """Positions of the words that speak of someone else ("my mate", "she")."""
+    reassured: frozenset[tuple[int, int]] = frozenset()
+    """Where its clauses (and the whole message) say a function or a sense is as it should
+    be and name no red-flag wording: ``(start, end)`` term positions."""
 
     @property
     def english(self) -> bool:
@@ -60,14 +63,15 @@ class Reading:
     @property
     def whole(self) -> Clause:
         """The whole message, as one clause (a follow-up's own words, read as a clause)."""
-        return Clause(self.text, 0, len(self.terms), True, (0, len(self.text)))
+        return _whole(self.text, len(self.terms))
 
     def context_of(self, clause: Clause) -> Context:
         """How ``clause`` holds what it says.
 
         A clause naming a symptom in words the red-flag phrases use holds it as the words do:
         dismissed if any of them is ("had numbness years ago, all gone"). Otherwise it is
-        dismissed when most of its topic words are.
+        denied when it says a function or a sense is as it should be ("it straightens fully"),
+        and dismissed when most of its topic words are.
         """
         named = [
             self.contexts[position]
@@ -77,6 +81,8 @@ class Reading:
         dismissals = [context for context in named if context in DISMISSED]
         if dismissals:
             return Counter(dismissals).most_common(1)[0][0]
+        if (clause.start, clause.end) in self.reassured:
+            return Context.NEGATED
         held = [
             self.contexts[position]
             for position in range(clause.start, clause.end)
@@ -153,11 +159,26 @@ class Reader:
         language = language_of(text, cleaned, self._languages, self._english_words)
         held = self._contexts.read(words, pieces, occupied, language)
         own, others = self._contexts.people(words, language)
+        clauses = _joined(pieces)
+        whole = _whole(cleaned, len(words))
+        said = {
+            position
+            for piece in pieces
+            if not is_question(piece.text)
+            for position in range(piece.start, piece.end)
+            if position in held.reassured
+        }
+        reassured = frozenset(
+            (clause.start, clause.end)
+            for clause in (*clauses, whole)
+            if any(clause.start <= position < clause.end for position in said)
+            and not self._triage.names_any(words[clause.start : clause.end])
+        )
         return Reading(
             text=cleaned,
             terms=words,
             pieces=tuple(pieces),
-            clauses=_joined(pieces),
+            clauses=clauses,
             contexts=held.contexts,
             language=language,
             phrase=self._triage.find(words, held.contexts),
@@ -166,7 +187,13 @@ class Reader:
             symptoms=occupied,
             own=own,
             others=others,
+            reassured=reassured,
         )
+
+
+def _whole(text: str, size: int) -> Clause:
+    """A message of ``size`` terms as one clause."""
+    return Clause(text, 0, size, True, (0, len(text)))
 
 
 def _joined(pieces: list[Clause]) -> tuple[Clause, ...]:

@@ -178,6 +178,22 @@ DISMISSED = [
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
+    (
+        "Kneecap dislocated in my teens, did the rehab, been solid since. Which exercise first?",
+        Context.PAST,
+    ),
+    (
+        "Me mate can't put weight on his leg after a slip on the boat. Which exercise first?",
+        Context.OTHER,
+    ),
+    (
+        "In the show I watch, a detective's knee gives way every episode. Why turn the foot in?",
+        Context.OTHER,
+    ),
+    (
+        "My understanding gave way at the hip section, why does hip rotation matter?",
+        Context.FIGURATIVE,
+    ),
     ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
 ]
 
@@ -219,6 +235,41 @@ def test_a_denial_elsewhere_never_reaches_the_symptom(engine: Engine, message: s
 )
 def test_a_denied_clause_never_hides_a_red_flag_beside_it(engine: Engine, message: str) -> None:
     """The clause reading most like a red flag is denied: what the rest says still counts."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+FUNCTION_AS_IT_SHOULD_BE = [
+    "It does not lock, it straightens completely. Where can I see the exercises done?",
+    "Foot is warm. Feeling is normal. Leg curl with foot in: why turn the foot?",
+    "Knee's not puffy, bends and straightens no worries. Why does foam rolling feel good?",
+    "my knee is not swollen and I am able to walk without any difficulty. reps for the leg curl?",
+]
+"""A clause that says a function or a sense is as it should be reads, to the learned signal,
+much like the symptom it denies ("straightens completely", "walk without any difficulty")."""
+
+
+@pytest.mark.parametrize("message", FUNCTION_AS_IT_SHOULD_BE)
+def test_a_function_said_to_be_as_it_should_be_is_no_red_flag(engine: Engine, message: str) -> None:
+    """No safety reply and no screen: the member's question is answered."""
+    assert engine.answer(message).outcome is Outcome.ANSWER
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Straighten fully? ❌  Weight bear? ❌",
+        "my foot is cold and pale, feeling is normal otherwise",
+        "I can't walk without difficulty since I fell on it",
+        "No fever, no swelling. Since last night my knee catches and it will not straighten fully.",
+    ],
+)
+def test_a_reassuring_wording_asked_or_beside_a_red_flag_reassures_nothing(
+    engine: Engine, message: str
+) -> None:
+    """A question, a negated wording or a clause naming a red flag is not reassured.
+
+    "Straighten fully?", "will not straighten fully", "foot is cold..., feeling is normal".
+    """
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
