@@ -34,6 +34,7 @@ from bot.engine.scopes import (
     DISMISSED,
     FUNCTION_REACH,
     POSSESSION_REACH,
+    STRUCK_REACH,
     Bounds,
     Clause,
     Context,
@@ -363,6 +364,8 @@ class _Message:
         ):
             return None  # "landed on his knee, can't weight bear": the member's injury
         scope = forward_scope(self.clauses, self.clause_of, span, bounds, context)
+        if context is Context.OTHER and self._strikes_member(scope):
+            return None  # "the dog barrelled into my knee": the member's injury
         if context is Context.OTHER:
             scope = until(scope, self.first_person)
         if context is Context.NEGATED and any(
@@ -397,6 +400,20 @@ class _Message:
                 for negation in negations
             )
             for position in range(start, end)
+        )
+
+    def _strikes_member(self, scope: Sequence[int]) -> bool:
+        """Whether a contact word in ``scope`` reaches the member's own body part.
+
+        "ran into the side of my knee": a first-person word followed by a body word, at most
+        :data:`STRUCK_REACH` terms after the contact word.
+        """
+        bodies = self.starts("body")
+        members = {p for p in self.first_person if p + 1 in bodies}
+        return any(
+            start < member <= start + STRUCK_REACH
+            for start in self.starts("contact") & set(scope)
+            for member in members
         )
 
     def answered_yes(self, symptoms: frozenset[int]) -> bool:

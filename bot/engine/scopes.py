@@ -62,6 +62,9 @@ POSSESSION_REACH = 2
 """A possessive names a body part this close after it ("my left knee", "my IT band")."""
 CONTACT_REACH = 2
 """A word of contact this close before a person makes their body part what the member's met."""
+STRUCK_REACH = 6
+"""A word of contact this close before the member's own body part ("ran into the side of my
+knee"): what someone else did, the member's injury."""
 ANSWER_REACH = 2
 """Terms a checklist's answer after them reaches back: its item ("numb foot: no")."""
 

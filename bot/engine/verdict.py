@@ -174,7 +174,10 @@ class Verdict:
 
         The whole message counts when the clause that reads most like a red flag is not
         denied, dated, imagined or someone else's; otherwise a clause that is not, read alone
-        above the clause bar, gets the screening question.
+        above the clause bar, gets the screening question, or above the screening bar when
+        the whole message reads as a red flag at the red-flag bar and the member says the
+        clause of themselves, denying nothing in it ("today no accident. but 3 week before,
+        car door hit my knee very hard").
         """
         bars = self._thresholds
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
@@ -193,7 +196,12 @@ class Verdict:
         if not standing:
             return None
         chance, tier, clause, _ = max(standing, key=lambda item: item[0])
-        if 100.0 * chance < bars.clause:
+        sure = (
+            100.0 * judgement.red_flag >= bars.red_flag
+            and reading.of_self(clause)
+            and not reading.denied_in(clause)
+        )
+        if 100.0 * chance < (bars.screen if sure else bars.clause):
             return None
         found = state.knowledge.tier(tier or "")
         words = reading.topic_words(clause)

@@ -273,6 +273,25 @@ def test_a_reassuring_wording_asked_or_beside_a_red_flag_reassures_nothing(
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "today no accident. but 3 week before, shopping trolley bang my knee very hard at petrol"
+        " pump, no doctor see it, since then outside pain. which exercise i do?",
+        "No swelling at all. But a fortnight back the dog barrelled into the side of my knee full"
+        " pelt and it has throbbed ever since, I never had it seen. Reps for the curl?",
+    ],
+)
+def test_a_denial_beside_a_knock_nobody_checked_still_gets_a_screen(
+    engine: Engine, message: str
+) -> None:
+    """A message that reads as a red flag keeps it beside a denied clause.
+
+    Nor is the knock someone else's when they (a dog, a trolley) struck the member's knee.
+    """
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
 SOMEONE_ELSES_BODY = [
     (
         "Wife's knee gave out on her twice at the shops, she's seeing the doc Monday. Mine don't"

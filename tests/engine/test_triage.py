@@ -206,6 +206,17 @@ MEMBERS_WORDINGS = [
     ("my kneecap shot out to the side during a lunge and it's still out there", "emergency"),
     ("the outside of my knee aches even when I'm sat at my desk, for weeks now", "soon"),
     ("two hours after the takedown my knee was fat like a melon", "same-day"),
+    ("went over on it off the tailgate an hour ago, now it's the size of a grapefruit", "same-day"),
+    (
+        "Caught it on the gate post Tuesday, nobody's looked at it, reckon it's nobbut a bruise?"
+        " Sore on the outside ever since.",
+        "same-day",
+    ),
+    (
+        "No injury and no swelling. However, I have lost about seven kilograms in two months"
+        " without any change in diet, and the knee ache persists.",
+        "soon",
+    ),
 ]
 
 
