@@ -88,7 +88,7 @@ class ContextReading:
     contexts: tuple[Context, ...]
     answered_yes: bool
     reassured: frozenset[int] = frozenset()
-    """Positions of the words that say a function or a sense is as it should be."""
+    """The clauses (by number) that say a function or a sense is as it should be."""
 
 
 _TRIGGERS = {
@@ -256,7 +256,7 @@ class ContextReader:
         return ContextReading(
             tuple(labels),
             answered_yes=message.answered_yes(occupied),
-            reassured=message.reassured(),
+            reassured=message.reassured(labels),
         )
 
 
@@ -380,36 +380,43 @@ class _Message:
             context = Context.UNCERTAIN
         return scope, context
 
-    def reassured(self) -> frozenset[int]:
-        """Positions of the wordings that say a function is as it should be, negated by none.
+    def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
+        """The clauses (by number) that say a function or a sense is as it should be.
 
-        A negation just before one in its clause makes it the symptom ("it will not straighten
-        fully").
+        A ``reassuring`` wording counts where the message affirms its first word ("no
+        worries" negates its own second), no trigger comes just before it in its clause ("it
+        will not straighten fully") and its clause has no word that ends a scope ("all sweet
+        except I can't get it straight", "walks fine since the op, but...").
         """
-        negations = [
-            end
-            for _, end, hit in self.found("triggers")
-            if cast(_Trigger, hit).context is Context.NEGATED and cast(_Trigger, hit).forward
-        ]
+        triggered = [end for _, end, hit in self.found("triggers") if cast(_Trigger, hit).forward]
+        stops = self.starts("terminate")
         return frozenset(
-            position
+            self.clause_of[start]
             for start, end in self.spans("reassuring")
-            if not any(
-                start - FUNCTION_REACH <= negation <= start
-                and self.clause_of[negation - 1] == self.clause_of[start]
-                for negation in negations
+            if labels[start] is Context.AFFIRMED
+            and not any(
+                start - FUNCTION_REACH <= trigger <= start
+                and self.clause_of[trigger - 1] == self.clause_of[start]
+                for trigger in triggered
             )
-            for position in range(start, end)
+            and not any(self.clause_of[stop] == self.clause_of[start] for stop in stops)
         )
 
     def _strikes_member(self, scope: Sequence[int]) -> bool:
         """Whether a contact word in ``scope`` reaches the member's own body part.
 
-        "ran into the side of my knee": a first-person word followed by a body word, at most
+        "ran into the side of my knee", "kicked me in the knee": a possessive just before a
+        body word, or another first-person word a body word closely follows, at most
         :data:`STRUCK_REACH` terms after the contact word.
         """
         bodies = self.starts("body")
-        members = {p for p in self.first_person if p + 1 in bodies}
+        owning = self.starts("possessive")
+        members = {
+            p
+            for p in self.first_person
+            if p + 1 in bodies
+            or (p not in owning and bodies & set(range(p + 1, p + 2 + POSSESSION_REACH)))
+        }
         return any(
             start < member <= start + STRUCK_REACH
             for start in self.starts("contact") & set(scope)

@@ -52,8 +52,8 @@ class Reading:
     others: frozenset[int] = frozenset()
     """Positions of the words that speak of someone else ("my mate", "she")."""
     reassured: frozenset[tuple[int, int]] = frozenset()
-    """Where its clauses (and the whole message) say a function or a sense is as it should
-    be and name no red-flag wording: ``(start, end)`` term positions."""
+    """The clauses (and the whole message, as ``(start, end)`` term positions) every piece of
+    which says a function or a sense is as it should be, asks nothing and names no red flag."""
 
     @property
     def english(self) -> bool:
@@ -161,18 +161,22 @@ class Reader:
         own, others = self._contexts.people(words, language)
         clauses = _joined(pieces)
         whole = _whole(cleaned, len(words))
-        said = {
-            position
-            for piece in pieces
-            if not is_question(piece.text)
-            for position in range(piece.start, piece.end)
-            if position in held.reassured
+        calm = {
+            (piece.start, piece.end)
+            for number, piece in enumerate(pieces)
+            if number in held.reassured
+            and not is_question(piece.text)
+            and not self._triage.names_any(words[piece.start : piece.end])
         }
         reassured = frozenset(
             (clause.start, clause.end)
             for clause in (*clauses, whole)
-            if any(clause.start <= position < clause.end for position in said)
-            and not self._triage.names_any(words[clause.start : clause.end])
+            if calm
+            and all(
+                (piece.start, piece.end) in calm
+                for piece in pieces
+                if clause.start <= piece.start < clause.end
+            )
         )
         return Reading(
             text=cleaned,

@@ -177,7 +177,8 @@ class Verdict:
         above the clause bar, gets the screening question, or above the screening bar when
         the whole message reads as a red flag at the red-flag bar and the member says the
         clause of themselves, denying nothing in it ("today no accident. but 3 week before,
-        car door hit my knee very hard").
+        car door hit my knee very hard"), or when the surest clause only says a function is as
+        it should be ("toes were warm and pink this morning, now they're white").
         """
         bars = self._thresholds
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
@@ -187,11 +188,12 @@ class Verdict:
         ]
         if not held:
             return None
-        chance, tier, clause, context = max(held, key=lambda item: item[0])
-        if 100.0 * judgement.red_flag >= bars.screen and context not in DISMISSED:
+        chance, tier, surest, context = max(held, key=lambda item: item[0])
+        worried = 100.0 * judgement.red_flag >= bars.screen
+        if worried and context not in DISMISSED:
             found = state.knowledge.tier(judgement.tier or tier or "")
-            words = reading.topic_words(clause)
-            return Finding(found, context, "meaning", clause.text, words), judgement.red_flag
+            words = reading.topic_words(surest)
+            return Finding(found, context, "meaning", surest.text, words), judgement.red_flag
         standing = [item for item in held if item[3] not in DISMISSED]
         if not standing:
             return None
@@ -201,7 +203,8 @@ class Verdict:
             and reading.of_self(clause)
             and not reading.denied_in(clause)
         )
-        if 100.0 * chance < (bars.screen if sure else bars.clause):
+        reassured = worried and (surest.start, surest.end) in reading.reassured
+        if 100.0 * chance < (bars.screen if sure or reassured else bars.clause):
             return None
         found = state.knowledge.tier(tier or "")
         words = reading.topic_words(clause)

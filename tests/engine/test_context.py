@@ -179,10 +179,6 @@ DISMISSED = [
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
     (
-        "Kneecap dislocated in my teens, did the rehab, been solid since. Which exercise first?",
-        Context.PAST,
-    ),
-    (
         "Me mate can't put weight on his leg after a slip on the boat. Which exercise first?",
         Context.OTHER,
     ),

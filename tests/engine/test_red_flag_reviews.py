@@ -1,4 +1,4 @@
-"""Red flags five adversarial reviews wrote against the red-flag reading keep their verdicts."""
+"""Red flags six adversarial reviews wrote against the red-flag reading keep their verdicts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Messages five adversarial reviews wrote that hold no red flag get no alarm."""
+"""Messages six adversarial reviews wrote that hold no red flag get no alarm."""
 
 from __future__ import annotations
 
