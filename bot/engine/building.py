@@ -17,11 +17,16 @@ from bot.engine.normalise import clean, comparable
 from bot.engine.ranking import lexical_scores, rank
 from bot.engine.semantic.decision import DecisionLayer
 from bot.engine.semantic.embedding_cache import EmbeddingCache
-from bot.engine.semantic.fusion_cache import (
+from bot.engine.semantic.fit_cache import (
+    FUSION,
+    LOOK,
     drop_other_fits,
     fit_digest,
+    look_digest,
     read_fusion,
+    read_second_look,
     write_fusion,
+    write_second_look,
 )
 from bot.engine.semantic.second_look import SecondLook
 from bot.engine.semantic.training import training_rows
@@ -53,7 +58,11 @@ def build_state(
     }
     row_texts = [clean(row.text) for row in rows]
     sign_texts = [clean(sign) for sign, _ in signs]
-    looked_at = _naming_red_flags(state, knowledge, held_out)
+    digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
+    labelled = _labelled(knowledge, held_out)
+    looks = look_digest(digest, labelled)
+    second_look = read_second_look(embeddings.directory, looks)
+    looked_at = [] if second_look is not None else _naming_red_flags(state, labelled)
     look_texts = [clean(example.q) for example in looked_at]
     needed = [
         *row_texts,
@@ -63,7 +72,6 @@ def build_state(
     ]
     embeddings.vectors(needed)  # every new text in one encoding, whose progress is told once
     vectors = embeddings.vectors(row_texts)
-    digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
     kept = read_fusion(embeddings.directory, digest)
     reuse = kept or (previous.fusion if previous else None)
 
@@ -79,12 +87,15 @@ def build_state(
         write_fusion(embeddings.directory, digest, decision.fusion)
     sign_vectors = embeddings.vectors(sign_texts) if signs else None
     parts = _encoded_parts(state, embeddings, part_texts)
-    second_look = SecondLook.fit(
-        embeddings.vectors(look_texts), [example.expect == RED_FLAG for example in looked_at]
-    )
+    if second_look is None:
+        second_look = SecondLook.fit(
+            embeddings.vectors(look_texts), [example.expect == RED_FLAG for example in looked_at]
+        )
+        if second_look is not None:
+            write_second_look(embeddings.directory, looks, second_look)
     if prune:
         embeddings.prune(needed)
-        drop_other_fits(embeddings.directory, digest)
+        drop_other_fits(embeddings.directory, {FUSION: digest, LOOK: looks})
     return replace(
         state,
         parts=parts,
@@ -95,27 +106,26 @@ def build_state(
     )
 
 
-def _naming_red_flags(
-    state: State, knowledge: KnowledgeBase, held_out: Collection[str]
-) -> list[Example]:
-    """The labelled messages, context examples too, that name a red-flag phrase.
-
-    What the second look learns from; messages in ``held_out`` are left out.
-    """
-    examples = [
+def _labelled(knowledge: KnowledgeBase, held_out: Collection[str]) -> list[Example]:
+    """The labelled messages, context examples too, but those in ``held_out``."""
+    return [
         example
         for sets in (knowledge.example_sets, knowledge.context_sets)
         for examples in sets.values()
         for example in examples
         if comparable(example.q) not in held_out
     ]
+
+
+def _naming_red_flags(state: State, labelled: list[Example]) -> list[Example]:
+    """The labelled messages that name a red-flag phrase: what the second look learns from."""
     named = state.names_red_flag
-    for example in examples:
+    for example in labelled:
         if example.q not in named:
             named[example.q] = state.triage.names_any(
                 state.analyser.analyse(clean(example.q)).terms
             )
-    return [example for example in examples if named[example.q]]
+    return [example for example in labelled if named[example.q]]
 
 
 def _example_scores(state: State, text: str) -> dict[str, float]:

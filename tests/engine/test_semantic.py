@@ -28,6 +28,7 @@ from bot.engine.semantic.encoder import (
     OnnxEncoder,
     default_spec,
 )
+from bot.engine.semantic.second_look import SecondLook
 from tests.conftest import KNOWLEDGE, write_files
 from tests.encoders import CountingEncoder
 
@@ -452,6 +453,42 @@ def test_fitted_fusion_weights_are_kept_and_reused_across_starts(
     write_files(knowledge_copy / "examples", {"extra.yaml": extra})
     Engine(load_knowledge(knowledge_copy), embeddings=cache)
     assert len(list((tmp_path / "cache").glob("fusion-*.npz"))) == 2
+
+
+def test_the_second_look_is_kept_and_reused_across_starts(
+    knowledge_copy: Path,
+    embeddings: EmbeddingCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second engine on the same labelled messages reads the second look's fit.
+
+    A damaged file only means fitting again; a changed context set fits anew.
+    """
+    assert embeddings.directory is not None
+    (tmp_path / "cache").mkdir()
+    for vectors in embeddings.directory.glob("embeddings-*.npz"):
+        shutil.copy(vectors, tmp_path / "cache")
+    cache = EmbeddingCache(embeddings.encoder, tmp_path / "cache")
+    first = Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    kept = list((tmp_path / "cache").glob("look-*.npz"))
+    assert len(kept) == 1
+    fitted = SecondLook.fit
+    monkeypatch.setattr(SecondLook, "fit", classmethod(lambda *_: pytest.fail("refitted")))
+    second = Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    first_look, second_look = first._state.second_look, second._state.second_look
+    assert first_look is not None
+    assert second_look is not None
+    assert np.array_equal(first_look.weights, second_look.weights)
+    monkeypatch.setattr(SecondLook, "fit", fitted)
+    kept[0].write_bytes(b"not a zip file")
+    third = Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    assert third._state.second_look is not None
+    assert np.allclose(third._state.second_look.weights, first_look.weights)
+    extra = 'context_examples:\n  - q: "my knee is not swollen, foam roll?"\n    expect: [foam-rolling]\n'
+    write_files(knowledge_copy / "examples", {"extra.yaml": extra})
+    Engine(load_knowledge(knowledge_copy), embeddings=cache)
+    assert len(list((tmp_path / "cache").glob("look-*.npz"))) == 2
 
 
 @pytest.mark.parametrize(
