@@ -15,7 +15,7 @@ from bot.engine.knowledge import KnowledgeBase
 from bot.engine.model import RED_FLAG, Example
 from bot.engine.normalise import clean, comparable
 from bot.engine.ranking import lexical_scores, rank
-from bot.engine.semantic.decision import DecisionLayer
+from bot.engine.semantic.decision import DecisionLayer, TrainingRow
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.engine.semantic.fit_cache import (
     FUSION,
@@ -61,49 +61,62 @@ def build_state(
     digest = fit_digest(knowledge, rows, embeddings.encoder.fingerprint)
     labelled = _labelled(knowledge, held_out)
     looks = look_digest(digest, labelled)
-    second_look = read_second_look(embeddings.directory, looks)
-    looked_at = [] if second_look is not None else _naming_red_flags(state, labelled)
-    look_texts = [clean(example.q) for example in looked_at]
+    kept_look = read_second_look(embeddings.directory, looks)
+    looked_at = [] if kept_look is not None else _naming_red_flags(state, labelled)
     needed = [
         *row_texts,
         *sign_texts,
-        *look_texts,
+        *(clean(example.q) for example in looked_at),
         *(text for texts in part_texts.values() for text in texts),
     ]
     embeddings.vectors(needed)  # every new text in one encoding, whose progress is told once
-    vectors = embeddings.vectors(row_texts)
-    kept = read_fusion(embeddings.directory, digest)
-    reuse = kept or (previous.fusion if previous else None)
-
-    decision = DecisionLayer.train(
-        rows,
-        vectors,
-        partial(_example_scores, state),
-        entries=list(knowledge.entries),
-        tiers=[tier.id for tier in knowledge.safety_tiers],
-        reuse=reuse,
-    )
-    if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
-        write_fusion(embeddings.directory, digest, decision.fusion)
-    sign_vectors = embeddings.vectors(sign_texts) if signs else None
-    parts = _encoded_parts(state, embeddings, part_texts)
-    if second_look is None:
-        second_look = SecondLook.fit(
-            embeddings.vectors(look_texts), [example.expect == RED_FLAG for example in looked_at]
-        )
-        if second_look is not None:
-            write_second_look(embeddings.directory, looks, second_look)
+    decision = _trained(state, rows, embeddings, digest, previous)
+    second_look = kept_look or _fitted_look(embeddings, looks, looked_at)
     if prune:
         embeddings.prune(needed)
         drop_other_fits(embeddings.directory, {FUSION: digest, LOOK: looks})
     return replace(
         state,
-        parts=parts,
+        parts=_encoded_parts(state, embeddings, part_texts),
         decision=decision,
         second_look=second_look,
         signs=signs,
-        sign_vectors=sign_vectors,
+        sign_vectors=embeddings.vectors(sign_texts) if signs else None,
     )
+
+
+def _trained(
+    state: State,
+    rows: list[TrainingRow],
+    embeddings: EmbeddingCache,
+    digest: str,
+    previous: DecisionLayer | None,
+) -> DecisionLayer:
+    """The decision layer trained on ``rows``, reusing a fusion fit kept for ``digest``."""
+    kept = read_fusion(embeddings.directory, digest)
+    reuse = kept or (previous.fusion if previous else None)
+    decision = DecisionLayer.train(
+        rows,
+        embeddings.vectors([clean(row.text) for row in rows]),
+        partial(_example_scores, state),
+        entries=list(state.knowledge.entries),
+        tiers=[tier.id for tier in state.knowledge.safety_tiers],
+        reuse=reuse,
+    )
+    if decision.fusion is not reuse:  # freshly fitted on exactly these inputs
+        write_fusion(embeddings.directory, digest, decision.fusion)
+    return decision
+
+
+def _fitted_look(
+    embeddings: EmbeddingCache, digest: str, looked_at: list[Example]
+) -> SecondLook | None:
+    """The second look fitted on the messages naming a red-flag phrase, and kept on disk."""
+    vectors = embeddings.vectors([clean(example.q) for example in looked_at])
+    look = SecondLook.fit(vectors, [example.expect == RED_FLAG for example in looked_at])
+    if look is not None:
+        write_second_look(embeddings.directory, digest, look)
+    return look
 
 
 def _labelled(knowledge: KnowledgeBase, held_out: Collection[str]) -> list[Example]:

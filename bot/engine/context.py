@@ -20,13 +20,13 @@ language's rules (and English ones, which members mix in).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, cast
 
 from bot.engine.analysis import Analyser
+from bot.engine.context_rules import Rules, Terms, Trigger, compile_rules
 from bot.engine.model import ContextRules, SafetyTier
-from bot.engine.normalise import clean
-from bot.engine.phrase_syntax import WordGroups, alternatives
+from bot.engine.phrase_syntax import WordGroups
 from bot.engine.scopes import (
     ANSWER_REACH,
     CONTACT_REACH,
@@ -56,8 +56,6 @@ __all__ = [
     "ContextReading",
     "Finding",
 ]
-
-Terms = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -91,80 +89,6 @@ class ContextReading:
     """The clauses (by number) that say a function or a sense is as it should be."""
 
 
-_TRIGGERS = {
-    "negated": (Context.NEGATED, True),
-    "negated_after": (Context.NEGATED, False),
-    "past": (Context.PAST, True),
-    "past_after": (Context.PAST, False),
-    "hypothetical": (Context.HYPOTHETICAL, True),
-    "other": (Context.OTHER, True),
-    "uncertain": (Context.UNCERTAIN, True),
-    "uncertain_after": (Context.UNCERTAIN, False),
-    "resolved_after": (Context.PAST, False, True),
-}
-"""Rule list -> the context its triggers give, whether their scope runs forward, and whether
-it reaches back through the whole sentence."""
-
-
-_WORDINGS = (
-    "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "sense", "change", "affirming", "answers", "experiencer", "possessive", "contact",
-    "reassuring",
-)  # fmt: skip
-"""The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
-
-
-@dataclass(frozen=True)
-class _Trigger:
-    context: Context
-    forward: bool
-    sentence: bool = False
-
-
-class _Runs:
-    """Term runs indexed by their first term, each with a payload."""
-
-    def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[Terms, object]]] = {}
-
-    def add(self, run: Terms, payload: object) -> None:
-        if run:
-            self._by_first.setdefault(run[0], []).append((run, payload))
-
-    def occurrences(self, terms: Terms) -> list[tuple[int, int, object]]:
-        """Every ``(start, end, payload)`` where a run occurs in ``terms``."""
-        found = []
-        for start, term in enumerate(terms):
-            for run, payload in self._by_first.get(term, ()):
-                end = start + len(run)
-                if terms[start:end] == run:
-                    found.append((start, end, payload))
-        return found
-
-
-@dataclass
-class _Rules:
-    """One language's trigger wordings, analysed."""
-
-    triggers: _Runs = field(default_factory=_Runs)
-    pseudo: _Runs = field(default_factory=_Runs)
-    terminate: _Runs = field(default_factory=_Runs)
-    figurative: _Runs = field(default_factory=_Runs)
-    clause_start: _Runs = field(default_factory=_Runs)
-    first_person: _Runs = field(default_factory=_Runs)
-    carer: _Runs = field(default_factory=_Runs)
-    affirming: _Runs = field(default_factory=_Runs)
-    answers: _Runs = field(default_factory=_Runs)
-    experiencer: _Runs = field(default_factory=_Runs)
-    possessive: _Runs = field(default_factory=_Runs)
-    contact: _Runs = field(default_factory=_Runs)
-    reassuring: _Runs = field(default_factory=_Runs)
-    sense: _Runs = field(default_factory=_Runs)
-    change: _Runs = field(default_factory=_Runs)
-    body: _Runs = field(default_factory=_Runs)
-    functions: set[str] = field(default_factory=set)
-
-
 class ContextReader:
     """Marks each term of a message with its :class:`Context`, by its language's rules.
 
@@ -175,40 +99,15 @@ class ContextReader:
     def __init__(
         self, rules: Iterable[ContextRules], analyser: Analyser, groups: WordGroups
     ) -> None:
-        """Analyse every trigger wording once, as messages are analysed.
-
-        A wording may use ``{group}`` words, as red-flag phrases do ("{young-age}yo").
-        """
-        self._analyser = analyser
-        self._groups = groups
-        self._rules: dict[str, _Rules] = {}
-        for rule in rules:
-            compiled = self._rules.setdefault(rule.language, _Rules())
-            for name, trigger in _TRIGGERS.items():
-                for wording in getattr(rule, name):
-                    for terms in self._terms(wording):
-                        compiled.triggers.add(terms, _Trigger(*trigger))
-            for name in _WORDINGS:
-                for wording in getattr(rule, name):
-                    for terms in self._terms(wording):
-                        getattr(compiled, name).add(terms, None)
-            compiled.functions.update(
-                term for word in rule.function for terms in self._terms(word) for term in terms
-            )
-
-    def _terms(self, wording: str) -> list[Terms]:
-        """The analysed terms of each wording ``wording`` stands for."""
-        return [
-            self._analyser.analyse(clean(text)).terms
-            for text in alternatives(wording, self._groups)
-        ]
+        """Analyse every wording once, as messages are analysed (:func:`compile_rules`)."""
+        self._rules = compile_rules(rules, analyser, groups)
 
     def about_body(self, terms: Terms, language: str) -> bool:
         """Whether ``terms`` name a body part or a symptom, by ``language``'s body words."""
         rules = self._rules.get(language)
         return rules is not None and bool(rules.body.occurrences(terms))
 
-    def _chosen(self, language: str) -> list[_Rules]:
+    def _chosen(self, language: str) -> list[Rules]:
         """The rules a message in ``language`` is read by: its own, then English ones."""
         return [
             self._rules[name] for name in dict.fromkeys((language, "en")) if name in self._rules
@@ -230,7 +129,7 @@ class ContextReader:
             position
             for rules in chosen
             for start, end, hit in rules.triggers.occurrences(terms)
-            if cast(_Trigger, hit).context is Context.OTHER
+            if cast(Trigger, hit).context is Context.OTHER
             for position in range(start, end)
         }
         return frozenset(own), frozenset(others)
@@ -263,7 +162,7 @@ class ContextReader:
 class _Message:
     """One message's terms, clauses and the wordings of its language's rules found in it."""
 
-    def __init__(self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[_Rules]) -> None:
+    def __init__(self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[Rules]) -> None:
         self.terms = terms
         self.clauses = clauses
         self.clause_of = [0] * len(terms)
@@ -313,10 +212,10 @@ class _Message:
         blocked = {p for start, end in self.spans("pseudo") for p in range(start, end)}
         answers = set(self.spans("answers"))
         triggers = self.found("triggers")
-        forward = {(start, end) for start, end, hit in triggers if cast(_Trigger, hit).forward}
+        forward = {(start, end) for start, end, hit in triggers if cast(Trigger, hit).forward}
         claimed: dict[tuple[bool, bool], set[int]] = {}
         for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
-            trigger = cast(_Trigger, payload)
+            trigger = cast(Trigger, payload)
             if trigger.context is Context.OTHER and cared_for:
                 continue
             span = set(range(start, end))
@@ -349,7 +248,7 @@ class _Message:
         return self.clauses[self.clause_of[position]]
 
     def _forward(
-        self, trigger: _Trigger, span: tuple[int, int], bounds: Bounds
+        self, trigger: Trigger, span: tuple[int, int], bounds: Bounds
     ) -> tuple[list[int], Context] | None:
         """A forward trigger's scope and context, or None where it is no trigger here.
 
@@ -388,7 +287,7 @@ class _Message:
         will not straighten fully") and its clause has no word that ends a scope ("all sweet
         except I can't get it straight", "walks fine since the op, but...").
         """
-        triggered = [end for _, end, hit in self.found("triggers") if cast(_Trigger, hit).forward]
+        triggered = [end for _, end, hit in self.found("triggers") if cast(Trigger, hit).forward]
         stops = self.starts("terminate")
         return frozenset(
             self.clause_of[start]

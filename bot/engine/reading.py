@@ -160,24 +160,13 @@ class Reader:
         held = self._contexts.read(words, pieces, occupied, language)
         own, others = self._contexts.people(words, language)
         clauses = _joined(pieces)
-        whole = _whole(cleaned, len(words))
-        calm = {
-            (piece.start, piece.end)
+        calm = [
+            piece
             for number, piece in enumerate(pieces)
             if number in held.reassured
             and not is_question(piece.text)
             and not self._triage.names_any(words[piece.start : piece.end])
-        }
-        reassured = frozenset(
-            (clause.start, clause.end)
-            for clause in (*clauses, whole)
-            if calm
-            and all(
-                (piece.start, piece.end) in calm
-                for piece in pieces
-                if clause.start <= piece.start < clause.end
-            )
-        )
+        ]
         return Reading(
             text=cleaned,
             terms=words,
@@ -191,8 +180,25 @@ class Reader:
             symptoms=occupied,
             own=own,
             others=others,
-            reassured=reassured,
+            reassured=_reassured(pieces, calm, (*clauses, _whole(cleaned, len(words)))),
         )
+
+
+def _reassured(
+    pieces: list[Clause], calm: list[Clause], clauses: tuple[Clause, ...]
+) -> frozenset[tuple[int, int]]:
+    """The spans of ``clauses`` made only of ``calm`` pieces (that say a function is fine)."""
+    spans = {(piece.start, piece.end) for piece in calm}
+    return frozenset(
+        (clause.start, clause.end)
+        for clause in clauses
+        if spans
+        and all(
+            (piece.start, piece.end) in spans
+            for piece in pieces
+            if clause.start <= piece.start < clause.end
+        )
+    )
 
 
 def _whole(text: str, size: int) -> Clause:

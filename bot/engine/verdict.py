@@ -77,11 +77,10 @@ class Verdict:
         A red-flag phrase the message affirms is firm, unless the learned signal doubts it
         ("numb to the jokes", "Swelling? Nope."): then it asks. For a message read in
         ``one_window`` that signal is the whole message's; a longer one's worst piece counts.
-        A phrase it is unsure of asks. The learned signal counts where the clause that carries
-        it is not denied, dated, imagined or someone else's: firm above the red-flag bar on
-        English it reads well, a screen above the screening bar, or for one clause alone above
-        the clause bar. A message in another language that names the body gets the screen:
-        the bot can't be sure it read it.
+        A phrase it is unsure of asks. The learned signal counts as :meth:`_learned_finding`
+        says: firm above the red-flag bar on English it reads well, else a screen. A message
+        in another language that names the body gets the screen: the bot can't be sure it
+        read it.
         """
         bars = self._thresholds
         phrase = reading.phrase if reading.phrase and not reading.phrase.dismissed else None
