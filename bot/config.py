@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, get_args
 
 from annotated_types import Ge, Le
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     Field,
     SecretStr,
     ValidationError,
@@ -27,12 +24,26 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.engine import SemanticOptions, Thresholds
 from bot.engine.loader import LABELS_FILE, LEARNED_FILE, KnowledgeSource
 from bot.env_file import EnvFileError, check_env_file
+from bot.setting_values import (
+    Flag,
+    Ids,
+    Number,
+    Snowflake,
+    Whole,
+    choice,
+    domains,
+    heartbeat,
+    lowered,
+    read_with,
+    sha256_hex,
+    url,
+)
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -47,16 +58,12 @@ IN_DATA_DIR = {
     "labels_path": LABELS_FILE,
 }
 """What the bot writes, by setting, and its file's name in ``DATA_DIR`` when left unset."""
-FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True}
-FLAG_WORDS |= {"0": False, "false": False, "no": False, "off": False}
 BAR_ORDER = (
     ("SUGGEST_BAR", "at most", "ANSWER_BAR", ", or 'did you mean' takes answers' place"),
     ("PASSIVE_BAR", "at least", "ANSWER_BAR", ": un-addressed messages need the stricter bar"),
     ("SCREEN_BAR", "at most", "RED_FLAG_BAR", ", or nothing is ever screened"),
 )
 """The order the bars must keep, so that no band between two of them closes, and why."""
-SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit numbers
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class SettingsError(ValueError):
@@ -95,91 +102,6 @@ class Secret(SecretStr):
         raise TypeError("a Secret can't be pickled")
 
 
-def _refuse(reason: str) -> NoReturn:
-    """Stop reading a value, saying what it must be (the whole message, as given)."""
-    raise PydanticCustomError("setting", reason)
-
-
-def _read(parse: Callable[[str], Any]) -> BeforeValidator:
-    """Read text, stripped, with ``parse``; a value given in code is left to the field's type."""
-    return BeforeValidator(lambda value: parse(value.strip()) if isinstance(value, str) else value)
-
-
-def _digits(raw: str) -> str:
-    # int() alone also takes "٣٣", "1_000" and "+1"; a setting is plain 0-9.
-    if not (raw.isascii() and raw.isdigit()):
-        raise ValueError(raw)
-    return raw
-
-
-def _snowflake(raw: str) -> int:
-    if not (raw.isascii() and raw.isdigit()):
-        _refuse("must be a Discord id (digits 0-9)")
-    # The length check first: int() refuses strings of thousands of digits with its own error.
-    if len(raw) > len(str(SNOWFLAKE_MAX)) or not 1 <= int(raw) <= SNOWFLAKE_MAX:
-        _refuse(f"{raw} is not a Discord id (those run from 1 to {SNOWFLAKE_MAX})")
-    return int(raw)
-
-
-def _ids(raw: str) -> frozenset[int]:
-    parts = raw.replace(",", " ").split()
-    if not all(part.isascii() and part.isdigit() for part in parts):
-        _refuse("must be channel ids separated by commas")
-    return frozenset(_snowflake(part) for part in parts)
-
-
-def _domains(raw: str) -> frozenset[str]:
-    parts = [part.casefold() for part in raw.replace(",", " ").split()]
-    if not all(_HOSTNAME.match(part) for part in parts):
-        _refuse("must be site names separated by commas, like example.com")
-    return frozenset(parts)
-
-
-def _flag(raw: str) -> bool:
-    if raw.casefold() not in FLAG_WORDS:
-        _refuse("must be true or false")
-    return FLAG_WORDS[raw.casefold()]
-
-
-def _choice(*options: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if raw.upper() not in options:
-            _refuse(f"must be one of {', '.join(options)}")
-        return raw.upper()
-
-    return parse
-
-
-def _url(*schemes: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        parts = urllib.parse.urlsplit(raw)
-        if parts.scheme not in schemes or not parts.netloc:
-            starts = " or ".join(f"{scheme}://" for scheme in schemes)
-            _refuse(f"must be a URL starting with {starts} and a host")
-        return raw
-
-    return parse
-
-
-def _sha256(raw: str) -> str:
-    if len(raw) != 64 or not all(char in "0123456789abcdefABCDEF" for char in raw):
-        _refuse("must be 64 hexadecimal digits (a sha256)")
-    return raw.casefold()
-
-
-def _heartbeat(seconds: float) -> float:
-    # Microseconds would write tens of thousands of lines a second.
-    if 0 < seconds < 10:
-        _refuse("must be 0 (off) or at least 10")
-    return seconds
-
-
-Snowflake = Annotated[int, _read(_snowflake)]
-Ids = Annotated[frozenset[int], _read(_ids)]
-Flag = Annotated[bool, _read(_flag)]
-Whole = Annotated[int, _read(_digits)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
-"""A finite number: ``inf``, ``1e400`` or ``nan`` is no usable setting."""
 ProjectPath = Annotated[Path, AfterValidator(lambda path: PROJECT_ROOT / path)]
 
 
@@ -248,7 +170,7 @@ class Settings(BaseSettings):
     moderator_role: str = "Moderator"
     helper_role_id: Snowflake | None = None
     log_channel_id: Snowflake | None = None
-    link_domains: Annotated[frozenset[str], _read(_domains)] = frozenset()
+    link_domains: Annotated[frozenset[str], read_with(domains)] = frozenset()
 
     knowledge_dir: ProjectPath = Path("knowledge")
     data_dir: ProjectPath | None = None
@@ -274,16 +196,16 @@ class Settings(BaseSettings):
     semantic: Flag = True
     encoder_model: Path | None = None
     encoder_tokenizer: Path | None = None
-    encoder_sha256: Annotated[str, _read(_sha256)] | None = None
-    encoder_pooling: Annotated[str, _read(lambda raw: _choice("MEAN", "CLS")(raw).lower())] = "mean"
+    encoder_sha256: Annotated[str, read_with(sha256_hex)] | None = None
+    encoder_pooling: Annotated[str, read_with(lowered(choice("MEAN", "CLS")))] = "mean"
     encoder_threads: Whole = Field(0, ge=0, le=64)
 
     sharded: Flag = False
     shard_count: Whole | None = Field(None, ge=1)
-    discord_api_base: Annotated[str, _read(_url("http", "https"))] = DISCORD_API_BASE
-    discord_gateway_url: Annotated[str, _read(_url("ws", "wss"))] = DISCORD_GATEWAY_URL
-    log_level: Annotated[str, _read(_choice("DEBUG", "INFO", "WARNING", "ERROR"))] = "INFO"
-    heartbeat_seconds: Annotated[Number, AfterValidator(_heartbeat)] = Field(3600.0, ge=0)
+    discord_api_base: Annotated[str, read_with(url("http", "https"))] = DISCORD_API_BASE
+    discord_gateway_url: Annotated[str, read_with(url("ws", "wss"))] = DISCORD_GATEWAY_URL
+    log_level: Annotated[str, read_with(choice("DEBUG", "INFO", "WARNING", "ERROR"))] = "INFO"
+    heartbeat_seconds: Annotated[Number, AfterValidator(heartbeat)] = Field(3600.0, ge=0)
 
     @classmethod
     def settings_customise_sources(

@@ -11,8 +11,9 @@ import pytest
 
 from bot.console.chat import ChatSession
 from bot.console.text import render_full
-from bot.conversation.assistant import Assistant, listed_position, question_parts, stays_silent
+from bot.conversation.assistant import Assistant, stays_silent
 from bot.conversation.memory import Memory, Place
+from bot.conversation.message_shape import listed_position, question_parts
 from bot.conversation.small_talk import small_talk_kind
 from bot.conversation.wording import (
     FEEL_UNSAID,

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.conversation.assistant import is_yes_or_no
+from bot.conversation.message_shape import is_yes_or_no
 from bot.discord_ui.answering import MessageAnswering
 from bot.discord_ui.client import MovementBot
 from bot.discord_ui.interactions import NO_MENTIONS, tell

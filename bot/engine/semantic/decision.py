@@ -25,10 +25,8 @@ import numpy as np
 
 from bot.engine.model import ABSTAIN
 from bot.engine.semantic.encoder import Vectors
+from bot.engine.semantic.fitting import logistic_weights, ridge_weights, sigmoid, with_bias
 
-RIDGE_L2 = 1.0
-FUSION_L2 = 0.1
-NEWTON_STEPS = 30
 CANDIDATES = 3
 """Entries considered per message from each signal (the best by semantic and by lexical score)."""
 
@@ -58,33 +56,6 @@ class Judgement:
 
 LexicalScores = Callable[[str], Mapping[str, float]]
 """Entry id -> lexical score (0-100) for a text; entries not ranked are left out."""
-
-
-def with_bias(vectors: Vectors) -> Vectors:
-    """``vectors`` with a column of ones, for a model's bias weight."""
-    return np.hstack([vectors, np.ones((vectors.shape[0], 1), dtype=np.float32)])
-
-
-def _ridge(gram: np.ndarray, cross: np.ndarray) -> np.ndarray:
-    penalty = np.eye(gram.shape[0]) * RIDGE_L2
-    penalty[-1, -1] = 0.0  # the bias is not shrunk
-    return np.linalg.solve(gram + penalty, cross)
-
-
-def logistic_weights(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Weights of an L2-regularised logistic regression, by Newton's method."""
-    weights = np.zeros(features.shape[1])
-    for _ in range(NEWTON_STEPS):
-        probability = 1.0 / (1.0 + np.exp(-np.clip(features @ weights, -30, 30)))
-        gradient = features.T @ (probability - targets) + FUSION_L2 * weights
-        curvature = (features * (probability * (1 - probability))[:, None]).T @ features
-        weights -= np.linalg.solve(curvature + FUSION_L2 * np.eye(len(weights)), gradient)
-    return weights
-
-
-def sigmoid(value: float) -> float:
-    """The logistic function, clipped so that it never overflows."""
-    return float(1.0 / (1.0 + np.exp(-np.clip(value, -30, 30))))
 
 
 @dataclass(frozen=True)
@@ -282,7 +253,7 @@ class DecisionLayer:
         inputs = with_bias(vectors).astype(np.float64)
         targets = classes.matrix(rows)
         gram, cross = inputs.T @ inputs, inputs.T @ targets
-        ridge = _ridge(gram, cross)
+        ridge = ridge_weights(gram, cross)
         key = _examples_key(classes, rows)
         memory = (vectors, targets)
         if reuse is not None and reuse.examples_key == key:
@@ -399,7 +370,7 @@ def _fit_fusion(
     for group in sorted({row.group for row in rows if row.group is not None}):
         members = np.array([row.group == group for row in rows])
         held_in, held_out = inputs[members], targets[members]
-        weights = _ridge(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
+        weights = ridge_weights(gram - held_in.T @ held_in, cross - held_in.T @ held_out)
         nearest = _nearest(vectors[members] @ vectors[~members].T, targets[~members])
         for row, scores_row, nearest_row in zip(
             (row for row in rows if row.group == group), held_in @ weights, nearest, strict=True

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.engine.semantic.decision import logistic_weights, sigmoid, with_bias
 from bot.engine.semantic.encoder import Vectors
+from bot.engine.semantic.fitting import logistic_weights, sigmoid, with_bias
 
 
 @dataclass(frozen=True)
