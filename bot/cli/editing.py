@@ -129,7 +129,7 @@ def revert(args: argparse.Namespace) -> int:
     from bot.moderation.teaching import TeachError
 
     try:
-        change = _editor(args).revert(args.entry, args.to, args.member)
+        change = _editor(args).revert(args.entry, args.to, args.member, based_on=args.seen)
     except TeachError as error:
         return _refused(error)
     print(f"{args.entry} is back to version {args.to} (saved as version {change.version}).")
@@ -173,6 +173,11 @@ def add_commands(add_command: AddCommand) -> None:
     undoing = add_command("revert", revert, "put an entry back as a version left it")
     undoing.add_argument("entry", help="the entry id")
     undoing.add_argument("--to", type=int, required=True, help="the version (0: the files')")
+    undoing.add_argument(
+        "--seen",
+        type=int,
+        help="the latest version you saw in history: refused if someone saved since",
+    )
     exporting = add_command("export", export, "write moderators' changes into knowledge/")
     for command in (editing, adding, listing, undoing, exporting):
         command.add_argument("--knowledge", type=Path, help=KNOWLEDGE_HELP)

@@ -11,8 +11,10 @@ was opened (:class:`~bot.moderation.editing.EditConflict`). ``/kb add`` opens an
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, get_args, get_type_hints
 
 import discord
@@ -139,12 +141,15 @@ async def _moderators_only(interaction: discord.Interaction) -> bool:
 class EditPreview(discord.ui.View):
     """*Save* and *Cancel* under a preview: saving checks the entry is still as it was."""
 
-    def __init__(self, change: EntryChange, changes: dict[str, object], based_on: int) -> None:
-        """Save ``changes`` (previewed as ``change``) over version ``based_on``."""
+    def __init__(self, change: EntryChange, apply: Callable[[str], EntryChange]) -> None:
+        """Save what ``change`` previews with ``apply`` (given who saves).
+
+        ``apply`` refuses with :class:`EditConflict` if someone saved the entry since the
+        version the preview started from (an edit or a revert, ``based_on`` bound in it).
+        """
         super().__init__(timeout=PREVIEW_SECONDS)
         self.change = change
-        self.changes = changes
-        self.based_on = based_on
+        self.apply = apply
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Moderators only, as every ``/kb`` command."""
@@ -155,15 +160,8 @@ class EditPreview(discord.ui.View):
         """Save the edit if nobody saved the entry meanwhile; say what happened."""
         self.stop()
         await interaction.response.defer()
-        editor, entry_id = bot_of(interaction).desk.editor, self.change.entry_id
         try:
-            saved = await asyncio.to_thread(
-                editor.edit,
-                entry_id,
-                self.changes,
-                str(interaction.user.id),
-                based_on=self.based_on,
-            )
+            saved = await asyncio.to_thread(self.apply, str(interaction.user.id))
         except EditConflict as conflict:
             said = self.conflict(conflict)
         except TeachError as error:
@@ -183,8 +181,8 @@ class EditPreview(discord.ui.View):
         theirs = conflict.theirs
         change = EntryChange(self.change.entry_id, self.change.before, theirs.content, 0)
         text = (
-            f"Not saved: {who(theirs.by)} changed `{theirs.entry}` {when(theirs.at)} while you "
-            "were editing. Their change is below; open `/kb edit` again to start from it."
+            f"Not saved: {who(theirs.by)} changed `{theirs.entry}` {when(theirs.at)} since "
+            "your preview. Their change is below; start again from it."
         )
         return with_diff(text, change)
 
@@ -234,7 +232,9 @@ class EditForm(discord.ui.Modal):
         await interaction.response.send_message(
             with_diff(text, change),
             embed=member_view(change.after) if change.after else discord.utils.MISSING,
-            view=EditPreview(change, changes, self.version),
+            view=EditPreview(
+                change, partial(editor.edit, self.entry.id, changes, based_on=self.version)
+            ),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

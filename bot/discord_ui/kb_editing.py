@@ -7,17 +7,16 @@ command; the forms and the preview are in :mod:`bot.discord_ui.kb_edit_views`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot.discord_ui.interactions import tell
+from bot.discord_ui.interactions import NO_MENTIONS, tell
 from bot.discord_ui.kb_choices import entry_ids
-from bot.discord_ui.kb_edit_views import AddForm, EditForm, when, who, with_diff
-from bot.discord_ui.kb_rows import act
+from bot.discord_ui.kb_edit_views import AddForm, EditForm, EditPreview, when, who, with_diff
 from bot.engine.model import Revision
-from bot.moderation.desk import Refused
 from bot.moderation.teaching import TeachError
 
 if TYPE_CHECKING:
@@ -96,20 +95,25 @@ class EntryEditing:
         entry: EntryId,
         to: app_commands.Range[int, 0, 10_000],
     ) -> None:
-        """Revert, live at once, and show what changed."""
-        editor, by = self.bot.desk.editor, str(interaction.user.id)
-
-        def reverted() -> str:
-            try:
-                change = editor.revert(entry, to, by)
-            except TeachError as error:
-                raise Refused(f"Not reverted: {error}.") from None
-            text = (
-                f"`{entry}` is back to version {to}: saved as version {change.version}, live now."
-            )
-            return with_diff(text, change)
-
-        await act(interaction, reverted)
+        """Preview the revert privately; *Save* applies it if nobody changed the entry since."""
+        editor = self.bot.desk.editor
+        try:
+            change = editor.revert_preview(entry, to)
+        except TeachError as error:
+            await tell(interaction, f"Not reverted: {error}.")
+            return
+        text = (
+            f"Preview: `{entry}` back to version {to}. Nothing changes until you press Save "
+            f"(it would be version {change.version})."
+        )
+        await interaction.response.send_message(
+            with_diff(text, change),
+            view=EditPreview(
+                change, partial(editor.revert, entry, to, based_on=change.version - 1)
+            ),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
 
 
 def with_entry_editing(kb: app_commands.Group) -> app_commands.Group:

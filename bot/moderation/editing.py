@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.engine.loader import KnowledgeSource
+from bot.engine.loader import KnowledgeSource, read_knowledge_file
 from bot.engine.model import MODERATORS_SOURCE, Dose, Entry, KnowledgeFile, Revision
 from bot.moderation.teaching import (
     ModeratorFiles,
@@ -220,16 +220,41 @@ class Editor:
                 "doesn't cover: the entry would never answer it"
             )
 
-    def revert(self, entry_id: str, to: int, by: str) -> EntryChange:
-        """Put the entry back as version ``to`` left it (0: as the reviewed files say)."""
+    def revert_preview(self, entry_id: str, to: int) -> EntryChange:
+        """The entry as reverting it to version ``to`` would leave it; nothing is saved."""
+        content, history = self._reverted(entry_id, to)
+        after = content if to else self.reviewed(entry_id)
+        return EntryChange(entry_id, self.engine.knowledge.get(entry_id), after, len(history) + 1)
+
+    def revert(
+        self, entry_id: str, to: int, by: str, *, based_on: int | None = None
+    ) -> EntryChange:
+        """Put the entry back as version ``to`` left it (0: as the reviewed files say).
+
+        ``based_on`` is the version the moderator saw when choosing: if someone saved the
+        entry since, nothing is reverted (:class:`EditConflict`). Without it, the latest.
+        """
+        content, history = self._reverted(entry_id, to)
+        revision = Revision(entry=entry_id, action="revert", by=by, at=_now(), content=content)
+        seen = len(history) if based_on is None else based_on
+        return self._save(revision, self.engine.knowledge.get(entry_id), seen)
+
+    def _reverted(self, entry_id: str, to: int) -> tuple[Entry | None, list[Revision]]:
+        """What version ``to`` of the entry holds (None: the reviewed files'), and its history."""
         history = self.engine.knowledge.history(entry_id)
         if not history:
             raise TeachError(f"{entry_id!r} has no changes to undo")
         if not 0 <= to <= len(history):
             raise TeachError(f"{entry_id!r} has versions 0 to {len(history)}, not {to}")
-        content = history[to - 1].content if to else None
-        revision = Revision(entry=entry_id, action="revert", by=by, at=_now(), content=content)
-        return self._save(revision, self.engine.knowledge.get(entry_id), len(history))
+        return (history[to - 1].content if to else None), history
+
+    def reviewed(self, entry_id: str) -> Entry | None:
+        """The entry as the reviewed files hold it (None: a moderators' own entry)."""
+        for path in sorted(self.files.source.directory.glob("*.yaml")):
+            for entry in read_knowledge_file(path).entries:
+                if entry.id == entry_id:
+                    return entry
+        return None
 
     def _check_text(self, entry: Entry) -> None:
         """Refuse an entry whose text pings or links outside the allowed sites."""

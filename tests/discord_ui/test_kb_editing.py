@@ -154,10 +154,28 @@ async def test_history_lists_each_version_and_revert_undoes_it(world: World) -> 
     assert lines[2].startswith("v1 · <t:")
     assert lines[2].endswith(f"edit by <@{world.mod.id}>")
     result = await world.mod.slash("kb", "revert", channel=world.general, entry=ENTRY, to=0)
-    reverted = (await result.final(SAVE_WAIT)).content
-    assert reverted.startswith(f"`{ENTRY}` is back to version 0: saved as version 2, live now.")
-    assert f"+summary: {original}" in reverted
+    assert result.ephemeral
+    assert result.content.startswith(f"Preview: `{ENTRY}` back to version 0.")
+    assert f"+summary: {original}" in result.content
+    assert world.bot.engine.knowledge.get(ENTRY).summary == SUMMARY  # not yet reverted
+    assert await clicked(world.mod, result.message, "Save") == "Saved, version 2, live now."
     assert original in (await answer_to(world, QUESTION)).embeds[0]["description"]
+
+
+async def test_a_revert_after_someone_else_s_save_is_refused_and_shows_their_change(
+    world: World,
+) -> None:
+    """Nobody's edit is undone silently: a revert previewed before it is refused on Save."""
+    moderators_see_kb(world)
+    other = world.guild.add_member("mod2", roles=[world.mod.roles[-1]])
+    await clicked(world.mod, await previewed(world, world.mod, ENTRY, summary=SUMMARY), "Save")
+    result = await other.slash("kb", "revert", channel=world.general, entry=ENTRY, to=0)
+    newer = "A newer summary, saved meanwhile."
+    await clicked(world.mod, await previewed(world, world.mod, ENTRY, summary=newer), "Save")
+    told = await clicked(other, result.message, "Save")
+    assert told.startswith(f"Not saved: <@{world.mod.id}> changed `{ENTRY}`")
+    assert f"+summary: {newer}" in told
+    assert world.bot.engine.knowledge.get(ENTRY).summary == newer
 
 
 async def test_an_added_entry_answers_members_with_the_moderators_footer(world: World) -> None:

@@ -177,6 +177,19 @@ def test_export_writes_the_changes_into_the_knowledge_files(
     assert load_knowledge(source).entries["it-band"].summary == SUMMARY  # with both: no clash
 
 
+def test_a_revert_chosen_before_someone_else_s_save_undoes_nothing(editor: Editor) -> None:
+    """``based_on``: the version the moderator saw; a newer save is never undone silently."""
+    editor.edit("it-band", {"summary": SUMMARY}, "42", based_on=0)
+    preview = editor.revert_preview("it-band", 0)
+    assert preview.after == editor.reviewed("it-band")
+    assert preview.version == 2
+    editor.edit("it-band", {"summary": "Second."}, "43", based_on=1)
+    with pytest.raises(EditConflict) as refused:
+        editor.revert("it-band", 0, "44", based_on=preview.version - 1)
+    assert refused.value.theirs.by == "43"
+    assert editor.engine.knowledge.entries["it-band"].summary == "Second."
+
+
 def test_the_shell_prints_edits_and_reverts_an_entry(
     source: KnowledgeSource,
     tiny_dir: Path,
@@ -198,7 +211,11 @@ def test_the_shell_prints_edits_and_reverts_an_entry(
     assert "changed 'it-band'" in capsys.readouterr().err
     assert main(["history", "it-band", "--knowledge", str(tiny_dir)]) == 0
     assert "by 42  edit" in capsys.readouterr().out
-    assert main(["revert", "it-band", "--to", "0", "--knowledge", str(tiny_dir)]) == 0
+    reverting = ["revert", "it-band", "--to", "0", "--knowledge", str(tiny_dir)]
+    assert main([*reverting, "--seen", "0"]) == 1  # version 1 was saved since version 0
+    assert "changed 'it-band'" in capsys.readouterr().err
+    assert load_knowledge(source).entries["it-band"].summary == SUMMARY
+    assert main([*reverting, "--seen", "1"]) == 0
     assert load_knowledge(source).entries["it-band"].summary != SUMMARY
 
 
