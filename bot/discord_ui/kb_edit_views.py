@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import partial
 from typing import Any, get_args, get_type_hints
@@ -82,6 +82,24 @@ class FormField:
         )
 
 
+class DoseField(FormField):
+    """An exercise's dose, one ``part: value`` per line (sets, reps, duration, tempo, note)."""
+
+    def shown(self, entry: Entry) -> str:
+        """The dose's stated parts, one ``part: value`` per line."""
+        dose = entry.dose
+        if dose is None:
+            return ""
+        return "\n".join(
+            f"{part.name}: {value}" for part in fields(dose) if (value := getattr(dose, part.name))
+        )
+
+    def read(self, text: str) -> object:
+        """The parts as typed: ``{part: value}`` (an unknown part is refused on preview)."""
+        pairs = (line.partition(":") for line in text.splitlines() if line.strip())
+        return {name.strip().lower(): value.strip() for name, _, value in pairs}
+
+
 TITLE = FormField("title", "Title", paragraph=False)
 BODY = FormField("body", "Body: the whole answer")
 TOPIC_FORM = (TITLE, FormField("summary", "Summary: the short answer"), BODY)
@@ -92,12 +110,25 @@ EXERCISE_FORM = (
     FormField("feel", "What you should feel", required=False),
     BODY,
 )
-"""An exercise's short answer is its steps and dose: the summary is edited at the shell."""
+"""An exercise's wording: its steps, cues, what to feel and the body."""
+DOSE_FORM = (
+    FormField("summary", "Summary: the short answer"),
+    DoseField("dose", "Dose, one per line: sets: 2, reps: 8 to 10"),
+)
+"""An exercise's short answer: its summary and its dose (``/kb edit part: short answer``)."""
+WORDING = "wording"
+SHORT_ANSWER = "short answer"
 
 
-def form_of(entry: Entry) -> tuple[FormField, ...]:
-    """The fields the edit form shows for ``entry`` (Discord's forms hold five at most)."""
-    return EXERCISE_FORM if entry.is_exercise else TOPIC_FORM
+def form_of(entry: Entry, part: str = WORDING) -> tuple[FormField, ...]:
+    """The fields the edit form shows for ``entry`` (Discord's forms hold five at most).
+
+    An exercise has more than five: its ``part`` says which form, its wording or its
+    short answer (summary and dose).
+    """
+    if not entry.is_exercise:
+        return TOPIC_FORM
+    return DOSE_FORM if part == SHORT_ANSWER else EXERCISE_FORM
 
 
 def member_view(entry: Entry) -> discord.Embed:
@@ -190,19 +221,19 @@ class EditPreview(discord.ui.View):
 class EditForm(discord.ui.Modal):
     """The edit form: an entry's wording, prefilled; submitting it previews the change."""
 
-    def __init__(self, entry: Entry, version: int) -> None:
-        """A form editing ``entry``, as it is at ``version``."""
+    def __init__(self, entry: Entry, version: int, part: str = WORDING) -> None:
+        """A form editing ``entry`` (its ``part``, for an exercise), as it is at ``version``."""
         super().__init__(title=clip(f"Edit {entry.id}", FORM_TITLE_LIMIT))
         self.entry = entry
         self.version = version
-        self.form = form_of(entry)
+        self.form = form_of(entry, part)
         for field in self.form:
             self.add_item(field.text_input(entry))
 
     @staticmethod
-    def too_long(entry: Entry) -> str | None:
-        """Which field of ``entry`` a text input can't hold, if any."""
-        for field in form_of(entry):
+    def too_long(entry: Entry, part: str = WORDING) -> str | None:
+        """Which field of ``entry``'s form for ``part`` a text input can't hold, if any."""
+        for field in form_of(entry, part):
             if len(field.shown(entry)) > _most(field.name):
                 return field.name
         return None

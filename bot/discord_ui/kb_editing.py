@@ -15,7 +15,16 @@ from discord import app_commands
 
 from bot.discord_ui.interactions import NO_MENTIONS, tell
 from bot.discord_ui.kb_choices import entry_ids
-from bot.discord_ui.kb_edit_views import AddForm, EditForm, EditPreview, when, who, with_diff
+from bot.discord_ui.kb_edit_views import (
+    SHORT_ANSWER,
+    WORDING,
+    AddForm,
+    EditForm,
+    EditPreview,
+    when,
+    who,
+    with_diff,
+)
 from bot.engine.model import Revision
 from bot.moderation.teaching import TeachError
 
@@ -49,9 +58,17 @@ class EntryEditing:
     bot: MovementBot
 
     @EDITING.command(name="edit", description="Edit an entry in a form; preview, then save.")
-    @app_commands.describe(entry="The entry to edit")
+    @app_commands.describe(
+        entry="The entry to edit",
+        part="For an exercise: its wording (steps, cues...) or its short answer (summary, dose)",
+    )
+    @app_commands.choices(
+        part=[app_commands.Choice(name=name, value=name) for name in (WORDING, SHORT_ANSWER)]
+    )
     @app_commands.autocomplete(entry=entry_ids)
-    async def edit_entry(self, interaction: discord.Interaction, entry: EntryId) -> None:
+    async def edit_entry(
+        self, interaction: discord.Interaction, entry: EntryId, part: str = WORDING
+    ) -> None:
         """Open the form prefilled with the entry as members see it now."""
         editor = self.bot.desk.editor
         try:
@@ -59,7 +76,7 @@ class EntryEditing:
         except TeachError as error:
             await tell(interaction, f"Can't edit: {error}.")
             return
-        too_long = EditForm.too_long(current)
+        too_long = EditForm.too_long(current, part)
         if too_long:
             await tell(
                 interaction,
@@ -67,7 +84,7 @@ class EntryEditing:
                 f"edit it with `python -m bot edit {entry}`.",
             )
             return
-        await interaction.response.send_modal(EditForm(current, editor.version(entry)))
+        await interaction.response.send_modal(EditForm(current, editor.version(entry), part))
 
     @EDITING.command(name="add", description="Add an entry of the moderators' own, live at once.")
     async def add_entry(self, interaction: discord.Interaction) -> None:

@@ -293,9 +293,9 @@ def _changed(entry: Entry, changes: Mapping[str, object]) -> Entry:
     if isinstance(changes.get("dose"), Mapping):
         try:
             changes = {**changes, "dose": Dose(**changes["dose"])}  # type: ignore[arg-type]
-        except TypeError:
+        except (TypeError, ValueError):  # an unknown part, or none stated
             names = ", ".join(item.name for item in fields(Dose))
-            raise TeachError(f"a dose is written with {names}") from None
+            raise TeachError(f"a dose is written with one or more of {names}") from None
     return replace(entry, **changes)  # type: ignore[arg-type]
 
 

@@ -92,6 +92,35 @@ async def test_an_exercise_s_form_holds_its_steps_and_cues_one_per_line(world: W
     assert world.bot.engine.knowledge.get("prone-leg-curl").steps == steps
 
 
+async def test_an_exercise_s_short_answer_form_edits_its_summary_and_dose(world: World) -> None:
+    """Discord's forms hold five fields: an exercise's summary and dose have a form of their own."""
+    moderators_see_kb(world)
+    entry = "prone-leg-curl"
+    opened = await world.mod.slash(
+        "kb", "edit", channel=world.general, entry=entry, part="short answer"
+    )
+    exercise = world.bot.engine.knowledge.get(entry)
+    fields = prefilled(opened)
+    assert set(fields) == {"summary", "dose"}
+    assert fields["dose"].splitlines()[:2] == [
+        f"sets: {exercise.dose.sets}",
+        f"reps: {exercise.dose.reps}",
+    ]
+    dose = fields["dose"].replace(f"sets: {exercise.dose.sets}", "sets: 3")
+    unknown = await world.mod.submit_modal(opened, {**fields, "dose": "weight: 20 kg"})
+    assert unknown.content.startswith("Not saved: a dose is written with one or more of sets")
+    opened = await world.mod.slash(
+        "kb", "edit", channel=world.general, entry=entry, part="short answer"
+    )
+    preview = (await world.mod.submit_modal(opened, {**fields, "dose": dose})).message
+    assert "+dose:" in preview.content
+    assert await clicked(world.mod, preview, "Save") == "Saved, version 1, live now."
+    saved = world.bot.engine.knowledge.get(entry)
+    assert saved.dose.sets == "3"
+    assert saved.dose.reps == exercise.dose.reps
+    assert saved.steps == exercise.steps
+
+
 async def test_cancel_saves_nothing(world: World) -> None:
     moderators_see_kb(world)
     before = world.bot.engine.knowledge.get(ENTRY)

@@ -263,8 +263,10 @@ def test_an_exercise_s_dose_is_edited_as_its_parts(editor: Editor) -> None:
     dose = editor.engine.knowledge.entries["leg-curl"].dose
     assert dose is not None
     assert (dose.sets, dose.reps) == ("3", "8 each side")
-    with pytest.raises(TeachError, match="a dose is written with sets, reps"):
+    with pytest.raises(TeachError, match="a dose is written with one or more of sets, reps"):
         editor.edit("leg-curl", {"dose": {"weight": "20 kg"}}, "42", based_on=1)
+    with pytest.raises(TeachError, match="a dose is written with one or more of sets, reps"):
+        editor.preview("leg-curl", {"dose": {}})
 
 
 def test_an_edit_killed_mid_save_leaves_the_old_or_the_new_entry(source: KnowledgeSource) -> None:
