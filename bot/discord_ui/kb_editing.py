@@ -7,6 +7,7 @@ command; the forms and the preview are in :mod:`bot.discord_ui.kb_edit_views`.
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -114,8 +115,8 @@ class EntryEditing:
     ) -> None:
         """Preview the revert privately; *Save* applies it if nobody changed the entry since."""
         editor = self.bot.desk.editor
-        try:
-            change = editor.revert_preview(entry, to)
+        try:  # it reads the reviewed files: off the event loop
+            change = await asyncio.to_thread(editor.revert_preview, entry, to)
         except TeachError as error:
             await tell(interaction, f"Not reverted: {error}.")
             return
