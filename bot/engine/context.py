@@ -87,6 +87,8 @@ class ContextReading:
     answered_yes: bool
     reassured: frozenset[int] = frozenset()
     """The clauses (by number) that say a function or a sense is as it should be."""
+    cared_for: bool = False
+    """Whether the member asks on behalf of someone they look after (a child, a parent)."""
 
 
 class ContextReader:
@@ -156,6 +158,7 @@ class ContextReader:
             tuple(labels),
             answered_yes=message.answered_yes(occupied),
             reassured=message.reassured(labels),
+            cared_for=cared_for,
         )
 
 

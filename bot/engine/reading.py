@@ -54,6 +54,8 @@ class Reading:
     reassured: frozenset[tuple[int, int]] = frozenset()
     """The clauses (and the whole message, as ``(start, end)`` term positions) every piece of
     which says a function or a sense is as it should be, asks nothing and names no red flag."""
+    cared_for: bool = False
+    """Whether the member asks on behalf of someone they look after ("my mum (80)...")."""
 
     @property
     def english(self) -> bool:
@@ -105,6 +107,13 @@ class Reading:
         """Whether ``clause`` speaks of the member, and of nobody else ("my foot is numb")."""
         positions = set(range(clause.start, clause.end))
         return bool(positions & self.own) and not positions & self.others
+
+    def of_member(self, clause: Clause) -> bool:
+        """Whether ``clause`` speaks of the member, or of the person they look after.
+
+        Asked on behalf of a child or a parent, their red flag is the member's to act on.
+        """
+        return self.of_self(clause) or self.cared_for
 
     def names_symptom(self, clause: Clause) -> bool:
         """Whether ``clause`` holds words of the red-flag phrases."""
@@ -181,6 +190,7 @@ class Reader:
             own=own,
             others=others,
             reassured=_reassured(pieces, calm, (*clauses, _whole(cleaned, len(words)))),
+            cared_for=held.cared_for,
         )
 
 

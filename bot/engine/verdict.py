@@ -175,9 +175,10 @@ class Verdict:
         denied, dated, imagined or someone else's; otherwise a clause that is not, read alone
         above the clause bar, gets the screening question, or above the screening bar when
         the whole message reads as a red flag at the red-flag bar and the member says the
-        clause of themselves, denying nothing in it ("today no accident. but 3 week before,
-        car door hit my knee very hard"), or when the surest clause only says a function is as
-        it should be ("toes were warm and pink this morning, now they're white").
+        clause of themselves (or of the child or parent they ask for), denying nothing in it
+        ("today no accident. but 3 week before, car door hit my knee very hard"), or when the
+        surest clause only says a function is as it should be ("toes were warm and pink this
+        morning, now they're white").
         """
         bars = self._thresholds
         flags = judgement.clauses or ((judgement.red_flag, judgement.tier),)
@@ -199,7 +200,7 @@ class Verdict:
         chance, tier, clause, _ = max(standing, key=lambda item: item[0])
         sure = (
             100.0 * judgement.red_flag >= bars.red_flag
-            and reading.of_self(clause)
+            and reading.of_member(clause)
             and not reading.denied_in(clause)
         )
         reassured = worried and (surest.start, surest.end) in reading.reassured

@@ -276,6 +276,9 @@ def test_a_reassuring_wording_asked_or_beside_a_red_flag_reassures_nothing(
         " pump, no doctor see it, since then outside pain. which exercise i do?",
         "No swelling at all. But a fortnight back the dog barrelled into the side of my knee full"
         " pelt and it has throbbed ever since, I never had it seen. Reps for the curl?",
+        "It's my nan; she's ninety-two and lives with us. No fever, no cuts, but she slid off the"
+        " edge of the sofa last night onto her knee and it's been sore since, and nobody has"
+        " examined it. Could she try the leg curl lying down?",
     ],
 )
 def test_a_denial_beside_a_knock_nobody_checked_still_gets_a_screen(
@@ -283,7 +286,8 @@ def test_a_denial_beside_a_knock_nobody_checked_still_gets_a_screen(
 ) -> None:
     """A message that reads as a red flag keeps it beside a denied clause.
 
-    Nor is the knock someone else's when they (a dog, a trolley) struck the member's knee.
+    Nor is the knock someone else's when they (a dog, a trolley) struck the member's knee,
+    nor the fall of a parent the member looks after.
     """
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 

@@ -217,6 +217,12 @@ MEMBERS_WORDINGS = [
         " without any change in diet, and the knee ache persists.",
         "soon",
     ),
+    (
+        "Collision on the pitch this morning, now there's a step in my shin just under the knee,"
+        " like the bone doesn't line up, and it hurts like hell to touch. How many reps of the"
+        " leg curl?",
+        "emergency",
+    ),
 ]
 
 
