@@ -191,6 +191,21 @@ DISMISSED = [
         Context.FIGURATIVE,
     ),
     ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
+    (
+        "A customer at the shop had a hot swollen knee with a fever; I sent him to A&E. For my"
+        " own mild outer knee ache, is foam rolling worth it?",
+        Context.OTHER,
+    ),
+    (
+        "Rehearsals are a broken-heart factory, I've been dislocated from my own life. Knee just"
+        " tired on the outside. Why does the knee cave in?",
+        Context.FIGURATIVE,
+    ),
+    (
+        "Got kicked by a horse at calving, it swelled up proper, doc checked it, long gone. Does my"
+        " pelvis matter for this outer ache?",
+        Context.PAST,
+    ),
 ]
 
 
