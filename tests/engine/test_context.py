@@ -48,6 +48,10 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    (
+        "Is it a problem that there's no fever and no swelling if my toes have been white and cold"
+        " since lunchtime? Can I still do the curl?"
+    ),
     "My knee looks deformed after the fall, but that was 10 minutes ago",
     "My foot went cold and pale after the crash, but that was an hour ago",
     "My knee is hot, red and swollen and I have a fever, but that was since yesterday",
