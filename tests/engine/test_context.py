@@ -48,6 +48,9 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "knee locked at the 2024 cup final and still won't straighten now",
+    "Born in 1960, I fell on the ice this morning and the knee is sore, nobody has checked it",
+    "my knee has locked every week since 2019 and it locked again today",
     (
         "Is it a problem that there's no fever and no swelling if my toes have been white and cold"
         " since lunchtime? Can I still do the curl?"
@@ -210,6 +213,13 @@ DISMISSED = [
         " pelvis matter for this outer ache?",
         Context.PAST,
     ),
+    (
+        "Knee gave way under me on a ladder at the depot, 1997. Not a peep since. Why does hip"
+        " rotation matter?",
+        Context.PAST,
+    ),
+    ("Knee ent give way, doh lock, nothing so. Why turn the foot in?", Context.NEGATED),
+    ("checklist: swelling 0, giving way 0. why does rolling feel good?", Context.NEGATED),
 ]
 
 

@@ -315,6 +315,10 @@ DESCRIBED_NOT_NAMED = [
         "Five weeks after the operation the cut is pink all round and yellow liquid comes onto the"
         " dressing. For the leg curl, how slow?"
     ),
+    (
+        "No fever. After the caber this morning the knee's sitting at a daft angle. Will the belt"
+        " line reset help?"
+    ),
 ]
 
 
