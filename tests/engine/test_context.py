@@ -219,7 +219,6 @@ DISMISSED = [
         Context.PAST,
     ),
     ("Knee ent give way, doh lock, nothing so. Why turn the foot in?", Context.NEGATED),
-    ("checklist: swelling 0, giving way 0. why does rolling feel good?", Context.NEGATED),
 ]
 
 
