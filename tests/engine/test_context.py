@@ -208,16 +208,6 @@ DISMISSED = [
         " tired on the outside. Why does the knee cave in?",
         Context.FIGURATIVE,
     ),
-    (
-        "Got kicked by a horse at calving, it swelled up proper, doc checked it, long gone. Does my"
-        " pelvis matter for this outer ache?",
-        Context.PAST,
-    ),
-    (
-        "Knee gave way under me on a ladder at the depot, 1997. Not a peep since. Why does hip"
-        " rotation matter?",
-        Context.PAST,
-    ),
     ("Knee ent give way, doh lock, nothing so. Why turn the foot in?", Context.NEGATED),
 ]
 
