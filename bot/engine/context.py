@@ -278,18 +278,9 @@ class _Message:
         if context is Context.HYPOTHETICAL and (
             self.first_person & set(scope)
             or (next_sentence and self._clause(scope[0]).opens_sentence)
-            or self._dated_now(scope)
         ):
             context = Context.UNCERTAIN
         return scope, context
-
-    def _dated_now(self, scope: list[int]) -> bool:
-        """Whether the clause ending ``scope`` dates it to a real moment ("since this morning")."""
-        if not scope:
-            return False
-        last = scope[-1]
-        clause = self.clauses[self.clause_of[last]]
-        return any(last < start < clause.end for start in self.starts("ongoing"))
 
     def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
         """The clauses (by number) that say a function or a sense is as it should be.

@@ -224,9 +224,6 @@ class ContextRules:
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
     so is a "no" answering a question about a ``function`` or a ``sense`` ("Any feeling in
     your foot? None.") or a ``change`` ("Swelling going down? Nope.").
-    A "what if" whose clause dates its symptom to a real moment (``ongoing``: "if the foot has
-    been cold since this morning") is unsure, not imagined, and a negation's scope ends at a
-    ``terminate`` word such as "if".
     A clause that says a function or a sense is as it should be (``reassuring``: "walks
     without difficulty", "straightens fully", "feeling is normal") and holds no red-flag
     wording denies it, however its words read to the learned signal.
@@ -259,7 +256,6 @@ class ContextRules:
     figurative: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     reassuring: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    ongoing: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

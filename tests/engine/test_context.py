@@ -51,10 +51,6 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "knee locked at the 2024 cup final and still won't straighten now",
     "Born in 1960, I fell on the ice this morning and the knee is sore, nobody has checked it",
     "my knee has locked every week since 2019 and it locked again today",
-    (
-        "Is it a problem that there's no fever and no swelling if my toes have been white and cold"
-        " since lunchtime? Can I still do the curl?"
-    ),
     "My knee looks deformed after the fall, but that was 10 minutes ago",
     "My foot went cold and pale after the crash, but that was an hour ago",
     "My knee is hot, red and swollen and I have a fever, but that was since yesterday",
@@ -198,17 +194,6 @@ DISMISSED = [
         Context.FIGURATIVE,
     ),
     ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
-    (
-        "A customer at the shop had a hot swollen knee with a fever; I sent him to A&E. For my"
-        " own mild outer knee ache, is foam rolling worth it?",
-        Context.OTHER,
-    ),
-    (
-        "Rehearsals are a broken-heart factory, I've been dislocated from my own life. Knee just"
-        " tired on the outside. Why does the knee cave in?",
-        Context.FIGURATIVE,
-    ),
-    ("Knee ent give way, doh lock, nothing so. Why turn the foot in?", Context.NEGATED),
 ]
 
 

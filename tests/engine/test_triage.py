@@ -304,20 +304,12 @@ def test_red_flags_in_wordings_members_used_get_the_safety_reply(
 
 DESCRIBED_NOT_NAMED = [
     (
-        "Slipped on the wet floor this morning and I could not cross the kitchen without holding"
-        " the counter; the leg will not take me. Should I pause at the top of the curl?"
-    ),
-    (
         "felt something pop in the scrum maybe? knee looks a bit bigger than it did this morning,"
         " not sure if that's just the tape"
     ),
     (
         "Five weeks after the operation the cut is pink all round and yellow liquid comes onto the"
         " dressing. For the leg curl, how slow?"
-    ),
-    (
-        "No fever. After the caber this morning the knee's sitting at a daft angle. Will the belt"
-        " line reset help?"
     ),
 ]
 
@@ -326,7 +318,7 @@ DESCRIBED_NOT_NAMED = [
 def test_a_red_flag_described_in_other_words_gets_no_exercise(engine: Engine, message: str) -> None:
     """Blind-set misses: the safety reply or a screen, never the exercise.
 
-    A negated ability is the symptom ("could not cross", "will not take me"), "pop in" a
-    tackle is no visit, and a wound's "yellow liquid" is discharge.
+    "pop in" a tackle is no visit, and a wound's yellow liquid after an operation is
+    discharge.
     """
     assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
