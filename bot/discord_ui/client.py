@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -28,6 +30,9 @@ from bot.startup import build_engine
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+STOPPED_ERRORS = (RuntimeError, aiohttp.ClientError, ConnectionError, discord.ConnectionClosed)
+"""What a handler raises when the connection closed under it (aiohttp: "Session is closed")."""
 ANSWERING_WORKERS = 2
 """Threads answering at once: one member's flood never holds up another's question."""
 T = TypeVar("T")
@@ -159,6 +164,19 @@ class _MovementBotMixin:
             await asyncio.sleep(PURGE_INTERVAL_SECONDS)
             removed = await asyncio.to_thread(self.store.purge, self.settings.retention_days)
             log.info("Daily purge removed %d rows", removed)
+
+    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
+        """A handler's error, logged with its traceback, unless the bot is stopping.
+
+        A stop cuts the connection under the handlers still running after the grace period
+        (a flood's held-back replies): the replies they can no longer send are one line, not
+        a traceback each.
+        """
+        error = sys.exc_info()[1]
+        if self.is_closed() and isinstance(error, STOPPED_ERRORS):  # type: ignore[attr-defined]
+            log.info("A reply from %s was dropped: the bot is stopping (%s)", event_method, error)
+            return
+        await super().on_error(event_method, *args, **kwargs)  # type: ignore[misc]
 
     async def close(self) -> None:
         """Stop background work and close storage, then disconnect."""

@@ -23,6 +23,7 @@ from typing import TypeVar
 import pytest
 
 from bot.config import Settings
+from bot.discord_ui.client import create_bot
 from bot.discord_ui.lifecycle import (
     Backoff,
     heartbeat,
@@ -393,3 +394,26 @@ async def test_the_health_file_is_fresh_while_connected(world: World, tmp_path: 
         touching.cancel()
     later = alive.stat().st_mtime + 91
     assert problem(alive, now=later) == f"not connected for 91 s (last seen connected by {alive})"
+
+
+async def test_a_reply_the_stop_cut_off_is_one_line_not_a_traceback(
+    tmp_path: Path, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a stop, a handler's "Session is closed" is logged as dropped; before it, in full."""
+    caplog.set_level(logging.INFO)
+    bot = create_bot(Settings(database_path=tmp_path / "bot.sqlite3", auto_reload=False), engine)
+    try:
+        raise RuntimeError("Session is closed")
+    except RuntimeError:
+        await bot.on_error("on_message")
+    assert [record.exc_info is not None for record in caplog.records] == [True]
+    caplog.clear()
+    await bot.close()
+    try:
+        raise RuntimeError("Session is closed")
+    except RuntimeError:
+        await bot.on_error("on_message")
+    assert [(record.levelno, record.exc_info) for record in caplog.records] == [
+        (logging.INFO, None)
+    ]
+    assert "dropped: the bot is stopping" in caplog.records[0].getMessage()
