@@ -48,6 +48,7 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "I'm 12 and my knee hurts on the outside every day, explain it like im 12 pls",
     "knee locked at the 2024 cup final and still won't straighten now",
     "Born in 1960, I fell on the ice this morning and the knee is sore, nobody has checked it",
     "my knee has locked every week since 2019 and it locked again today",
@@ -194,6 +195,7 @@ DISMISSED = [
         Context.FIGURATIVE,
     ),
     ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
+    ("explain the knee thing to me like im 12 pls", Context.FIGURATIVE),
 ]
 
 
