@@ -15,7 +15,7 @@ import re
 from bot.engine.normalise import clean
 from bot.engine.reply import SmallTalk
 
-MAX_WORDS = 10
+MAX_WORDS = 15
 """Longer messages are never small talk, whatever their words."""
 
 
@@ -35,7 +35,10 @@ _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
     ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night adios tschuss")),
     (
         "greeting",
-        _words("hi hey heya hello hiya yo sup howdy morning afternoon evening gm hola bonjour"),
+        _words(
+            "hi hey heya hello hiya yo sup howdy morning afternoon evening gm hola bonjour "
+            "buenos buenas dias salut ciao hallo moin servus oi ola hej czesc hoi goedemorgen"
+        ),
     ),
     (
         "ack",
@@ -51,24 +54,29 @@ _OTHER_WORDS = _words(
     "a all so very much lot lots really super the you u ya y'all guys everyone everybody folks "
     "there team bot mate man that this it was is makes sense helpful helped works worked got "
     "it's thats that's for again now i'll will do try see take care and oh ah just well then "
-    "legend amazing brilliant grateful beaucoup muchas mucho vielen much"
+    "legend amazing brilliant grateful beaucoup muchas mucho vielen much dear have lovely "
+    "wonderful day sorry forgot to say i am im new here"
 )
 """Words that may come with small talk without making it a question."""
 _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-_ABOUT = re.compile(
-    r"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but)\s+)*"
+_ABOUT_QUESTION = (
     r"(?:help|how does this work|how do (?:i|we) use (?:this|you|u)"
-    r"|what (?:can|do) (?:you|u) (?:do|know)(?: about)?|what (?:can|should) i ask(?: you| u)?"
+    r"|what (?:else )?(?:can|do) (?:you|u) (?:do|know)(?: about)?(?: besides [a-z ]+ stuff)?"
+    r"|what (?:can|should) i ask(?: you| u)?"
     r"|what do (?:you|u) cover|what are your commands|commands"
     r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
     r"|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real person|real)"
-    r"|how do (?:you|u) work)"
+    r"|is (?:there|this) a (?:real )?(?:person|human)(?: (?:typing|writing|answering)(?: this)?)?"
+    r"|how do (?:you|u) work)(?:\s+(?:lol|haha|pls|please))*"
 )
-"""Questions about the bot itself, after any leading greeting words. Never "what should I
-do?" or "help me": in a conversation those ask about the member's knee."""
+_ABOUT = re.compile(
+    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but)\s+)*{_ABOUT_QUESTION}(?:\s+{_ABOUT_QUESTION})*"
+)
+"""Questions about the bot itself (one or more), after any leading greeting words. Never
+"what should I do?" or "help me": in a conversation those ask about the member's knee."""
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 _ACK_EMOJI = frozenset("👍👌🙏✅😊🙂👏❤💪🙌😀😄🤝")
 """Emoji that say "got it" or "thanks" on their own; others ("🆘") are no small talk."""

@@ -42,6 +42,12 @@ SMALL_TALK_LINES = [
     ("hey bot, who are you", "about"),
     ("are you a bot?", "about"),
     ("👍", "ack"),
+    ("Thank you so much dear, have a wonderful day.", "thanks"),
+    ("hi all, sorry, forgot to say hello, I am new here", "greeting"),
+    ("buenos dias", "greeting"),
+    ("who made you lol", "about"),
+    ("are you a bot? is there a real person typing this?", "about"),
+    ("what else can you do besides knee stuff?", "about"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"

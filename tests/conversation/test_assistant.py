@@ -180,6 +180,9 @@ def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str,
         "what should i do?",
         "help me 112",
         "🆘",
+        "sorry i forgot to say my knee locked",
+        "i am new here, how do i do the leg curl?",
+        "what else can you do about my knee?",
     ],
 )
 def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
