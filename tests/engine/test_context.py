@@ -14,6 +14,8 @@ AFFIRMED = [
     ("my friend says it's fine but I can't put weight on it", "same-day"),
     ("it's not that bad, I just can't walk on it", "same-day"),
     ("my knee wont unbend. how many reps of the leg curl should I do?", "same-day"),
+    ("THE LEG WILL NOT TAKE ME SINCE TUESDAY. HOW LONG DO I LIE ON THE ROLLER FOR?", "same-day"),
+    ("the knee won't take my weight today, which leg crosses in the curtsy?", "same-day"),
     ("my son is 12 and his knee hurts, he limps", "soon"),
     ("no swelling, it just gave way on the stairs today", "same-day"),
     ("no, it locked and I can't straighten it", "same-day"),
@@ -395,6 +397,17 @@ def test_a_scope_ends_at_but(lexical_engine: Engine) -> None:
     reading = lexical_engine.read("no swelling but it locked up")
     assert reading.phrase is not None
     assert reading.phrase.context is Context.AFFIRMED
+
+
+def test_a_negation_ends_at_because(engine: Engine) -> None:
+    """On "hasn't slept ... because the knee aches all night" the night pain is no denial."""
+    reply = engine.answer(
+        "My father is 81 and lives with me. He hasn't slept properly in a fortnight because "
+        "the knee aches all night, every night, and nothing we try settles it. How many sets "
+        "of the belt line reset should he do?"
+    )
+    assert reply.outcome is Outcome.SAFETY
+    assert reply.tier_id == "soon"
 
 
 def test_a_list_after_a_comma_stays_denied(lexical_engine: Engine) -> None:
