@@ -8,6 +8,10 @@ as the gateway takes them: one message over and over (spam), then a different me
 time (each must still be read for a red flag). Prints their round-trip p50/p99 in each run
 and the ratio to the quiet one (goal: a flood costs them less than 20% at p50), and what
 Alice's floods got.
+
+The floor is a flood of the same size that the bot reads none of (no mention, in a channel it
+doesn't answer in): what the traffic alone costs others here, where the fake Discord that
+sends the flood shares the two cores with the bot.
 """
 
 from __future__ import annotations
@@ -61,15 +65,25 @@ def varied(number: int) -> str:
     return f"{ORDINARY[number % len(ORDINARY)]} ({number})"
 
 
-FLOODS = {"one message repeated": repeated, "a different message each time": varied}
+FLOOR = "the floor: a flood the bot reads none of"
+FLOODS: dict[str, tuple[Callable[[int], str], bool]] = {
+    FLOOR: (varied, False),
+    "one message repeated": (repeated, True),
+    "a different message each time": (varied, True),
+}
+"""Each flood: its messages, and whether they mention the bot."""
 
 
 async def alice_floods(
-    fake: FakeDiscord, channel: Channel, alice: Member, message: Callable[[int], str]
+    fake: FakeDiscord,
+    channel: Channel,
+    alice: Member,
+    message: Callable[[int], str],
+    addressed: bool,
 ) -> list[int]:
     """Alice's flood, sent as fast as the gateway takes it; the ids of her messages."""
-    mention = f"<@{fake.bot_user.id}>"
-    return [(await alice.says(channel, f"{mention} {message(n)}")).id for n in range(FLOOD)]
+    mention = f"<@{fake.bot_user.id}> " if addressed else ""
+    return [(await alice.says(channel, f"{mention}{message(n)}")).id for n in range(FLOOD)]
 
 
 async def main() -> None:
@@ -86,10 +100,12 @@ async def main() -> None:
             try:
                 await round_trips(fake, guild, "warm-up")  # caches, first replies
                 quiet = await round_trips(fake, guild, "quiet")
-                for number, (name, message) in enumerate(FLOODS.items()):
+                for number, (name, (message, addressed)) in enumerate(FLOODS.items()):
                     channel = guild.add_text_channel(f"flood-{number}")
                     alice = guild.add_member(f"alice-{number}")
-                    flood = asyncio.ensure_future(alice_floods(fake, channel, alice, message))
+                    flood = asyncio.ensure_future(
+                        alice_floods(fake, channel, alice, message, addressed)
+                    )
                     samples = await round_trips(fake, guild, f"flooded-{number}")
                     flooded[name] = (samples, await flood, channel)
             finally:
@@ -97,10 +113,16 @@ async def main() -> None:
                 process.wait(timeout=15)
     quiet50, quiet99 = percentiles(quiet)
     print(f"others, quiet server           p50 {quiet50:7.1f} ms  p99 {quiet99:7.1f} ms")
+    floor50 = percentiles(flooded[FLOOR][0])[0]
     for name, (samples, sent, channel) in flooded.items():
         flood50, flood99 = percentiles(samples)
         ratio = flood50 / quiet50
         verdict = "met" if ratio <= GOAL else "MISSED"
+        if name == FLOOR:
+            print(f"Alice's flood of {FLOOD}, {name}")
+            print(f"  others meanwhile             p50 {flood50:7.1f} ms  p99 {flood99:7.1f} ms")
+            print(f"  floor / quiet at p50: {ratio:.2f}x")
+            continue
         replied = {
             int(message.reference["message_id"])
             for message in channel.bot_messages
@@ -110,6 +132,7 @@ async def main() -> None:
         print(f"Alice's flood of {FLOOD}, {name}: {answered} answered, the rest held back")
         print(f"  others meanwhile             p50 {flood50:7.1f} ms  p99 {flood99:7.1f} ms")
         print(f"  flood / quiet at p50: {ratio:.2f}x (goal <= {GOAL:.2f}x: {verdict})")
+        print(f"  flood / floor at p50: {flood50 / floor50:.2f}x (what reading it adds)")
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ class MessageAnswering:
         """``ask()``'s reply, read once for every copy of one message in flight at a time."""
         reading = self._in_flight.get(key)
         if reading is None:
-            reading = asyncio.ensure_future(self.bot.off_loop(ask, author))
+            reading = asyncio.ensure_future(self.bot.off_loop(ask, author, background=True))
             self._in_flight[key] = reading
             reading.add_done_callback(lambda _: self._in_flight.pop(key, None))
         return await asyncio.shield(reading)

@@ -113,14 +113,15 @@ class _MovementBotMixin:
         """The settings in force: ``.env``'s, with what moderators set by /setup applied."""
         return self.live.current()
 
-    async def off_loop(self, call: Callable[[], T], member: int) -> T:
+    async def off_loop(self, call: Callable[[], T], member: int, *, background: bool = False) -> T:
         """Run answering work for ``member`` off the event loop, one call of theirs at a time.
 
         The sentence encoder takes milliseconds of CPU: on worker threads, the gateway keeps
         up while it runs. Members take turns (:class:`FairQueue`) on :data:`ANSWERING_WORKERS`
-        threads: one member's flood delays that member, not the others.
+        threads: one member's flood delays that member, not the others; ``background`` work
+        (a message over its sender's burst limit) waits while others' questions are read.
         """
-        return await self._turns.run(member, call)
+        return await self._turns.run(member, call, background=background)
 
     async def setup_hook(self) -> None:
         """Open the moderators' desk, load one extension per feature, sync commands."""

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.discord_ui import fair_queue
 from bot.discord_ui.fair_queue import FairQueue
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import mention
@@ -63,6 +64,61 @@ async def test_two_workers_serve_two_members_never_one_member_twice() -> None:
         held.set()
         assert await asyncio.gather(*calls) == ["a1", "a2", "b1"]
     assert started == ["a1", "b1", "a2"]
+
+
+async def test_a_background_call_waits_while_another_members_question_runs() -> None:
+    """A's background call, queued while B's question is held, starts only after it."""
+    started: list[str] = []
+    held, running = threading.Event(), threading.Event()
+
+    def work(name: str) -> str:
+        started.append(name)
+        if name == "b1":
+            running.set()
+            assert held.wait(timeout=5)
+        return name
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        question = asyncio.create_task(queue.run(2, lambda: work("b1")))
+        assert await asyncio.to_thread(running.wait, 5)
+        background = asyncio.create_task(queue.run(1, lambda: work("a1"), background=True))
+        await asyncio.sleep(0.2)  # a free worker, yet A's call doesn't start beside B's
+        assert started == ["b1"]
+        held.set()
+        assert await asyncio.gather(question, background) == ["b1", "a1"]
+    assert started == ["b1", "a1"]
+
+
+async def test_a_background_call_runs_beside_others_once_it_has_waited_long_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Never starved: past its longest wait, A's background call runs beside B's question."""
+    monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 0.1)
+    started: list[str] = []
+    held = threading.Event()
+
+    def work(name: str) -> str:
+        started.append(name)
+        if name == "b1":
+            assert held.wait(timeout=5)
+        return name
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        question = asyncio.create_task(queue.run(2, lambda: work("b1")))
+        background = asyncio.create_task(queue.run(1, lambda: work("a1"), background=True))
+        assert await background == "a1"  # done while b1 is still held
+        held.set()
+        assert await question == "b1"
+    assert started == ["b1", "a1"]
+
+
+async def test_a_background_call_runs_at_once_on_a_quiet_queue() -> None:
+    """With nobody else asking, a background call is not made to wait."""
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        assert await asyncio.wait_for(queue.run(1, lambda: "a1", background=True), 1.0) == "a1"
 
 
 async def test_an_error_reaches_its_caller_and_the_queue_goes_on() -> None:
