@@ -77,31 +77,38 @@ class FairQueue:
         return await future
 
     def _start_pumps(self) -> None:
-        """Start a pump per free worker while a call can start."""
+        """Start a pump per free worker while calls can start; with a worker left, a wake-up."""
         self._pumps = {pump for pump in self._pumps if not pump.done()}
-        if len(self._pumps) >= self._workers:
-            return
-        if self._next_member() is not None:
+        free = self._workers - len(self._pumps)
+        startable = sum(1 for member in self._lines if self._may_start(member))
+        for _ in range(min(free, startable)):
             self._pumps.add(asyncio.create_task(self._run_lines(), name="fair-queue"))
-        else:
+        if startable < free:
             self._wake_for_background()
 
     def _next_member(self) -> int | None:
-        """The first member in turn whose call isn't already running and may start now."""
-        for member, line in self._lines.items():
-            if member not in self._running and not line[0].waits_for_others(
-                self._others_busy(member)
-            ):
-                return member
-        return None
+        """The first member in turn whose next call may start now."""
+        return next((member for member in self._lines if self._may_start(member)), None)
+
+    def _may_start(self, member: int) -> bool:
+        """Whether ``member``'s next call may start now: none of theirs runs, nor need it wait."""
+        return member not in self._running and not self._waits(member)
+
+    def _waits(self, member: int) -> bool:
+        """Whether ``member``'s next call is in the background and waits for others' calls."""
+        return self._lines[member][0].waits_for_others(self._others_busy(member))
 
     def _others_busy(self, member: int) -> bool:
-        """Whether another member's call that isn't in the background waits, runs or just ran."""
+        """Whether another member's call that isn't in the background runs, is next, or just ran.
+
+        Only the first call in each line counts: one behind a background call can't start
+        before it, and two members' background calls must not wait for each other's.
+        """
         if time.monotonic() - self._foreground_done < QUIET_SECONDS:
             return True
         running = any(not background for who, background in self._running.items() if who != member)
         return running or any(
-            not job.background for who, line in self._lines.items() if who != member for job in line
+            line and not line[0].background for who, line in self._lines.items() if who != member
         )
 
     async def _run_lines(self) -> None:
@@ -138,7 +145,7 @@ class FairQueue:
         waiting = [
             line[0].queued
             for member, line in self._lines.items()
-            if line and line[0].background and member not in self._running
+            if member not in self._running and self._waits(member)
         ]
         if not waiting or self._closed:
             return

@@ -66,8 +66,14 @@ async def test_two_workers_serve_two_members_never_one_member_twice() -> None:
     assert started == ["a1", "b1", "a2"]
 
 
-async def test_a_background_call_waits_while_another_members_question_runs() -> None:
-    """A's background call, queued while B's question is held, starts only after it."""
+async def test_a_background_call_waits_while_another_members_question_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A's background call, queued while B's question is held, starts once it ends.
+
+    Its longest wait is an hour: it starts when the queue goes quiet, not when that is over.
+    """
+    monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 3600)
     started: list[str] = []
     held, running = threading.Event(), threading.Event()
 
@@ -86,7 +92,7 @@ async def test_a_background_call_waits_while_another_members_question_runs() -> 
         await asyncio.sleep(0.2)  # a free worker, yet A's call doesn't start beside B's
         assert started == ["b1"]
         held.set()
-        assert await asyncio.gather(question, background) == ["b1", "a1"]
+        assert await asyncio.wait_for(asyncio.gather(question, background), 10) == ["b1", "a1"]
     assert started == ["b1", "a1"]
 
 
@@ -112,6 +118,66 @@ async def test_a_background_call_runs_beside_others_once_it_has_waited_long_enou
         held.set()
         assert await question == "b1"
     assert started == ["b1", "a1"]
+
+
+async def test_two_members_background_calls_do_not_wait_for_each_others_later_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A and B each have a background call, then a question: nothing runs, so all four do.
+
+    A question behind its own member's background call can't start before it: it is no
+    reason for another member's background call to wait (an hour, here), nor theirs for it.
+    """
+    monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 3600)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        calls = [
+            asyncio.create_task(queue.run(1, lambda: "a1", background=True)),
+            asyncio.create_task(queue.run(2, lambda: "b1", background=True)),
+            asyncio.create_task(queue.run(1, lambda: "a2")),
+            asyncio.create_task(queue.run(2, lambda: "b2")),
+        ]
+        assert await asyncio.wait_for(asyncio.gather(*calls), 10) == ["a1", "b1", "a2", "b2"]
+
+
+async def test_background_calls_that_may_start_together_take_every_free_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once C's question ends, A's and B's waiting background calls run side by side.
+
+    A's call holds until B's has started: on one worker, it would wait for it in vain.
+    """
+    monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 3600)
+    started: list[str] = []
+    held, running, b_started = threading.Event(), threading.Event(), threading.Event()
+
+    def work(name: str) -> str:
+        started.append(name)
+        if name == "c1":
+            running.set()
+            assert held.wait(timeout=5)
+        if name == "a1":
+            assert b_started.wait(timeout=5)
+        if name == "b1":
+            b_started.set()
+        return name
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        queue = FairQueue(executor, workers=2)
+        question = asyncio.create_task(queue.run(3, lambda: work("c1")))
+        assert await asyncio.to_thread(running.wait, 5)
+        readings = [
+            asyncio.create_task(queue.run(member, lambda n=name: work(n), background=True))
+            for member, name in ((1, "a1"), (2, "b1"))
+        ]
+        await asyncio.sleep(0)
+        assert started == ["c1"]
+        held.set()
+        assert await asyncio.wait_for(asyncio.gather(question, *readings), 10) == [
+            "c1",
+            "a1",
+            "b1",
+        ]
 
 
 async def test_a_background_call_runs_at_once_on_a_quiet_queue() -> None:
