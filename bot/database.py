@@ -50,13 +50,19 @@ CREATE TABLE IF NOT EXISTS teach_log (
     action TEXT NOT NULL,
     created_at REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS setup_values (
-    name TEXT PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS server_settings (
+    guild_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
     value TEXT NOT NULL,
     member_id INTEGER NOT NULL,
-    set_at REAL NOT NULL
+    set_at REAL NOT NULL,
+    PRIMARY KEY (guild_id, name)
 );
 """
+
+EVERY_SERVER = 0
+"""The ``guild_id`` of a setting set for every server: at the shell, or before /setup was per
+server."""
 
 
 ADDED_COLUMNS = {"not_covered": "TEXT", "reviewed": "TEXT", "reviewed_at": "REAL"}
@@ -154,6 +160,37 @@ def _add_new_columns(connection: sqlite3.Connection) -> None:
         raise
 
 
+def _move_old_setup_values(connection: sqlite3.Connection) -> None:
+    """Keep what /setup set before it was per server as set for every server.
+
+    The old one-server table is read once, under a write lock, into ``server_settings``.
+    """
+
+    def old_table() -> bool:
+        return (
+            connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'setup_values'"
+            ).fetchone()
+            is not None
+        )
+
+    if not old_table():
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if old_table():
+            connection.execute(
+                "INSERT OR IGNORE INTO server_settings (guild_id, name, value, member_id, set_at)"
+                " SELECT ?, name, value, member_id, set_at FROM setup_values",
+                (EVERY_SERVER,),
+            )
+            connection.execute("DROP TABLE setup_values")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 def _prepare(connection: sqlite3.Connection, where: str) -> None:
     """Check the database is intact and writable, then make sure the tables are there."""
     try:
@@ -167,6 +204,7 @@ def _prepare(connection: sqlite3.Connection, where: str) -> None:
         connection.execute("PRAGMA secure_delete=ON")
         connection.executescript(_SCHEMA)
         _add_new_columns(connection)
+        _move_old_setup_values(connection)
         _check_writable(connection)
     except sqlite3.Error as error:
         raise StoreError(explain(where, error)) from error

@@ -77,28 +77,44 @@ def overridden(defaults: Settings, stored: Sequence[SetupValue]) -> Overridden:
 
 
 class LiveSettings:
-    """The settings in force, read afresh from the database: a change applies at once.
+    """The settings in force in each server, read afresh from the database: changes apply at once.
 
-    A change made by another process on the same database (``python -m bot setup``) applies
-    from the next read too.
+    ``.env``'s values, then those set for every server (at the shell), then the server's own
+    (with /setup in it). A change made by another process on the same database (``python -m
+    bot setup``) applies from the next read too.
     """
 
     def __init__(self, defaults: Settings, store: Store) -> None:
         """Start from ``defaults`` (the environment's and ``.env``'s), overridden from ``store``."""
         self.defaults = defaults
         self.store = store
-        self._read: tuple[tuple[SetupValue, ...], Overridden] = ((), Overridden(defaults, {}))
+        self._read: dict[int | None, tuple[tuple[SetupValue, ...], Overridden]] = {}
 
-    def overridden(self) -> Overridden:
-        """The settings in force and any stored value passed over (logged once when read)."""
-        stored = tuple(self.store.setup_values())
-        if stored != self._read[0]:
+    def stored(self, guild_id: int | None = None) -> tuple[SetupValue, ...]:
+        """What applies in server ``guild_id`` (None: every server), the server's own last."""
+        every = tuple(self.store.setup_values())
+        return every if guild_id is None else (*every, *self.store.setup_values(guild_id))
+
+    def overridden(self, guild_id: int | None = None) -> Overridden:
+        """The settings in force in a server (None: every server) and any value passed over.
+
+        A value passed over is logged once, when first read.
+        """
+        stored = self.stored(guild_id)
+        known = self._read.get(guild_id)
+        if known is None or known[0] != stored:
             result = overridden(self.defaults, stored)
             for name, problem in result.ignored.items():
                 log.warning("%s set with /setup is ignored: %s", name, problem)
-            self._read = (stored, result)
-        return self._read[1]
+            known = self._read[guild_id] = (stored, result)
+        return known[1]
 
-    def current(self) -> Settings:
-        """The settings in force now."""
-        return self.overridden().settings
+    def set_anywhere(self, name: str) -> bool:
+        """Whether setting ``name`` has a value in ``.env`` or in any server."""
+        return bool(written(self.defaults, name)) or any(
+            value.name == name and value.value for value in self.store.setup_values_everywhere()
+        )
+
+    def current(self, guild_id: int | None = None) -> Settings:
+        """The settings in force now in server ``guild_id`` (None: outside any server)."""
+        return self.overridden(guild_id).settings

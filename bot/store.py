@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.database import StoreError, connect, explain
+from bot.database import EVERY_SERVER, StoreError, connect, explain
 from bot.engine.normalise import without_surrogates
 from bot.engine.reply import Outcome
 
@@ -300,28 +300,45 @@ class Store:
             ).fetchall()
         return [TeachRecord(*row) for row in rows]
 
-    def setup_values(self) -> list[SetupValue]:
-        """Every setting set with /setup, by name."""
+    def setup_values(self, guild_id: int = EVERY_SERVER) -> list[SetupValue]:
+        """The settings set with /setup in one server (``EVERY_SERVER``: for all), by name."""
+        return self._setup_values("WHERE guild_id = ?", (guild_id,))
+
+    def setup_values_everywhere(self) -> list[SetupValue]:
+        """The settings set with /setup in any server, or for all."""
+        return self._setup_values("", ())
+
+    def _setup_values(self, where: str, parameters: tuple[int, ...]) -> list[SetupValue]:
         with self._lock:
             rows = self._connection.execute(
-                "SELECT name, value, member_id, set_at FROM setup_values ORDER BY name"
+                f"SELECT name, value, member_id, set_at FROM server_settings {where}"  # noqa: S608
+                " ORDER BY name",
+                parameters,
             ).fetchall()
         return [SetupValue(*row) for row in rows]
 
-    def set_setup_value(self, name: str, value: str, member_id: int) -> None:
-        """Set (or change) one setting, recording who set it and when."""
+    def set_setup_value(
+        self, name: str, value: str, member_id: int, guild_id: int = EVERY_SERVER
+    ) -> None:
+        """Set (or change) one setting in one server, recording who set it and when."""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO setup_values (name, value, member_id, set_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
-                " member_id = excluded.member_id, set_at = excluded.set_at",
-                (name, value, member_id, self._now()),
+                "INSERT INTO server_settings (guild_id, name, value, member_id, set_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, name) DO UPDATE SET"
+                " value = excluded.value, member_id = excluded.member_id,"
+                " set_at = excluded.set_at",
+                (guild_id, name, value, member_id, self._now()),
             )
 
-    def unset_setup_value(self, name: str) -> bool:
-        """Forget a setting set with /setup (``.env``'s applies again); True if one was set."""
+    def unset_setup_value(self, name: str, guild_id: int = EVERY_SERVER) -> bool:
+        """Forget a setting set with /setup in one server; True if one was set."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM setup_values WHERE name = ?", (name,)).rowcount > 0
+            return (
+                db.execute(
+                    "DELETE FROM server_settings WHERE guild_id = ? AND name = ?", (guild_id, name)
+                ).rowcount
+                > 0
+            )
 
     def forget_member(self, member_id: int) -> int:
         """Delete every question and vote of one member; return how many rows went.

@@ -202,15 +202,18 @@ def setup(args: argparse.Namespace) -> int:
 
     live = LiveSettings(read_settings(), _store(args, existing=False))
     if args.action == "show":
-        print("\n".join(described(state) for state in show(live)))
+        print("\n".join(described(state) for state in show(live, args.server)))
         return EXIT_OK
     if args.name is None or (args.action == "set" and args.value is None):
         print(f"setup {args.action}: give NAME{' VALUE' * (args.action == 'set')}", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "unset":
-        return _reported(lambda: f"Reset. {described(unset_setting(live, args.name))}")
+        return _reported(lambda: f"Reset. {described(unset_setting(live, args.name, args.server))}")
     return _reported(
-        lambda: f"Saved. {described(set_setting(live, args.name, args.value, args.member))}"
+        lambda: (
+            "Saved. "
+            + described(set_setting(live, args.name, args.value, args.member, guild_id=args.server))
+        )
     )
 
 
@@ -263,6 +266,9 @@ def add_commands(add: AddCommand) -> None:
     setup_command.add_argument("action", choices=["show", "set", "unset"])
     setup_command.add_argument("name", nargs="?", help="e.g. ANSWER_CHANNELS or passive-bar")
     setup_command.add_argument("value", nargs="?", help="as .env takes it: 123,456 or 80")
+    setup_command.add_argument(
+        "--server", type=int, help="one server's id (default: every server; its own /setup wins)"
+    )
     _storage(setup_command, knowledge=False)
     _member(setup_command)
     for command in (teach_command, untaught_command, label_command):

@@ -68,7 +68,7 @@ class MessageAnswering:
         """
         question = self._without_my_mention(message.content)
         channel = message.channel
-        if forum_post(message, self.bot.settings.forum_channels) and isinstance(
+        if forum_post(message, self.bot.settings_in(message.guild).forum_channels) and isinstance(
             channel, discord.Thread
         ):
             question = f"{channel.name}\n{question}".strip()
@@ -96,7 +96,7 @@ class MessageAnswering:
         where = Place(author, message.channel.id)
         replying_to = message.reference.message_id if message.reference else None
         # The engine applies its own passive bar; one set lower with /setup is applied below.
-        bar = self.bot.settings.passive_bar
+        bar = self.bot.settings_in(message.guild).passive_bar
         ask = functools.partial(
             self.bot.assistant.ask,
             question,

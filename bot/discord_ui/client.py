@@ -58,13 +58,18 @@ def point_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-def intents_for(settings: Settings) -> discord.Intents:
-    """Guilds, messages and DMs; message content only when passive help channels are set."""
+def intents_for(live: LiveSettings) -> discord.Intents:
+    """Guilds, messages and DMs; message content only when passive help channels are set.
+
+    In ``.env`` or in any server.
+    """
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
-    intents.message_content = bool(settings.answer_channels or settings.forum_channels)
+    intents.message_content = live.set_anywhere("ANSWER_CHANNELS") or live.set_anywhere(
+        "FORUM_CHANNELS"
+    )
     return intents
 
 
@@ -110,8 +115,12 @@ class _MovementBotMixin:
 
     @property
     def settings(self) -> Settings:
-        """The settings in force: ``.env``'s, with what moderators set by /setup applied."""
+        """The settings in force in every server: ``.env``'s, with what was set for all applied."""
         return self.live.current()
+
+    def settings_in(self, guild: discord.abc.Snowflake | None) -> Settings:
+        """The settings in force in ``guild``: what its moderators set with /setup applied too."""
+        return self.live.current(None if guild is None else guild.id)
 
     async def off_loop(self, call: Callable[[], T], member: int, *, background: bool = False) -> T:
         """Run answering work for ``member`` off the event loop, one call of theirs at a time.
@@ -223,7 +232,7 @@ def create_bot(
     discord.VoiceClient.warn_dave = False
     options: dict[str, object] = {
         "command_prefix": commands.when_mentioned,
-        "intents": intents_for(live.current()),
+        "intents": intents_for(live),
         "allowed_mentions": discord.AllowedMentions.none(),
         "help_command": None,
         "guild_ready_timeout": guild_ready_timeout,

@@ -35,7 +35,7 @@ def _for_moderators(choices: Choices[C]) -> Choices[C]:
 
     @functools.wraps(choices)
     async def offered(interaction: discord.Interaction, current: str) -> list[C]:
-        if not is_moderator(interaction, bot_of(interaction).settings):
+        if not is_moderator(interaction, bot_of(interaction).settings_in(interaction.guild)):
             return []
         return await choices(interaction, current)
 

@@ -163,7 +163,7 @@ def when(at: str) -> str:
 
 async def _moderators_only(interaction: discord.Interaction) -> bool:
     """Whether the member is a moderator; if not, they are told so."""
-    if is_moderator(interaction, bot_of(interaction).settings):
+    if is_moderator(interaction, bot_of(interaction).settings_in(interaction.guild)):
         return True
     await tell(interaction, NOT_ALLOWED)
     return False

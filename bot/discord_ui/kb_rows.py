@@ -77,7 +77,7 @@ class TeachRowButton(
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Teach the stored question, after the moderator check."""
-        if not is_moderator(interaction, bot_of(interaction).settings):
+        if not is_moderator(interaction, bot_of(interaction).settings_in(interaction.guild)):
             await tell(interaction, "Sorry, teaching is for moderators.")
             return
         await teach_question(interaction, f"#{self.fields['ask']}", self.fields["entry"])
@@ -96,7 +96,7 @@ class DismissRowButton(Persistent, custom_id="mb:dismissrow:{ask}", ask=SHORT_ID
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """Dismiss the row, after the moderator check."""
-        if not is_moderator(interaction, bot_of(interaction).settings):
+        if not is_moderator(interaction, bot_of(interaction).settings_in(interaction.guild)):
             await tell(interaction, "Sorry, reviewing is for moderators.")
             return
         await dismiss_row(interaction, int(self.fields["ask"]))

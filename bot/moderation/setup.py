@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.config import Settings, SettingsError
 from bot.live_settings import SETTABLE, LiveSettings, with_value, written
 from bot.moderation.desk import Refused
+from bot.store import EVERY_SERVER
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class SettingState:
     set_at: float | None = None
     ignored: str | None = None
     """Why a stored value is passed over (``.env``'s applies), when it is."""
+    every_server: bool = False
+    """Set for every server (at the shell), not for the server shown."""
 
     def source(self, who: Callable[[int], str], when: Callable[[float], str]) -> str:
         """Where the value came from: ``.env default``, or ``set by`` ``who`` ``when``."""
@@ -64,7 +67,8 @@ class SettingState:
             return f".env default (the value set with /setup is ignored: {self.ignored})"
         if self.set_by is None or self.set_at is None:
             return ".env default"
-        return f"set by {who(self.set_by)} {when(self.set_at)}"
+        scope = " for every server" if self.every_server else ""
+        return f"set{scope} by {who(self.set_by)} {when(self.set_at)}"
 
 
 def setting_name(text: str) -> str:
@@ -80,10 +84,11 @@ def setting_name(text: str) -> str:
     raise Refused(f"Not changed: {text.strip()} is not a setting /setup can change{hint}")
 
 
-def show(live: LiveSettings) -> list[SettingState]:
-    """Every setting /setup can change, with its value in force and its source."""
-    current = live.overridden()
-    stored = {value.name: value for value in live.store.setup_values()}
+def show(live: LiveSettings, guild_id: int | None = None) -> list[SettingState]:
+    """Every setting /setup can change in a server (None: every server), and its source."""
+    current = live.overridden(guild_id)
+    own = {value.name for value in live.store.setup_values(_server(guild_id))}
+    stored = {value.name: value for value in live.stored(guild_id)}  # the server's own last
     states = []
     for name in SETTABLE:
         value = stored.get(name)
@@ -91,40 +96,56 @@ def show(live: LiveSettings) -> list[SettingState]:
             ignored = current.ignored.get(name)
             states.append(SettingState(name, written(current.settings, name), ignored=ignored))
         else:
-            states.append(SettingState(name, value.value, value.member_id, value.set_at))
+            every = guild_id is not None and name not in own
+            states.append(
+                SettingState(name, value.value, value.member_id, value.set_at, every_server=every)
+            )
     return states
 
 
 def set_setting(
-    live: LiveSettings, name: str, raw: str, member_id: int, server: ServerPlaces | None = None
+    live: LiveSettings,
+    name: str,
+    raw: str,
+    member_id: int,
+    *,
+    guild_id: int | None = None,
+    server: ServerPlaces | None = None,
 ) -> SettingState:
     """Set ``name`` to ``raw`` at once, as ``member_id``; return it as now in force.
 
-    Raises :class:`Refused`, changing nothing, for a value ``.env`` would refuse or, given
-    the ``server``, one naming a channel or role it doesn't have or has of another kind.
+    In server ``guild_id`` (None: for every server). Raises :class:`Refused`, changing
+    nothing, for a value ``.env`` would refuse or, given what the ``server`` has, one naming
+    a channel or role it doesn't have or has of another kind.
     """
     name = setting_name(name)
     try:
-        changed = with_value(live.current(), name, raw)
+        changed = with_value(live.current(guild_id), name, raw)
     except SettingsError as error:
         raise Refused(f"Not changed: {'; '.join(error.problems)}") from None
     problem = server.problem(changed, name) if server is not None else None
     if problem:
         raise Refused(f"Not changed: {problem}")
-    live.store.set_setup_value(name, written(changed, name), member_id)
-    return _state_of(live, name)
+    live.store.set_setup_value(name, written(changed, name), member_id, _server(guild_id))
+    return _state_of(live, name, guild_id)
 
 
-def unset_setting(live: LiveSettings, name: str) -> SettingState:
-    """Go back to ``.env``'s value of ``name``; return it as now in force.
+def unset_setting(live: LiveSettings, name: str, guild_id: int | None = None) -> SettingState:
+    """Go back to the value ``name`` had before /setup set it in a server (None: for all).
 
-    Raises :class:`Refused` when it was not set with /setup.
+    Raises :class:`Refused` when it was not set there.
     """
     name = setting_name(name)
-    if not live.store.unset_setup_value(name):
-        raise Refused(f"Not changed: {name} was not set with /setup; .env's value applies")
-    return _state_of(live, name)
+    if not live.store.unset_setup_value(name, _server(guild_id)):
+        where = "in this server" if guild_id is not None else "for every server"
+        raise Refused(f"Not changed: {name} was not set with /setup {where}")
+    return _state_of(live, name, guild_id)
 
 
-def _state_of(live: LiveSettings, name: str) -> SettingState:
-    return next(state for state in show(live) if state.name == name)
+def _server(guild_id: int | None) -> int:
+    """The server a value is kept for in the store (None: every server)."""
+    return EVERY_SERVER if guild_id is None else guild_id
+
+
+def _state_of(live: LiveSettings, name: str, guild_id: int | None) -> SettingState:
+    return next(state for state in show(live, guild_id) if state.name == name)

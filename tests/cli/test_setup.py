@@ -47,3 +47,19 @@ def test_a_bad_value_at_the_shell_is_one_line_and_exit_1(
     code, _, err = run(capsys, database, "set", "LOG_CHANNEL_ID")
     assert (code, err) == (2, "setup set: give NAME VALUE\n")
     assert Store(database).setup_values() == []
+
+
+def test_one_servers_value_at_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--server`` sets, shows and unsets one server's value; the others keep theirs."""
+    database = tmp_path / "bot.sqlite3"
+    code, out, _ = run(capsys, database, "set", "passive-bar", "90", "--server", "7")
+    assert (code, out.startswith("Saved. PASSIVE_BAR=90  (set by member 0 at ")) == (0, True)
+    running = LiveSettings(Settings(database_path=database), Store(database))
+    assert (running.current(7).passive_bar, running.current(8).passive_bar) == (90, 75)
+    _, every, _ = run(capsys, database, "show")
+    assert "PASSIVE_BAR=75  (.env default)" in every
+    _, out, _ = run(capsys, database, "unset", "PASSIVE_BAR")
+    assert out == ""
+    code, out, _ = run(capsys, database, "unset", "PASSIVE_BAR", "--server", "7")
+    assert (code, out) == (0, "Reset. PASSIVE_BAR=75  (.env default)\n")
+    assert running.current(7).passive_bar == 75

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import discord
 import pytest
@@ -12,6 +13,8 @@ from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, small
 from bot.discord_ui.client import intents_for
 from bot.discord_ui.embeds import answer_embed, safety_embed
 from bot.engine import Engine, Outcome, Reply
+from bot.live_settings import LiveSettings
+from bot.store import Store
 from tests.conversation.cases import (
     DOSE,
     FOLLOW_UPS,
@@ -283,10 +286,17 @@ async def test_small_talk_is_not_among_the_unanswered(world: World) -> None:
     ],
 )
 def test_message_content_is_asked_for_only_where_unaddressed_posts_are_read(
-    channels: dict[str, frozenset[int]], reads_content: bool
+    channels: dict[str, frozenset[int]], reads_content: bool, tmp_path: Path
 ) -> None:
     """Help channels and forum channels need the privileged intent; mentions and DMs don't."""
-    intents = intents_for(Settings(**channels))
+    intents = intents_for(LiveSettings(Settings(**channels), Store(tmp_path / "bot.db")))
     assert intents.message_content is reads_content
     assert intents.guilds
     assert intents.dm_messages
+
+
+def test_help_channels_set_in_one_server_ask_for_message_content(tmp_path: Path) -> None:
+    """Set with /setup in any server (none in .env), they need the intent too."""
+    store = Store(tmp_path / "bot.db")
+    store.set_setup_value("ANSWER_CHANNELS", "123", member_id=7, guild_id=42)
+    assert intents_for(LiveSettings(Settings(), store)).message_content

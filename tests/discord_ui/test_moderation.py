@@ -299,6 +299,20 @@ async def test_failed_automatic_reload_is_posted_to_the_log_channel(world: World
     assert world.bot.reloader.last_error is not None
 
 
+@pytest.mark.parametrize("bot_settings", [{"auto_reload": True}])
+async def test_each_server_s_own_log_channel_gets_the_failed_reload(world: World) -> None:
+    """Log channels set with /setup in two servers: both are told."""
+    other = world.fake.add_guild("Another Club")
+    logs = [world.guild.add_text_channel("bot-log"), other.add_text_channel("bot-log")]
+    for guild, channel in zip((world.guild, other), logs, strict=True):
+        world.bot.store.set_setup_value("LOG_CHANNEL_ID", str(channel.id), 0, guild.id)
+    await world.fake.sync_with_bot()
+    (world.settings.knowledge_dir / "topics.yaml").write_text("entries: [oops\n")
+    for channel in logs:
+        posted = await channel.next_bot_message(timeout=10)
+        assert "Automatic knowledge reload failed" in posted.content
+
+
 async def test_a_role_merely_named_moderator_is_not_enough_once_an_id_is_set(
     tmp_path: Path,
 ) -> None:

@@ -12,7 +12,7 @@ from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from bot.store import Store
 from tests.discord_ui.conftest import World
-from tests.fakediscord import CommandNotVisible, Member
+from tests.fakediscord import CommandNotVisible, Member, handlers_settled
 
 QUESTION = "should I foam roll my IT band?"
 
@@ -54,7 +54,7 @@ async def test_show_lists_each_value_and_its_source(world: World) -> None:
     assert "**MODERATOR_ROLE_ID**: (none), .env default" in lines
     [passive] = [line for line in lines if line.startswith("**PASSIVE_BAR**")]
     assert passive.startswith(f"**PASSIVE_BAR**: 90, set by <@{manager.id}> <t:")
-    assert world.bot.settings.passive_bar == 90.0
+    assert world.bot.settings_in(world.guild).passive_bar == 90.0
 
 
 async def test_a_passive_bar_set_above_every_score_silences_help_channels(world: World) -> None:
@@ -70,6 +70,24 @@ async def test_a_passive_bar_set_above_every_score_silences_help_channels(world:
     assert "foam" in (await world.help.next_bot_message()).text.casefold()
 
 
+async def test_what_one_server_sets_leaves_another_server_alone(world: World) -> None:
+    """A passive bar of 100 set in one server silences its help channel, not another's."""
+    manager = admin(world)
+    other = world.fake.add_guild("Another Club")
+    other_help = other.add_text_channel("help")
+    other_member = other.add_member("carol")
+    world.bot.store.set_setup_value("ANSWER_CHANNELS", str(other_help.id), 0, other.id)
+    await world.fake.sync_with_bot()
+    await manager.slash("setup", "passive-bar", channel=world.general, value=100.0)
+    assert world.bot.settings_in(other).passive_bar == world.settings.passive_bar
+    await world.alice.says(world.help, QUESTION)
+    await other_member.says(other_help, QUESTION)
+    assert "foam" in (await other_help.next_bot_message()).text.casefold()
+    await handlers_settled()
+    await world.help.assert_no_bot_message(within=0.1)
+    assert other_help.id not in world.bot.settings_in(world.guild).answer_channels
+
+
 async def test_member_without_manage_server_is_refused(world: World) -> None:
     """Hidden from others; with the command opened to them, refused privately, nothing set."""
     with pytest.raises(CommandNotVisible):
@@ -81,7 +99,7 @@ async def test_member_without_manage_server_is_refused(world: World) -> None:
     offered = await world.alice.slash("setup", "channels", channel=world.general)
     assert offered.ephemeral
     assert offered.components == []
-    assert world.bot.settings.passive_bar == world.settings.passive_bar
+    assert world.bot.settings_in(world.guild).passive_bar == world.settings.passive_bar
 
 
 async def test_a_bad_value_is_refused_with_a_line_and_changes_nothing(world: World) -> None:
@@ -90,11 +108,11 @@ async def test_a_bad_value_is_refused_with_a_line_and_changes_nothing(world: Wor
     await world.fake.sync_with_bot()
     refused = await manager.slash("setup", "passive-bar", channel=world.general, value=5.0)
     assert refused.content.startswith("Not changed: PASSIVE_BAR=5: must be at least ANSWER_BAR")
-    assert world.bot.settings.passive_bar == world.settings.passive_bar
+    assert world.bot.settings_in(world.guild).passive_bar == world.settings.passive_bar
     log_pick = await manager.slash("setup", "log-channel", channel=world.general)
     picked = await manager.select(log_pick.message, [str(world.general.id)])
     assert "Saved. **LOG_CHANNEL_ID**" in picked.content
-    assert world.bot.settings.log_channel_id == world.general.id
+    assert world.bot.settings_in(world.guild).log_channel_id == world.general.id
 
 
 async def test_moderator_role_set_with_the_role_select_lets_its_members_moderate(

@@ -13,9 +13,11 @@ from bot.moderation.desk import Refused
 from bot.moderation.setup import ServerPlaces, set_setting, show, unset_setting
 from bot.store import Store
 
-HELP, GENERAL, FORUM, ROLE = 11, 12, 13, 14
+HELP, GENERAL, FORUM, ROLE, GUILD, OTHER_GUILD = 11, 12, 13, 14, 99, 98
 SERVER = ServerPlaces(
-    text_channels=frozenset({HELP, GENERAL}), forums=frozenset({FORUM}), roles=frozenset({ROLE})
+    text_channels=frozenset({HELP, GENERAL}),
+    forums=frozenset({FORUM}),
+    roles=frozenset({ROLE}),
 )
 
 
@@ -26,14 +28,31 @@ def live(tmp_path: Path) -> LiveSettings:
 
 
 def test_a_value_set_is_in_force_at_once_and_shown_with_who_and_when(live: LiveSettings) -> None:
-    state = set_setting(live, "answer-channels", f"{GENERAL}, {HELP}", member_id=42, server=SERVER)
-    assert live.current().answer_channels == frozenset({HELP, GENERAL})
+    state = set_setting(
+        live, "answer-channels", f"{GENERAL}, {HELP}", member_id=42, guild_id=GUILD, server=SERVER
+    )
+    assert live.current(GUILD).answer_channels == frozenset({HELP, GENERAL})
     assert (state.value, state.set_by, state.set_at) == (f"{HELP},{GENERAL}", 42, 1_700_000_000.0)
-    sources = {state.name: (state.value, state.set_by) for state in show(live)}
+    sources = {state.name: (state.value, state.set_by) for state in show(live, GUILD)}
     assert sources["PASSIVE_BAR"] == ("75", None)
     assert sources["ANSWER_CHANNELS"] == (f"{HELP},{GENERAL}", 42)
-    unset_setting(live, "ANSWER_CHANNELS")
-    assert live.current().answer_channels == frozenset({HELP})
+    unset_setting(live, "ANSWER_CHANNELS", GUILD)
+    assert live.current(GUILD).answer_channels == frozenset({HELP})
+
+
+def test_a_value_set_in_one_server_applies_there_only(live: LiveSettings) -> None:
+    """Another server keeps .env's value; the shell's, for every server, yields to a server's."""
+    set_setting(live, "PASSIVE_BAR", "90", member_id=42, guild_id=GUILD, server=SERVER)
+    assert live.current(GUILD).passive_bar == 90
+    assert live.current(OTHER_GUILD).passive_bar == live.current().passive_bar == 75
+    set_setting(live, "PASSIVE_BAR", "80", member_id=0)  # at the shell: every server
+    assert (live.current(GUILD).passive_bar, live.current(OTHER_GUILD).passive_bar) == (90, 80)
+    [other] = [state for state in show(live, OTHER_GUILD) if state.name == "PASSIVE_BAR"]
+    assert other.source(str, str).startswith("set for every server by 0")
+    with pytest.raises(Refused, match="PASSIVE_BAR was not set with /setup in this server"):
+        unset_setting(live, "PASSIVE_BAR", OTHER_GUILD)
+    unset_setting(live, "PASSIVE_BAR", GUILD)
+    assert live.current(GUILD).passive_bar == 80
 
 
 @pytest.mark.parametrize(
@@ -53,10 +72,10 @@ def test_a_bad_value_is_refused_in_one_line_and_changes_nothing(
     live: LiveSettings, name: str, value: str, problem: str
 ) -> None:
     with pytest.raises(Refused, match=r"^Not changed: ") as refusal:
-        set_setting(live, name, value, member_id=42, server=SERVER)
+        set_setting(live, name, value, member_id=42, guild_id=GUILD, server=SERVER)
     assert problem in str(refusal.value)
-    assert live.store.setup_values() == []
-    assert live.current() == live.defaults
+    assert live.store.setup_values_everywhere() == []
+    assert live.current(GUILD) == live.defaults
 
 
 def test_unsetting_what_was_never_set_is_refused(live: LiveSettings) -> None:
@@ -80,10 +99,26 @@ def test_a_database_from_before_setup_gains_its_table(tmp_path: Path) -> None:
     path = store_path(tmp_path)
     Store(path).close()
     with sqlite3.connect(path) as old:
-        old.execute("DROP TABLE setup_values")
+        old.execute("DROP TABLE server_settings")
     store = Store(path)
     store.set_setup_value("PASSIVE_BAR", "80", member_id=1)
     assert [value.value for value in store.setup_values()] == ["80"]
+
+
+def test_what_setup_kept_before_it_was_per_server_applies_in_every_server(tmp_path: Path) -> None:
+    """The old one-server table is moved once into the per-server one, for every server."""
+    path = store_path(tmp_path)
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE setup_values (name TEXT PRIMARY KEY, value TEXT NOT NULL,"
+            " member_id INTEGER NOT NULL, set_at REAL NOT NULL)"
+        )
+        old.execute("INSERT INTO setup_values VALUES ('PASSIVE_BAR', '85', 42, 1.0)")
+    live = LiveSettings(Settings(database_path=path), Store(path))
+    assert live.current(GUILD).passive_bar == live.current(OTHER_GUILD).passive_bar == 85
+    with sqlite3.connect(path) as reopened:
+        tables = {row[0] for row in reopened.execute("SELECT name FROM sqlite_master")}
+    assert "setup_values" not in tables
 
 
 def store_path(tmp_path: Path) -> Path:

@@ -40,10 +40,10 @@ def test_the_copy_of_an_open_database_passes_quick_check_with_the_same_rows(
     database = tmp_path / "bot.sqlite3"
     assert Path(f"{database}-wal").stat().st_size > 0, "the rows should still be in the WAL"
     copy = backup(database, tmp_path / "copy.sqlite3")
-    assert copy.rows == {"asks": 2, "votes": 0, "teach_log": 1, "setup_values": 0}
+    assert copy.rows == {"asks": 2, "votes": 0, "teach_log": 1, "server_settings": 0}
     assert str(copy) == (
         f"Backed up {database} to {tmp_path / 'copy.sqlite3'}: "
-        "asks 2, setup_values 0, teach_log 1, votes 0 (quick_check ok)"
+        "asks 2, server_settings 0, teach_log 1, votes 0 (quick_check ok)"
     )
     assert not Path(f"{tmp_path / 'copy.sqlite3'}-wal").exists()
     with sqlite3.connect(tmp_path / "copy.sqlite3") as connection:

@@ -73,8 +73,7 @@ class AnswerFor(commands.Cog):
             callback=self.answer_for,
             allowed_contexts=app_commands.AppCommandContext(guild=True),
         )
-        settings = bot.settings
-        if settings.moderator_role_id is None and settings.helper_role_id is None:
+        if not bot.live.set_anywhere("MODERATOR_ROLE_ID") and bot.settings.helper_role_id is None:
             self.menu.default_permissions = discord.Permissions(manage_guild=True)
 
     async def cog_load(self) -> None:
@@ -103,7 +102,7 @@ class AnswerFor(commands.Cog):
 
     def _refusal(self, interaction: discord.Interaction, message: discord.Message) -> str | None:
         """Why the bot won't answer ``message`` for this member, if it won't."""
-        if not may_answer_for_others(interaction, self.bot.settings):
+        if not may_answer_for_others(interaction, self.bot.settings_in(interaction.guild)):
             return NOT_FOR_YOU
         me = self.bot.user
         if me is not None and message.author.id == me.id:

@@ -45,7 +45,7 @@ class Answers(commands.Cog):
         """A help channel, or a thread in a help or forum channel (a post's follow-ups)."""
         if message.guild is None:
             return False
-        settings = self.bot.settings
+        settings = self.bot.settings_in(message.guild)
         channel = message.channel
         if isinstance(channel, discord.Thread):
             return channel.parent_id in {*settings.answer_channels, *settings.forum_channels}
@@ -57,7 +57,7 @@ class Answers(commands.Cog):
         if message.author.bot or message.webhook_id is not None:
             return
         addressed = self._addressed(message)
-        opens_post = forum_post(message, self.bot.settings.forum_channels)
+        opens_post = forum_post(message, self.bot.settings_in(message.guild).forum_channels)
         if not addressed and not opens_post and not self._passive_channel(message):
             return
         reply = await self.answering.answer(message, addressed=addressed)

@@ -87,7 +87,9 @@ class DeleteButton(Persistent, custom_id="mb:del:{asker}", asker=MEMBER_ID):
     async def handle(self, interaction: discord.Interaction) -> None:
         """Delete the message, or refuse politely."""
         asker = interaction.user.id == int(self.fields["asker"])
-        if not asker and not is_moderator(interaction, bot_of(interaction).settings):
+        if not asker and not is_moderator(
+            interaction, bot_of(interaction).settings_in(interaction.guild)
+        ):
             await tell(interaction, NOT_YOURS)
             return
         await interaction.response.defer()

@@ -97,7 +97,7 @@ class Moderation(EntryEditing, commands.Cog):
         moderators. Without it, Discord hides ``/kb`` from all but Manage Server.
         """
         self.bot = bot
-        if bot.settings.moderator_role_id is not None:
+        if bot.live.set_anywhere("MODERATOR_ROLE_ID"):
             self.kb.default_permissions = None
 
     @commands.Cog.listener()
@@ -108,13 +108,13 @@ class Moderation(EntryEditing, commands.Cog):
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """Warn, whenever a server becomes available, if moderators are chosen by role name."""
-        warning = role_name_warning(guild, self.bot.settings)
+        warning = role_name_warning(guild, self.bot.settings_in(guild))
         if warning:
             log.warning("%s", warning)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Run-time check: server admins can override who sees the commands."""
-        return is_moderator(interaction, self.bot.settings)
+        return is_moderator(interaction, self.bot.settings_in(interaction.guild))
 
     @kb.command(name="reload", description="Re-read the knowledge files; swaps only if valid.")
     async def reload(self, interaction: discord.Interaction) -> None:

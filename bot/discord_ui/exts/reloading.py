@@ -100,12 +100,15 @@ class AutoReload(commands.Cog):
                 await self._report(error)
 
     async def _report(self, error: KnowledgeError) -> None:
-        channel_id = self.bot.settings.log_channel_id
-        channel = self.bot.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.abc.Messageable):
-            return
+        """Post the failure to the log channel of every server that has one."""
+        ids = {self.bot.settings_in(guild).log_channel_id for guild in self.bot.guilds}
         text = "Automatic knowledge reload failed; the live knowledge base is unchanged:\n"
-        await channel.send(clip(text + str(error), CONTENT_LIMIT), allowed_mentions=NO_MENTIONS)
+        for channel_id in sorted(filter(None, ids)):
+            channel = self.bot.get_channel(channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                await channel.send(
+                    clip(text + str(error), CONTENT_LIMIT), allowed_mentions=NO_MENTIONS
+                )
 
 
 async def setup(bot: MovementBot) -> None:

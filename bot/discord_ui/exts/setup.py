@@ -135,10 +135,15 @@ class Setup(commands.Cog):
         """Set ``name`` to ``value`` for this server: what is now in force, or the refusal."""
         if interaction.guild is None or not interaction.permissions.manage_guild:
             return MANAGE_SERVER_ONLY
-        places = places_of(interaction.guild)
+        guild = interaction.guild
+        places = places_of(guild)
         member = interaction.user.id
         try:
-            state = await asyncio.to_thread(set_setting, self.bot.live, name, value, member, places)
+            state = await asyncio.to_thread(
+                lambda: set_setting(
+                    self.bot.live, name, value, member, guild_id=guild.id, server=places
+                )
+            )
         except Refused as refusal:
             return str(refusal)
         notes = [NEEDS_RESTART.get(name, "")]
@@ -150,7 +155,9 @@ class Setup(commands.Cog):
         """Send the select choosing ``name``, privately, with the value now in force."""
         if await self.refused(interaction):
             return
-        [state] = [state for state in show(self.bot.live) if state.name == name]
+        assert interaction.guild is not None  # refused() checked it
+        states = show(self.bot.live, interaction.guild.id)
+        [state] = [state for state in states if state.name == name]
         view = SettingSelect(self, name, PICKERS[name]())
         await interaction.response.send_message(
             f"Now: {line(state)}\nPick the new value below.",
@@ -164,7 +171,8 @@ class Setup(commands.Cog):
         """List what /setup can change, with the value in force and its source."""
         if await self.refused(interaction):
             return
-        states = await asyncio.to_thread(show, self.bot.live)
+        assert interaction.guild is not None  # refused() checked it
+        states = await asyncio.to_thread(show, self.bot.live, interaction.guild.id)
         await tell(interaction, "\n".join(line(state) for state in states))
 
     @group.command(name="channels", description="The help channels the bot answers in unasked.")
@@ -204,7 +212,10 @@ class Setup(commands.Cog):
         if await self.refused(interaction):
             return
         try:
-            state = await asyncio.to_thread(unset_setting, self.bot.live, setting)
+            assert interaction.guild is not None  # refused() checked it
+            state = await asyncio.to_thread(
+                unset_setting, self.bot.live, setting, interaction.guild.id
+            )
         except Refused as refusal:
             await tell(interaction, str(refusal))
             return
