@@ -55,16 +55,19 @@ class Overridden:
 
     settings: Settings
     ignored: dict[str, str]
-    """Setting name -> the problem with its stored value (``.env``'s applies instead)."""
+    """Setting name -> the problem with its last stored value passed over."""
+    applied: dict[str, SetupValue]
+    """Setting name -> the stored value in force (none: ``.env``'s applies)."""
 
 
 def overridden(defaults: Settings, stored: Sequence[SetupValue]) -> Overridden:
-    """``defaults`` with each stored value that still reads as a valid setting.
+    """``defaults`` with each stored value that still reads as a valid setting, in order.
 
     A value that no longer fits (``ANSWER_BAR`` raised in ``.env`` above a stored
-    ``PASSIVE_BAR``) is passed over, with its problem, rather than stopping the bot.
+    ``PASSIVE_BAR``) is passed over, with its problem, rather than stopping the bot: the
+    value before it applies. One that fits makes up for an earlier one passed over.
     """
-    settings, ignored = defaults, {}
+    settings, ignored, applied = defaults, {}, {}
     for value in stored:
         if value.name not in SETTABLE:
             ignored[value.name] = "not a setting /setup can change"
@@ -73,7 +76,10 @@ def overridden(defaults: Settings, stored: Sequence[SetupValue]) -> Overridden:
             settings = with_value(settings, value.name, value.value)
         except SettingsError as error:
             ignored[value.name] = "; ".join(error.problems)
-    return Overridden(settings, ignored)
+        else:
+            applied[value.name] = value
+            ignored.pop(value.name, None)
+    return Overridden(settings, ignored, applied)
 
 
 class LiveSettings:
@@ -111,9 +117,7 @@ class LiveSettings:
 
     def set_anywhere(self, name: str) -> bool:
         """Whether setting ``name`` has a value in ``.env`` or in any server."""
-        return bool(written(self.defaults, name)) or any(
-            value.name == name and value.value for value in self.store.setup_values_everywhere()
-        )
+        return bool(written(self.defaults, name) or self.store.servers_setting(name))
 
     def current(self, guild_id: int | None = None) -> Settings:
         """The settings in force now in server ``guild_id`` (None: outside any server)."""

@@ -302,20 +302,23 @@ class Store:
 
     def setup_values(self, guild_id: int = EVERY_SERVER) -> list[SetupValue]:
         """The settings set with /setup in one server (``EVERY_SERVER``: for all), by name."""
-        return self._setup_values("WHERE guild_id = ?", (guild_id,))
-
-    def setup_values_everywhere(self) -> list[SetupValue]:
-        """The settings set with /setup in any server, or for all."""
-        return self._setup_values("", ())
-
-    def _setup_values(self, where: str, parameters: tuple[int, ...]) -> list[SetupValue]:
         with self._lock:
             rows = self._connection.execute(
-                f"SELECT name, value, member_id, set_at FROM server_settings {where}"  # noqa: S608
+                "SELECT name, value, member_id, set_at FROM server_settings WHERE guild_id = ?"
                 " ORDER BY name",
-                parameters,
+                (guild_id,),
             ).fetchall()
         return [SetupValue(*row) for row in rows]
+
+    def servers_setting(self, name: str) -> list[int]:
+        """The servers (``EVERY_SERVER``: all) where /setup gave setting ``name`` a value."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT guild_id FROM server_settings WHERE name = ? AND value != ''"
+                " ORDER BY guild_id",
+                (name,),
+            ).fetchall()
+        return [guild_id for (guild_id,) in rows]
 
     def set_setup_value(
         self, name: str, value: str, member_id: int, guild_id: int = EVERY_SERVER

@@ -16,6 +16,8 @@ from dotenv import dotenv_values
 
 from bot.config import Secret, Settings, SettingsError
 from bot.engine.loader import KnowledgeSource
+from bot.live_settings import LiveSettings
+from bot.store import Store
 from tests.conftest import REPO
 
 
@@ -108,9 +110,23 @@ def test_the_intent_error_names_the_setting_that_needs_it(tmp_path: Path) -> Non
     """With only FORUM_CHANNELS set, the refused intent is blamed on FORUM_CHANNELS."""
     from bot.discord_ui.runner import intent_needed
 
-    text = intent_needed(_settings("FORUM_CHANNELS=123\n", tmp_path))
+    settings = _settings("FORUM_CHANNELS=123\n", tmp_path)
+    text = intent_needed(LiveSettings(settings, Store(tmp_path / "bot.sqlite3")))
     assert text.startswith("FORUM_CHANNELS needs the Message Content intent")
     assert "ANSWER_CHANNELS" not in text
+
+
+def test_the_intent_error_names_the_servers_where_setup_set_channels(tmp_path: Path) -> None:
+    """Help channels set with /setup in one server only: named, with the way to empty them."""
+    from bot.discord_ui.runner import intent_needed
+
+    store = Store(tmp_path / "bot.sqlite3")
+    store.set_setup_value("ANSWER_CHANNELS", "123", member_id=7, guild_id=42)
+    text = intent_needed(LiveSettings(_settings("", tmp_path), store))
+    assert text.startswith("ANSWER_CHANNELS needs the Message Content intent")
+    assert "ANSWER_CHANNELS is set with /setup in server 42" in text
+    assert "python -m bot setup unset ANSWER_CHANNELS --server 42" in text
+    assert "FORUM_CHANNELS" not in text
 
 
 def test_an_api_base_that_is_not_a_url_is_one_line(tmp_path: Path) -> None:

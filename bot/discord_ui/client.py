@@ -36,6 +36,8 @@ STOPPED_ERRORS = (RuntimeError, aiohttp.ClientError, ConnectionError, discord.Co
 ANSWERING_WORKERS = 2
 """Threads answering at once: one member's flood never holds up another's question."""
 T = TypeVar("T")
+READ_UNADDRESSED = ("ANSWER_CHANNELS", "FORUM_CHANNELS")
+"""The settings whose channels the bot reads unaddressed: they need the Message Content intent."""
 
 EXTENSIONS = (
     "bot.discord_ui.exts.answers",
@@ -67,9 +69,7 @@ def intents_for(live: LiveSettings) -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
-    intents.message_content = live.set_anywhere("ANSWER_CHANNELS") or live.set_anywhere(
-        "FORUM_CHANNELS"
-    )
+    intents.message_content = any(live.set_anywhere(name) for name in READ_UNADDRESSED)
     return intents
 
 

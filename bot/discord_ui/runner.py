@@ -6,15 +6,17 @@ import asyncio
 import logging
 import re
 import sys
+from contextlib import closing
 from typing import TextIO
 
 import discord
 
 from bot.config import Secret, Settings
-from bot.discord_ui.client import StartupRefused
+from bot.discord_ui.client import READ_UNADDRESSED, StartupRefused
 from bot.discord_ui.lifecycle import serve, stop_on_signals
 from bot.engine import KnowledgeError
-from bot.store import Store, StoreError
+from bot.live_settings import LiveSettings
+from bot.store import EVERY_SERVER, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +77,27 @@ class RedactSecrets(logging.Filter):
         return _MEMBER_TEXT.sub(r'\1"[member text redacted]"', text)
 
 
-def intent_needed(settings: Settings) -> str:
-    """Which setting needs the Message Content intent Discord refused, and what to do."""
-    names = [
-        name
-        for name, channels in (
-            ("ANSWER_CHANNELS", settings.answer_channels),
-            ("FORUM_CHANNELS", settings.forum_channels),
-        )
-        if channels
-    ]
+def intent_needed(live: LiveSettings) -> str:
+    """Which setting needs the Message Content intent Discord refused, and what to do.
+
+    One set with /setup is named with the server it was set in and the shell's way to empty it.
+    """
+    names = [name for name in READ_UNADDRESSED if live.set_anywhere(name)]
     named = " and ".join(names)
-    return (
+    lines = [
         f"{named} {'need' if len(names) > 1 else 'needs'} the Message Content intent: enable it "
         "in the developer portal (Bot -> Privileged Gateway Intents) or leave "
         f"{'them' if len(names) > 1 else 'it'} empty."
-    )
+    ]
+    for name in names:
+        for server in live.store.servers_setting(name):
+            every = server == EVERY_SERVER
+            scope = "for every server" if every else f"in server {server}"
+            option = "" if every else f" --server {server}"
+            lines.append(
+                f"{name} is set with /setup {scope}: python -m bot setup unset {name}{option}"
+            )
+    return "\n".join(lines)
 
 
 def configure_logging(settings: Settings, token: str, stream: TextIO | None = None) -> None:
@@ -179,7 +186,8 @@ def run_bot(settings: Settings) -> int:
         print(rejected_token(secret), file=sys.stderr)
         return 1
     except discord.PrivilegedIntentsRequired:
-        print(intent_needed(settings), file=sys.stderr)
+        with closing(Store(settings.database_path)) as store:
+            print(intent_needed(LiveSettings(settings, store)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # before the signal handlers are in place
         log.info("Stopped")

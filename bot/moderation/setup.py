@@ -57,18 +57,23 @@ class SettingState:
     """The member who set it with /setup (0: the command line); None: ``.env``'s value."""
     set_at: float | None = None
     ignored: str | None = None
-    """Why a stored value is passed over (``.env``'s applies), when it is."""
+    """Why a value stored later is passed over (this one applies instead), when one is."""
     every_server: bool = False
     """Set for every server (at the shell), not for the server shown."""
 
     def source(self, who: Callable[[int], str], when: Callable[[float], str]) -> str:
-        """Where the value came from: ``.env default``, or ``set by`` ``who`` ``when``."""
-        if self.ignored:
-            return f".env default (the value set with /setup is ignored: {self.ignored})"
+        """Where the value came from: ``.env default``, or ``set by`` ``who`` ``when``.
+
+        Followed by why a value set with /setup is passed over, if one is.
+        """
         if self.set_by is None or self.set_at is None:
-            return ".env default"
-        scope = " for every server" if self.every_server else ""
-        return f"set{scope} by {who(self.set_by)} {when(self.set_at)}"
+            source = ".env default"
+        else:
+            scope = " for every server" if self.every_server else ""
+            source = f"set{scope} by {who(self.set_by)} {when(self.set_at)}"
+        if self.ignored:
+            return f"{source} (the value set with /setup is ignored: {self.ignored})"
+        return source
 
 
 def setting_name(text: str) -> str:
@@ -87,18 +92,18 @@ def setting_name(text: str) -> str:
 def show(live: LiveSettings, guild_id: int | None = None) -> list[SettingState]:
     """Every setting /setup can change in a server (None: every server), and its source."""
     current = live.overridden(guild_id)
-    own = {value.name for value in live.store.setup_values(_server(guild_id))}
-    stored = {value.name: value for value in live.stored(guild_id)}  # the server's own last
+    own = {value.name: value for value in live.store.setup_values(_server(guild_id))}
     states = []
     for name in SETTABLE:
-        value = stored.get(name)
-        if value is None or name in current.ignored:
-            ignored = current.ignored.get(name)
+        value, ignored = current.applied.get(name), current.ignored.get(name)
+        if value is None:
             states.append(SettingState(name, written(current.settings, name), ignored=ignored))
         else:
-            every = guild_id is not None and name not in own
+            every = guild_id is not None and own.get(name) != value
             states.append(
-                SettingState(name, value.value, value.member_id, value.set_at, every_server=every)
+                SettingState(
+                    name, value.value, value.member_id, value.set_at, ignored, every_server=every
+                )
             )
     return states
 
@@ -133,13 +138,21 @@ def set_setting(
 def unset_setting(live: LiveSettings, name: str, guild_id: int | None = None) -> SettingState:
     """Go back to the value ``name`` had before /setup set it in a server (None: for all).
 
-    Raises :class:`Refused` when it was not set there.
+    Raises :class:`Refused` when it was not set there, saying where a value for every server
+    (which one server can't remove for the others) is unset.
     """
     name = setting_name(name)
-    if not live.store.unset_setup_value(name, _server(guild_id)):
-        where = "in this server" if guild_id is not None else "for every server"
-        raise Refused(f"Not changed: {name} was not set with /setup {where}")
-    return _state_of(live, name, guild_id)
+    if live.store.unset_setup_value(name, _server(guild_id)):
+        return _state_of(live, name, guild_id)
+    if guild_id is None:
+        raise Refused(f"Not changed: {name} was not set with /setup for every server")
+    refusal = f"Not changed: {name} was not set with /setup in this server"
+    if any(value.name == name for value in live.store.setup_values()):
+        refusal += (
+            "; its value is set for every server, and unset at the shell: "
+            f"python -m bot setup unset {name}"
+        )
+    raise Refused(refusal)
 
 
 def _server(guild_id: int | None) -> int:

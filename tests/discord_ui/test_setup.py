@@ -88,6 +88,42 @@ async def test_what_one_server_sets_leaves_another_server_alone(world: World) ->
     assert other_help.id not in world.bot.settings_in(world.guild).answer_channels
 
 
+@pytest.mark.parametrize("bot_settings", [{"guild_id": None}])
+async def test_another_server_neither_sees_nor_resets_nor_follows_one_server_s_setup(
+    world: World,
+) -> None:
+    """Set in one server, a moderator role and passive bar are not another server's.
+
+    Its /setup shows .env's, its reset changes nothing, and its members moderate by its own
+    rules (the role name).
+    """
+    manager = admin(world)
+    other = world.fake.add_guild("Another Club")
+    other_general = other.add_text_channel("general")
+    other_mod = other.add_member("dana", roles=[other.add_role("Moderator")])
+    other_managers = other.add_role("Admins", discord.Permissions(manage_guild=True).value)
+    other_manager = other.add_member("erin", roles=[other_managers])
+    crew = world.guild.add_role("Crew")
+    await world.fake.sync_with_bot()
+    offered = await manager.slash("setup", "moderator-role", channel=world.general)
+    await manager.select(offered.message, [str(crew.id)])
+    await manager.slash("setup", "passive-bar", channel=world.general, value=90.0)
+    shown = await other_manager.slash("setup", "show", channel=other_general)
+    assert "**MODERATOR_ROLE_ID**: (none), .env default" in shown.content
+    assert "**PASSIVE_BAR**: 75, .env default" in shown.content
+    reset = await other_manager.slash(
+        "setup", "reset", channel=other_general, setting="PASSIVE_BAR"
+    )
+    assert reset.content == "Not changed: PASSIVE_BAR was not set with /setup in this server"
+    assert world.bot.settings_in(world.guild).passive_bar == 90.0
+    for guild in (world.guild, other):
+        guild.set_command_permission("kb", guild.everyone, allowed=True)
+    status = await other_mod.slash("kb", "status", channel=other_general)
+    assert "entries" in status.message.text
+    refused = await world.mod.slash("kb", "status", channel=world.general)
+    assert "for moderators" in refused.content
+
+
 async def test_member_without_manage_server_is_refused(world: World) -> None:
     """Hidden from others; with the command opened to them, refused privately, nothing set."""
     with pytest.raises(CommandNotVisible):

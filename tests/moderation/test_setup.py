@@ -74,13 +74,29 @@ def test_a_bad_value_is_refused_in_one_line_and_changes_nothing(
     with pytest.raises(Refused, match=r"^Not changed: ") as refusal:
         set_setting(live, name, value, member_id=42, guild_id=GUILD, server=SERVER)
     assert problem in str(refusal.value)
-    assert live.store.setup_values_everywhere() == []
+    assert live.store.setup_values() == live.store.setup_values(GUILD) == []
     assert live.current(GUILD) == live.defaults
 
 
 def test_unsetting_what_was_never_set_is_refused(live: LiveSettings) -> None:
     with pytest.raises(Refused, match="PASSIVE_BAR was not set with /setup"):
         unset_setting(live, "passive_bar")
+
+
+def test_a_server_can_t_reset_the_value_for_every_server_and_is_told_where_it_is_unset(
+    live: LiveSettings,
+) -> None:
+    """What was kept for every server (at the shell, or from before) stays; the refusal says so."""
+    set_setting(live, "PASSIVE_BAR", "80", member_id=0)
+    with pytest.raises(Refused) as refusal:
+        unset_setting(live, "PASSIVE_BAR", GUILD)
+    assert str(refusal.value) == (
+        "Not changed: PASSIVE_BAR was not set with /setup in this server; its value is set for"
+        " every server, and unset at the shell: python -m bot setup unset PASSIVE_BAR"
+    )
+    assert live.current(OTHER_GUILD).passive_bar == 80
+    with pytest.raises(Refused, match=r"^Not changed: LOG_CHANNEL_ID was not set .* server$"):
+        unset_setting(live, "LOG_CHANNEL_ID", GUILD)
 
 
 def test_a_stored_value_that_no_longer_fits_is_passed_over_not_fatal(tmp_path: Path) -> None:
@@ -93,6 +109,36 @@ def test_a_stored_value_that_no_longer_fits_is_passed_over_not_fatal(tmp_path: P
     assert passive.set_by is None
     assert passive.ignored is not None
     assert "must be at least ANSWER_BAR (70)" in passive.ignored
+
+
+def test_a_server_s_own_value_is_shown_in_force_over_one_for_every_server_passed_over(
+    tmp_path: Path,
+) -> None:
+    """The value for every server no longer fits; the server's own does and is shown as such."""
+    store = Store(tmp_path / "bot.sqlite3")
+    store.set_setup_value("PASSIVE_BAR", "60", member_id=0)
+    store.set_setup_value("PASSIVE_BAR", "90", member_id=42, guild_id=GUILD)
+    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
+    assert live.current(GUILD).passive_bar == 90
+    [passive] = [state for state in show(live, GUILD) if state.name == "PASSIVE_BAR"]
+    assert (passive.value, passive.set_by, passive.ignored) == ("90", 42, None)
+    assert passive.source(str, str) == "set by 42 " + str(passive.set_at)
+
+
+def test_the_value_for_every_server_is_shown_in_force_when_the_server_s_own_is_passed_over(
+    tmp_path: Path,
+) -> None:
+    """The server's own value no longer fits: the shell's for every server applies, not .env's."""
+    store = Store(tmp_path / "bot.sqlite3")
+    store.set_setup_value("PASSIVE_BAR", "80", member_id=0)
+    store.set_setup_value("PASSIVE_BAR", "60", member_id=42, guild_id=GUILD)
+    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
+    assert live.current(GUILD).passive_bar == 80
+    [passive] = [state for state in show(live, GUILD) if state.name == "PASSIVE_BAR"]
+    assert (passive.value, passive.set_by) == ("80", 0)
+    source = passive.source(str, str)
+    assert source.startswith("set for every server by 0 ")
+    assert "PASSIVE_BAR=60: must be at least ANSWER_BAR (70)" in source
 
 
 def test_a_database_from_before_setup_gains_its_table(tmp_path: Path) -> None:
