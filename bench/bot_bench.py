@@ -26,8 +26,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fakediscord import Channel, FakeDiscord, Member  # noqa: E402
+
 from bench.loop_probe import StallProbe, read_samples, worst_between  # noqa: E402
-from tests.fakediscord import Channel, FakeDiscord, Member  # noqa: E402
 
 QUESTIONS = [
     "should I foam roll my IT band?",

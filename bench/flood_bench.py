@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fakediscord import Channel, FakeDiscord, Guild, Member  # noqa: E402
+
 from bench.bot_bench import QUESTIONS, percentiles, start  # noqa: E402
-from tests.fakediscord import Channel, FakeDiscord, Guild, Member  # noqa: E402
 
 FLOOD = 300
 """Mentions Alice sends at once."""

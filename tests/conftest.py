@@ -19,8 +19,6 @@ from bot.engine import Engine, SemanticOptions, open_embeddings
 from bot.engine.semantic.embedding_cache import EmbeddingCache
 from bot.store import Store
 
-pytest_plugins = ["tests.fakediscord.pytest_plugin"]
-
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import discord
 import pytest
+from fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
 
 from bot.config import Secret, Settings
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from tests.conftest import KNOWLEDGE
-from tests.fakediscord import Channel, DiscordErrorGuard, FakeDiscord, Guild, Member, run_client
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fakediscord import FakeMessage, InteractionResult, Member
 
 from bot.conversation.wording import SCREEN_YES
 from bot.discord_ui.exts.answer_for import (
@@ -20,7 +21,6 @@ from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import labels, mention, titles
 from tests.discord_ui.test_screening import screened_question
-from tests.fakediscord import FakeMessage, InteractionResult, Member
 
 FIRM_RED_FLAGS = [
     "my calf is hot, red and swollen since yesterday, how many reps of the leg curl?",

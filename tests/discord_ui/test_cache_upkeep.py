@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakediscord import FakeDiscord
 
 from bot.discord_ui.lifecycle import Backoff, serve
 from bot.engine import Engine
@@ -17,7 +18,6 @@ from bot.engine.semantic.embedding_cache import EmbeddingCache
 from tests.conftest import cache_copy
 from tests.discord_ui.conftest import make_settings
 from tests.encoders import CountingEncoder
-from tests.fakediscord import FakeDiscord
 
 STRAY = "a phrasing taught once and untaught long ago"
 GONE_FIT = f"fusion-{'0' * 32}.npz"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import discord
 import pytest
+from fakediscord import Channel, FakeMessage, handlers_settled
 
 from bot.config import Settings
 from bot.conversation.wording import RESTATED, SAFETY_FOOTER, SHORT_LIMIT, small_talk_text
@@ -27,7 +28,6 @@ from tests.conversation.cases import (
 )
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import labels, mention
-from tests.fakediscord import Channel, FakeMessage, handlers_settled
 
 
 def description(message: FakeMessage) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fakediscord import CommandNotVisible, FakeMessage, InteractionResult, Member
 
 from bot.engine.model import MODERATORS_SOURCE
 from tests.discord_ui.conftest import World
-from tests.fakediscord import CommandNotVisible, FakeMessage, InteractionResult, Member
 
 ENTRY = "stretching-it-band"
 QUESTION = "should i stretch my IT band"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from fakediscord import FakeDiscord
 
 from bot.config import Settings
 from bot.discord_ui.client import create_bot
@@ -36,7 +37,6 @@ from bot.engine import Engine
 from bot.health import problem
 from tests.conftest import REPO, cache_copy
 from tests.discord_ui.conftest import World, make_settings
-from tests.fakediscord import FakeDiscord
 
 LIFECYCLE = "bot.discord_ui.lifecycle"
 T = TypeVar("T")

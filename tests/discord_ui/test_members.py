@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from fakediscord import FakeMessage
 
 from bot.discord_ui.embeds import DESCRIPTION_LIMIT, TOTAL_LIMIT
 from bot.engine import Engine
 from tests.discord_ui.conftest import World
-from tests.fakediscord import FakeMessage
 
 NO_PINGS = {"parse": []}
 DELETE_ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original"

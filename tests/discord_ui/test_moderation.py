@@ -8,12 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from bot.discord_ui.client import create_bot
-from bot.engine import Engine
-from bot.engine.strict_yaml import read_yaml
-from tests.discord_ui.conftest import World, make_settings
-from tests.fakediscord import (
+from fakediscord import (
     CommandNotVisible,
     DiscordErrorGuard,
     FakeDiscord,
@@ -21,6 +16,14 @@ from tests.fakediscord import (
     handlers_settled,
     run_client,
 )
+
+from bot.discord_ui.client import create_bot
+from bot.engine import Engine
+from bot.engine.strict_yaml import read_yaml
+from tests.discord_ui.conftest import World, make_settings
+
+TEACH_WAIT = 30.0
+"""Seconds a teach may take to answer: it retrains the engine, slow on a loaded machine."""
 
 
 def mention(world: World, text: str) -> str:
@@ -96,7 +99,7 @@ async def test_teach_answers_next_question_and_writes_valid_yaml(world: World) -
     result = await world.mod.slash(
         "kb", "teach", channel=world.general, question=question, entry="it-band"
     )
-    taught = (await result.final()).text
+    taught = (await result.final(timeout=TEACH_WAIT)).text
     assert "Taught" in taught
     assert "now it-band" in taught
     await world.alice.says(world.general, mention(world, question))
@@ -152,7 +155,7 @@ async def test_two_concurrent_teaches_both_land(world: World) -> None:
             entry="prone-leg-curl",
         ),
     )
-    assert all(["Taught" in (await result.final()).text for result in results])
+    assert all(["Taught" in (await result.final(timeout=TEACH_WAIT)).text for result in results])
     questions = {item.question for item in world.bot.engine.knowledge.learned}
     assert questions == {"strap thingy on my outer leg", "hamstring machine toes pointing in"}
 

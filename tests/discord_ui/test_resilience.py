@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 from bot.discord_ui.client import create_bot
 from tests.conftest import REPO, cache_copy
 from tests.discord_ui.conftest import World, make_settings
-from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 MESSAGES = r"/channels/\d+/messages"
 

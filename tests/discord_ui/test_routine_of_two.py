@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fakediscord import DiscordErrorGuard, FakeDiscord, run_client
+
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from tests.conftest import tiny_routine, write_files
 from tests.discord_ui.conftest import make_settings
-from tests.fakediscord import DiscordErrorGuard, FakeDiscord, run_client
 
 
 async def test_a_routine_of_two_is_two_exercises_on_discord(

@@ -13,6 +13,14 @@ from typing import Any
 import discord
 import numpy as np
 import pytest
+from fakediscord import (
+    DiscordErrorGuard,
+    FakeDiscord,
+    FakeMessage,
+    handlers_settled,
+    run_client,
+)
+from fakediscord.settling import handlers_running
 
 from bot.conversation.wording import SCREEN_NO, SCREEN_QUESTION, SCREEN_TITLE, SCREEN_YES
 from bot.discord_ui.client import create_bot
@@ -21,14 +29,6 @@ from bot.discord_ui.reply_view import NOT_YOUR_SCREEN, answer_view
 from bot.engine import Engine, Outcome, Reply
 from tests.discord_ui.conftest import World, make_settings
 from tests.discord_ui.test_members import labels, mention, titles
-from tests.fakediscord import (
-    DiscordErrorGuard,
-    FakeDiscord,
-    FakeMessage,
-    handlers_settled,
-    run_client,
-)
-from tests.fakediscord.settling import handlers_running
 
 SCREENED = [
     "I twisted my knee a week ago and the outside hurts, should I foam roll my IT band?",

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import discord
 import pytest
+from fakediscord import CommandNotVisible, Member, handlers_settled
 
 from bot.config import Settings
 from bot.discord_ui.client import create_bot
 from bot.engine import Engine
 from bot.store import Store
 from tests.discord_ui.conftest import World
-from tests.fakediscord import CommandNotVisible, Member, handlers_settled
 
 QUESTION = "should I foam roll my IT band?"
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from fakediscord import FakeMessage, handlers_settled
 
 from bot.conversation.wording import SCREEN_TITLE
 from bot.engine import Engine, Outcome
 from tests.discord_ui.conftest import World
 from tests.discord_ui.test_members import mention
 from tests.discord_ui.test_screening import gate_the_encoder, open_once_waiting
-from tests.fakediscord import FakeMessage, handlers_settled
 
 MEANING_ONLY = [
     "my leg went dead after that tackle, how many sets of the leg curl?",

@@ -15,8 +15,7 @@ import pytest
 import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
-
-from tests.fakediscord import (
+from fakediscord import (
     ApiError,
     Channel,
     CommandNotVisible,

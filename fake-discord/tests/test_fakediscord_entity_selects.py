@@ -8,8 +8,7 @@ import discord
 import pytest
 import pytest_asyncio
 from discord.ext import commands
-
-from tests.fakediscord import Channel, FakeDiscord, Guild, InvalidInvocation, Member, run_client
+from fakediscord import Channel, FakeDiscord, Guild, InvalidInvocation, Member, run_client
 
 
 class PlaceView(discord.ui.View):

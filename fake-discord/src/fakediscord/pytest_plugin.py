@@ -1,7 +1,6 @@
 """Pytest fixtures for tests that run a bot against the fake Discord.
 
-Register with ``pytest_plugins = ["tests.fakediscord.pytest_plugin"]`` in the
-root ``conftest.py``.
+Installed with the package, pytest loads it by itself (the ``pytest11`` entry point).
 """
 
 from __future__ import annotations
