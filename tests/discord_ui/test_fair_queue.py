@@ -29,6 +29,26 @@ class GatedWork:
         return name
 
 
+class HeldCall:
+    """Calls that record the names they start, in order; the one named ``held`` waits.
+
+    It sets :attr:`running` once started, and waits for :attr:`release`.
+    """
+
+    def __init__(self, held: str) -> None:
+        self.held = held
+        self.started: list[str] = []
+        self.running = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, name: str) -> str:
+        self.started.append(name)
+        if name == self.held:
+            self.running.set()
+            assert self.release.wait(timeout=5)
+        return name
+
+
 async def test_members_take_turns() -> None:
     """A's five calls queued before B's one: B's runs second, not sixth."""
     work = GatedWork()
@@ -46,15 +66,8 @@ async def test_members_take_turns() -> None:
 
 async def test_two_workers_serve_two_members_never_one_member_twice() -> None:
     """While A's first call is held, B's runs beside it; A's second waits for A's first."""
-    started: list[str] = []
-    held = threading.Event()
-
-    def work(name: str) -> str:
-        started.append(name)
-        if name == "a1":
-            assert held.wait(timeout=5)
-        return name
-
+    work = HeldCall("a1")
+    started, held = work.started, work.release
     with ThreadPoolExecutor(max_workers=2) as executor:
         queue = FairQueue(executor, workers=2)
         calls = [asyncio.create_task(queue.run(1, lambda n=f"a{i}": work(n))) for i in (1, 2)]
@@ -74,16 +87,8 @@ async def test_a_background_call_waits_while_another_members_question_runs(
     Its longest wait is an hour: it starts when the queue goes quiet, not when that is over.
     """
     monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 3600)
-    started: list[str] = []
-    held, running = threading.Event(), threading.Event()
-
-    def work(name: str) -> str:
-        started.append(name)
-        if name == "b1":
-            running.set()
-            assert held.wait(timeout=5)
-        return name
-
+    work = HeldCall("b1")
+    started, held, running = work.started, work.release, work.running
     with ThreadPoolExecutor(max_workers=2) as executor:
         queue = FairQueue(executor, workers=2)
         question = asyncio.create_task(queue.run(2, lambda: work("b1")))
@@ -101,15 +106,8 @@ async def test_a_background_call_runs_beside_others_once_it_has_waited_long_enou
 ) -> None:
     """Never starved: past its longest wait, A's background call runs beside B's question."""
     monkeypatch.setattr(fair_queue, "BACKGROUND_WAIT_SECONDS", 0.1)
-    started: list[str] = []
-    held = threading.Event()
-
-    def work(name: str) -> str:
-        started.append(name)
-        if name == "b1":
-            assert held.wait(timeout=5)
-        return name
-
+    work = HeldCall("b1")
+    started, held = work.started, work.release
     with ThreadPoolExecutor(max_workers=2) as executor:
         queue = FairQueue(executor, workers=2)
         question = asyncio.create_task(queue.run(2, lambda: work("b1")))

@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.live_settings import LiveSettings
 from bot.moderation.desk import Refused
-from bot.moderation.setup import ServerPlaces, set_setting, show, unset_setting
+from bot.moderation.setup import ServerPlaces, SettingState, set_setting, show, unset_setting
 from bot.store import Store
 
 HELP, GENERAL, FORUM, ROLE, GUILD, OTHER_GUILD = 11, 12, 13, 14, 99, 98
@@ -115,12 +115,8 @@ def test_a_server_s_own_value_is_shown_in_force_over_one_for_every_server_passed
     tmp_path: Path,
 ) -> None:
     """The value for every server no longer fits; the server's own does and is shown as such."""
-    store = Store(tmp_path / "bot.sqlite3")
-    store.set_setup_value("PASSIVE_BAR", "60", member_id=0)
-    store.set_setup_value("PASSIVE_BAR", "90", member_id=42, guild_id=GUILD)
-    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
-    assert live.current(GUILD).passive_bar == 90
-    [passive] = [state for state in show(live, GUILD) if state.name == "PASSIVE_BAR"]
+    in_force, passive = shown_passive_bar(tmp_path, every="60", own="90")
+    assert in_force == 90
     assert (passive.value, passive.set_by, passive.ignored) == ("90", 42, None)
     assert passive.source(str, str) == "set by 42 " + str(passive.set_at)
 
@@ -129,12 +125,8 @@ def test_the_value_for_every_server_is_shown_in_force_when_the_server_s_own_is_p
     tmp_path: Path,
 ) -> None:
     """The server's own value no longer fits: the shell's for every server applies, not .env's."""
-    store = Store(tmp_path / "bot.sqlite3")
-    store.set_setup_value("PASSIVE_BAR", "80", member_id=0)
-    store.set_setup_value("PASSIVE_BAR", "60", member_id=42, guild_id=GUILD)
-    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
-    assert live.current(GUILD).passive_bar == 80
-    [passive] = [state for state in show(live, GUILD) if state.name == "PASSIVE_BAR"]
+    in_force, passive = shown_passive_bar(tmp_path, every="80", own="60")
+    assert in_force == 80
     assert (passive.value, passive.set_by) == ("80", 0)
     source = passive.source(str, str)
     assert source.startswith("set for every server by 0 ")
@@ -169,3 +161,16 @@ def test_what_setup_kept_before_it_was_per_server_applies_in_every_server(tmp_pa
 
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "bot.sqlite3"
+
+
+def shown_passive_bar(tmp_path: Path, *, every: str, own: str) -> tuple[float, SettingState]:
+    """The passive bar in force in GUILD, and as /setup show lists it, with ANSWER_BAR=70.
+
+    ``every`` is set for every server, ``own`` for GUILD.
+    """
+    store = Store(store_path(tmp_path))
+    store.set_setup_value("PASSIVE_BAR", every, member_id=0)
+    store.set_setup_value("PASSIVE_BAR", own, member_id=42, guild_id=GUILD)
+    live = LiveSettings(Settings(answer_bar=70, database_path=store_path(tmp_path)), store)
+    [passive] = [state for state in show(live, GUILD) if state.name == "PASSIVE_BAR"]
+    return live.current(GUILD).passive_bar, passive
