@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,8 @@ LOCKED_ENTRIES = frozenset({"safety"})
 """Entries whose wording only the reviewed files may change (when to get checked)."""
 EDITABLE_FIELDS = ("title", "summary", "body", "steps", "dose", "cues", "feel")
 """The fields of an entry a moderator may change from Discord or the shell."""
+PREVIEW = "preview"
+"""Who a revision checked for a preview is by: it is never saved."""
 EXAMPLE_QUESTIONS = (3, 5)
 """An added entry comes with at least this many example questions, and at most."""
 
@@ -155,17 +157,21 @@ class Editor:
         return self.entry(entry_id)
 
     def preview(self, entry_id: str, changes: Mapping[str, object]) -> EntryChange:
-        """The entry as ``changes`` would leave it, checked as far as can be; nothing is saved.
+        """The entry as ``changes`` would leave it, checked as saving it would; nothing is saved.
 
-        Its ``version`` is the one saving it now would make; the whole knowledge base is
-        validated with it only on save (:meth:`edit`).
+        Its ``version`` is the one saving it now would make. The whole knowledge base is
+        validated with it, so a preview a moderator sees is one *Save* can keep (unless
+        someone saves the entry meanwhile).
         """
         before = self.editable(entry_id)
         after = _changed(before, changes)
         if after == before:
             raise TeachError("nothing changed")
         self._check_text(after)
-        return EntryChange(entry_id, before, after, self.version(entry_id) + 1)
+        version = self.version(entry_id)
+        revision = Revision(entry=entry_id, action="edit", by=PREVIEW, at=_now(), content=after)
+        self.files.check(self.path, self._appending(revision, version))
+        return EntryChange(entry_id, before, after, version + 1)
 
     def edit(
         self, entry_id: str, changes: Mapping[str, object], by: str, *, based_on: int
@@ -221,8 +227,10 @@ class Editor:
             )
 
     def revert_preview(self, entry_id: str, to: int) -> EntryChange:
-        """The entry as reverting it to version ``to`` would leave it; nothing is saved."""
+        """The entry as reverting it to version ``to`` would leave it, checked; nothing is saved."""
         content, history = self._reverted(entry_id, to)
+        revision = Revision(entry=entry_id, action="revert", by=PREVIEW, at=_now(), content=content)
+        self.files.check(self.path, self._appending(revision, len(history)))
         after = content if to else self.reviewed(entry_id)
         return EntryChange(entry_id, self.engine.knowledge.get(entry_id), after, len(history) + 1)
 
@@ -266,6 +274,17 @@ class Editor:
         """Append ``revision`` if nobody saved the entry since ``based_on``; swap the engine."""
         if revision.content is not None:
             self._check_text(revision.content)
+        self.files.change(self.path, self._appending(revision, based_on))
+        return EntryChange(
+            revision.entry, before, self.engine.knowledge.get(revision.entry), based_on + 1
+        )
+
+    @staticmethod
+    def _appending(revision: Revision, based_on: int) -> Callable[[KnowledgeFile], str]:
+        """The edit of the revisions file that appends ``revision`` to version ``based_on``.
+
+        It raises :class:`EditConflict` if someone saved the entry since.
+        """
 
         def append(current: KnowledgeFile) -> str:
             theirs = [item for item in current.revisions if item.entry == revision.entry]
@@ -279,10 +298,7 @@ class Editor:
                 )
             return section_yaml(EDITS_HEADER, "revisions", [*current.revisions, revision])
 
-        self.files.change(self.path, append)
-        return EntryChange(
-            revision.entry, before, self.engine.knowledge.get(revision.entry), based_on + 1
-        )
+        return append
 
 
 def _changed(entry: Entry, changes: Mapping[str, object]) -> Entry:

@@ -256,10 +256,7 @@ class ModeratorFiles:
         with self.engine.swapping:
             with self._exclusive_file():
                 text = edit(self._on_disk(path))
-                try:
-                    knowledge = load_knowledge(self.source, {path: text})
-                except KnowledgeError as error:
-                    raise TeachError(f"the change would not validate: {error}") from None
+                knowledge = self._validated(path, text)
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     write_atomically(path, text)
@@ -270,6 +267,19 @@ class ModeratorFiles:
                     ) from None
             # Training the new engine can take a second: other processes needn't wait for it.
             self.engine.swap(knowledge)
+
+    def check(self, path: Path, edit: Callable[[KnowledgeFile], str]) -> None:
+        """Raise :class:`TeachError` if :meth:`change` would refuse ``edit``; change nothing."""
+        with self._exclusive_file():
+            text = edit(self._on_disk(path))
+        self._validated(path, text)
+
+    def _validated(self, path: Path, text: str) -> KnowledgeBase:
+        """The knowledge base with ``text`` at ``path``, or :class:`TeachError` saying why not."""
+        try:
+            return load_knowledge(self.source, {path: text})
+        except KnowledgeError as error:
+            raise TeachError(f"the change would not validate: {error}") from None
 
 
 class Teacher:

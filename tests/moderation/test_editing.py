@@ -58,6 +58,17 @@ def test_a_bad_edit_is_refused_with_the_files_hint_and_changes_nothing(
     assert not source.edits_file.exists()
 
 
+def test_a_preview_is_refused_as_saving_it_would_be(
+    editor: Editor, source: KnowledgeSource
+) -> None:
+    """An empty title fails the whole knowledge base's check: at the preview, not at *Save*."""
+    with pytest.raises(TeachError, match=r"edits.yaml:\d+: revisions\[0\]\.content\.title"):
+        editor.preview("it-band", {"title": ""})
+    assert not source.edits_file.exists()
+    assert editor.preview("it-band", {"summary": SUMMARY}).version == 1
+    assert not source.edits_file.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "why"),
     [
