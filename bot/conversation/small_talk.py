@@ -28,8 +28,9 @@ _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
     (
         "thanks",
         _words(
-            "thanks thank thx ty tysm tyvm thnx thanx cheers appreciate appreciated merci "
-            "gracias danke obrigado obrigada grazie"
+            "thanks thank thx ty tysm tyvm thnx thanx cheers appreciate appreciated grateful "
+            "merci gracias danke obrigado obrigada grazie bedankt dank dziekuje takk tack "
+            "diolch"
         ),
     ),
     ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night adios tschuss")),
@@ -54,8 +55,9 @@ _OTHER_WORDS = _words(
     "a all so very much lot lots really super the you u ya y'all guys everyone everybody folks "
     "there team bot mate man that this it was is makes sense helpful helped works worked got "
     "it's thats that's for again now i'll will do try see take care and oh ah just well then "
-    "legend amazing brilliant grateful beaucoup muchas mucho vielen much dear have lovely "
-    "wonderful day sorry forgot to say i am im new here"
+    "legend amazing brilliant beaucoup muchas mucho vielen much dear have lovely "
+    "wonderful day sorry forgot to say i am im new here most your assistance sorted me "
+    "bro bud buddy pal butt je wel"
 )
 """Words that may come with small talk without making it a question."""
 _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
@@ -64,16 +66,18 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 _ABOUT_QUESTION = (
     r"(?:help|how does this work|how do (?:i|we) use (?:this|you|u)"
-    r"|what (?:else )?(?:can|do) (?:you|u) (?:do|know)(?: about)?(?: besides [a-z ]+ stuff)?"
+    r"|what (?:else )?(?:can|do) (?:you|u) (?:actually |really )?(?:do|know)(?: about)?"
+    r"(?: besides [a-z ]+ stuff)?"
     r"|what (?:can|should) i ask(?: you| u)?"
     r"|what do (?:you|u) cover|what are your commands|commands"
     r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
     r"|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real person|real)"
     r"|is (?:there|this) a (?:real )?(?:person|human)(?: (?:typing|writing|answering)(?: this)?)?"
-    r"|how do (?:you|u) work)(?:\s+(?:lol|haha|pls|please))*"
+    r"|how do (?:you|u) work)(?:\s+(?:lol|haha|pls|please|bot|robot|mate|as a bot))*"
 )
 _ABOUT = re.compile(
-    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but)\s+)*{_ABOUT_QUESTION}(?:\s+{_ABOUT_QUESTION})*"
+    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry)\s+)*{_ABOUT_QUESTION}"
+    rf"(?:\s+{_ABOUT_QUESTION})*"
 )
 """Questions about the bot itself (one or more), after any leading greeting words. Never
 "what should I do?" or "help me": in a conversation those ask about the member's knee."""

@@ -48,6 +48,10 @@ SMALL_TALK_LINES = [
     ("who made you lol", "about"),
     ("are you a bot? is there a real person typing this?", "about"),
     ("what else can you do besides knee stuff?", "about"),
+    ("Takk! Bye", "thanks"),
+    ("I am most grateful for your assistance. Good day.", "thanks"),
+    ("Diolch, cheers butt, that's sorted me", "thanks"),
+    ("ok and who made you, robot?", "about"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"

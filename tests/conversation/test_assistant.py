@@ -183,6 +183,8 @@ def test_small_talk_gets_a_short_friendly_reply(assistant: Assistant, line: str,
         "sorry i forgot to say my knee locked",
         "i am new here, how do i do the leg curl?",
         "what else can you do about my knee?",
+        "ok help me",
+        "your assistance with my knee please",
     ],
 )
 def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
