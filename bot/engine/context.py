@@ -201,6 +201,12 @@ class _Message:
             abilities=frozenset(p for p, term in enumerate(self.terms) if term in self.functions)
             | self.starts("sense")
             | self.starts("change"),
+            asking=frozenset(
+                position
+                for name in ("asking", "body")
+                for start, end in self.spans(name)
+                for position in range(start, end)
+            ),
         )
 
     def scopes(

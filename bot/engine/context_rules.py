@@ -35,7 +35,7 @@ it reaches back through the whole sentence."""
 
 WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "sense", "change", "affirming", "answers", "experiencer", "possessive", "contact",
+    "sense", "change", "affirming", "answers", "asking", "experiencer", "possessive", "contact",
     "reassuring",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
@@ -88,6 +88,7 @@ class Rules:
     carer: Runs = field(default_factory=Runs)
     affirming: Runs = field(default_factory=Runs)
     answers: Runs = field(default_factory=Runs)
+    asking: Runs = field(default_factory=Runs)
     experiencer: Runs = field(default_factory=Runs)
     possessive: Runs = field(default_factory=Runs)
     contact: Runs = field(default_factory=Runs)

@@ -231,7 +231,10 @@ class ContextRules:
     the body parts a person owns.
     A red-flag word a checklist answers with an ``affirming`` word ("swelling yes", a tick)
     gets the screening question; a negation that is one of the ``answers`` ("fever: no",
-    "swelling 0") denies only the item just before it, and no ``function``.
+    "swelling 0") denies only the item just before it, and no ``function``. One that is its
+    own sentence, just after a question made only of red-flag words, ``body`` words and
+    ``asking`` words ("Is it swollen? Nope.", "Pain at night? No."), denies the question's
+    symptoms; after any other question ("Numbness sorted? No.") it denies nothing.
     """
 
     __pydantic_config__ = _STRICT
@@ -248,6 +251,7 @@ class ContextRules:
     carer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     affirming: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     answers: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    asking: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     experiencer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     possessive: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     contact: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

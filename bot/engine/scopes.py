@@ -82,6 +82,8 @@ class Bounds:
     opening: set[int]
     symptoms: frozenset[int]
     abilities: frozenset[int] = frozenset()
+    asking: frozenset[int] = frozenset()
+    """Words that only ask whether a symptom is there ("is it", "any"), and body words."""
 
 
 def _fills(clause: Clause, start: int, end: int) -> bool:
@@ -155,11 +157,22 @@ def backward_scope(
     ("no", "nil", "neg") ends its item and denies only the words just before it ("fever no",
     "covid test neg"), and nothing after what the member can do or how a symptom changes
     ("walk 4 steps: no" is the symptom; "bends fine" is no answer); inside a clause it is no
-    answer ("calf swollen nil relief").
+    answer ("calf swollen nil relief"). An answer that is its clause's only words, just after
+    a question that only asks whether symptoms are there, answers the whole question ("Pain
+    at night? No.", "> hot or red?" then "nah"); after any other question it denies nothing
+    ("numbness sorted? No.", "can you put weight on it? no", "... a fever? No?").
     """
     start, end = span
     number = clause_of[start]
     clause = clauses[number]
+    if answer and number > 0 and _fills(clause, start, end):
+        asked = clauses[number - 1]
+        if asked.text.rstrip().endswith("?"):
+            words = set(range(asked.start, asked.end))
+            plain = words <= bounds.symptoms | bounds.asking and not words & bounds.abilities
+            if not plain or clause.text.rstrip().endswith("?"):
+                return []
+            return _back_until(start, asked.start, BACKWARD_REACH, bounds.stops)
     first = clause.start
     if _fills(clause, start, end) and not clause.opens_sentence and number > 0:
         first = clauses[number - 1].start

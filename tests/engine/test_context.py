@@ -198,6 +198,24 @@ DISMISSED = [
     ),
     ("Fever: no. Numbness: nil. Which exercise first?", Context.NEGATED),
     ("explain the knee thing to me like im 12 pls", Context.FIGURATIVE),
+    (
+        "Coach asked me: knee swelling? I said no. Pain at night? No. Only sore on the outside"
+        " after practice. Why does my knee look a bit bowed in the mirror?",
+        Context.NEGATED,
+    ),
+    (
+        "> is it swollen?\nnope\n> hot or red?\nnah\nso what actually fixes it long term?",
+        Context.NEGATED,
+    ),
+    (
+        "Today on the ward we had patient with red hot swollen knee and fever, sent to ortho."
+        " Made me think of my own knee, but mine is only a lateral ache. Does rolling help?",
+        Context.OTHER,
+    ),
+    (
+        "long week, kids sick, car broke, im numb from it all. whats the 2nd exercise",
+        Context.FIGURATIVE,
+    ),
 ]
 
 
@@ -397,6 +415,35 @@ def test_a_scope_ends_at_but(lexical_engine: Engine) -> None:
     reading = lexical_engine.read("no swelling but it locked up")
     assert reading.phrase is not None
     assert reading.phrase.context is Context.AFFIRMED
+
+
+def test_a_no_after_a_question_about_a_change_or_a_normal_state_is_the_symptom(
+    lexical_engine: Engine,
+) -> None:
+    """On "Numbness sorted? No." or "Foot warm? Nope.": the symptom is still there."""
+    for message in ("Numbness sorted? No. Which stretch?", "Foot warm? Nope. Which stretch?"):
+        assert set(lexical_engine.read(message).contexts) == {Context.AFFIRMED}
+
+
+def test_a_short_denial_before_but_is_read_apart(lexical_engine: Engine) -> None:
+    """On "no swelling yet but i took a knee to the side": the knock is a clause of its own."""
+    reading = lexical_engine.read("no swelling yet but i took a knee to the side of mine")
+    assert [clause.text for clause in reading.clauses] == [
+        "no swelling yet",
+        "but i took a knee to the side of mine",
+    ]
+
+
+def test_a_combination_told_far_apart_is_two_stories(lexical_engine: Engine) -> None:
+    """The parts of "{age} + {older-age} + {fall}" in two stories of a ramble are no red flag."""
+    filler = " ".join(["We sailed out past the point and hauled the nets all week."] * 6)
+    message = (
+        f"The skipper's mum is 63 and lives in town. {filler} My own knee aches on the outside"
+        " after a long trip. Am I wasting my time rolling it?"
+    )
+    assert lexical_engine.read(message).phrase is None
+    near = "My mum is 63 and tripped on the stairs today, her knee aches. Which exercise?"
+    assert lexical_engine.read(near).phrase is not None
 
 
 def test_a_negation_ends_at_because(engine: Engine) -> None:
