@@ -58,6 +58,8 @@ FUNCTION_REACH = 4
 """A negation negates an ability ("not able to walk") when it names one this close."""
 LIST_PIECE = 3
 """A clause of at most this many terms after a comma continues a forward scope (a list)."""
+IMAGINED_PIECE = 5
+"""The same for a "what if": what might happen is told in longer items ("or won't hold me")."""
 POSSESSION_REACH = 2
 """A possessive names a body part this close after it ("my left knee", "my IT band")."""
 CONTACT_REACH = 2
@@ -111,7 +113,9 @@ def forward_scope(
     A trigger that is its clause's only words reaches into the next clause of the sentence
     ("hypothetically, ..."), but a negation alone is an answer ("no, it locked"); a
     negation that reached a symptom goes on through a list of symptoms ("no swelling, redness
-    or fever"), never into a clause that opens like one of its own ("no fall, it swelled").
+    or fever"), never into a clause that opens like one of its own ("no fall, it swelled"); a
+    "what if" goes on through a list of what might happen ("if it swells fast, locks, or won't
+    hold me").
     """
     start, end = span
     number = clause_of[start]
@@ -126,15 +130,16 @@ def forward_scope(
             context is Context.HYPOTHETICAL and _alone(clauses, number)
         ):  # "hypothetically, ..." or "Hypothetically. Foot goes numb on a long ride." (unsure)
             return until(list(range(following.start, following.end)), bounds.stops)
-    while context is Context.NEGATED and number + 1 < len(clauses):
+    imagined = context is Context.HYPOTHETICAL
+    while (answer or imagined) and number + 1 < len(clauses):
         number += 1
         following = clauses[number]
         listed = (
             not following.opens_sentence
-            and following.end - following.start <= LIST_PIECE
+            and following.end - following.start <= (IMAGINED_PIECE if imagined else LIST_PIECE)
             and following.start not in bounds.opening
-            and bounds.symptoms & set(scope)
-            and bounds.symptoms & set(range(following.start, following.end))
+            and (imagined or bounds.symptoms & set(scope))
+            and (imagined or bounds.symptoms & set(range(following.start, following.end)))
         )
         if not listed:
             break
@@ -157,15 +162,15 @@ def backward_scope(
     ("no", "nil", "neg") ends its item and denies only the words just before it ("fever no",
     "covid test neg"), and nothing after what the member can do or how a symptom changes
     ("walk 4 steps: no" is the symptom; "bends fine" is no answer); inside a clause it is no
-    answer ("calf swollen nil relief"). An answer that is its clause's only words, just after
-    a question that only asks whether symptoms are there, answers the whole question ("Pain
+    answer ("calf swollen nil relief"). An answer that opens its clause, just after a
+    question that only asks whether symptoms are there, answers the whole question ("Pain
     at night? No.", "> hot or red?" then "nah"); after any other question it denies nothing
     ("numbness sorted? No.", "can you put weight on it? no", "... a fever? No?").
     """
     start, end = span
     number = clause_of[start]
     clause = clauses[number]
-    if answer and number > 0 and _fills(clause, start, end):
+    if answer and number > 0 and start == clause.start:
         asked = clauses[number - 1]
         if asked.text.rstrip().endswith("?"):
             words = set(range(asked.start, asked.end))

@@ -216,6 +216,16 @@ DISMISSED = [
         "long week, kids sick, car broke, im numb from it all. whats the 2nd exercise",
         Context.FIGURATIVE,
     ),
+    (
+        "> did it give way?\nnah mate solid. just sore outside the knee after scrums",
+        Context.NEGATED,
+    ),
+    ("I wrote 'tingling: absent'. Which leg crosses over in the belt line reset?", Context.NEGATED),
+    (
+        "Locked knee back in '09 at the docks, surgeon fixed it, all good since then. Why does"
+        " the outer quad get overworked?",
+        Context.PAST,
+    ),
 ]
 
 
@@ -423,6 +433,15 @@ def test_a_no_after_a_question_about_a_change_or_a_normal_state_is_the_symptom(
     """On "Numbness sorted? No." or "Foot warm? Nope.": the symptom is still there."""
     for message in ("Numbness sorted? No. Which stretch?", "Foot warm? Nope. Which stretch?"):
         assert set(lexical_engine.read(message).contexts) == {Context.AFFIRMED}
+
+
+def test_a_what_if_reaches_through_its_list(engine: Engine) -> None:
+    """On "if it swells fast, locks, or won't hold me": imagined, of the member, so asked about."""
+    message = "When do I see a doctor? My guess: if it swells fast, locks, or won't hold me."
+    reading = engine.read(message)
+    assert reading.phrase is not None
+    assert reading.phrase.context is Context.UNCERTAIN
+    assert engine.answer(message).outcome is Outcome.SCREEN
 
 
 def test_a_short_denial_before_but_is_read_apart(lexical_engine: Engine) -> None:

@@ -10,7 +10,7 @@ from bot.engine.context import Context
 from bot.engine.semantic.second_look import SecondLook
 
 DENIED_IN_WAYS_RULES_MISS = [
-    "Swollen knee? nah mate. Locked? never. Just a dull ache on the outside after five-a-side,"
+    "Swollen knee? Not me mate. Locked? never. Just a dull ache on the outside after five-a-side,"
     " what's the first exercise?",
     "Fever? Not me. Swelling? Nada. just the outer knee ache after cycling, which stretch helps?",
 ]

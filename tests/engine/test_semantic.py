@@ -243,7 +243,7 @@ def test_a_red_flag_no_phrase_names_is_caught_by_the_learned_signal(engine: Engi
     "message",
     [
         "Re-read please: NIL numbness. My question was about the belt line reset, how many sets?",
-        "my brain is numb from revision, what is the IT band made of?",
+        "my mind is numb from revision, what is the IT band made of?",
     ],
 )
 def test_a_phrase_the_message_reads_past_is_asked_about_not_firmly_answered(
