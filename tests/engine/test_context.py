@@ -23,6 +23,21 @@ AFFIRMED = [
     ("My little boy (6) has been limping and says his knee is sore. Any gentle exercise?", "soon"),
     ("my 7yo is limping today, no fall that we saw", "soon"),
     ("Me mam's 80 and her knee keeps waking her at night, nothing she takes eases it.", "soon"),
+    (
+        "Took a horn to the side of the leg at the rodeo and there's a bend below my knee that"
+        " wasn't there this morning. Reps for the curtsy squat?",
+        "emergency",
+    ),
+    (
+        "took a winch handle to the knee and now the kneecap's off to the outside like it slid"
+        " over, can't shove it back",
+        "emergency",
+    ),
+    (
+        "my knee twisted in the race, there was a pop and by lunch it was as round as a melon."
+        " Reps for the split squat?",
+        "same-day",
+    ),
 ]
 
 SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
