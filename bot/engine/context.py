@@ -294,7 +294,8 @@ class _Message:
         A ``reassuring`` wording counts where the message affirms its first word ("no
         worries" negates its own second), no trigger comes just before it in its clause ("it
         will not straighten fully") and its clause has no word that ends a scope ("all sweet
-        except I can't get it straight", "walks fine since the op, but...").
+        except I can't get it straight", "walks fine since the op, but...") but the one that
+        opens it ("..., but it doesn't stop me straightening").
         """
         triggered = [end for _, end, hit in self.found("triggers") if cast(Trigger, hit).forward]
         stops = self.starts("terminate")
@@ -307,7 +308,11 @@ class _Message:
                 and self.clause_of[trigger - 1] == self.clause_of[start]
                 for trigger in triggered
             )
-            and not any(self.clause_of[stop] == self.clause_of[start] for stop in stops)
+            and not any(
+                self.clause_of[stop] == self.clause_of[start]
+                and stop != self.clauses[self.clause_of[stop]].start
+                for stop in stops
+            )
         )
 
     def _strikes_member(self, scope: Sequence[int]) -> bool:
@@ -335,13 +340,21 @@ class _Message:
         """Whether a checklist answers a symptom "yes" ("knee swollen: y", "✅ swollen").
 
         An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word, or
-        before one in its clause.
+        before one in its clause; or one of the ``answers`` ending its clause just after what
+        the member can do: "straighten leg ✗", "walk 4 steps: no" say they can't.
         """
         return any(
             start - ANSWER_REACH <= near < start
             or (end <= near < end + ANSWER_REACH and self.clause_of[near] == self.clause_of[start])
             for start, end in self.spans("affirming")
             for near in symptoms
+        ) or any(
+            end == self.clauses[self.clause_of[start]].end
+            and any(
+                self.terms[p] in self.functions
+                for p in range(max(0, start - FUNCTION_REACH), start)
+            )
+            for start, end in self.spans("answers")
         )
 
     def lent(self) -> list[int]:

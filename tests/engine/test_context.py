@@ -285,6 +285,7 @@ def test_a_denied_clause_never_hides_a_red_flag_beside_it(engine: Engine, messag
 
 
 FUNCTION_AS_IT_SHOULD_BE = [
+    "It clicks a bit on the quad bike, but it doesn't stop me straightening. What's the VL?",
     "It does not lock, it straightens completely. Where can I see the exercises done?",
     "Foot is warm. Feeling is normal. Leg curl with foot in: why turn the foot?",
     "Knee's not puffy, bends and straightens no worries. Why does foam rolling feel good?",
@@ -448,6 +449,21 @@ def test_a_no_after_a_question_about_a_change_or_a_normal_state_is_the_symptom(
     """On "Numbness sorted? No." or "Foot warm? Nope.": the symptom is still there."""
     for message in ("Numbness sorted? No. Which stretch?", "Foot warm? Nope. Which stretch?"):
         assert set(lexical_engine.read(message).contexts) == {Context.AFFIRMED}
+
+
+def test_a_cross_or_a_no_after_what_the_member_can_do_says_they_cant(
+    lexical_engine: Engine,
+) -> None:
+    """On "straighten leg ✗" or "walk 4 steps: no": a checklist ticking a symptom, asked about."""
+    for message in ("straighten leg ✗ lift it ✗", "walk 4 steps: no"):
+        assert lexical_engine.read(message).answered_yes
+    assert not lexical_engine.read("fever ✗ swelling ✗ just sore outside the knee").answered_yes
+
+
+def test_asking_for_the_steps_is_no_emergency(engine: Engine) -> None:
+    """Asking "what are the steps?" names no symptom: a count of steps alone is no red flag."""
+    for message in ("what are the steps?", "Please tell me the steps one by one."):
+        assert engine.answer(message).outcome is not Outcome.SAFETY
 
 
 def test_a_what_if_reaches_through_its_list(engine: Engine) -> None:
