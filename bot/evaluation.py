@@ -164,6 +164,7 @@ def evaluate(engine: Engine, examples: Sequence[Example]) -> EvalReport:
     (small talk, several questions in one message), so the figures are the bot's.
     """
     scorer = engine.with_held_out({comparable(example.q) for example in examples})
+    scorer.read_ahead([example.q for example in examples])
     asking = Assistant(scorer, Memory(0.0))
     report = EvalReport()
     for example in examples:

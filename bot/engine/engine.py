@@ -181,6 +181,22 @@ class Engine:
         """Read a message once: its clauses, words and their contexts, language, red flags."""
         return self._state.reader.read(text)
 
+    def read_ahead(self, texts: Sequence[str]) -> None:
+        """Encode many messages' parts now, in batches, for their answers to use.
+
+        For evaluations, which ask thousands of messages one by one: each answer is the one
+        it would be alone, with about half the encoder's time.
+        """
+        if self._embeddings is None or self._state.decision is None:
+            return
+        readings = [self._state.reader.read(text) for text in texts]
+        self._embeddings.read_ahead(
+            [
+                (reading.text, [clause.chars for clause in _clauses_read(reading)])
+                for reading in readings
+            ]
+        )
+
     def red_flag(self, text: str) -> Finding | None:
         """The red-flag phrase ``text`` affirms or is unsure of, if any (no encoder needed)."""
         found = self.read(text).phrase
@@ -236,7 +252,7 @@ class Engine:
         # every window and clause is read for red flags. A follow-up is also read with its
         # topic ("why does losing it matter" is about hip rotation; a second, short pass),
         # its own words then read as strictly as a clause.
-        clauses = reading.clauses[:MAX_CLAUSES] if len(reading.clauses) > 1 else ()
+        clauses = _clauses_read(reading)
         windows, parts = self._embeddings.read_in_parts(cleaned, [c.chars for c in clauses])
         self._recheck(state.decision, parts, clauses)
         alone = np.vstack([windows, parts])
@@ -365,3 +381,8 @@ class Engine:
         """Whether a message reads as a question (for passive answering)."""
         cleaned = clean(text[:MAX_RAW_CHARS])
         return "?" in cleaned or any(is_question(line) for line in cleaned.splitlines())
+
+
+def _clauses_read(reading: Reading) -> tuple[Clause, ...]:
+    """The clauses the learned signal reads one by one: none for a one-clause message."""
+    return reading.clauses[:MAX_CLAUSES] if len(reading.clauses) > 1 else ()

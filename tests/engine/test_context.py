@@ -387,9 +387,20 @@ def test_a_denied_dated_imagined_or_borrowed_symptom_is_no_red_flag(
     assert engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
 
 
-@pytest.mark.parametrize("message", SOMEONE_ELSES_BODY)
-def test_someone_elses_body_is_asked_about_not_alarmed(engine: Engine, message: str) -> None:
-    """The phrase is read as unsure (a parent may not say they are one): a screen, no alarm."""
+IMAGINED_OF_ONESELF = [
+    "When do I see a doctor? My guess: if it swells fast, locks, or won't hold me.",
+]
+"""A what-if about the member's own body, reaching through its list of what might happen."""
+
+
+@pytest.mark.parametrize("message", SOMEONE_ELSES_BODY + IMAGINED_OF_ONESELF)
+def test_someone_elses_body_or_a_what_if_is_asked_about_not_alarmed(
+    engine: Engine, message: str
+) -> None:
+    """The phrase is read as unsure: a screen, no alarm.
+
+    A parent may not say they are one; a what-if about oneself may be real.
+    """
     reading = engine.read(message)
     assert reading.phrase is not None
     assert reading.phrase.context is Context.UNCERTAIN
@@ -464,15 +475,6 @@ def test_asking_for_the_steps_is_no_emergency(engine: Engine) -> None:
     """Asking "what are the steps?" names no symptom: a count of steps alone is no red flag."""
     for message in ("what are the steps?", "Please tell me the steps one by one."):
         assert engine.answer(message).outcome is not Outcome.SAFETY
-
-
-def test_a_what_if_reaches_through_its_list(engine: Engine) -> None:
-    """On "if it swells fast, locks, or won't hold me": imagined, of the member, so asked about."""
-    message = "When do I see a doctor? My guess: if it swells fast, locks, or won't hold me."
-    reading = engine.read(message)
-    assert reading.phrase is not None
-    assert reading.phrase.context is Context.UNCERTAIN
-    assert engine.answer(message).outcome is Outcome.SCREEN
 
 
 def test_a_short_denial_before_but_is_read_apart(lexical_engine: Engine) -> None:

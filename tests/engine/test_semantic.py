@@ -83,6 +83,40 @@ def test_batches_give_the_same_vectors_as_single_texts(embeddings: EmbeddingCach
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_messages_read_ahead_get_the_vectors_they_get_alone(
+    engine: Engine, embeddings: EmbeddingCache
+) -> None:
+    """Batched with others (one long, in windows), each message's windows and clauses match."""
+    long = " ".join(["The outside of my knee aches after long runs, mostly downhill."] * 40)
+    texts = ["hi", "my knee aches, no swelling, which stretch helps?", long, "knee"]
+    readings = [engine.read(text) for text in texts]
+    items = [(reading.text, [clause.chars for clause in reading.clauses]) for reading in readings]
+    encoder = embeddings.encoder
+    together = encoder.encode_spans_many(items)  # type: ignore[attr-defined]
+    for (text, spans), (windows, parts) in zip(items, together, strict=True):
+        alone_windows, alone_parts = encoder.encode_spans(text, spans)  # type: ignore[attr-defined]
+        assert windows.shape == alone_windows.shape
+        assert parts.shape == alone_parts.shape
+        assert np.allclose(windows, alone_windows, atol=1e-6)
+        assert np.allclose(parts, alone_parts, atol=1e-6)
+    assert together[2][0].shape[0] > 1  # the long message was read in several windows
+
+
+def test_an_answer_read_ahead_is_the_answer_read_alone(
+    engine: Engine, embeddings: EmbeddingCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evaluation's read-ahead changes no reply, and its answers need no pass of their own."""
+    texts = ["how many reps for the leg curl?", "my knee locked and won't straighten, reps?"]
+    alone = [engine.answer(text) for text in texts]
+    engine.read_ahead(texts)
+
+    def no_pass(*_: object) -> None:
+        raise AssertionError("a message read ahead was encoded again")
+
+    monkeypatch.setattr(type(embeddings.encoder), "encode_spans", no_pass)
+    assert [engine.answer(text) for text in texts] == alone
+
+
 def _damaged_copy(tmp_path: Path) -> Path:
     model = tmp_path / "model.onnx"
     shutil.copyfile(default_spec().model, model)

@@ -36,6 +36,9 @@ FILE_PREFIX = "embeddings-"
 RUN_BATCHES = 4
 """Batches encoded between two reports of progress (about a second on two cores)."""
 
+AHEAD_CHUNK = 256
+"""Messages read ahead in one go (their hidden states are held until pooled)."""
+
 Progress = Callable[[int, int], None]
 """Told ``(texts encoded so far, texts to encode)`` as a long encoding goes, from ``(0, n)``
 to ``(n, n)``."""
@@ -80,6 +83,7 @@ class EmbeddingCache:
         name = f"{FILE_PREFIX}{encoder.fingerprint[:16]}.npz"
         self._path = directory / name if directory else None
         self._vectors: dict[str, Vectors] = {}
+        self._ahead: dict[tuple[str, tuple[Span, ...]], tuple[Vectors, Vectors]] = {}
         self._lock = threading.Lock()
         self._read()
 
@@ -164,16 +168,40 @@ class EmbeddingCache:
             return
 
     def read_in_parts(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
-        """A member's message: its windows' vectors and its spans', never kept.
+        """A member's message: its windows' vectors and its spans', never kept on disk.
 
-        From one forward pass where the encoder can pool spans (see
-        :meth:`OnnxEncoder.encode_spans`); otherwise the text and each span are encoded.
+        Read ahead by :meth:`read_ahead` (then forgotten), or from one forward pass where the
+        encoder can pool spans (see :meth:`OnnxEncoder.encode_spans`); otherwise the text
+        and each span are encoded.
         """
+        with self._lock:
+            ahead = self._ahead.pop((text, tuple(spans)), None)
+        if ahead is not None:
+            return ahead
         encoder = self.encoder
         if hasattr(encoder, "encode_spans"):
             return cast("SpanEncoder", encoder).encode_spans(text, spans)
         vectors = encoder.encode([text, *(text[start:end] for start, end in spans)])
         return vectors[:1], vectors[1:]
+
+    def read_ahead(self, items: Sequence[tuple[str, Sequence[Span]]]) -> None:
+        """Read many messages' parts in batches now, for :meth:`read_in_parts` to hand out.
+
+        For an evaluation, which asks thousands of held-out messages one after another: each
+        gets the vectors it would get alone, in about half the time. Nothing is kept on disk.
+        """
+        encoder = self.encoder
+        if not hasattr(encoder, "encode_spans_many"):
+            return
+        many = cast("SpanEncoder", encoder).encode_spans_many
+        with self._lock:  # only the latest read-ahead is held: what it didn't use is dropped
+            self._ahead = {}
+        for first in range(0, len(items), AHEAD_CHUNK):
+            chunk = items[first : first + AHEAD_CHUNK]
+            read = many(chunk)
+            with self._lock:
+                for (text, spans), parts in zip(chunk, read, strict=True):
+                    self._ahead[(text, tuple(spans))] = parts
 
     def _write(self) -> None:
         if self._path is None:
