@@ -185,17 +185,28 @@ class Engine:
         """Encode many messages' parts now, in batches, for their answers to use.
 
         For evaluations, which ask thousands of messages one by one: each answer is the one
-        it would be alone, with about half the encoder's time.
+        it would be alone, from fewer passes (the clauses its red-flag check will re-read
+        alone are encoded ahead too).
         """
-        if self._embeddings is None or self._state.decision is None:
+        decision = self._state.decision
+        if self._embeddings is None or decision is None:
             return
         readings = [self._state.reader.read(text) for text in texts]
-        self._embeddings.read_ahead(
+        clauses = [_clauses_read(reading) for reading in readings]
+        read = self._embeddings.read_ahead(
             [
-                (reading.text, [clause.chars for clause in _clauses_read(reading)])
-                for reading in readings
+                (reading.text, [clause.chars for clause in its])
+                for reading, its in zip(readings, clauses, strict=True)
             ]
         )
+        if read:  # the clauses each answer will re-read alone, encoded together too
+            self._embeddings.encode_ahead(
+                [
+                    its[i].text
+                    for its, (_, parts) in zip(clauses, read, strict=True)
+                    for i in self._doubtful(decision, parts, its)
+                ]
+            )
 
     def red_flag(self, text: str) -> Finding | None:
         """The red-flag phrase ``text`` affirms or is unsure of, if any (no encoder needed)."""
@@ -310,13 +321,17 @@ class Engine:
         24% in its message and 98% alone. The few clauses above the recheck bar are encoded
         alone (in place in ``parts``); most messages have none.
         """
-        chances = decision.red_flag_chances(parts[: len(clauses)]) if clauses else []
-        doubtful = [
-            i for i, chance in enumerate(chances) if 100.0 * chance >= self._thresholds.recheck
-        ]
+        doubtful = self._doubtful(decision, parts, clauses)
         if doubtful and self._embeddings is not None:
             alone = self._embeddings.vectors([clauses[i].text for i in doubtful], keep=False)
             parts[doubtful] = alone
+
+    def _doubtful(
+        self, decision: DecisionLayer, parts: np.ndarray, clauses: Sequence[Clause]
+    ) -> list[int]:
+        """The clauses that, read in their message, reach the recheck bar."""
+        chances = decision.red_flag_chances(parts[: len(clauses)]) if clauses else []
+        return [i for i, chance in enumerate(chances) if 100.0 * chance >= self._thresholds.recheck]
 
     def _conclude(
         self,

@@ -117,6 +117,21 @@ def test_an_answer_read_ahead_is_the_answer_read_alone(
     assert [engine.answer(text) for text in texts] == alone
 
 
+def test_texts_encoded_ahead_are_handed_out_once_and_never_kept(
+    tmp_path: Path, counting: CountingEncoder
+) -> None:
+    """A clause encoded ahead serves one ``keep=False`` read, then is gone, and is never saved."""
+    cache = EmbeddingCache(counting, tmp_path / "cache")
+    cache.encode_ahead(["my leg went dead after that tackle"])
+    counting.seen.clear()
+    ahead = cache.vectors(["my leg went dead after that tackle"], keep=False)
+    assert counting.seen == []
+    again = cache.vectors(["my leg went dead after that tackle"], keep=False)
+    assert counting.seen == ["my leg went dead after that tackle"]
+    assert np.array_equal(ahead, again)
+    assert list((tmp_path / "cache").glob("*.npz")) == []
+
+
 def _damaged_copy(tmp_path: Path) -> Path:
     model = tmp_path / "model.onnx"
     shutil.copyfile(default_spec().model, model)

@@ -84,6 +84,7 @@ class EmbeddingCache:
         self._path = directory / name if directory else None
         self._vectors: dict[str, Vectors] = {}
         self._ahead: dict[tuple[str, tuple[Span, ...]], tuple[Vectors, Vectors]] = {}
+        self._ahead_texts: dict[str, Vectors] = {}
         self._lock = threading.Lock()
         self._read()
 
@@ -115,6 +116,10 @@ class EmbeddingCache:
         keys = [_key(text) for text in texts]
         with self._lock:  # what is kept now: a prune meanwhile can't take a row from under us
             found = {key: self._vectors[key] for key in keys if key in self._vectors}
+            if not keep:
+                found |= {
+                    key: self._ahead_texts.pop(key) for key in keys if key in self._ahead_texts
+                }
         missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:
             wanted = dict(zip(keys, texts, strict=True))
@@ -184,24 +189,36 @@ class EmbeddingCache:
         vectors = encoder.encode([text, *(text[start:end] for start, end in spans)])
         return vectors[:1], vectors[1:]
 
-    def read_ahead(self, items: Sequence[tuple[str, Sequence[Span]]]) -> None:
+    def read_ahead(
+        self, items: Sequence[tuple[str, Sequence[Span]]]
+    ) -> list[tuple[Vectors, Vectors]]:
         """Read many messages' parts in batches now, for :meth:`read_in_parts` to hand out.
 
         For an evaluation, which asks thousands of held-out messages one after another: each
-        gets the vectors it would get alone, in about half the time. Nothing is kept on disk.
+        gets the vectors it would get alone, in fewer passes. Returns them (none where the
+        encoder can't pool spans). Nothing is kept on disk; only the latest read-ahead is held.
         """
         encoder = self.encoder
+        with self._lock:
+            self._ahead, self._ahead_texts = {}, {}
         if not hasattr(encoder, "encode_spans_many"):
-            return
+            return []
         many = cast("SpanEncoder", encoder).encode_spans_many
-        with self._lock:  # only the latest read-ahead is held: what it didn't use is dropped
-            self._ahead = {}
+        found: list[tuple[Vectors, Vectors]] = []
         for first in range(0, len(items), AHEAD_CHUNK):
             chunk = items[first : first + AHEAD_CHUNK]
             read = many(chunk)
             with self._lock:
                 for (text, spans), parts in zip(chunk, read, strict=True):
                     self._ahead[(text, tuple(spans))] = parts
+            found += read
+        return found
+
+    def encode_ahead(self, texts: Sequence[str]) -> None:
+        """Encode texts now, in batches, for ``vectors(..., keep=False)`` to hand out once."""
+        fresh = dict(zip(map(_key, texts), self._encode(list(texts)), strict=True)) if texts else {}
+        with self._lock:
+            self._ahead_texts.update(fresh)
 
     def _write(self) -> None:
         if self._path is None:
