@@ -341,7 +341,8 @@ class _Message:
 
         An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word, or
         before one in its clause; or one of the ``answers`` ending its clause just after what
-        the member can do: "straighten leg ✗", "walk 4 steps: no" say they can't.
+        the member can do: "straighten leg ✗", "walk 4 steps: no" say they can't ("do I walk
+        or no?" asks).
         """
         return any(
             start - ANSWER_REACH <= near < start
@@ -350,6 +351,8 @@ class _Message:
             for near in symptoms
         ) or any(
             end == self.clauses[self.clause_of[start]].end
+            and not self.clauses[self.clause_of[start]].text.rstrip().endswith("?")
+            and self.terms[start - 1 : start] != ("or",)
             and any(
                 self.terms[p] in self.functions
                 for p in range(max(0, start - FUNCTION_REACH), start)

@@ -6,9 +6,8 @@ exercise cue) apart from "knee locked" (a red flag). It is tried twice: with fil
 dropped on both sides ("my knee just totally lokced up" contains "knee locked") and as
 written, so a phrase made mostly of filler words ("keeps getting worse") still works.
 
-A phrase written ``a + b`` matches when every part appears anywhere in the terms looked in
-(triage looks in windows of a few sentences, :data:`bot.engine.triage.NEARBY`): "swelling +
-twisted" catches "twisted it on Sunday and by the evening it was swelling". A part
+A phrase written ``a + b`` matches when every part appears anywhere in the message:
+"swelling + twisted" catches "twisted it on Sunday and by the evening it was swelling". A part
 may name word groups (``{swelling} + {injury}``, see :mod:`bot.engine.phrase_syntax`); it is
 found when any of its wordings is.
 """

@@ -217,17 +217,10 @@ def _whole(text: str, size: int) -> Clause:
 
 
 def _joined(pieces: list[Clause]) -> tuple[Clause, ...]:
-    """Pieces joined to the next until each is at least ``MIN_CLAUSE_CHARS`` long.
-
-    A piece that opens with "but" is never joined to the one before: "no swelling yet" is
-    read apart from "but i took a knee to the side of mine last night".
-    """
+    """Pieces joined to the next until each is at least ``MIN_CLAUSE_CHARS`` long."""
     joined: list[Clause] = []
     pending: Clause | None = None
     for piece in pieces:
-        if pending is not None and piece.text.startswith("but "):
-            joined.append(pending)
-            pending = None
         if pending is None:
             pending = piece
         else:

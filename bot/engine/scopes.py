@@ -162,15 +162,16 @@ def backward_scope(
     ("no", "nil", "neg") ends its item and denies only the words just before it ("fever no",
     "covid test neg"), and nothing after what the member can do or how a symptom changes
     ("walk 4 steps: no" is the symptom; "bends fine" is no answer); inside a clause it is no
-    answer ("calf swollen nil relief"). An answer that opens its clause, just after a
+    answer ("calf swollen nil relief"). An answer that is a sentence of its own, just after a
     question that only asks whether symptoms are there, answers the whole question ("Pain
     at night? No.", "> hot or red?" then "nah"); after any other question it denies nothing
-    ("numbness sorted? No.", "can you put weight on it? no", "... a fever? No?").
+    ("numbness sorted? No.", "can you put weight on it? no", "... a fever? No?"), and one the
+    member goes on from ("Any swelling? No, it's massive") answers nothing.
     """
     start, end = span
     number = clause_of[start]
     clause = clauses[number]
-    if answer and number > 0 and start == clause.start:
+    if answer and number > 0 and _fills(clause, start, end) and _alone(clauses, number):
         asked = clauses[number - 1]
         if asked.text.rstrip().endswith("?"):
             words = set(range(asked.start, asked.end))

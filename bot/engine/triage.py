@@ -15,7 +15,7 @@ from bot.engine.analysis import Analyser
 from bot.engine.context import DISMISSED, Context, Finding
 from bot.engine.model import SafetyTier
 from bot.engine.phrase_syntax import WordGroups
-from bot.engine.phrases import MASK, Found, Masker, PhraseIndex
+from bot.engine.phrases import MASK, Masker, PhraseIndex
 
 Terms = tuple[str, ...]
 _READINGS = (
@@ -23,11 +23,6 @@ _READINGS = (
     (frozenset({Context.AFFIRMED, Context.UNCERTAIN}), Context.UNCERTAIN),
 )
 """The words a phrase is looked for among, in turn, and the context a phrase found there has."""
-NEARBY = 60
-"""Terms a phrase's parts must all lie within ("swelling + twisted"): one episode, told in a
-sentence or three, not two stories of a long message ("the cap'n, he's 63, went down hard"
-... "my knee aches after a long trip"). Longer messages are read in windows of this many
-terms, each overlapping the next by half."""
 
 
 class Triage:
@@ -46,7 +41,6 @@ class Triage:
         ("lock your knee out at the top"); the words they cover are not read for red flags.
         """
         self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
-        self._urgency = {tier.id: rank for rank, tier in enumerate(tiers)}
         self._cues = Masker(exercise_cues, analyser, word_groups)
 
     def covered(self, terms: Terms) -> frozenset[int]:
@@ -57,21 +51,6 @@ class Triage:
         """Whether ``terms`` name a red-flag phrase, in any context."""
         return self._index.find_in_terms(self._cues.masked(terms)) is not None
 
-    def _nearby(self, terms: Terms) -> Found[SafetyTier] | None:
-        """The gravest phrase found whole within :data:`NEARBY` terms of ``terms``."""
-        if len(terms) <= NEARBY:
-            return self._index.find_in_terms(terms)
-        step = NEARBY // 2
-        found = (
-            self._index.find_in_terms(terms[start : start + NEARBY])
-            for start in range(0, len(terms) - step, step)
-        )
-        return min(
-            (hit for hit in found if hit is not None),
-            key=lambda hit: self._urgency[hit.payload.id],
-            default=None,
-        )
-
     def find(self, terms: Terms, contexts: Sequence[Context]) -> Finding | None:
         """The gravest phrase the message affirms, else is unsure of, else names at all."""
         terms = self._cues.masked(terms)
@@ -80,10 +59,10 @@ class Triage:
                 term if contexts[position] in allowed else MASK
                 for position, term in enumerate(terms)
             )
-            found = self._nearby(held)
+            found = self._index.find_in_terms(held)
             if found is not None:
                 return Finding(found.payload, context, "phrase", found.phrase)
-        found = self._nearby(terms)
+        found = self._index.find_in_terms(terms)
         if found is None:
             return None
         dismissals = Counter(context for context in contexts if context in DISMISSED)

