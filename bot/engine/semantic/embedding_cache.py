@@ -215,8 +215,12 @@ class EmbeddingCache:
         return found
 
     def encode_ahead(self, texts: Sequence[str]) -> None:
-        """Encode texts now, in batches, for ``vectors(..., keep=False)`` to hand out once."""
-        fresh = dict(zip(map(_key, texts), self._encode(list(texts)), strict=True)) if texts else {}
+        """Encode texts now, in batches, for ``vectors(..., keep=False)`` to hand out once.
+
+        Members' texts, not the knowledge base's: no progress is reported for them.
+        """
+        vectors = self.encoder.encode(list(texts)) if texts else []
+        fresh = dict(zip(map(_key, texts), vectors, strict=True))
         with self._lock:
             self._ahead_texts.update(fresh)
 
