@@ -17,6 +17,12 @@ AFFIRMED = [
     ("THE LEG WILL NOT TAKE ME SINCE TUESDAY. HOW LONG DO I LIE ON THE ROLLER FOR?", "same-day"),
     ("the knee won't take my weight today, which leg crosses in the curtsy?", "same-day"),
     ("my son is 12 and his knee hurts, he limps", "soon"),
+    (
+        "I ought to mention that, for the past three weeks, the pain at the outer side of my knee"
+        " has woken me most nights and does not ease at all when I rest.",
+        "soon",
+    ),
+    ("my son filmed me and my knee locked halfway, I can't straighten it", "same-day"),
     ("no swelling, it just gave way on the stairs today", "same-day"),
     ("no, it locked and I can't straighten it", "same-day"),
     ("nope, it swelled up right after the twist", "same-day"),
@@ -237,7 +243,37 @@ DISMISSED = [
         " the outer quad get overworked?",
         Context.PAST,
     ),
+    (
+        "when I was 14 my knee swelled up after a fall. is the pain on the outside of my knee my"
+        " IT band?",
+        Context.PAST,
+    ),
+    ("Dislocated my kneecap as a junior. Which muscles work in the curtsy squat?", Context.PAST),
+    (
+        "Had a patient tonight with a hot swollen knee, sent her to the reg. Is the IT band a"
+        " muscle?",
+        Context.OTHER,
+    ),
+    ("Before you ask — fever? no. Swollen? no. Which exercise first?", Context.NEGATED),
+    ("business is very hot, my head is swelling with orders. Roller: how long?", Context.FIGURATIVE),
+    (
+        "im locked in my room revising and my brain is literally numb. does foam rolling the it"
+        " band do anything",
+        Context.FIGURATIVE,
+    ),
 ]
+
+CHILD_NAMED_BESIDE_THE_MEMBERS_OWN_KNEE = [
+    (
+        "This is Morag typing on my grandson's iPad. I have NOT fallen and the knee isn't hot or"
+        " puffy. What has my pelvis got to do with my knee?"
+    ),
+    (
+        "The knee is not swelling, not red, not hot. I can walk everywhere. Why the knee go inside"
+        " when I do the lunge? My son film me and it cave in."
+    ),
+]
+"""A child who only owns a thing or holds the camera: the knee is the member's own."""
 
 
 @pytest.mark.parametrize(("message", "tier"), AFFIRMED)
@@ -381,6 +417,14 @@ def test_a_denied_dated_imagined_or_borrowed_symptom_is_no_red_flag(
     assert reading.phrase is not None
     assert reading.phrase.context is context
     assert engine.answer(message).outcome not in (Outcome.SAFETY, Outcome.SCREEN)
+
+
+@pytest.mark.parametrize("message", CHILD_NAMED_BESIDE_THE_MEMBERS_OWN_KNEE)
+def test_a_child_who_is_not_the_subject_makes_no_carers_red_flag(
+    engine: Engine, message: str
+) -> None:
+    """No "my grandson + knee" finding: the message gets no safety reply."""
+    assert engine.answer(message).outcome is not Outcome.SAFETY
 
 
 IMAGINED_OF_ONESELF = [
