@@ -255,7 +255,10 @@ DISMISSED = [
         Context.OTHER,
     ),
     ("Before you ask — fever? no. Swollen? no. Which exercise first?", Context.NEGATED),
-    ("business is very hot, my head is swelling with orders. Roller: how long?", Context.FIGURATIVE),
+    (
+        "business is very hot, my head is swelling with orders. Roller: how long?",
+        Context.FIGURATIVE,
+    ),
     (
         "im locked in my room revising and my brain is literally numb. does foam rolling the it"
         " band do anything",
