@@ -2,10 +2,11 @@
 
 Each conversation in a YAML file (``conversations:`` with ``turns``, ``expect``, optional
 ``part`` and ``step``) is played through one :class:`Assistant` at one place, as the console
-and Discord do; only the reply to the last turn is scored. ``expect`` is an entry id,
-``abstain`` ("did you mean" counts), ``safety`` (the safety reply or the screening question,
-never an exercise) or ``small_talk``. With ``part``, an answer with the right entry is also
-scored on the part it leads with.
+and Discord do; only the reply to the last turn is scored. ``expect`` is an entry id (or a
+list of entry ids, any of which is right, as in the example sets), ``abstain`` ("did you
+mean" counts), ``safety`` (the safety reply or the screening question, never an exercise) or
+``small_talk``. With ``part``, an answer with the right entry is also scored on the part it
+leads with.
 
     python bench/conversation_eval.py bench/conversations/blind-1.yaml [--verbose] [--no-context]
 """
@@ -29,15 +30,16 @@ PARTS = {"dose": "dose", "feel": "feel", "purpose": "purpose", "step": "step", "
 """A label's part -> the kind of part the reply leads with."""
 
 
-def verdict(reply: Reply, expect: str) -> bool:
-    """Whether the reply is what the label expects."""
+def verdict(reply: Reply, expect: str | list[str]) -> bool:
+    """Whether the reply is what the label expects (any entry of a list)."""
     if expect == "safety":
         return reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
     if expect == "abstain":
         return reply.outcome is Outcome.ABSTAIN
     if expect == "small_talk":
         return reply.outcome is Outcome.SMALL_TALK
-    return reply.outcome is Outcome.ANSWER and reply.entry_id == expect
+    entries = expect if isinstance(expect, list) else [expect]
+    return reply.outcome is Outcome.ANSWER and reply.entry_id in entries
 
 
 def part_right(reply: Reply, part: str, step: int | None) -> bool:
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             reply = assistant.ask(turn, where)
             assistant.shown(where, turn, reply)
         assert reply is not None
-        expect = str(conversation["expect"])
+        expect = conversation["expect"]
         kind = expect if expect in ("safety", "abstain", "small_talk") else "entry"
         total[kind] += 1
         correct = verdict(reply, expect)

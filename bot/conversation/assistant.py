@@ -63,7 +63,9 @@ class Assistant:
             return self.answer_screen(turn.question, word in YES_WORDS, turn.reply.tier, where)
         if not word:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk="greeting")
-        kind = small_talk_kind(text)
+        reading = self.engine.read(text)
+        plain = reading.english and not reading.about_body
+        kind = small_talk_kind(text, reading.unfamiliar if plain else ())
         if kind == "about" and turn is not None and cautious(turn.reply):
             kind = None  # "help" after a safety reply or a screen is about the member's knee
         if kind is not None and self.engine.red_flag(text) is None:

@@ -3,14 +3,17 @@
 A message is small talk only when every word in it is a small-talk word and one of them says
 which kind: "thanks!! super helpful" is thanks, "good morning everyone!" a greeting, but
 "thanks, how many sets?" is a question, and "is this helpful" (no word that says which kind)
-goes to the engine like any other message. Questions about the bot itself ("help", "what can
-you do?", "are you a bot?") are their own kind, and a message of emoji alone ("👍") is an
-acknowledgement.
+goes to the engine like any other message. Thanks, a greeting or a goodbye may also carry
+words the article never uses ("thank you brother, Dima Wydad, good night", "ok noted sir,
+have a great day ahead"): the caller says which words those are, for an English message that
+names no body part. Questions about the bot itself ("help", "what can you do?", "are you a
+bot?") are their own kind, and a message of emoji alone ("👍") is an acknowledgement.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from bot.engine.normalise import clean
 from bot.engine.reply import SmallTalk
@@ -51,6 +54,9 @@ _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
 )
 """Each kind and the words that say it, checked in this order: "ok thanks" is thanks."""
 
+_COURTESIES: frozenset[SmallTalk] = frozenset({"thanks", "goodbye", "greeting"})
+"""The kinds that may come with words the article never uses: names, "sir", "ahead"."""
+
 _OTHER_WORDS = _words(
     "a all so very much lot lots really super the you u ya y'all guys everyone everybody folks "
     "there team bot mate man that this it was is makes sense helpful helped works worked got "
@@ -72,11 +78,15 @@ _ABOUT_QUESTION = (
     r"|what do (?:you|u) cover|what are your commands|commands"
     r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
     r"|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real person|real)"
+    r"|(?:so )?(?:you're|youre|you are|ur|u r) (?:just )?(?:a |an )?(?:bot|robot|ai)"
+    r"|not (?:a )?real (?:person|human|pt|physio|trainer|doctor)"
+    r"|can (?:you|u) (?:see|read|hear) (?:me|this|my messages?|what i(?:'m| am|m) typing)"
     r"|is (?:there|this) a (?:real )?(?:person|human)(?: (?:typing|writing|answering)(?: this)?)?"
-    r"|how do (?:you|u) work)(?:\s+(?:lol|haha|pls|please|bot|robot|mate|as a bot))*"
+    r"|how do (?:you|u) work)(?: for me)?"
+    r"(?:\s+(?:lol|haha|pls|please|bot|robot|mate|as a bot|so|hello))*"
 )
 _ABOUT = re.compile(
-    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry)\s+)*{_ABOUT_QUESTION}"
+    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry|hold up|wait)\s+)*{_ABOUT_QUESTION}"
     rf"(?:\s+{_ABOUT_QUESTION})*"
 )
 """Questions about the bot itself (one or more), after any leading greeting words. Never
@@ -86,8 +96,12 @@ _ACK_EMOJI = frozenset("👍👌🙏✅😊🙂👏❤💪🙌😀😄🤝")
 """Emoji that say "got it" or "thanks" on their own; others ("🆘") are no small talk."""
 
 
-def small_talk_kind(text: str) -> SmallTalk | None:
-    """Which kind of small talk ``text`` is, or None when it says anything more."""
+def small_talk_kind(text: str, unfamiliar: Collection[str] = frozenset()) -> SmallTalk | None:
+    """Which kind of small talk ``text`` is, or None when it says anything more.
+
+    ``unfamiliar``: words of it that no entry uses (apostrophes folded), which thanks, a
+    greeting or a goodbye may carry.
+    """
     cleaned = clean(text)
     if _ABOUT.fullmatch(" ".join(_PUNCTUATION.sub(" ", cleaned).split())):
         return "about"
@@ -97,7 +111,9 @@ def small_talk_kind(text: str) -> SmallTalk | None:
         return "ack" if marks and marks <= _ACK_EMOJI | {"\ufe0f"} else None
     if len(words) > MAX_WORDS or "?" in text:
         return None
-    if any(word not in _KIND_WORDS and word not in _OTHER_WORDS for word in words):
-        return None
     present = set(words)
-    return next((kind for kind, keys in _KINDS if keys & present), None)
+    kind = next((kind for kind, keys in _KINDS if keys & present), None)
+    others = {word.replace("'", "") for word in present - _KIND_WORDS - _OTHER_WORDS}
+    if others and not (kind in _COURTESIES and others <= set(unfamiliar)):
+        return None
+    return kind

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.engine.analysis import Analyser
 from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
 from bot.engine.language import ENGLISH, language_of
-from bot.engine.normalise import clean, is_question, sentences
+from bot.engine.normalise import clean, is_question, sentences, tokens
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
@@ -56,6 +56,8 @@ class Reading:
     which says a function or a sense is as it should be, asks nothing and names no red flag."""
     cared_for: bool = False
     """Whether the member asks on behalf of someone they look after ("my mum (80)...")."""
+    unfamiliar: frozenset[str] = frozenset()
+    """Its words that no entry uses (names, "sir", "ahead"), apostrophes folded."""
 
     @property
     def english(self) -> bool:
@@ -191,6 +193,7 @@ class Reader:
             others=others,
             reassured=_reassured(pieces, calm, (*clauses, _whole(cleaned, len(words)))),
             cared_for=held.cared_for,
+            unfamiliar=frozenset(tokens(cleaned)) - self._english_words,
         )
 
 

@@ -52,6 +52,8 @@ SMALL_TALK_LINES = [
     ("I am most grateful for your assistance. Good day.", "thanks"),
     ("Diolch, cheers butt, that's sorted me", "thanks"),
     ("ok and who made you, robot?", "about"),
+    ("hold up you're a bot? not a real PT?", "about"),
+    ("what can you actually do for me so", "about"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"

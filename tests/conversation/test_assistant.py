@@ -192,6 +192,38 @@ def test_a_question_with_small_talk_words_is_not_small_talk(line: str) -> None:
     assert small_talk_kind(line) is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "haha ok ok, thank you brother, Dima Wydad 💪 good night",
+        "ok noted sir, thank you so much, have a great day ahead 🙏",
+        "Thank you very much for your patient explanations. I wish you a very good day.",
+    ],
+)
+def test_thanks_with_names_and_words_the_article_never_uses_ends_the_topic_kindly(
+    assistant: Assistant, line: str
+) -> None:
+    """After an answer, thanks carrying a name or "sir" is thanks, not a follow-up."""
+    pick(assistant, "hip-internal-rotation")
+    reply = talk(assistant, line)
+    assert (reply.outcome, reply.small_talk) == (Outcome.SMALL_TALK, "thanks")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "hola, me duele mucho la rodilla",
+        "thanks Sarah, ice or heat after",
+        "thanks, my ankle swells",
+    ],
+)
+def test_a_greeting_or_thanks_that_says_more_is_no_small_talk(
+    assistant: Assistant, line: str
+) -> None:
+    """Another language, a body part or the article's words: read as a message."""
+    assert talk(assistant, line).outcome is not Outcome.SMALL_TALK
+
+
 def test_asking_what_the_bot_does_after_an_exercise_is_not_a_follow_up(
     assistant: Assistant,
 ) -> None:
