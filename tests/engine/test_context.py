@@ -244,12 +244,6 @@ DISMISSED = [
         Context.PAST,
     ),
     (
-        "when I was 14 my knee swelled up after a fall. is the pain on the outside of my knee my"
-        " IT band?",
-        Context.PAST,
-    ),
-    ("Dislocated my kneecap as a junior. Which muscles work in the curtsy squat?", Context.PAST),
-    (
         "Had a patient tonight with a hot swollen knee, sent her to the reg. Is the IT band a"
         " muscle?",
         Context.OTHER,
