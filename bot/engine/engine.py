@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine.building import build_state
-from bot.engine.context import Clause, Context, Finding
+from bot.engine.context import Clause, Finding
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.loader import load_knowledge
 from bot.engine.matcher import Candidate
@@ -39,22 +39,7 @@ from bot.engine.verdict import Verdict
 
 __all__ = ["Engine", "Thresholds"]
 
-MAX_CLAUSES = 256
-"""Up to this many clauses (a whole 4,000-character message), a message is also read for red
-flags clause by clause."""
-
 SEMANTIC_OFF = "semantic layer off: no encoder was given"
-
-
-def _marked(reply: Reply, reading: Reading, denied: frozenset[str]) -> Reply:
-    """``reply``, marked with what the reading says of the message.
-
-    Its language (when not English), whether it denies a symptom, whether it asks about one.
-    """
-    language = None if reading.english else reading.language
-    phrase = reading.phrase
-    wonders = phrase is not None and phrase.context is Context.HYPOTHETICAL
-    return replace(reply, language=language, denied=denied, wonders=wonders)
 
 
 class Engine:
@@ -192,7 +177,7 @@ class Engine:
         if self._embeddings is None or decision is None:
             return
         readings = [self._state.reader.read(text) for text in texts]
-        clauses = [_clauses_read(reading) for reading in readings]
+        clauses = [reading.read_alone for reading in readings]
         read = self._embeddings.read_ahead(
             [
                 (reading.text, [clause.chars for clause in its])
@@ -263,7 +248,7 @@ class Engine:
         # every window and clause is read for red flags. A follow-up is also read with its
         # topic ("why does losing it matter" is about hip rotation; a second, short pass),
         # its own words then read as strictly as a clause.
-        clauses = _clauses_read(reading)
+        clauses = reading.read_alone
         windows, parts = self._embeddings.read_in_parts(cleaned, [c.chars for c in clauses])
         self._recheck(state.decision, parts, clauses)
         alone = np.vstack([windows, parts])
@@ -309,7 +294,7 @@ class Engine:
             question=(reading.text, None),
         )
         denied = frozenset().union(*(reading.denied_in(c) for c in reading.clauses))
-        return _marked(reply, reading, denied)
+        return reading.marked(reply, denied)
 
     def _recheck(
         self, decision: DecisionLayer, parts: np.ndarray, clauses: Sequence[Clause]
@@ -367,7 +352,7 @@ class Engine:
             reply = decide(
                 state, self.thresholds, ranked, not_covered, passive=passive, question=question
             )
-        return _marked(reply, reading, self._verdict.denied(reading, judgement))
+        return reading.marked(reply, self._verdict.denied(reading, judgement))
 
     def screen(self, text: str, tier: SafetyTier) -> Reply:
         """The screening question for ``text``, which may describe a red flag of ``tier``.
@@ -396,8 +381,3 @@ class Engine:
         """Whether a message reads as a question (for passive answering)."""
         cleaned = clean(text[:MAX_RAW_CHARS])
         return "?" in cleaned or any(is_question(line) for line in cleaned.splitlines())
-
-
-def _clauses_read(reading: Reading) -> tuple[Clause, ...]:
-    """The clauses the learned signal reads one by one: none for a one-clause message."""
-    return reading.clauses[:MAX_CLAUSES] if len(reading.clauses) > 1 else ()

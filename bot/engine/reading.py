@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine.analysis import Analyser
 from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
 from bot.engine.language import ENGLISH, language_of
 from bot.engine.normalise import clean, is_question, sentences, tokens
+from bot.engine.reply import Reply
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
@@ -23,6 +24,9 @@ _PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
 MIN_CLAUSE_CHARS = 16
 """A piece shorter than this ("ok so", "also") is read by the learned signal with the next."""
 HALF = 0.5
+MAX_CLAUSES = 256
+"""Up to this many clauses (a whole 4,000-character message), a message is also read for red
+flags clause by clause."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,20 @@ class Reading:
     def english(self) -> bool:
         """Whether the message is in English, the language the bot reads best."""
         return self.language == ENGLISH
+
+    @property
+    def read_alone(self) -> tuple[Clause, ...]:
+        """The clauses the learned signal reads one by one: none for a one-clause message."""
+        return self.clauses[:MAX_CLAUSES] if len(self.clauses) > 1 else ()
+
+    def marked(self, reply: Reply, denied: frozenset[str]) -> Reply:
+        """``reply``, marked with what this reading says of the message.
+
+        Its language (when not English), the symptoms it denies, whether it asks about one.
+        """
+        language = None if self.english else self.language
+        wonders = self.phrase is not None and self.phrase.context is Context.HYPOTHETICAL
+        return replace(reply, language=language, denied=denied, wonders=wonders)
 
     @property
     def whole(self) -> Clause:
