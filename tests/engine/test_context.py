@@ -249,6 +249,8 @@ DISMISSED = [
         Context.OTHER,
     ),
     ("Before you ask — fever? no. Swollen? no. Which exercise first?", Context.NEGATED),
+    ("Mi knee nuh swollen, it nuh give way. Stretching di IT band a help?", Context.NEGATED),
+    ("knee status: fever: false, locked: false. what's the VL?", Context.NEGATED),
     (
         "business is very hot, my head is swelling with orders. Roller: how long?",
         Context.FIGURATIVE,
