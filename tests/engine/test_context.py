@@ -285,6 +285,15 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     assert reply.tier_id == tier
 
 
+def test_a_knee_giving_way_in_patois_beside_a_denial_gets_no_exercise(engine: Engine) -> None:
+    """Patois "mi knee a gi way": the safety reply or the screen, though swelling is denied."""
+    reply = engine.answer(
+        "Mi knee a gi way when mi step off di bus, mi nearly drop two time today. Nuh swell or"
+        " nutten. Which exercise mi fi do?"
+    )
+    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
 @pytest.mark.parametrize("message", CURRENT_DESPITE_A_TIME_OR_A_PERSON)
 def test_a_time_a_place_or_another_person_beside_a_current_symptom_dismisses_nothing(
     engine: Engine, message: str
