@@ -63,9 +63,7 @@ class Assistant:
             return self.answer_screen(turn.question, word in YES_WORDS, turn.reply.tier, where)
         if not word:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk="greeting")
-        reading = self.engine.read(text)
-        plain = reading.english and not reading.about_body
-        kind = small_talk_kind(text, reading.unfamiliar if plain else ())
+        kind = small_talk_kind(text, lambda: self._unfamiliar(text))
         if kind == "about" and turn is not None and cautious(turn.reply):
             kind = None  # "help" after a safety reply or a screen is about the member's knee
         if kind is not None and self.engine.red_flag(text) is None:
@@ -77,6 +75,11 @@ class Assistant:
         if turn is not None and turn.is_screen and reply.wonders and not cautious(reply):
             return self._warning_signs() or turn.reply
         return self._held(reply, turn)
+
+    def _unfamiliar(self, text: str) -> frozenset[str]:
+        """The words of ``text`` no entry uses, if it is English and names no body part."""
+        reading = self.engine.read(text)
+        return reading.unfamiliar if reading.english and not reading.about_body else frozenset()
 
     def reading_state(self, where: Place, replying_to: int | None = None) -> tuple[float, int]:
         """What :meth:`ask` at ``where`` depends on besides the words, as plain numbers.

@@ -13,7 +13,7 @@ bot?") are their own kind, and a message of emoji alone ("👍") is an acknowled
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from bot.engine.normalise import clean
 from bot.engine.reply import SmallTalk
@@ -96,11 +96,13 @@ _ACK_EMOJI = frozenset("👍👌🙏✅😊🙂👏❤💪🙌😀😄🤝")
 """Emoji that say "got it" or "thanks" on their own; others ("🆘") are no small talk."""
 
 
-def small_talk_kind(text: str, unfamiliar: Collection[str] = frozenset()) -> SmallTalk | None:
+def small_talk_kind(
+    text: str, unfamiliar: Callable[[], Collection[str]] = frozenset
+) -> SmallTalk | None:
     """Which kind of small talk ``text`` is, or None when it says anything more.
 
-    ``unfamiliar``: words of it that no entry uses (apostrophes folded), which thanks, a
-    greeting or a goodbye may carry.
+    ``unfamiliar`` gives the words of it that no entry uses (apostrophes folded), which
+    thanks, a greeting or a goodbye may carry; it is called only for such a message.
     """
     cleaned = clean(text)
     if _ABOUT.fullmatch(" ".join(_PUNCTUATION.sub(" ", cleaned).split())):
@@ -114,6 +116,6 @@ def small_talk_kind(text: str, unfamiliar: Collection[str] = frozenset()) -> Sma
     present = set(words)
     kind = next((kind for kind, keys in _KINDS if keys & present), None)
     others = {word.replace("'", "") for word in present - _KIND_WORDS - _OTHER_WORDS}
-    if others and not (kind in _COURTESIES and others <= set(unfamiliar)):
+    if others and not (kind in _COURTESIES and others <= set(unfamiliar())):
         return None
     return kind
