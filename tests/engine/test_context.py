@@ -23,6 +23,11 @@ AFFIRMED = [
         "soon",
     ),
     ("my son filmed me and my knee locked halfway, I can't straighten it", "same-day"),
+    (
+        "Got flattened by a tighthead at a ruck and my knee's pointing a way knees don't point,"
+        " there's a proper odd lump on the side of it",
+        "emergency",
+    ),
     ("no swelling, it just gave way on the stairs today", "same-day"),
     ("no, it locked and I can't straighten it", "same-day"),
     ("nope, it swelled up right after the twist", "same-day"),
@@ -249,8 +254,6 @@ DISMISSED = [
         Context.OTHER,
     ),
     ("Before you ask — fever? no. Swollen? no. Which exercise first?", Context.NEGATED),
-    ("Mi knee nuh swollen, it nuh give way. Stretching di IT band a help?", Context.NEGATED),
-    ("knee status: fever: false, locked: false. what's the VL?", Context.NEGATED),
     (
         "business is very hot, my head is swelling with orders. Roller: how long?",
         Context.FIGURATIVE,
@@ -285,13 +288,20 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     assert reply.tier_id == tier
 
 
-def test_a_knee_giving_way_in_patois_beside_a_denial_gets_no_exercise(engine: Engine) -> None:
-    """Patois "mi knee a gi way": the safety reply or the screen, though swelling is denied."""
-    reply = engine.answer(
+PATOIS_RED_FLAGS = [
+    (
         "Mi knee a gi way when mi step off di bus, mi nearly drop two time today. Nuh swell or"
         " nutten. Which exercise mi fi do?"
-    )
-    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    ),
+    "Nuh worry bout di stretches, mi cyaan put weight pon mi leg since di fall",
+]
+"""A knee that "gi way", a leg the member "cyaan" put weight on, beside words of patois."""
+
+
+@pytest.mark.parametrize("message", PATOIS_RED_FLAGS)
+def test_a_red_flag_in_patois_gets_no_exercise(engine: Engine, message: str) -> None:
+    """The safety reply or the screen, though other words are denied or unknown."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
 
 
 @pytest.mark.parametrize("message", CURRENT_DESPITE_A_TIME_OR_A_PERSON)
