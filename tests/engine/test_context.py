@@ -24,6 +24,11 @@ AFFIRMED = [
     ),
     ("my son filmed me and my knee locked halfway, I can't straighten it", "same-day"),
     (
+        "I had a small tumble on the wet leaves yesterday. No swelling to speak of, but the outer"
+        " side of the knee has been sore ever since. I have not troubled the doctor.",
+        "same-day",
+    ),
+    (
         "Got flattened by a tighthead at a ruck and my knee's pointing a way knees don't point,"
         " there's a proper odd lump on the side of it",
         "emergency",
@@ -286,6 +291,16 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     reply = engine.answer(message)
     assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
     assert reply.tier_id == tier
+
+
+def test_weight_lost_without_trying_in_pounds_gets_no_exercise(engine: Engine) -> None:
+    """Lost "near 20 lbs … I ain't tryin to": the safety reply or the screen, no routine."""
+    reply = engine.answer(
+        "lost near 20 lbs past two months and I ain't tryin to, plus this knee ache on the"
+        " outside. which exercise should I start with?"
+    )
+    assert reply.outcome in (Outcome.SAFETY, Outcome.SCREEN)
+    assert "weight loss you can't explain" in reply.signs or reply.outcome is Outcome.SAFETY
 
 
 PATOIS_RED_FLAGS = [
