@@ -26,6 +26,7 @@ from typing import Literal, cast
 from bot.engine.analysis import Analyser
 from bot.engine.context_rules import Rules, Terms, Trigger, compile_rules
 from bot.engine.model import ContextRules, SafetyTier
+from bot.engine.normalise import is_question
 from bot.engine.phrase_syntax import WordGroups
 from bot.engine.scopes import (
     ANSWER_REACH,
@@ -236,6 +237,8 @@ class _Message:
                 found = self._forward(trigger, (start, end), bounds)
             elif end - start == 1 and (start, end) in forward and end < self._clause(start).end:
                 found = None  # a word that looks both ways ("no") looks back only at a clause's end
+            elif trigger.sentence and is_question(self._clause(start).text):
+                found = None  # "can a doctor fix it?" asks: it resolves nothing
             elif trigger.sentence:
                 found = (
                     back_through_sentence(self.clauses, self.clause_of, start, bounds.stops),

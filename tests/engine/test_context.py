@@ -303,6 +303,19 @@ def test_weight_lost_without_trying_in_pounds_gets_no_exercise(engine: Engine) -
     assert "weight loss you can't explain" in reply.signs or reply.outcome is Outcome.SAFETY
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my knee locked and won't straighten, can a doctor fix it?",
+        "knee is hot and swollen and i have a fever, can a doctor fix it?",
+        "foot went numb and cold, can the surgeon fix it?",
+    ],
+)
+def test_a_resolution_asked_about_resolves_nothing(engine: Engine, message: str) -> None:
+    """Asking "can a doctor fix it?" dates nothing: the red flag before it is current."""
+    assert engine.answer(message).outcome in (Outcome.SAFETY, Outcome.SCREEN)
+
+
 PATOIS_RED_FLAGS = [
     (
         "Mi knee a gi way when mi step off di bus, mi nearly drop two time today. Nuh swell or"
