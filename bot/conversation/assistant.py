@@ -213,7 +213,12 @@ class Assistant:
             return replace(whole, part=mine[0].part, also=others) if mine and others else whole
         if not answered:
             return whole
-        return replace(answered[0], also=tuple(answered[1:]), not_covered=whole.not_covered)
+        return replace(
+            answered[0],
+            also=tuple(answered[1:]),
+            not_covered=whole.not_covered,
+            ask_instead=whole.ask_instead,
+        )
 
     def answer_screen(
         self,

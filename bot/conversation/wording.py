@@ -11,9 +11,11 @@ ABSTAIN = (
     "than guess. Try `/topics` to see what I can help with, or ask a moderator."
 )
 NOT_COVERED = (
-    "The article I answer from doesn't cover {topic}, so I won't guess. A physio or coach who "
-    "can see you is the right person for that; `/topics` shows what I can help with."
+    "The article I answer from doesn't cover {topic}, so I won't guess. {ask_instead}; "
+    "`/topics` shows what I can help with."
 )
+ASK_INSTEAD = "A physio or coach who can see you is the right person for that"
+"""Who can answer a subject the article doesn't cover, unless its ``ask_instead`` says."""
 ENGLISH_BEST = (
     "I read English best, and I couldn't read this well enough to answer it. Could you ask in "
     "English? `/topics` shows what I can help with."
@@ -106,7 +108,9 @@ def abstain_text(reply: Reply) -> str:
     best when the message was in another language.
     """
     if reply.not_covered:
-        return NOT_COVERED.format(topic=reply.not_covered)
+        return NOT_COVERED.format(
+            topic=reply.not_covered, ask_instead=reply.ask_instead or ASK_INSTEAD
+        )
     return ENGLISH_BEST if reply.language else ABSTAIN
 
 

@@ -346,7 +346,12 @@ class Engine:
         if caution is not None:
             return replace(caution, ranking=rounded_ranking(ranked))
         if not_covered is not None and not candidates:
-            reply = Reply(outcome=Outcome.ABSTAIN, score=0, not_covered=not_covered.topic)
+            reply = Reply(
+                outcome=Outcome.ABSTAIN,
+                score=0,
+                not_covered=not_covered.topic,
+                ask_instead=not_covered.ask_instead,
+            )
         else:
             # The part that answers is read from the member's own words, without the context.
             reply = decide(

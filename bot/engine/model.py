@@ -160,6 +160,14 @@ class NotCovered:
         str, Text(100, description="Shown to members: 'The article doesn't cover <topic>.'")
     ]
     phrases: Annotated[list[Line], Items(1, 100)]
+    ask_instead: Annotated[
+        str | None,
+        Text(
+            200,
+            description="Who can answer instead, shown after 'so I won't guess.'; by default"
+            " 'A physio or coach who can see you is the right person for that'.",
+        ),
+    ] = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

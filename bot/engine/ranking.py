@@ -133,6 +133,7 @@ def decide(
         score=ranking[0][1] if ranking else 0,
         suggestions=suggestions,
         not_covered=not_covered.topic if not_covered else None,
+        ask_instead=not_covered.ask_instead if not_covered else None,
         ranking=ranking,
     )
 

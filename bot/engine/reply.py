@@ -64,6 +64,8 @@ class Reply:
     related: tuple[Topic, ...] = ()
     routine: tuple[Entry, ...] = ()
     not_covered: str | None = None
+    ask_instead: str | None = None
+    """For a subject the article doesn't cover: who can answer instead, if not a physio."""
     signs: tuple[str, ...] = ()
     """For a screen: the warning signs that fit the message, most fitting first."""
     part: Part | None = None

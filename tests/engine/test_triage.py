@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.conversation.wording import ASK_INSTEAD, abstain_text
 from bot.engine import Engine, Outcome, load_knowledge
 from bot.engine.phrase_syntax import alternatives, split_parts
 from tests.conftest import KNOWLEDGE, write_files
@@ -74,6 +75,24 @@ def test_uncovered_subject_abstains_and_names_it(tiny_dir: Path) -> None:
     assert reply.not_covered == "icing"
     assert reply.suggestions == ()
     assert engine.answer("what is the it band").entry_id == "it-band"
+
+
+def test_an_uncovered_subject_says_who_can_answer_instead(tiny_dir: Path) -> None:
+    """A subject's ``ask_instead`` replaces the physio pointer; one without keeps it."""
+    (tiny_dir / "scope.yaml").write_text(
+        "not_covered:\n"
+        "  - topic: the program's price\n"
+        "    phrases: [price]\n"
+        "    ask_instead: A moderator can share the program's page\n"
+        "  - topic: icing\n"
+        "    phrases: [ice, icing]\n"
+    )
+    engine = Engine.from_directory(tiny_dir)
+    priced = abstain_text(engine.answer("what's the price of the program?"))
+    iced = abstain_text(engine.answer("should I ice my IT band?"))
+    assert "A moderator can share the program's page;" in priced
+    assert ASK_INSTEAD not in priced
+    assert f"{ASK_INSTEAD};" in iced
 
 
 def test_conjunction_phrases_match_parts_anywhere(tiny_dir: Path) -> None:
