@@ -14,7 +14,10 @@ from bot.engine import Engine
 from bot.store import Store
 from tests.discord_ui.conftest import World
 
-QUESTION = "should I foam roll my IT band?"
+QUESTION = "foam roller on my it band, yes or no?"
+"""Answered with a score in the high 90s: above the default passive bar, below a bar of 100.
+(A plainer "should I foam roll my IT band?" scores 99.5 and shows as 100, which a bar of 100
+lets through: the bar is compared with the score a reply shows.)"""
 
 
 def admin(world: World) -> Member:
