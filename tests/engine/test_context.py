@@ -9,6 +9,10 @@ from bot.engine.context import Context
 
 AFFIRMED = [
     ("my knee locked and won't straighten", "same-day"),
+    ("my shin feels fizzy since Monday, how many leg curls?", "soon"),
+    ("a prickly feeling down my thigh all week, curtsy squat ok?", "soon"),
+    ("like ants crawling under the skin of my calf, which exercise first?", "soon"),
+    ("No kidding, my knee ballooned up and it's roasting and I'm shivery", "emergency"),
     ("no fever, but it swelled up an hour after I twisted it", "same-day"),
     ("never had knee trouble before, but today it locked up", "same-day"),
     ("my friend says it's fine but I can't put weight on it", "same-day"),
@@ -195,6 +199,17 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
+    ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
+    (
+        "my knee was broken in a fall as a kid, good ever since. how long is the belt line?",
+        Context.PAST,
+    ),
+    ("my van gave way on the motorway, how do I do the belt line reset?", Context.FIGURATIVE),
+    (
+        "my motivation completely gave way over winter, what order are the three exercises?",
+        Context.FIGURATIVE,
+    ),
+    ("Our centre's knee locked in the second half. For me: how many leg curls?", Context.OTHER),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
     ("no swelling, redness or fever, which exercise first?", Context.NEGATED),
     ("sprained it in 2019 and it swelled up, physio cleared me ages ago", Context.PAST),
