@@ -54,6 +54,10 @@ SMALL_TALK_LINES = [
     ("ok and who made you, robot?", "about"),
     ("hold up you're a bot? not a real PT?", "about"),
     ("what can you actually do for me so", "about"),
+    ("what you can do?", "about"),
+    ("what u can help me with?", "about"),
+    ("hang on are you a bot or a real person lad", "about"),
+    ("Am I talking to a computer?", "about"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"
