@@ -9,9 +9,6 @@ from bot.engine.context import Context
 
 AFFIRMED = [
     ("my knee locked and won't straighten", "same-day"),
-    ("my shin feels fizzy since Monday, how many leg curls?", "soon"),
-    ("a prickly feeling down my thigh all week, curtsy squat ok?", "soon"),
-    ("like ants crawling under the skin of my calf, which exercise first?", "soon"),
     ("No kidding, my knee ballooned up and it's roasting and I'm shivery", "emergency"),
     ("no fever, but it swelled up an hour after I twisted it", "same-day"),
     ("never had knee trouble before, but today it locked up", "same-day"),
@@ -200,11 +197,6 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
-    (
-        "my knee was broken in a fall as a kid, good ever since. how long is the belt line?",
-        Context.PAST,
-    ),
-    ("my van gave way on the motorway, how do I do the belt line reset?", Context.FIGURATIVE),
     (
         "my motivation completely gave way over winter, what order are the three exercises?",
         Context.FIGURATIVE,

@@ -315,6 +315,25 @@ def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
     ]
 
 
+def test_an_exercise_cue_that_reads_as_a_red_flag_phrase_is_refused(tiny_dir: Path) -> None:
+    """Filler words dropped, "keep my knee locked" is "knee locked": it would hide that red flag."""
+    safety = (tiny_dir / "safety.yaml").read_text()
+    (tiny_dir / "safety.yaml").write_text(
+        safety + "exercise_cues: [keep my knee locked, keep it locked, should i lock]\n"
+    )
+    path = tiny_dir / "safety.yaml"
+    line = safety.count("\n") + 1
+    hides = (
+        "reads as the red-flag phrase 'knee locked' once filler words are dropped: it would hide"
+        " that red flag in every message; keep the words that make it a question or an"
+        " instruction about the movement"
+    )
+    assert _errors(tiny_dir) == [
+        f"{path}:{line}: exercise_cues[0]: {hides}",
+        f"{path}:{line}: exercise_cues[1]: {hides}",
+    ]
+
+
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "~\n"])
 def test_an_emptied_file_is_refused_not_loaded_as_nothing(tiny_dir: Path, text: str) -> None:
     """A file saved empty by accident must not silently drop its entries or synonyms."""

@@ -175,7 +175,54 @@ def _check_word_groups(parsed: list[ParsedFile], unloaded: Set[str], complete: b
                     issues.append(file.issue((*place, position), message))
         issues += _context_group_problems(file, groups, unloaded)
     if complete and not issues:
-        issues += _expansion_problem(parsed, groups)
+        issues += _expansion_problem(parsed, groups) + _hiding_cues(parsed, groups)
+    return issues
+
+
+def _compact(text: str) -> tuple[str, ...]:
+    """The words of ``text`` a phrase lookup reads: filler words dropped."""
+    return tuple(word for word in tokens(clean(text)) if word not in FILLER_WORDS)
+
+
+def _hiding_cues(parsed: list[ParsedFile], groups: Mapping[str, list[str]]) -> list[Issue]:
+    """Exercise cues that, filler words dropped, read as all or part of a red-flag phrase.
+
+    Triage skips the words a cue covers, filler words skipped as phrase lookups skip them, so
+    such a cue would hide the red flag in every message: "keep my knee locked" reads as the
+    phrase "knee locked", "keep it locked" as part of it.
+    """
+    flags: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for file in parsed:
+        for tier in file.content.safety_tiers:
+            for phrase in tier.phrases:
+                for part in split_parts(phrase):
+                    for text in alternatives(part, groups):
+                        run = _compact(text)
+                        for word in set(run):
+                            flags.setdefault(word, []).append((run, phrase))
+    issues = []
+    for file in parsed:
+        for position, cue in enumerate(file.content.exercise_cues):
+            hidden = next(
+                (
+                    phrase
+                    for text in alternatives(cue, groups)
+                    if (run := _compact(text))
+                    for words, phrase in flags.get(run[0], ())
+                    if any(
+                        words[start : start + len(run)] == run
+                        for start in range(len(words) - len(run) + 1)
+                    )
+                ),
+                None,
+            )
+            if hidden is not None:
+                message = (
+                    f"reads as the red-flag phrase {hidden!r} once filler words are dropped: it"
+                    " would hide that red flag in every message; keep the words that make it"
+                    " a question or an instruction about the movement"
+                )
+                issues.append(file.issue(("exercise_cues", position), message))
     return issues
 
 
