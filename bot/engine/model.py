@@ -148,6 +148,10 @@ class SafetyTier:
     phrases: Annotated[list[Line], Items(1, 300)]
     signs: Annotated[list[Line], Items(0, 20)] = field(default_factory=list)
     """Warning signs of this tier in plain words, listed by the screening question."""
+    ask_phrases: Annotated[list[Line], Items(0, 100)] = field(default_factory=list)
+    """Wordings that may describe one of this tier's signs, or something everyday ("my calf
+    feels fizzy" after a massage gun or with pins and needles): they get the screening
+    question, never the firm reply, and teach the learned signal nothing."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -61,7 +61,9 @@ def lexical_state(knowledge: KnowledgeBase) -> State:
         vocabulary += entry_texts(entry, knowledge.taught(entry.id))
         vocabulary += reference_texts(entry)
     english = {word for text in vocabulary for word in tokens(text.casefold())}
-    vocabulary += [phrase for tier in knowledge.safety_tiers for phrase in tier.phrases]
+    vocabulary += [
+        phrase for tier in knowledge.safety_tiers for phrase in (*tier.phrases, *tier.ask_phrases)
+    ]
     vocabulary += [phrase for item in knowledge.not_covered for phrase in item.phrases]
     vocabulary += list(knowledge.exercise_cues)
     vocabulary += [word for words in knowledge.word_groups.values() for word in words]

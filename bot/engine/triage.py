@@ -41,18 +41,26 @@ class Triage:
         ("lock your knee out at the top"); the words they cover are not read for red flags.
         """
         self._index = PhraseIndex(((tier, tier.phrases) for tier in tiers), analyser, word_groups)
+        self._asking = PhraseIndex(
+            ((tier, tier.ask_phrases) for tier in tiers), analyser, word_groups
+        )
         self._cues = Masker(exercise_cues, analyser, word_groups)
 
     def covered(self, terms: Terms) -> frozenset[int]:
-        """Positions of ``terms`` inside a red-flag wording."""
-        return self._index.covered(terms)
+        """Positions of ``terms`` inside a red-flag wording (one to ask about, too)."""
+        return self._index.covered(terms) | self._asking.covered(terms)
 
     def names_any(self, terms: Terms) -> bool:
-        """Whether ``terms`` name a red-flag phrase, in any context."""
-        return self._index.find_in_terms(self._cues.masked(terms)) is not None
+        """Whether ``terms`` name a red-flag phrase (or one to ask about), in any context."""
+        masked = self._cues.masked(terms)
+        return any(index.find_in_terms(masked) is not None for index in (self._index, self._asking))
 
     def find(self, terms: Terms, contexts: Sequence[Context]) -> Finding | None:
-        """The gravest phrase the message affirms, else is unsure of, else names at all."""
+        """The gravest phrase the message affirms, else is unsure of, else names at all.
+
+        A phrase to ask about (``ask_phrases``), affirmed or not, is one the message is unsure
+        of: it comes after the tiers' own phrases, and gets the screening question.
+        """
         terms = self._cues.masked(terms)
         for allowed, context in _READINGS:
             held = tuple(
@@ -62,6 +70,9 @@ class Triage:
             found = self._index.find_in_terms(held)
             if found is not None:
                 return Finding(found.payload, context, "phrase", found.phrase)
+        asked = self._asking.find_in_terms(held)
+        if asked is not None:
+            return Finding(asked.payload, Context.UNCERTAIN, "phrase", asked.phrase)
         found = self._index.find_in_terms(terms)
         if found is None:
             return None

@@ -300,6 +300,24 @@ def test_a_symptom_the_member_has_now_is_a_red_flag(
     assert reply.tier_id == tier
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my shin feels fizzy since Monday, how many leg curls?",
+        "outside thigh fizzy, new this week. curl reps?",
+        "like ants crawling under the skin of my calf, which exercise first?",
+    ],
+)
+def test_a_wording_to_ask_about_gets_the_screen_never_the_exercise(
+    engine: Engine, message: str
+) -> None:
+    """Tingling in a member's own words may be a red flag or a massage gun's fizz: asked about."""
+    reply = engine.answer(message)
+    assert reply.outcome is Outcome.SCREEN
+    assert reply.finding is not None
+    assert reply.finding.context is Context.UNCERTAIN
+
+
 def test_weight_lost_without_trying_in_pounds_gets_no_exercise(engine: Engine) -> None:
     """Lost "near 20 lbs … I ain't tryin to": the safety reply or the screen, no routine."""
     reply = engine.answer(

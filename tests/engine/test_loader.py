@@ -315,6 +315,21 @@ def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
     ]
 
 
+def test_a_phrase_to_ask_about_is_checked_like_a_red_flag_phrase(tiny_dir: Path) -> None:
+    """An unknown word group or a lone common word in ``ask_phrases`` is refused, by place."""
+    safety = (tiny_dir / "safety.yaml").read_text()
+    (tiny_dir / "safety.yaml").write_text(
+        safety + '    ask_phrases: ["{tingles} + leg", the, knee fizzy]\n'
+    )
+    path = tiny_dir / "safety.yaml"
+    assert _errors(tiny_dir) == [
+        f"{path}:6: safety_tiers[0].ask_phrases[0]: unknown word group 'tingles' (define it under"
+        " word_groups)",
+        f"{path}:6: safety_tiers[0].ask_phrases[1]: only common words: it would match almost any"
+        " message; say more",
+    ]
+
+
 def test_an_exercise_cue_that_reads_as_a_red_flag_phrase_is_refused(tiny_dir: Path) -> None:
     """Filler words dropped, "keep my knee locked" is "knee locked": it would hide that red flag."""
     safety = (tiny_dir / "safety.yaml").read_text()

@@ -161,8 +161,9 @@ def _check_word_groups(parsed: list[ParsedFile], unloaded: Set[str], complete: b
                     issues.append(file.issue(where, "a group word can't contain {, } or ' + '"))
     for file in parsed:
         phrase_lists = [
-            (("safety_tiers", index, "phrases"), tier.phrases, True)
+            (("safety_tiers", index, name), getattr(tier, name), True)
             for index, tier in enumerate(file.content.safety_tiers)
+            for name in ("phrases", "ask_phrases")
         ] + [
             (("not_covered", index, "phrases"), item.phrases, True)
             for index, item in enumerate(file.content.not_covered)
@@ -194,7 +195,7 @@ def _hiding_cues(parsed: list[ParsedFile], groups: Mapping[str, list[str]]) -> l
     flags: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for file in parsed:
         for tier in file.content.safety_tiers:
-            for phrase in tier.phrases:
+            for phrase in (*tier.phrases, *tier.ask_phrases):
                 for part in split_parts(phrase):
                     for text in alternatives(part, groups):
                         run = _compact(text)
@@ -252,6 +253,7 @@ def _expansion_problem(parsed: list[ParsedFile], groups: Mapping[str, list[str]]
             alternative_count(part, groups)
             for phrases in (
                 *(tier.phrases for tier in file.content.safety_tiers),
+                *(tier.ask_phrases for tier in file.content.safety_tiers),
                 *(item.phrases for item in file.content.not_covered),
             )
             for phrase in phrases
