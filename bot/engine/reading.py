@@ -87,17 +87,6 @@ class Reading:
         """The whole message, as one clause (a follow-up's own words, read as a clause)."""
         return _whole(self.text, len(self.terms))
 
-    def asked(self, clause: Clause) -> bool:
-        """Whether ``clause`` is part of a question: the sentence holding it ends with "?"."""
-        last = clause
-        for piece in self.clauses:
-            if piece.start <= clause.start:
-                continue
-            if piece.opens_sentence:
-                break
-            last = piece
-        return last.text.rstrip().endswith("?")
-
     def context_of(self, clause: Clause) -> Context:
         """How ``clause`` holds what it says.
 

@@ -47,8 +47,11 @@ class Triage:
         self._cues = Masker(exercise_cues, analyser, word_groups)
 
     def covered(self, terms: Terms) -> frozenset[int]:
-        """Positions of ``terms`` inside a red-flag wording (one to ask about, too)."""
-        return self._index.covered(terms) | self._asking.covered(terms)
+        """Positions of ``terms`` inside a red-flag wording.
+
+        Not one to ask about: the hedge in "my knee feels like static" still hedges.
+        """
+        return self._index.covered(terms)
 
     def names_any(self, terms: Terms) -> bool:
         """Whether ``terms`` name a red-flag phrase (or one to ask about), in any context."""

@@ -172,11 +172,9 @@ class Verdict:
         """The learned signal's red flag and its probability, in the context of its clause.
 
         The whole message counts when the clause that reads most like a red flag is not
-        denied, dated, imagined or someone else's (one in a question is unsure: "when I
-        make the leg straight, what I do with the knee?" asks how to do an exercise);
-        otherwise a clause that is not, read alone above the clause bar, gets the screening
-        question, or above the screening bar when the whole message reads as a red flag at
-        the red-flag bar and the member says the
+        denied, dated, imagined or someone else's; otherwise a clause that is not, read alone
+        above the clause bar, gets the screening question, or above the screening bar when
+        the whole message reads as a red flag at the red-flag bar and the member says the
         clause of themselves (or of the child or parent they ask for), denying nothing in it
         ("today no accident. but 3 week before, car door hit my knee very hard"), or when the
         surest clause only says a function is as it should be ("toes were warm and pink this
@@ -193,8 +191,6 @@ class Verdict:
         chance, tier, surest, context = max(held, key=lambda item: item[0])
         worried = 100.0 * judgement.red_flag >= bars.screen
         if worried and context not in DISMISSED:
-            if context is Context.AFFIRMED and reading.asked(surest):
-                context = Context.UNCERTAIN  # "when I make the leg straight, what I do?"
             found = state.knowledge.tier(judgement.tier or tier or "")
             words = reading.topic_words(surest)
             return Finding(found, context, "meaning", surest.text, words), judgement.red_flag

@@ -82,6 +82,10 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "In 2019 I had surgery, my knee locked up today. Now what?",
+    "Last year my knee gave way and it still gives way every week. Now what do I do?",
+    "Years ago I broke my leg, my foot went numb and cold an hour ago. Now what?",
+    "my knee and my pride gave way on the stairs",
     "I'm 12 and my knee hurts on the outside every day, explain it like im 12 pls",
     "knee locked at the 2024 cup final and still won't straighten now",
     "Born in 1960, I fell on the ice this morning and the knee is sore, nobody has checked it",
@@ -198,8 +202,14 @@ DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
     (
-        "my motivation completely gave way over winter, what order are the three exercises?",
-        Context.FIGURATIVE,
+        "Ten years ago I fell off a wall, the knee was broken, good since. Now only the outside"
+        " aches. What is the IT band?",
+        Context.PAST,
+    ),
+    (
+        "Dislocated my kneecap playing rugby, 2011. Fully rehabbed. These days it's lateral pain"
+        " after runs, which muscle is it?",
+        Context.PAST,
     ),
     ("Our centre's knee locked in the second half. For me: how many leg curls?", Context.OTHER),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
