@@ -155,8 +155,6 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
-        for position in message.dated_before_now():
-            labels[position] = graver(labels[position], Context.PAST)
         return ContextReading(
             tuple(labels),
             answered_yes=message.answered_yes(occupied),
@@ -364,36 +362,6 @@ class _Message:
             )
             for start, end in self.spans("answers")
         )
-
-    def dated_before_now(self) -> list[int]:
-        """Positions of the sentences that date an episode, told before one about now.
-
-        "Ten years ago I fall from the rocks, the knee was broken, good since. Now only the
-        outside is tired": the clause of a ``dated`` wording ("ten years ago", "2011") and the
-        clauses of its sentence on either side of it, up to one with a scope's end in it ("my
-        knee locked up today", "but") or a ``present`` word ("it still locks", "is swollen");
-        only when a later sentence opens with a ``now_contrast`` wording ("Now", "This season").
-        """
-        spans = sentences(self.clauses)
-        opened = self.starts("now_contrast")
-        stops = self.starts("terminate") | self.starts("present")
-        dated = self.starts("dated")
-        positions: list[int] = []
-        for number, sentence in enumerate(spans):
-            if not any(later.start in opened for later in spans[number + 1 :]):
-                continue
-            own = [n for n, clause in enumerate(self.clauses) if clause.start in sentence]
-            calm = [not stops & set(range(self.clauses[n].start, self.clauses[n].end)) for n in own]
-            for index, n in enumerate(own):
-                clause = self.clauses[n]
-                if calm[index] and dated & set(range(clause.start, clause.end)):
-                    first, last = index, index
-                    while first > 0 and calm[first - 1]:
-                        first -= 1
-                    while last + 1 < len(own) and calm[last + 1]:
-                        last += 1
-                    positions += range(self.clauses[own[first]].start, self.clauses[own[last]].end)
-        return positions
 
     def lent(self) -> list[int]:
         """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).

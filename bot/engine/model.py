@@ -247,9 +247,6 @@ class ContextRules:
     own sentence, just after a question made only of red-flag words, ``body`` words and
     ``asking`` words ("Is it swollen? Nope.", "Pain at night? No."), denies the question's
     symptoms; after any other question ("Numbness sorted? No.") it denies nothing.
-    A sentence with a ``dated`` wording ("ten years ago", "2011"), told before a sentence that
-    opens with a ``now_contrast`` wording ("Now only the outside aches"), is past around that
-    wording, up to a clause with a ``terminate`` or a ``present`` word ("it still locks").
     """
 
     __pydantic_config__ = _STRICT
@@ -276,9 +273,6 @@ class ContextRules:
     pseudo: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     reassuring: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     terminate: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    dated: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    now_contrast: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    present: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

@@ -201,16 +201,6 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
-    (
-        "Ten years ago I fell off a wall, the knee was broken, good since. Now only the outside"
-        " aches. What is the IT band?",
-        Context.PAST,
-    ),
-    (
-        "Dislocated my kneecap playing rugby, 2011. Fully rehabbed. These days it's lateral pain"
-        " after runs, which muscle is it?",
-        Context.PAST,
-    ),
     ("Our centre's knee locked in the second half. For me: how many leg curls?", Context.OTHER),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
     ("no swelling, redness or fever, which exercise first?", Context.NEGATED),
