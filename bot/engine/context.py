@@ -155,6 +155,8 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
+        for position in message.ended_episode():
+            labels[position] = graver(labels[position], Context.PAST)
         return ContextReading(
             tuple(labels),
             answered_yes=message.answered_yes(occupied),
@@ -362,6 +364,48 @@ class _Message:
             )
             for start, end in self.spans("answers")
         )
+
+    def ended_episode(self) -> list[int]:
+        """Positions of an episode the member dates and says ended, before telling of now.
+
+        "Two winters ago my knee was swollen and hot after I fell, the doctor gave antibiotics
+        and it was finished. Now only pain on the outside of the knee.": the clauses from
+        one with a ``dated`` wording to the first with an ``ended`` one (in that sentence or
+        the next), when every clause before the ``ended`` one is free of ``terminate`` and
+        ``present`` words ("my knee gave way again on Sunday") and a later sentence that asks
+        nothing ("Now what?" does) opens with a ``now_contrast`` wording. All three, or nothing.
+        """
+        spans = sentences(self.clauses)
+        opened = self.starts("now_contrast")
+        now = [
+            sentence.start
+            for sentence in spans
+            if sentence.start in opened
+            and not self._last_clause(sentence).text.rstrip().endswith("?")
+        ]
+        stops = self.starts("terminate") | self.starts("present")
+        dated, ended = self.starts("dated"), self.starts("ended")
+        positions: list[int] = []
+        for number, clause in enumerate(self.clauses):
+            later = [start for start in now if start > clause.start]
+            if not later or not dated & set(range(clause.start, clause.end)):
+                continue
+            sentence = next(index for index, span in enumerate(spans) if clause.start in span)
+            reach = min(later[0], spans[min(sentence + 1, len(spans) - 1)].stop)
+            for last in range(number, len(self.clauses)):
+                words = set(range(self.clauses[last].start, self.clauses[last].end))
+                if self.clauses[last].start >= reach:
+                    break
+                if words & ended:
+                    positions += range(clause.start, self.clauses[last].end)
+                    break
+                if words & stops:
+                    break
+        return positions
+
+    def _last_clause(self, sentence: range) -> Clause:
+        """The last clause of a sentence."""
+        return self.clauses[self.clause_of[sentence.stop - 1]]
 
     def lent(self) -> list[int]:
         """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).

@@ -82,6 +82,8 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "ACL reconstructed in 2019, surgeon fixed it, but it gave way again on Sunday. Now it hurts.",
+    "Knee scoped last year, scar went hot and red and oozing on monday. Now what?",
     "In 2019 I had surgery, my knee locked up today. Now what?",
     "Last year my knee gave way and it still gives way every week. Now what do I do?",
     "Years ago I broke my leg, my foot went numb and cold an hour ago. Now what?",
@@ -201,6 +203,11 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 DISMISSED = [
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
+    (
+        "Two winters ago my knee swelled up and went hot after a fall, the doctor gave me"
+        " antibiotics and it was finished. Now only pain on the outside. What causes it?",
+        Context.PAST,
+    ),
     ("Our centre's knee locked in the second half. For me: how many leg curls?", Context.OTHER),
     ("my knee doesn't lock or give way, it just aches", Context.NEGATED),
     ("no swelling, redness or fever, which exercise first?", Context.NEGATED),
