@@ -155,7 +155,7 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
-        for position in message.ended_episode():
+        for position in message.ended_episode(labels):
             labels[position] = graver(labels[position], Context.PAST)
         return ContextReading(
             tuple(labels),
@@ -365,15 +365,16 @@ class _Message:
             for start, end in self.spans("answers")
         )
 
-    def ended_episode(self) -> list[int]:
+    def ended_episode(self, labels: Sequence[Context]) -> list[int]:
         """Positions of an episode the member dates and says ended, before telling of now.
 
         "Two winters ago my knee was swollen and hot after I fell, the doctor gave antibiotics
-        and it was finished. Now only pain on the outside of the knee.": the clauses from
-        one with a ``dated`` wording to the first with an ``ended`` one (in that sentence or
-        the next), when every clause before the ``ended`` one is free of ``terminate`` and
-        ``present`` words ("my knee gave way again on Sunday") and a later sentence that asks
-        nothing ("Now what?" does) opens with a ``now_contrast`` wording. All three, or nothing.
+        and it was finished. Now only pain on the outside of the knee.": from the start of a
+        clause with a ``dated`` wording up to an ``ended`` one the message affirms ("never
+        fixed" ends nothing) in that sentence or the next, when no ``terminate`` or
+        ``present`` word lies between ("it gives way, physio sorted it": the symptom is now),
+        and a later sentence opens with a ``now_contrast`` wording and asks nothing ("Now
+        what?", "Now what exercises" ask). All three, or nothing.
         """
         spans = sentences(self.clauses)
         opened = self.starts("now_contrast")
@@ -382,25 +383,21 @@ class _Message:
             for sentence in spans
             if sentence.start in opened
             and not self._last_clause(sentence).text.rstrip().endswith("?")
+            and not self.starts("now_asking") & {sentence.start}
         ]
         stops = self.starts("terminate") | self.starts("present")
-        dated, ended = self.starts("dated"), self.starts("ended")
+        dated = self.starts("dated")
+        ended = sorted(start for start in self.starts("ended") if labels[start] is Context.AFFIRMED)
         positions: list[int] = []
-        for number, clause in enumerate(self.clauses):
+        for clause in self.clauses:
             later = [start for start in now if start > clause.start]
             if not later or not dated & set(range(clause.start, clause.end)):
                 continue
             sentence = next(index for index, span in enumerate(spans) if clause.start in span)
             reach = min(later[0], spans[min(sentence + 1, len(spans) - 1)].stop)
-            for last in range(number, len(self.clauses)):
-                words = set(range(self.clauses[last].start, self.clauses[last].end))
-                if self.clauses[last].start >= reach:
-                    break
-                if words & ended:
-                    positions += range(clause.start, self.clauses[last].end)
-                    break
-                if words & stops:
-                    break
+            end = next((start for start in ended if clause.start < start < reach), None)
+            if end is not None and not stops & set(range(clause.start, end)):
+                positions += range(clause.start, end)
         return positions
 
     def _last_clause(self, sentence: range) -> Clause:

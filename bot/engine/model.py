@@ -247,10 +247,11 @@ class ContextRules:
     own sentence, just after a question made only of red-flag words, ``body`` words and
     ``asking`` words ("Is it swollen? Nope.", "Pain at night? No."), denies the question's
     symptoms; after any other question ("Numbness sorted? No.") it denies nothing.
-    An episode told from a ``dated`` wording ("two winters ago", "2012") to an ``ended`` one
-    ("it was finished", "sorted it"), before a sentence that opens with a ``now_contrast``
-    wording and asks nothing ("Now only pain on the outside of the knee."), is past,
-    unless a clause between names a ``terminate`` or a ``present`` word ("it still locks").
+    An episode told from a ``dated`` wording ("two winters ago", "2012") up to an affirmed
+    ``ended`` one ("it was finished", "sorted it"), before a sentence that opens with a
+    ``now_contrast`` wording and asks nothing ("Now only pain on the outside of the knee.";
+    not a ``now_asking`` one: "Now what exercises"), is past, unless a ``terminate`` or a
+    ``present`` word lies between ("it gives way, physio sorted it").
     """
 
     __pydantic_config__ = _STRICT
@@ -280,6 +281,7 @@ class ContextRules:
     dated: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     ended: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     now_contrast: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    now_asking: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     present: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
