@@ -300,14 +300,17 @@ def test_phrases_and_synonyms_too_common_or_without_words_are_rejected(tiny_dir:
     ]
 
 
+def _safety_with(tiny_dir: Path, added: str) -> tuple[Path, int]:
+    """The tiny safety file with ``added`` appended: its path and the added line's number."""
+    path = tiny_dir / "safety.yaml"
+    safety = path.read_text()
+    path.write_text(safety + added)
+    return path, safety.count("\n") + 1
+
+
 def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
     """A cue hides the words it covers; a conjunction or a lone common word can't be a cue."""
-    safety = (tiny_dir / "safety.yaml").read_text()
-    (tiny_dir / "safety.yaml").write_text(
-        safety + "exercise_cues: [lock + top, the, should i lock]\n"
-    )
-    path = tiny_dir / "safety.yaml"
-    line = safety.count("\n") + 1
+    path, line = _safety_with(tiny_dir, "exercise_cues: [lock + top, the, should i lock]\n")
     assert _errors(tiny_dir) == [
         f"{path}:{line}: exercise_cues[0]: a cue is one run of words: ' + ' doesn't apply",
         f"{path}:{line}: exercise_cues[1]: only common words: it would match almost any message;"
@@ -317,11 +320,7 @@ def test_an_exercise_cue_is_one_run_of_words(tiny_dir: Path) -> None:
 
 def test_a_phrase_to_ask_about_is_checked_like_a_red_flag_phrase(tiny_dir: Path) -> None:
     """An unknown word group or a lone common word in ``ask_phrases`` is refused, by place."""
-    safety = (tiny_dir / "safety.yaml").read_text()
-    (tiny_dir / "safety.yaml").write_text(
-        safety + '    ask_phrases: ["{tingles} + leg", the, knee fizzy]\n'
-    )
-    path = tiny_dir / "safety.yaml"
+    path, _ = _safety_with(tiny_dir, '    ask_phrases: ["{tingles} + leg", the, knee fizzy]\n')
     assert _errors(tiny_dir) == [
         f"{path}:6: safety_tiers[0].ask_phrases[0]: unknown word group 'tingles' (define it under"
         " word_groups)",
@@ -332,12 +331,9 @@ def test_a_phrase_to_ask_about_is_checked_like_a_red_flag_phrase(tiny_dir: Path)
 
 def test_an_exercise_cue_that_reads_as_a_red_flag_phrase_is_refused(tiny_dir: Path) -> None:
     """Filler words dropped, "keep my knee locked" is "knee locked": it would hide that red flag."""
-    safety = (tiny_dir / "safety.yaml").read_text()
-    (tiny_dir / "safety.yaml").write_text(
-        safety + "exercise_cues: [keep my knee locked, keep it locked, should i lock]\n"
+    path, line = _safety_with(
+        tiny_dir, "exercise_cues: [keep my knee locked, keep it locked, should i lock]\n"
     )
-    path = tiny_dir / "safety.yaml"
-    line = safety.count("\n") + 1
     hides = (
         "reads as the red-flag phrase 'knee locked' once filler words are dropped: it would hide"
         " that red flag in every message; keep the words that make it a question or an"
