@@ -377,13 +377,12 @@ class _Message:
         what?", "Now what exercises" ask). All three, or nothing.
         """
         spans = sentences(self.clauses)
-        opened = self.starts("now_contrast")
+        opened, asking = self.starts("now_contrast"), self.starts("now_asking")
         now = [
             sentence.start
             for sentence in spans
-            if sentence.start in opened
+            if sentence.start in opened - asking
             and not self._last_clause(sentence).text.rstrip().endswith("?")
-            and not self.starts("now_asking") & {sentence.start}
         ]
         stops = self.starts("terminate") | self.starts("present")
         dated = self.starts("dated")
