@@ -61,6 +61,8 @@ _LISTED_LETTER = re.compile(r"(?<![\w/])[ny]\s*[,;/]")
 _ANSWER_WORDS = {"n": "no", "y": "yes"}
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
+_DROPPED_G = re.compile(r"\b([a-z]{2,}in)['’](?![a-z])")
+"""A word whose final g an apostrophe stands for (``wakin'``, ``tryin'``): read with the g."""
 _FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
 """Invisible characters that are not format characters: the combining grapheme joiner,
 Hangul fillers, Khmer inherent vowels, the blank Braille pattern, variation selectors."""
@@ -163,6 +165,7 @@ def clean(text: str) -> str:
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)
     text = _CAN_NOT.sub("cannot", _STRETCHED.sub(r"\1\1", text))
+    text = _DROPPED_G.sub(r"\1g", text)
     text = "\n".join(map(_letters_as_answers, text.split("\n")))
     return _SPACED.sub(lambda found: found.group().replace(" ", ""), text)
 

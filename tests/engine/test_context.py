@@ -14,6 +14,12 @@ AFFIRMED = [
     ("never had knee trouble before, but today it locked up", "same-day"),
     ("my friend says it's fine but I can't put weight on it", "same-day"),
     ("it's not that bad, I just can't walk on it", "same-day"),
+    (
+        "came off the ladder, knee's at a funny angle and the foot below it's gone pale and cold."
+        " exercises?",
+        "emergency",
+    ),
+    ("knee's been wakin' me up and I've dropped 12 pounds without tryin'. curl reps?", "soon"),
     ("my knee wont unbend. how many reps of the leg curl should I do?", "same-day"),
     ("THE LEG WILL NOT TAKE ME SINCE TUESDAY. HOW LONG DO I LIE ON THE ROLLER FOR?", "same-day"),
     ("the knee won't take my weight today, which leg crosses in the curtsy?", "same-day"),
@@ -225,6 +231,10 @@ DISMISSED = [
     ("my coworker's knee is swollen and hot, she's at the doctor", Context.OTHER),
     ("my friend's knee swelled up and my question is about the leg curl", Context.OTHER),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
+    (
+        "Cup final lost on penalties, I'm numb after the result. Does rolling help?",
+        Context.FIGURATIVE,
+    ),
     ("Nothing hot or swollen, no fever. Which exercise first?", Context.NEGATED),
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
@@ -400,6 +410,7 @@ FUNCTION_AS_IT_SHOULD_BE = [
     "Foot is warm. Feeling is normal. Leg curl with foot in: why turn the foot?",
     "Knee's not puffy, bends and straightens no worries. Why does foam rolling feel good?",
     "my knee is not swollen and I am able to walk without any difficulty. reps for the leg curl?",
+    "No heat, no swelling, and my knee is bending ok. Is the IT band a tendon or a muscle?",
 ]
 """A clause that says a function or a sense is as it should be reads, to the learned signal,
 much like the symptom it denies ("straightens completely", "walk without any difficulty")."""

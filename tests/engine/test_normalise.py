@@ -58,6 +58,12 @@ def test_contractions_fold() -> None:
     assert tokens("i can't, i cannot, won’t") == ["i", "cant", "i", "cant", "wont"]
 
 
+def test_a_dropped_g_is_read_with_its_g() -> None:
+    """``wakin'`` and ``tryin’`` are read as ``waking`` and ``trying``; a quoted ``in'`` stays."""
+    assert clean("been wakin' me up, not tryin’ to") == "been waking me up, not trying to"
+    assert clean("he said 'come in'") == "he said 'come in'"
+
+
 def test_stems_group_word_forms() -> None:
     """Inflections of one word share a stem."""
     assert {stem(w) for w in ("locked", "locking", "locks", "lock")} == {"lock"}
