@@ -280,7 +280,7 @@ class _Message:
         if context is Context.OTHER and self._strikes_member(scope):
             return None  # "the dog barrelled into my knee": the member's injury
         if context is Context.OTHER:
-            scope = until(scope, self.first_person)
+            scope = until(scope, self.member_speaks())
         if context is Context.NEGATED and any(
             self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
         ):
@@ -406,10 +406,8 @@ class _Message:
     def lent(self) -> list[int]:
         """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).
 
-        A first-person word inside a person's wording ("my wife", "a friend of mine") is not
-        the member speaking of themselves, nor a possessive without a body part ("my hiking
-        partner"); a person just after a ``contact`` word owns nothing ("clashed with his knee":
-        the member's knee met it).
+        The member speaks where :meth:`member_speaks` says; a person just after a ``contact``
+        word owns nothing ("clashed with his knee": the member's knee met it).
         """
         people = self.spans("experiencer")
         bodies = self.starts("body")
@@ -421,10 +419,22 @@ class _Message:
             and self.clause_of[start] == self.clause_of[end]
             and not met & set(range(start - CONTACT_REACH, start))
         }
-        not_own = {position for start, end in people for position in range(start, end)}
+        return lent_sentences(sentences(self.clauses), owner, bodies, self.member_speaks())
+
+    def member_speaks(self) -> set[int]:
+        """Where the member speaks of themselves.
+
+        A first-person word inside a person's wording ("my wife", "a friend of mine") is not
+        the member, nor a possessive without a body part ("my hiking partner", "a student on
+        my boat").
+        """
+        bodies = self.starts("body")
+        not_own = {
+            position for start, end in self.spans("experiencer") for position in range(start, end)
+        }
         not_own |= {
             start
             for start, end in self.spans("possessive")
             if not bodies & set(range(end, end + POSSESSION_REACH))
         }
-        return lent_sentences(sentences(self.clauses), owner, bodies, self.first_person - not_own)
+        return self.first_person - not_own

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import decancer_py
 
+from bot.engine.words import common_words
+
 MAX_RAW_CHARS = 4000
 CLEANED_KEPT = 4096
 """Texts whose cleaned form is kept: an engine build, and every fold of ``eval --cv``,
@@ -62,7 +64,7 @@ _ANSWER_WORDS = {"n": "no", "y": "yes"}
 _CAN_NOT = re.compile(r"\bcan not\b")
 """``can not`` written as two words, read as ``cannot``."""
 _DROPPED_G = re.compile(r"\b([a-z]{2,}in)['’](?![a-z])")
-"""A word whose final g an apostrophe stands for (``wakin'``, ``tryin'``): read with the g."""
+"""A word whose final g an apostrophe may stand for (``wakin'``, ``tryin’``, not ``cousin'``)."""
 _FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f]")
 """Invisible characters that are not format characters: the combining grapheme joiner,
 Hangul fillers, Khmer inherent vowels, the blank Braille pattern, variation selectors."""
@@ -165,9 +167,15 @@ def clean(text: str) -> str:
     lines = (" ".join(line.split()) for line in text.splitlines())
     text = "\n".join(line for line in lines if line)
     text = _CAN_NOT.sub("cannot", _STRETCHED.sub(r"\1\1", text))
-    text = _DROPPED_G.sub(r"\1g", text)
+    text = _DROPPED_G.sub(_with_g, text)
     text = "\n".join(map(_letters_as_answers, text.split("\n")))
     return _SPACED.sub(lambda found: found.group().replace(" ", ""), text)
+
+
+def _with_g(found: re.Match[str]) -> str:
+    """A dropped g's word read with its g, where that makes a common word ("wakin'")."""
+    word = found.group(1)
+    return f"{word}g" if f"{word}g" in common_words() else found.group()
 
 
 def raw_tokens(text: str) -> list[str]:

@@ -207,6 +207,11 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 "someone kicked the knee", "As a teenager my knee hurts", "Can I walk on it? Nope.")."""
 
 DISMISSED = [
+    (
+        "A pupil on my minibus had a knee that kept giving way, sent her to the nurse. For me: where"
+        " should I feel the split squat?",
+        Context.OTHER,
+    ),
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
     (
