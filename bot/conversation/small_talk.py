@@ -41,7 +41,8 @@ _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
         "greeting",
         _words(
             "hi hey heya hello hiya yo sup howdy morning afternoon evening gm hola bonjour "
-            "buenos buenas dias salut ciao hallo moin servus oi ola hej czesc hoi goedemorgen"
+            "buenos buenas dias salut ciao hallo moin servus oi ola hej czesc hoi goedemorgen "
+            "habari jambo mambo niaje salaam salam namaste merhaba ahoj szia"
         ),
     ),
     (
@@ -63,35 +64,40 @@ _OTHER_WORDS = _words(
     "it's thats that's for again now i'll will do try see take care and oh ah just well then "
     "legend amazing brilliant beaucoup muchas mucho vielen much dear have lovely "
     "wonderful day sorry forgot to say i am im new here most your assistance sorted me "
-    "bro bud buddy pal butt je wel"
+    "bro bud buddy pal butt je wel my anyway yako"
 )
 """Words that may come with small talk without making it a question."""
 _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-_BOT_OR_PERSON = r"(?:a |an )?(?:bot|robot|ai|computer|machine|human|real person|person|real)"
+_BOT_OR_PERSON = (
+    r"(?:a |an )?(?:bot|robot|ai|computer|machine|human|real person|real human|person|real)"
+)
 """What a member asks whether they are talking to."""
 _ABOUT_QUESTION = (
     r"(?:help|how does this work|how do (?:i|we) use (?:this|you|u)"
     r"|what (?:else )?(?:can|do) (?:you|u) (?:actually |really )?(?:do|know)(?: about)?"
     r"(?: besides [a-z ]+ stuff)?"
-    r"|what (?:(?:you|u) can|can (?:you|u)) help (?:me )?with"
+    r"|what (?:(?:sort|sorts|kind|kinds|type|types) of )?(?:things |stuff |questions )?"
+    r"(?:(?:you|u) can|can (?:you|u)) help (?:me )?with"
     r"|what (?:you|u) can (?:do|help with)"
-    r"|what (?:can|should) i ask(?: you| u)?"
+    r"|(?:what|which) (?:questions )?(?:can|should) i ask(?: you| u)?"
+    r"|(?:what|which) (?:questions )?i can ask(?: you| u)?"
     r"|what do (?:you|u) cover|what are your commands|commands"
     r"|who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|who made (?:you|u)"
-    rf"|(?:are|r) (?:you|u) {_BOT_OR_PERSON}(?: or {_BOT_OR_PERSON})?"
+    rf"|(?:are|r) (?:you|u) {_BOT_OR_PERSON}(?: or (?:like )?{_BOT_OR_PERSON})?"
     rf"|am i (?:talking|speaking|chatting) to {_BOT_OR_PERSON}(?: or {_BOT_OR_PERSON})?"
     r"|(?:so )?(?:you're|youre|you are|ur|u r) (?:just )?(?:a |an )?(?:bot|robot|ai)"
     r"|not (?:a )?real (?:person|human|pt|physio|trainer|doctor)"
     r"|can (?:you|u) (?:see|read|hear) (?:me|this|my messages?|what i(?:'m| am|m) typing)"
     r"|is (?:there|this) a (?:real )?(?:person|human)(?: (?:typing|writing|answering)(?: this)?)?"
     r"|how do (?:you|u) work)(?: for me)?"
-    r"(?:\s+(?:lol|haha|pls|please|bot|robot|mate|lad|love|pal|as a bot|so|hello))*"
+    r"(?:\s+(?:lol|haha|pls|please|bot|robot|mate|lad|love|pal|as a bot|so|hello|then))*"
 )
 _ABOUT = re.compile(
-    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry|hold up|hang on|wait)\s+)*{_ABOUT_QUESTION}"
+    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry|hold up|hang on|wait|i am new here"
+    rf"|i'?m new here|i am new|i'?m new)\s+)*{_ABOUT_QUESTION}"
     rf"(?:\s+{_ABOUT_QUESTION})*"
 )
 """Questions about the bot itself (one or more), after any leading greeting words. Never

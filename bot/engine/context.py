@@ -236,8 +236,9 @@ class _Message:
                 continue
             way |= span
             if trigger.forward:
-                found = self._forward(trigger, (start, end), bounds)
-            elif end - start == 1 and (start, end) in forward and end < self._clause(start).end:
+                yield from self._forward(trigger, (start, end), bounds)
+                continue
+            if end - start == 1 and (start, end) in forward and end < self._clause(start).end:
                 found = None  # a word that looks both ways ("no") looks back only at a clause's end
             elif trigger.sentence and is_question(self._clause(start).text):
                 found = None  # "can a doctor fix it?" asks: it resolves nothing
@@ -263,35 +264,41 @@ class _Message:
 
     def _forward(
         self, trigger: Trigger, span: tuple[int, int], bounds: Bounds
-    ) -> tuple[list[int], Context] | None:
-        """A forward trigger's scope and context, or None where it is no trigger here.
+    ) -> list[tuple[list[int], Context]]:
+        """A forward trigger's scopes and their contexts: none where it is no trigger here.
 
         Someone else's scope ends where the member speaks of themselves, and there is none
-        where the member's body met theirs ("landed on his knee"); a negated ability is
-        the symptom ("not able to walk"); a "what if" about the member's own body, or one that
-        is a sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
+        where the member's body met theirs ("landed on his knee"); after a possessive without
+        a body part it is unsure whose ("a student on my boat had a knee that buckled", "a
+        runner crashed into my bike and knee swelled up"). A negated ability is the symptom
+        ("not able to walk"); a "what if" about the member's own body, or one that is a
+        sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
         """
         context = trigger.context
         if context is Context.OTHER and self.starts("contact") & set(
             range(span[0] - CONTACT_REACH, span[0])
         ):
-            return None  # "landed on his knee, can't weight bear": the member's injury
+            return []  # "landed on his knee, can't weight bear": the member's injury
         scope = forward_scope(self.clauses, self.clause_of, span, bounds, context)
         if context is Context.OTHER and self._strikes_member(scope):
-            return None  # "the dog barrelled into my knee": the member's injury
+            return []  # "the dog barrelled into my knee": the member's injury
         if context is Context.OTHER:
-            scope = until(scope, self.member_speaks())
+            theirs = until(scope, self.first_person)
+            return [
+                (theirs, context),
+                (until(scope, self.member_speaks())[len(theirs) :], Context.UNCERTAIN),
+            ]
         if context is Context.NEGATED and any(
             self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
         ):
-            return None
+            return []
         next_sentence = bool(scope) and scope[0] >= self._clause(span[0]).end
         if context is Context.HYPOTHETICAL and (
             self.first_person & set(scope)
             or (next_sentence and self._clause(scope[0]).opens_sentence)
         ):
             context = Context.UNCERTAIN
-        return scope, context
+        return [(scope, context)]
 
     def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
         """The clauses (by number) that say a function or a sense is as it should be.

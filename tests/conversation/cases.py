@@ -58,6 +58,10 @@ SMALL_TALK_LINES = [
     ("what u can help me with?", "about"),
     ("hang on are you a bot or a real person lad", "about"),
     ("Am I talking to a computer?", "about"),
+    ("are u a bot or like a real human", "about"),
+    ("What kind of stuff can you help me with, then?", "about"),
+    ("Hi. I'm new here. Which questions can I ask you?", "about"),
+    ("lol ok, jambo bot, mambo 👋", "greeting"),
 ]
 LOCK_OUT = "should i lock my knee out at the top of the curtsy squat?"
 DOSE = "how many reps for the leg curl with the foot turned in?"

@@ -207,11 +207,6 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 "someone kicked the knee", "As a teenager my knee hurts", "Can I walk on it? Nope.")."""
 
 DISMISSED = [
-    (
-        "A pupil on my minibus had a knee that kept giving way, sent her to the nurse. For me: where"
-        " should I feel the split squat?",
-        Context.OTHER,
-    ),
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
     (
@@ -527,13 +522,24 @@ IMAGINED_OF_ONESELF = [
 """A what-if about the member's own body, reaching through its list of what might happen."""
 
 
-@pytest.mark.parametrize("message", SOMEONE_ELSES_BODY + IMAGINED_OF_ONESELF)
+WHOSE_IS_UNSURE = [
+    (
+        "A woman on my minibus had a knee that kept giving way, sent her to the nurse. For me: where"
+        " should I feel the split squat?"
+    ),
+    "a guy from my club rode into my bike at the lights and knee swelled straight up. which exercise?",
+]
+"""Someone else named, then "my" and a thing, then a symptom: theirs or the member's?"""
+
+
+@pytest.mark.parametrize("message", SOMEONE_ELSES_BODY + IMAGINED_OF_ONESELF + WHOSE_IS_UNSURE)
 def test_someone_elses_body_or_a_what_if_is_asked_about_not_alarmed(
     engine: Engine, message: str
 ) -> None:
     """The phrase is read as unsure: a screen, no alarm.
 
-    A parent may not say they are one; a what-if about oneself may be real.
+    A parent may not say they are one; a what-if about oneself may be real; after "my" and a
+    thing ("my minibus", "my bike"), the symptom may be either's.
     """
     reading = engine.read(message)
     assert reading.phrase is not None
