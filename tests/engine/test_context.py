@@ -232,6 +232,11 @@ DISMISSED = [
     ("my friend's knee swelled up and my question is about the leg curl", Context.OTHER),
     ("I'm numb to all the stretch-it advice", Context.FIGURATIVE),
     (
+        "Gave way to temptation and ate the whole cake lol. how long do I hold the belt line reset?",
+        Context.FIGURATIVE,
+    ),
+    ("Honestly numb from the news all week. What is the VL anyway?", Context.FIGURATIVE),
+    (
         "Cup final lost on penalties, I'm numb after the result. Does rolling help?",
         Context.FIGURATIVE,
     ),
