@@ -292,6 +292,8 @@ class _Message:
             self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
         ):
             return []
+        if context is Context.PAST:
+            scope = self._before_recent(scope, span)
         next_sentence = bool(scope) and scope[0] >= self._clause(span[0]).end
         if context is Context.HYPOTHETICAL and (
             self.first_person & set(scope)
@@ -299,6 +301,19 @@ class _Message:
         ):
             context = Context.UNCERTAIN
         return [(scope, context)]
+
+    def _before_recent(self, scope: list[int], span: tuple[int, int]) -> list[int]:
+        """A past scope up to the last joining word before a recent wording in its clause.
+
+        "Two years ago I tore my ACL and my knee swelled up after a twist on Sunday": the
+        swelling is Sunday's. Without a joining word between, the scope stays whole.
+        """
+        clause_end = self._clause(span[0]).end
+        recent = min((p for p in self.starts("recent") if span[1] <= p < clause_end), default=None)
+        if recent is None:
+            return scope
+        joins = [p for p in self.starts("joining") if span[1] <= p < recent]
+        return [p for p in scope if p < max(joins)] if joins else scope
 
     def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
         """The clauses (by number) that say a function or a sense is as it should be.

@@ -36,7 +36,7 @@ it reaches back through the whole sentence."""
 WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
     "sense", "change", "affirming", "answers", "asking", "experiencer", "possessive", "contact",
-    "reassuring", "dated", "ended", "now_contrast", "now_asking", "present",
+    "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -98,6 +98,8 @@ class Rules:
     now_contrast: Runs = field(default_factory=Runs)
     now_asking: Runs = field(default_factory=Runs)
     present: Runs = field(default_factory=Runs)
+    recent: Runs = field(default_factory=Runs)
+    joining: Runs = field(default_factory=Runs)
     sense: Runs = field(default_factory=Runs)
     change: Runs = field(default_factory=Runs)
     body: Runs = field(default_factory=Runs)

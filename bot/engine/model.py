@@ -251,7 +251,10 @@ class ContextRules:
     ``ended`` one ("it was finished", "sorted it"), before a sentence that opens with a
     ``now_contrast`` wording and asks nothing ("Now only pain on the outside of the knee.";
     not a ``now_asking`` one: "Now what exercises"), is past, unless a ``terminate`` or a
-    ``present`` word lies between ("it gives way, physio sorted it").
+    ``present`` word lies between ("it gives way, physio sorted it"). A past scope that meets
+    a ``recent`` wording in its clause ("on Sunday", "this morning") ends at the last
+    ``joining`` word before it: "Two years ago I tore my ACL and my knee swelled up after a
+    twist on Sunday" dates the tear, not the swelling.
     """
 
     __pydantic_config__ = _STRICT
@@ -283,6 +286,8 @@ class ContextRules:
     now_contrast: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     now_asking: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     present: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    recent: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    joining: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

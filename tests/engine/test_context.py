@@ -20,6 +20,8 @@ AFFIRMED = [
         "emergency",
     ),
     ("knee's been wakin' me up and I've dropped 12 pounds without tryin'. curl reps?", "soon"),
+    ("Back in 2016 I had my meniscus trimmed and the knee locked again this morning", "same-day"),
+    ("Years ago I sprained it skiing and my knee swelled up after a twist on Saturday", "same-day"),
     ("my knee wont unbend. how many reps of the leg curl should I do?", "same-day"),
     ("THE LEG WILL NOT TAKE ME SINCE TUESDAY. HOW LONG DO I LIE ON THE ROLLER FOR?", "same-day"),
     ("the knee won't take my weight today, which leg crosses in the curtsy?", "same-day"),
