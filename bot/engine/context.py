@@ -306,14 +306,19 @@ class _Message:
         """A past scope up to the last joining word before a recent wording in its clause.
 
         "Two years ago I tore my ACL and my knee swelled up after a twist on Sunday": the
-        swelling is Sunday's. Without a joining word between, the scope stays whole.
+        swelling is Sunday's. Where the member starts telling something else after it, the
+        scope ends there instead ("and my foot was numb for months i read the article today":
+        the reading is today's, not the numbness). Without a joining word between, the scope
+        stays whole.
         """
         clause_end = self._clause(span[0]).end
-        recent = min((p for p in self.starts("recent") if span[1] <= p < clause_end), default=None)
-        if recent is None:
-            return scope
+        recent = min((p for p in self.starts("recent") if span[1] <= p < clause_end), default=0)
         joins = [p for p in self.starts("joining") if span[1] <= p < recent]
-        return [p for p in scope if p < max(joins)] if joins else scope
+        if not joins:
+            return scope
+        speaking = [p for p in self.starts("speaker") if joins[0] < p < recent]
+        cut = max(joins + speaking)
+        return [p for p in scope if p < cut]
 
     def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
         """The clauses (by number) that say a function or a sense is as it should be.

@@ -37,6 +37,7 @@ WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
     "sense", "change", "affirming", "answers", "asking", "experiencer", "possessive", "contact",
     "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
+    "speaker",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -100,6 +101,7 @@ class Rules:
     present: Runs = field(default_factory=Runs)
     recent: Runs = field(default_factory=Runs)
     joining: Runs = field(default_factory=Runs)
+    speaker: Runs = field(default_factory=Runs)
     sense: Runs = field(default_factory=Runs)
     change: Runs = field(default_factory=Runs)
     body: Runs = field(default_factory=Runs)

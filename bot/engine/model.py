@@ -254,7 +254,8 @@ class ContextRules:
     ``present`` word lies between ("it gives way, physio sorted it"). A past scope that meets
     a ``recent`` wording in its clause ("on Sunday", "this morning") ends at the last
     ``joining`` word before it: "Two years ago I tore my ACL and my knee swelled up after a
-    twist on Sunday" dates the tear, not the swelling.
+    twist on Sunday" dates the tear, not the swelling; or at a ``speaker`` word ("I") after
+    that, which starts something else ("and my foot was numb for months i read it today").
     """
 
     __pydantic_config__ = _STRICT
@@ -288,6 +289,7 @@ class ContextRules:
     present: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     recent: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     joining: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    speaker: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     function: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     sense: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

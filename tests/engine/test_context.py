@@ -209,6 +209,11 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 "someone kicked the knee", "As a teenager my knee hurts", "Can I walk on it? Nope.")."""
 
 DISMISSED = [
+    (
+        "back in 2015 i broke my ankle and my foot was numb for weeks i found this article today,"
+        " which exercise first?",
+        Context.PAST,
+    ),
     ("I don't have a fever or anything, just outer knee pain after cycling", Context.NEGATED),
     ("fever: none whatsoever, just an ache on the outside after runs", Context.NEGATED),
     (
