@@ -148,7 +148,7 @@ class ContextReader:
         message = _Message(terms, clauses, chosen)
         for start, end in message.spans("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
-        cared_for = bool(message.spans("carer"))
+        cared_for = message.cares()
         for scope, context in message.scopes(occupied, cared_for=cared_for):
             for position in scope:
                 labels[position] = graver(labels[position], context)
@@ -212,6 +212,18 @@ class _Message:
             ),
         )
 
+    def pseudo(self) -> set[int]:
+        """Positions inside pseudo-trigger wordings, which hold no trigger ("no idea")."""
+        return {p for start, end in self.spans("pseudo") for p in range(start, end)}
+
+    def cares(self) -> bool:
+        """Whether the member asks on behalf of someone they look after ("my son", "for him").
+
+        Not where the wording is part of a pseudo-trigger ("the ambulance came for him").
+        """
+        blocked = self.pseudo()
+        return any(not blocked & set(range(start, end)) for start, end in self.spans("carer"))
+
     def scopes(
         self, occupied: frozenset[int], *, cared_for: bool
     ) -> Iterator[tuple[list[int], Context]]:
@@ -221,7 +233,7 @@ class _Message:
         reaches further than a plain dating ("its been fine"): both count.
         """
         bounds = self.bounds(occupied)
-        blocked = {p for start, end in self.spans("pseudo") for p in range(start, end)}
+        blocked = self.pseudo()
         answers = set(self.spans("answers"))
         triggers = self.found("triggers")
         forward = {(start, end) for start, end, hit in triggers if cast(Trigger, hit).forward}

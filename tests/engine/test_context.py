@@ -210,6 +210,16 @@ dates, denies or lends the symptom away ("but that was an hour ago", "in school"
 
 DISMISSED = [
     (
+        "A bloke at work, his foot went cold and pale, an ambulance came for him. I'm fine"
+        " myself, how long is the belt line reset?",
+        Context.OTHER,
+    ),
+    (
+        "Another batting collapse from the Windies tonight. Anyway, how long do I hold the belt line"
+        " reset?",
+        Context.FIGURATIVE,
+    ),
+    (
         "back in 2015 i broke my ankle and my foot was numb for weeks i found this article today,"
         " which exercise first?",
         Context.PAST,
