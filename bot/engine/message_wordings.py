@@ -1,0 +1,346 @@
+"""One message's context wordings: where its language's rules occur, and the scopes they give.
+
+The working half of the small ConText in :mod:`bot.engine.context`: the triggers found in a
+message's terms and how far each reaches (forward to its clause's end, back towards its
+sentence's start, cut by termination terms, pseudo-triggers and recent times), who the
+member speaks of (themselves, someone they care for, someone else), checklists' answers,
+reassurances and episodes the member dates and ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import cast
+
+from bot.engine.context_rules import Rules, Terms, Trigger
+from bot.engine.normalise import is_question
+from bot.engine.scopes import (
+    ANSWER_REACH,
+    CONTACT_REACH,
+    FUNCTION_REACH,
+    POSSESSION_REACH,
+    STRUCK_REACH,
+    Bounds,
+    Clause,
+    Context,
+    back_through_sentence,
+    backward_scope,
+    forward_scope,
+    lent_sentences,
+    sentences,
+    until,
+)
+
+
+class MessageWordings:
+    """One message's terms, clauses and the wordings of its language's rules found in it."""
+
+    def __init__(self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[Rules]) -> None:
+        self.terms = terms
+        self.clauses = clauses
+        self.clause_of = [0] * len(terms)
+        for number, clause in enumerate(clauses):
+            self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+        self._chosen = chosen
+        self.functions = set().union(*(rules.functions for rules in chosen))
+        self.first_person = {start for start, _ in self.spans("first_person")}
+
+    def found(self, name: str) -> list[tuple[int, int, object]]:
+        """Occurrences of one kind of wording, each inside one clause, with their payloads."""
+        return [
+            (start, end, payload)
+            for rules in self._chosen
+            for start, end, payload in getattr(rules, name).occurrences(self.terms)
+            if self.clause_of[start] == self.clause_of[end - 1]
+        ]
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """Where one kind of wording occurs, each inside one clause."""
+        return [(start, end) for start, end, _ in self.found(name)]
+
+    def starts(self, name: str) -> set[int]:
+        """Where occurrences of one kind of wording start."""
+        return {start for start, _ in self.spans(name)}
+
+    def bounds(self, occupied: frozenset[int]) -> Bounds:
+        """Where this message's scopes stop, and what it names (symptoms, abilities)."""
+        return Bounds(
+            stops=self.starts("terminate"),
+            opening=self.starts("clause_start"),
+            symptoms=occupied,
+            abilities=frozenset(p for p, term in enumerate(self.terms) if term in self.functions)
+            | self.starts("sense")
+            | self.starts("change"),
+            asking=frozenset(
+                position
+                for name in ("asking", "body")
+                for start, end in self.spans(name)
+                for position in range(start, end)
+            ),
+        )
+
+    def pseudo(self) -> set[int]:
+        """Positions inside pseudo-trigger wordings, which hold no trigger ("no idea")."""
+        return {p for start, end in self.spans("pseudo") for p in range(start, end)}
+
+    def cares(self) -> bool:
+        """Whether the member asks on behalf of someone they look after ("my son", "for him").
+
+        Not where the wording is part of a pseudo-trigger ("the ambulance came for him").
+        """
+        blocked = self.pseudo()
+        return any(not blocked & set(range(start, end)) for start, end in self.spans("carer"))
+
+    def scopes(
+        self, occupied: frozenset[int], *, cared_for: bool
+    ) -> Iterator[tuple[list[int], Context]]:
+        """Each trigger's scope and the context it gives, longest trigger first.
+
+        The longest trigger each way is the one that counts; a resolution ("been fine since")
+        reaches further than a plain dating ("its been fine"): both count.
+        """
+        bounds = self.bounds(occupied)
+        blocked = self.pseudo()
+        answers = set(self.spans("answers"))
+        triggers = self.found("triggers")
+        forward = {(start, end) for start, end, hit in triggers if cast(Trigger, hit).forward}
+        claimed: dict[tuple[bool, bool], set[int]] = {}
+        for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
+            trigger = cast(Trigger, payload)
+            if trigger.context is Context.OTHER and cared_for:
+                continue
+            span = set(range(start, end))
+            way = claimed.setdefault((trigger.forward, trigger.sentence), set())
+            if span & (blocked | occupied | way):
+                continue
+            way |= span
+            if trigger.forward:
+                yield from self._forward(trigger, (start, end), bounds)
+                continue
+            if end - start == 1 and (start, end) in forward and end < self._clause(start).end:
+                found = None  # a word that looks both ways ("no") looks back only at a clause's end
+            elif trigger.sentence and is_question(self._clause(start).text):
+                found = None  # "can a doctor fix it?" asks: it resolves nothing
+            elif trigger.sentence:
+                found = (
+                    back_through_sentence(self.clauses, self.clause_of, start, bounds.stops),
+                    trigger.context,
+                )
+            else:
+                scope = backward_scope(
+                    self.clauses,
+                    self.clause_of,
+                    (start, end),
+                    bounds,
+                    answer=(start, end) in answers,
+                )
+                found = scope, trigger.context
+            if found is not None:
+                yield found
+
+    def _clause(self, position: int) -> Clause:
+        return self.clauses[self.clause_of[position]]
+
+    def _forward(
+        self, trigger: Trigger, span: tuple[int, int], bounds: Bounds
+    ) -> list[tuple[list[int], Context]]:
+        """A forward trigger's scopes and their contexts: none where it is no trigger here.
+
+        Someone else's scope ends where the member speaks of themselves, and there is none
+        where the member's body met theirs ("landed on his knee"); after a possessive without
+        a body part it is unsure whose ("a student on my boat had a knee that buckled", "a
+        runner crashed into my bike and knee swelled up"). A negated ability is the symptom
+        ("not able to walk"); a "what if" about the member's own body, or one that is a
+        sentence of its own ("Hypothetical. Foot went cold."), is unsure, not imagined.
+        """
+        context = trigger.context
+        if context is Context.OTHER and self.starts("contact") & set(
+            range(span[0] - CONTACT_REACH, span[0])
+        ):
+            return []  # "landed on his knee, can't weight bear": the member's injury
+        scope = forward_scope(self.clauses, self.clause_of, span, bounds, context)
+        if context is Context.OTHER and self._strikes_member(scope):
+            return []  # "the dog barrelled into my knee": the member's injury
+        if context is Context.OTHER:
+            theirs = until(scope, self.first_person)
+            return [
+                (theirs, context),
+                (until(scope, self.member_speaks())[len(theirs) :], Context.UNCERTAIN),
+            ]
+        if context is Context.NEGATED and any(
+            self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
+        ):
+            return []
+        if context is Context.PAST:
+            scope = self._before_recent(scope, span)
+        next_sentence = bool(scope) and scope[0] >= self._clause(span[0]).end
+        if context is Context.HYPOTHETICAL and (
+            self.first_person & set(scope)
+            or (next_sentence and self._clause(scope[0]).opens_sentence)
+        ):
+            context = Context.UNCERTAIN
+        return [(scope, context)]
+
+    def _before_recent(self, scope: list[int], span: tuple[int, int]) -> list[int]:
+        """A past scope up to the last joining word before a recent wording in its clause.
+
+        "Two years ago I tore my ACL and my knee swelled up after a twist on Sunday": the
+        swelling is Sunday's. Where the member starts telling something else after it, the
+        scope ends there instead ("and my foot was numb for months i read the article today":
+        the reading is today's, not the numbness). Without a joining word between, the scope
+        stays whole.
+        """
+        clause_end = self._clause(span[0]).end
+        recent = min((p for p in self.starts("recent") if span[1] <= p < clause_end), default=0)
+        joins = [p for p in self.starts("joining") if span[1] <= p < recent]
+        if not joins:
+            return scope
+        speaking = [p for p in self.starts("speaker") if joins[0] < p < recent]
+        cut = max(joins + speaking)
+        return [p for p in scope if p < cut]
+
+    def reassured(self, labels: Sequence[Context]) -> frozenset[int]:
+        """The clauses (by number) that say a function or a sense is as it should be.
+
+        A ``reassuring`` wording counts where the message affirms its first word ("no
+        worries" negates its own second), no trigger comes just before it in its clause ("it
+        will not straighten fully") and its clause has no word that ends a scope ("all sweet
+        except I can't get it straight", "walks fine since the op, but...") but the one that
+        opens it ("..., but it doesn't stop me straightening").
+        """
+        triggered = [end for _, end, hit in self.found("triggers") if cast(Trigger, hit).forward]
+        stops = self.starts("terminate")
+        return frozenset(
+            self.clause_of[start]
+            for start, end in self.spans("reassuring")
+            if labels[start] is Context.AFFIRMED
+            and not any(
+                start - FUNCTION_REACH <= trigger <= start
+                and self.clause_of[trigger - 1] == self.clause_of[start]
+                for trigger in triggered
+            )
+            and not any(
+                self.clause_of[stop] == self.clause_of[start]
+                and stop != self.clauses[self.clause_of[stop]].start
+                for stop in stops
+            )
+        )
+
+    def _strikes_member(self, scope: Sequence[int]) -> bool:
+        """Whether a contact word in ``scope`` reaches the member's own body part.
+
+        "ran into the side of my knee", "kicked me in the knee": a possessive just before a
+        body word, or another first-person word a body word closely follows, at most
+        :data:`STRUCK_REACH` terms after the contact word.
+        """
+        bodies = self.starts("body")
+        owning = self.starts("possessive")
+        members = {
+            p
+            for p in self.first_person
+            if p + 1 in bodies
+            or (p not in owning and bodies & set(range(p + 1, p + 2 + POSSESSION_REACH)))
+        }
+        return any(
+            start < member <= start + STRUCK_REACH
+            for start in self.starts("contact") & set(scope)
+            for member in members
+        )
+
+    def answered_yes(self, symptoms: frozenset[int]) -> bool:
+        """Whether a checklist answers a symptom "yes" ("knee swollen: y", "✅ swollen").
+
+        An ``affirming`` wording within :data:`ANSWER_REACH` terms after a red-flag word, or
+        before one in its clause; or one of the ``answers`` ending its clause just after what
+        the member can do: "straighten leg ✗", "walk 4 steps: no" say they can't ("do I walk
+        or no?" asks).
+        """
+        return any(
+            start - ANSWER_REACH <= near < start
+            or (end <= near < end + ANSWER_REACH and self.clause_of[near] == self.clause_of[start])
+            for start, end in self.spans("affirming")
+            for near in symptoms
+        ) or any(
+            end == self.clauses[self.clause_of[start]].end
+            and not self.clauses[self.clause_of[start]].text.rstrip().endswith("?")
+            and self.terms[start - 1 : start] != ("or",)
+            and any(
+                self.terms[p] in self.functions
+                for p in range(max(0, start - FUNCTION_REACH), start)
+            )
+            for start, end in self.spans("answers")
+        )
+
+    def ended_episode(self, labels: Sequence[Context]) -> list[int]:
+        """Positions of an episode the member dates and says ended, before telling of now.
+
+        "Two winters ago my knee was swollen and hot after I fell, the doctor gave antibiotics
+        and it was finished. Now only pain on the outside of the knee.": from the start of a
+        clause with a ``dated`` wording up to an ``ended`` one the message affirms ("never
+        fixed" ends nothing) in that sentence or the next, when no ``terminate`` or
+        ``present`` word lies between ("it gives way, physio sorted it": the symptom is now),
+        and a later sentence opens with a ``now_contrast`` wording and asks nothing ("Now
+        what?", "Now what exercises" ask). All three, or nothing.
+        """
+        spans = sentences(self.clauses)
+        opened, asking = self.starts("now_contrast"), self.starts("now_asking")
+        now = [
+            sentence.start
+            for sentence in spans
+            if sentence.start in opened - asking
+            and not self._last_clause(sentence).text.rstrip().endswith("?")
+        ]
+        stops = self.starts("terminate") | self.starts("present")
+        dated = self.starts("dated")
+        ended = sorted(start for start in self.starts("ended") if labels[start] is Context.AFFIRMED)
+        positions: list[int] = []
+        for clause in self.clauses:
+            later = [start for start in now if start > clause.start]
+            if not later or not dated & set(range(clause.start, clause.end)):
+                continue
+            sentence = next(index for index, span in enumerate(spans) if clause.start in span)
+            reach = min(later[0], spans[min(sentence + 1, len(spans) - 1)].stop)
+            end = next((start for start in ended if clause.start < start < reach), None)
+            if end is not None and not stops & set(range(clause.start, end)):
+                positions += range(clause.start, end)
+        return positions
+
+    def _last_clause(self, sentence: range) -> Clause:
+        """The last clause of a sentence."""
+        return self.clauses[self.clause_of[sentence.stop - 1]]
+
+    def lent(self) -> list[int]:
+        """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).
+
+        The member speaks where :meth:`member_speaks` says; a person just after a ``contact``
+        word owns nothing ("clashed with his knee": the member's knee met it).
+        """
+        people = self.spans("experiencer")
+        bodies = self.starts("body")
+        met = self.starts("contact")
+        owner = {
+            end: start
+            for start, end in people
+            if end in bodies
+            and self.clause_of[start] == self.clause_of[end]
+            and not met & set(range(start - CONTACT_REACH, start))
+        }
+        return lent_sentences(sentences(self.clauses), owner, bodies, self.member_speaks())
+
+    def member_speaks(self) -> set[int]:
+        """Where the member speaks of themselves.
+
+        A first-person word inside a person's wording ("my wife", "a friend of mine") is not
+        the member, nor a possessive without a body part ("my hiking partner", "a student on
+        my boat").
+        """
+        bodies = self.starts("body")
+        not_own = {
+            position for start, end in self.spans("experiencer") for position in range(start, end)
+        }
+        not_own |= {
+            start
+            for start, end in self.spans("possessive")
+            if not bodies & set(range(end, end + POSSESSION_REACH))
+        }
+        return self.first_person - not_own
