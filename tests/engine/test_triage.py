@@ -168,29 +168,6 @@ def test_word_groups_stand_for_any_of_their_words(tiny_dir: Path) -> None:
         assert engine.answer(message).outcome is not Outcome.SAFETY, message
 
 
-@pytest.mark.parametrize(
-    ("message", "topic"),
-    [
-        (
-            "any clinical trials behind the leg curl with the foot turned in?",
-            "the research or studies behind it",
-        ),
-        ("can you build me a race plan for a 10k using these?", "running or race plans"),
-        (
-            "is there a test i can do to tell if it's really my IT band?",
-            "testing or diagnosing it yourself",
-        ),
-    ],
-)
-def test_a_question_beyond_the_article_names_what_it_does_not_cover(
-    engine: Engine, message: str, topic: str
-) -> None:
-    """Trials behind an exercise, a race plan, a self-test: "the article doesn't cover …"."""
-    reply = engine.answer(message)
-    assert reply.outcome is Outcome.ABSTAIN
-    assert reply.not_covered == topic
-
-
 def test_scope_phrases_use_word_groups_too(tiny_dir: Path) -> None:
     """A not-covered phrase may name a word group defined in any file."""
     (tiny_dir / "scope.yaml").write_text(
