@@ -195,7 +195,7 @@ class MessageWordings:
         joins = [p for p in self.starts("joining") if span[1] <= p < recent]
         if not joins:
             return scope
-        speaking = [p for p in self.starts("speaker") if joins[0] < p < recent]
+        speaking = [p for p in self.starts("speaker") if min(joins) < p < recent]
         cut = max(joins + speaking)
         return [p for p in scope if p < cut]
 
