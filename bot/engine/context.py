@@ -25,7 +25,7 @@ from typing import Literal, cast
 
 from bot.engine.analysis import Analyser
 from bot.engine.context_rules import Rules, Terms, Trigger, compile_rules
-from bot.engine.message_wordings import MessageWordings
+from bot.engine.message_wordings import Marks, MessageWordings
 from bot.engine.model import ContextRules, SafetyTier
 from bot.engine.phrase_syntax import WordGroups
 from bot.engine.scopes import (
@@ -44,6 +44,7 @@ __all__ = [
     "ContextReader",
     "ContextReading",
     "Finding",
+    "Marks",
 ]
 
 
@@ -126,18 +127,22 @@ class ContextReader:
         return frozenset(own), frozenset(others)
 
     def read(
-        self, terms: Terms, clauses: Sequence[Clause], occupied: frozenset[int], language: str
+        self,
+        terms: Terms,
+        clauses: Sequence[Clause],
+        marks: Marks,
+        language: str,
     ) -> ContextReading:
-        """The context of every term; ``occupied`` positions hold red-flag wordings."""
+        """The context of every term, given what reading found in them (:class:`Marks`)."""
         labels = [Context.AFFIRMED] * len(terms)
         chosen = self._chosen(language)
         if not chosen:
             return ContextReading(tuple(labels), answered_yes=False)
-        message = MessageWordings(terms, clauses, chosen)
+        message = MessageWordings(terms, clauses, chosen, marks)
         for start, end in message.spans("figurative"):
             labels[start:end] = [Context.FIGURATIVE] * (end - start)
         cared_for = message.cares()
-        for scope, context in message.scopes(occupied, cared_for=cared_for):
+        for scope, context in message.scopes(cared_for=cared_for):
             for position in scope:
                 labels[position] = graver(labels[position], context)
         if not cared_for:
@@ -147,7 +152,7 @@ class ContextReader:
             labels[position] = graver(labels[position], Context.PAST)
         return ContextReading(
             tuple(labels),
-            answered_yes=message.answered_yes(occupied),
+            answered_yes=message.answered_yes(marks.symptoms),
             reassured=message.reassured(labels),
             cared_for=cared_for,
         )

@@ -10,6 +10,7 @@ reassurances and episodes the member dates and ends.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import cast
 
 from bot.engine.context_rules import Rules, Terms, Trigger
@@ -32,11 +33,26 @@ from bot.engine.scopes import (
 )
 
 
+@dataclass(frozen=True)
+class Marks:
+    """What reading a message found before its contexts are read, by term position."""
+
+    symptoms: frozenset[int] = frozenset()
+    """Inside red-flag wordings."""
+    embedded: frozenset[int] = frozenset()
+    """Inside red-flag wordings of two or more words."""
+    possessors: frozenset[int] = frozenset()
+    """Words written with a possessive 's ("deacon's")."""
+
+
 class MessageWordings:
     """One message's terms, clauses and the wordings of its language's rules found in it."""
 
-    def __init__(self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[Rules]) -> None:
+    def __init__(
+        self, terms: Terms, clauses: Sequence[Clause], chosen: Sequence[Rules], marks: Marks
+    ) -> None:
         self.terms = terms
+        self.marks = marks
         self.clauses = clauses
         self.clause_of = [0] * len(terms)
         for number, clause in enumerate(clauses):
@@ -91,18 +107,59 @@ class MessageWordings:
         blocked = self.pseudo()
         return any(not blocked & set(range(start, end)) for start, end in self.spans("carer"))
 
-    def scopes(
-        self, occupied: frozenset[int], *, cared_for: bool
-    ) -> Iterator[tuple[list[int], Context]]:
+    def owners(self) -> list[int]:
+        """Possessors of a body part ("our deacon's knee", "partner's left calf").
+
+        The body part follows at most one word later. Not the member ("my", "me"), nor a body
+        part itself ("my knee's swollen"), nor someone the member cares for ("mum's knee"), nor
+        one whose red flag may be the member's to act on ("husband's foot is cold": unsure, see
+        :meth:`lent`).
+        """
+        bodies = self.starts("body")
+        known = {
+            position
+            for name in ("carer", "experiencer")
+            for start, end in self.spans(name)
+            for position in range(start, end)
+        }
+        return [
+            position
+            for position in self.marks.possessors
+            if position not in self.first_person | bodies | known
+            and not "".join(self.terms[position + 1 : position + 2]).isdigit()  # "lad's 14"
+            and any(
+                self.clause_of[near] == self.clause_of[position]
+                for near in bodies & {position + 1, position + 2}
+            )
+        ]
+
+    def _possessed(self, owner: int) -> list[int]:
+        """Someone else's, from a possessor to its sentence's end or where the member speaks.
+
+        "The landlord's knee went hot, red and swollen with a fever, an ambulance took him in."
+        """
+        sentence = next(span for span in sentences(self.clauses) if owner in span)
+        return until(list(range(owner + 1, sentence.stop)), self.member_speaks())
+
+    def scopes(self, *, cared_for: bool) -> Iterator[tuple[list[int], Context]]:
         """Each trigger's scope and the context it gives, longest trigger first.
+
+        A possessor's body part is someone else's (:meth:`_possessed`). A word of a red-flag
+        wording is no trigger ("no" in "no weight on it", "she"
+        in "she's 81", "without" in "dropped a stone without trying"), but a time the member
+        dates from may hold a one-word wording ("kid" in "when i was a kid, my knee locked");
+        looking back it is not sure it dates ("knee pain as a teenager").
 
         The longest trigger each way is the one that counts; a resolution ("been fine since")
         reaches further than a plain dating ("its been fine"): both count.
         """
+        occupied, embedded = self.marks.symptoms, self.marks.embedded
         bounds = self.bounds(occupied)
         blocked = self.pseudo()
         answers = set(self.spans("answers"))
         triggers = self.found("triggers")
+        if not cared_for:
+            yield from ((self._possessed(owner), Context.OTHER) for owner in self.owners())
         forward = {(start, end) for start, end, hit in triggers if cast(Trigger, hit).forward}
         claimed: dict[tuple[bool, bool], set[int]] = {}
         for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):
@@ -111,7 +168,9 @@ class MessageWordings:
                 continue
             span = set(range(start, end))
             way = claimed.setdefault((trigger.forward, trigger.sentence), set())
-            if span & (blocked | occupied | way):
+            dating = trigger.forward and trigger.context is Context.PAST
+            held = embedded if dating else occupied
+            if span & (blocked | held | way):
                 continue
             way |= span
             if trigger.forward:
@@ -168,9 +227,11 @@ class MessageWordings:
                 (until(scope, self.member_speaks())[len(theirs) :], Context.UNCERTAIN),
             ]
         if context is Context.NEGATED and any(
-            self.terms[p] in self.functions for p in scope[:FUNCTION_REACH]
+            self.terms[p] in self.functions
+            for p in scope[:FUNCTION_REACH]
+            if self.clause_of[p] == self.clause_of[span[0]]
         ):
-            return []
+            return []  # "not able to walk"; not "no numbness, full weight bearing"
         if context is Context.PAST:
             scope = self._before_recent(scope, span)
         next_sentence = bool(scope) and scope[0] >= self._clause(span[0]).end

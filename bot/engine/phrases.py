@@ -188,11 +188,10 @@ class PhraseIndex(Generic[Payload]):
                 return Found(payload=payload, phrase=phrase)
         return None
 
-    def covered(self, terms: Terms) -> frozenset[int]:
+    def covered(self, terms: Terms, *, least: int = 1) -> frozenset[int]:
         """Positions of ``terms`` that some wording of some phrase part occupies.
 
-        A word inside a phrase ("no" in "no weight on it") belongs to the phrase: context
-        triggers read around it, not with it.
+        Only wordings of at least ``least`` words (as written) count.
         """
         views = _views_of(terms)
         in_message = views.written.present
@@ -200,7 +199,7 @@ class PhraseIndex(Generic[Payload]):
         found: set[int] = set()
         for term in in_message:
             for _, _, wording, required in self._by_key_term.get(term, ()):
-                if not required <= in_message:
+                if not required <= in_message or len(wording.written) < least:
                     continue
                 found |= _occurrences(wording.written, terms, range(len(terms)))
                 if wording.compact is not None:

@@ -12,13 +12,42 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from bot.engine.analysis import Analyser
-from bot.engine.context import DENIALS, DISMISSED, Clause, Context, ContextReader, Finding
+from bot.engine.context import (
+    DENIALS,
+    DISMISSED,
+    Clause,
+    Context,
+    ContextReader,
+    Finding,
+    Marks,
+)
 from bot.engine.language import ENGLISH, language_of
 from bot.engine.normalise import clean, is_question, sentences, tokens
 from bot.engine.reply import Reply
 from bot.engine.triage import Triage
 from bot.engine.words import STOP_WORDS
 
+_POSSESSOR = re.compile(r"\b([a-z]+)'s\b")
+"""A word written with a possessive 's ("deacon's"), or a contraction ("he's")."""
+_CONTRACTED = frozenset(
+    [
+        "it",
+        "he",
+        "she",
+        "that",
+        "what",
+        "there",
+        "here",
+        "who",
+        "let",
+        "where",
+        "how",
+        "when",
+        "why",
+        "this",
+    ]
+)
+"""Words whose 's is "is" or "us", never a possessive."""
 _PIECE_BREAK = re.compile(r"[;,:]+\s+|\s+(?=(?:but|also|plus|and then|btw)\s)")
 """Where a sentence divides into clauses: commas and the like, and before "but"."""
 MIN_CLAUSE_CHARS = 16
@@ -172,6 +201,7 @@ class Reader:
         cleaned = clean(text)
         terms: list[str] = []
         pieces: list[Clause] = []
+        possessors: set[int] = set()
         cursor = 0
         for sentence in sentences(cleaned):
             for number, piece in enumerate(_PIECE_BREAK.split(sentence)):
@@ -180,13 +210,15 @@ class Reader:
                 piece_terms = self._analyser.analyse(piece).terms
                 if piece_terms:
                     start = len(terms)
+                    possessors.update(start + before for before in self._possessors(piece))
                     terms += piece_terms
                     chars = (at, cursor)
                     pieces.append(Clause(piece, start, len(terms), number == 0, chars))
         words = tuple(terms)
         occupied = self._triage.covered(words)
         language = language_of(text, cleaned, self._languages, self._english_words)
-        held = self._contexts.read(words, pieces, occupied, language)
+        marks = Marks(occupied, self._triage.embedding(words), frozenset(possessors))
+        held = self._contexts.read(words, pieces, marks, language)
         own, others = self._contexts.people(words, language)
         clauses = _joined(pieces)
         calm = [
@@ -213,6 +245,14 @@ class Reader:
             cared_for=held.cared_for,
             unfamiliar=frozenset(tokens(cleaned)) - self._english_words,
         )
+
+    def _possessors(self, piece: str) -> list[int]:
+        """Where in ``piece``'s terms a word is written with a possessive 's."""
+        return [
+            len(self._analyser.analyse(piece[: found.start()]).terms)
+            for found in _POSSESSOR.finditer(piece)
+            if found.group(1) not in _CONTRACTED
+        ]
 
 
 def _reassured(

@@ -53,6 +53,15 @@ class Triage:
         """
         return self._index.covered(terms)
 
+    def embedding(self, terms: Terms) -> frozenset[int]:
+        """Positions of ``terms`` inside a red-flag wording of two or more words.
+
+        A context trigger there is the phrase's own word ("no" in "no weight on it"): it
+        reads around the phrase, not into it. A single-word wording inside a trigger is the
+        trigger's ("kid" in "when i was a kid").
+        """
+        return self._index.covered(terms, least=2)
+
     def names_any(self, terms: Terms) -> bool:
         """Whether ``terms`` name a red-flag phrase (or one to ask about), in any context."""
         masked = self._cues.masked(terms)

@@ -90,6 +90,10 @@ SYMPTOM_THEN_A_DENIAL_ELSEWHERE = [
 """A symptom the member affirms, beside a denial, a date or an idiom about something else."""
 
 CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
+    "When I was a kid I had a knee op, and today my knee locked and won't straighten.",
+    "The bairn's knee isn't right since the fall and she can't straighten it",
+    "Pt's knee hot, red and swollen with a temp of 39, carer asking if the routine is ok",
+    "Dad's knee swelled up straight after he twisted it, he's 70, should he do the leg curl?",
     "ACL reconstructed in 2019, surgeon fixed it, but it gave way again on Sunday. Now it hurts.",
     "Knee scoped last year, scar went hot and red and oozing on monday. Now what?",
     "In 2019 I had surgery, my knee locked up today. Now what?",
@@ -258,6 +262,25 @@ DISMISSED = [
         Context.FIGURATIVE,
     ),
     ("Nothing hot or swollen, no fever. Which exercise first?", Context.NEGATED),
+    (
+        "when i was a kid my knee locked up once, now and again i get a bit of ITB pain, what"
+        " helps?",
+        Context.PAST,
+    ),
+    (
+        "yrs ago my knee gave way n i had an op n today just an itb ache, which exercise?",
+        Context.PAST,
+    ),
+    (
+        "The landlord's knee went hot, red and swollen with a fever last week, an ambulance took"
+        " him in. For my own outer knee ache: does stretching the IT band help?",
+        Context.OTHER,
+    ),
+    (
+        "Checklist: no swelling, no locking, no numbness, full weight bearing. What is the VL doing"
+        " wrong?",
+        Context.NEGATED,
+    ),
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
     ("fever n / numbness n / which exercise first?", Context.NEGATED),
