@@ -14,7 +14,9 @@ from dataclasses import replace
 
 from bot.conversation.memory import Memory, Place, Turn
 from bot.conversation.message_shape import (
+    GIST_QUESTION,
     YES_WORDS,
+    asks_for_the_gist,
     is_yes_or_no,
     leans_on,
     listed_position,
@@ -68,6 +70,8 @@ class Assistant:
             kind = None  # "help" after a safety reply or a screen is about the member's knee
         if kind is not None and self.engine.red_flag(text) is None:
             return Reply(outcome=Outcome.SMALL_TALK, score=100, small_talk=kind)
+        if turn is None and asks_for_the_gist(text):
+            text = GIST_QUESTION  # with nothing said before, "tl;dr?" asks for the article's
         reply = self._read(text, turn, passive)
         if turn is not None and _corrects(reply, turn) and where is not None:
             self.memory.lift(where, turn)

@@ -1,7 +1,7 @@
 """How a member's message is shaped, read from its words alone.
 
 Its separate questions, a position in a list ("the 2nd one"), whether it leans on what was
-said before, whether it is a bare yes or no.
+said before, whether it is a bare yes or no, whether it only asks for the gist ("tl;dr?").
 """
 
 from __future__ import annotations
@@ -27,6 +27,22 @@ _ORDINALS = {
 }  # fmt: skip
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?: (?:one|exercise|drill|move))?")
 _REQUEST = re.compile(r"\b(?:please|pls|plz)\b")
+GIST_QUESTION = "what is the bottom line of the article"
+"""What a bare request for the gist ("tl;dr?", "sum it up") asks, in the article's terms."""
+_GIST = re.compile(
+    r"(?:(?:so|ok|okay|just|pls|please|hey|bot|and|but|right|well)\s+)*"
+    r"(?:(?:can|could) (?:you|u) (?:just )?"
+    r"|(?:gimme|give (?:me|us)|tell (?:me|us)|what is|whats|what s|wats) )?"
+    r"(?:(?:the |a )?(?:tl dr|tldr|short version|quick version|short summary|quick summary"
+    r"|summary|gist|bottom line|upshot|main (?:point|takeaway)s?|key (?:point|takeaway)s?"
+    r"|takeaways?)"
+    r"|sum (?:it|this|that|the article) up|summ?ari[sz]e(?: (?:it|this|that|the article))?"
+    r"|(?:in )?a nutshell)"
+    r"(?: (?:of|from) (?:it|this|that|the article|the post|the blog))?"
+    r"(?: (?:pls|please|plz|lad|mate|bro|bot|then|lol|thanks|thx|man|pal|buddy|quickly))*"
+)
+"""A message that only asks for the gist, punctuation read as spaces."""
+_PUNCTUATION = re.compile(r"[^\w\s']+")
 _PART_BREAK = re.compile(
     r"(?:,? (?:and|also|plus|&)|,) (?=(?:how|what|whats|why|when|where|which|should|can|could|"
     r"do|does|is|are)\b)"
@@ -87,3 +103,8 @@ def leans_on(text: str) -> bool:
 def is_yes_or_no(text: str) -> bool:
     """Whether a message is a bare yes or no: a screening question's answer, if one stands."""
     return clean(text).strip(" .!") in YES_WORDS | NO_WORDS
+
+
+def asks_for_the_gist(text: str) -> bool:
+    """Whether a message only asks for the gist ("tl;dr?", "gimme the short version pls")."""
+    return bool(_GIST.fullmatch(" ".join(_PUNCTUATION.sub(" ", clean(text)).split())))

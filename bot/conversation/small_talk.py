@@ -36,13 +36,20 @@ _KINDS: tuple[tuple[SmallTalk, frozenset[str]], ...] = (
             "diolch"
         ),
     ),
-    ("goodbye", _words("bye goodbye byee cya later goodnight gn ttyl night adios tschuss")),
+    (
+        "goodbye",
+        _words(
+            "bye goodbye byee cya later goodnight gn ttyl night adios tschuss bonne soiree "
+            "soirée buonanotte gute nacht"
+        ),
+    ),
     (
         "greeting",
         _words(
             "hi hey heya hello hiya yo sup howdy morning afternoon evening gm hola bonjour "
             "buenos buenas dias salut ciao hallo moin servus oi ola hej czesc hoi goedemorgen "
-            "habari jambo mambo niaje salaam salam namaste merhaba ahoj szia"
+            "habari jambo mambo niaje salaam salam namaste merhaba ahoj szia buongiorno "
+            "buonasera bonsoir bom dzien dobry guten tag"
         ),
     ),
     (
@@ -64,7 +71,7 @@ _OTHER_WORDS = _words(
     "it's thats that's for again now i'll will do try see take care and oh ah just well then "
     "legend amazing brilliant beaucoup muchas mucho vielen much dear have lovely "
     "wonderful day sorry forgot to say i am im new here most your assistance sorted me "
-    "bro bud buddy pal butt je wel my anyway yako"
+    "bro bud buddy pal butt je wel my anyway yako tutti"
 )
 """Words that may come with small talk without making it a question."""
 _KIND_WORDS = frozenset().union(*(words for _, words in _KINDS))
@@ -72,12 +79,13 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 _BOT_OR_PERSON = (
-    r"(?:a |an )?(?:bot|robot|ai|computer|machine|human|real person|real human|person|real)"
+    r"(?:a |an )?(?:bot|robot|ai|chatbot|language model|llm|computer|machine|human moderator"
+    r"|moderator|mod|actual person|actual human|human|real person|real human|person|real)"
 )
 """What a member asks whether they are talking to."""
 _ABOUT_QUESTION = (
     r"(?:help|how does this work|how do (?:i|we) use (?:this|you|u)"
-    r"|what (?:else )?(?:can|do) (?:you|u) (?:actually |really )?(?:do|know)(?: about)?"
+    r"|what (?:else |all )?(?:can|do) (?:you|u|ya) (?:actually |really )?(?:do|know)(?: about)?"
     r"(?: besides [a-z ]+ stuff)?"
     r"|what (?:(?:sort|sorts|kind|kinds|type|types) of )?(?:things |stuff |questions )?"
     r"(?:(?:you|u) can|can (?:you|u)) help (?:me )?with"
@@ -93,10 +101,12 @@ _ABOUT_QUESTION = (
     r"|can (?:you|u) (?:see|read|hear) (?:me|this|my messages?|what i(?:'m| am|m) typing)"
     r"|is (?:there|this) a (?:real )?(?:person|human)(?: (?:typing|writing|answering)(?: this)?)?"
     r"|how do (?:you|u) work)(?: for me)?"
-    r"(?:\s+(?:lol|haha|pls|please|bot|robot|mate|lad|love|pal|as a bot|so|hello|then))*"
+    r"(?:\s+(?:lol|haha|hehe|pls|please|bot|robot|mate|lad|love|pal|as a bot|so|hello|then|po"
+    r"|pardner|sir|fam|lah))*"
 )
 _ABOUT = re.compile(
-    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry|hold up|hang on|wait|i am new here"
+    rf"(?:(?:hi|hey|hello|yo|ok|so|bot|and|but|sorry|hold up|hang on|wait|seriously|honestly|though"
+    rf"|i am new here"
     rf"|i'?m new here|i am new|i'?m new)\s+)*{_ABOUT_QUESTION}"
     rf"(?:\s+{_ABOUT_QUESTION})*"
 )

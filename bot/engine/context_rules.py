@@ -35,7 +35,8 @@ it reaches back through the whole sentence."""
 
 WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "sense", "change", "affirming", "answers", "asking", "experiencer", "possessive", "contact",
+    "sense", "change", "affirming", "answers", "asking", "experiencer", "kin", "possessive",
+    "contact",
     "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
     "speaker",
 )  # fmt: skip
@@ -91,6 +92,7 @@ class Rules:
     answers: Runs = field(default_factory=Runs)
     asking: Runs = field(default_factory=Runs)
     experiencer: Runs = field(default_factory=Runs)
+    kin: Runs = field(default_factory=Runs)
     possessive: Runs = field(default_factory=Runs)
     contact: Runs = field(default_factory=Runs)
     reassuring: Runs = field(default_factory=Runs)

@@ -102,36 +102,46 @@ class MessageWordings:
     def cares(self) -> bool:
         """Whether the member asks on behalf of someone they look after ("my son", "for him").
 
-        Not where the wording is part of a pseudo-trigger ("the ambulance came for him").
+        A ``carer`` wording, unless it is part of a pseudo-trigger ("the ambulance came for
+        him"), or a ``kin`` word that owns a body part ("the lad's knee", "son's foot").
         """
         blocked = self.pseudo()
-        return any(not blocked & set(range(start, end)) for start, end in self.spans("carer"))
+        kin = {start for start, _ in self.spans("kin")}
+        return any(
+            not blocked & set(range(start, end)) for start, end in self.spans("carer")
+        ) or bool(kin & set(self._possessing()))
 
-    def owners(self) -> list[int]:
-        """Possessors of a body part ("our deacon's knee", "partner's left calf").
+    def _possessing(self) -> list[int]:
+        """Words written with a possessive 's with a body part at most one word later.
 
-        The body part follows at most one word later. Not the member ("my", "me"), nor a body
-        part itself ("my knee's swollen"), nor someone the member cares for ("mum's knee"), nor
-        one whose red flag may be the member's to act on ("husband's foot is cold": unsure, see
-        :meth:`lent`).
+        Not a body part itself ("my knee's swollen"), nor one a number follows ("lad's 14").
         """
         bodies = self.starts("body")
-        known = {
-            position
-            for name in ("carer", "experiencer")
-            for start, end in self.spans(name)
-            for position in range(start, end)
-        }
         return [
             position
             for position in self.marks.possessors
-            if position not in self.first_person | bodies | known
-            and not "".join(self.terms[position + 1 : position + 2]).isdigit()  # "lad's 14"
+            if position not in bodies
+            and not "".join(self.terms[position + 1 : position + 2]).isdigit()
             and any(
                 self.clause_of[near] == self.clause_of[position]
                 for near in bodies & {position + 1, position + 2}
             )
         ]
+
+    def owners(self) -> list[int]:
+        """Someone else who owns a body part ("our deacon's knee", "the landlord's left foot").
+
+        Not the member ("my", "me"), nor someone the member cares for ("mum's knee", "son's
+        knee"), nor one whose red flag may be the member's to act on ("husband's foot is cold":
+        unsure, see :meth:`lent`).
+        """
+        known = {
+            position
+            for name in ("carer", "experiencer", "kin")
+            for start, end in self.spans(name)
+            for position in range(start, end)
+        }
+        return [p for p in self._possessing() if p not in self.first_person | known]
 
     def _possessed(self, owner: int) -> list[int]:
         """Someone else's, from a possessor to its sentence's end or where the member speaks.

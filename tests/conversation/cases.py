@@ -60,6 +60,11 @@ SMALL_TALK_LINES = [
     ("Am I talking to a computer?", "about"),
     ("are u a bot or like a real human", "about"),
     ("What kind of stuff can you help me with, then?", "about"),
+    ("r u a chatbot or an actual person? hehe", "about"),
+    ("honestly though, am i talking to a language model or a moderator?", "about"),
+    ("what all can ya do", "about"),
+    ("buongiorno a tutti", "greeting"),
+    ("bonne soirée", "goodbye"),
     ("Hi. I'm new here. Which questions can I ask you?", "about"),
     ("lol ok, jambo bot, mambo 👋", "greeting"),
 ]

@@ -233,6 +233,21 @@ def test_asking_what_the_bot_does_after_an_exercise_is_not_a_follow_up(
     assert (reply.outcome, reply.small_talk) == (Outcome.SMALL_TALK, "about")
 
 
+@pytest.mark.parametrize("line", ["tl;dr?", "gimme the short version lad", "sum it up pls"])
+def test_a_bare_request_for_the_gist_gets_the_articles_bottom_line(
+    assistant: Assistant, line: str
+) -> None:
+    """With nothing said before, "tl;dr?" asks for the article's summary, not "I don't know"."""
+    reply = talk(assistant, line)
+    assert (reply.outcome, reply.entry_id) == (Outcome.ANSWER, "long-term-relief")
+
+
+def test_a_request_for_the_gist_after_an_exercise_keeps_to_it(assistant: Assistant) -> None:
+    """After the leg curl, "tl;dr?" is about the leg curl: it is not taken for the article's."""
+    pick(assistant, "prone-leg-curl")
+    assert talk(assistant, "tl;dr?").entry_id != "long-term-relief"
+
+
 def test_what_to_feel_where_the_article_is_silent_says_so(assistant: Assistant) -> None:
     """The leg curl has no feel in the article: the answer says so, then how to do it."""
     pick(assistant, "prone-leg-curl")

@@ -94,6 +94,7 @@ CURRENT_DESPITE_A_TIME_OR_A_PERSON = [
     "The bairn's knee isn't right since the fall and she can't straighten it",
     "Pt's knee hot, red and swollen with a temp of 39, carer asking if the routine is ok",
     "Dad's knee swelled up straight after he twisted it, he's 70, should he do the leg curl?",
+    "son's knee locked and he can't straighten it, what do I do",
     "ACL reconstructed in 2019, surgeon fixed it, but it gave way again on Sunday. Now it hurts.",
     "Knee scoped last year, scar went hot and red and oozing on monday. Now what?",
     "In 2019 I had surgery, my knee locked up today. Now what?",
@@ -280,6 +281,16 @@ DISMISSED = [
         "Checklist: no swelling, no locking, no numbness, full weight bearing. What is the VL doing"
         " wrong?",
         Context.NEGATED,
+    ),
+    (
+        "The tractor's brakes locked up on the hill this morning. Why does the pelvis tipping"
+        " forward matter?",
+        Context.FIGURATIVE,
+    ),
+    (
+        "The other carer on my rota, her knee is swollen and red after her operation, she is seeing"
+        " the nurse. For me, how do I do the leg curl?",
+        Context.OTHER,
     ),
     ("Nothing gives way, nothing locks, it just aches on the outside", Context.NEGATED),
     ("fever: no / numbness: nil / which exercise first?", Context.NEGATED),
