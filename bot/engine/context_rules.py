@@ -35,7 +35,8 @@ it reaches back through the whole sentence."""
 
 WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
-    "sense", "change", "affirming", "answers", "asking", "experiencer", "kin", "possessive",
+    "sense", "change", "affirming", "answers", "asking", "experiencer", "kin", "third_party",
+    "possessive",
     "contact",
     "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
     "speaker",
@@ -93,6 +94,7 @@ class Rules:
     asking: Runs = field(default_factory=Runs)
     experiencer: Runs = field(default_factory=Runs)
     kin: Runs = field(default_factory=Runs)
+    third_party: Runs = field(default_factory=Runs)
     possessive: Runs = field(default_factory=Runs)
     contact: Runs = field(default_factory=Runs)
     reassuring: Runs = field(default_factory=Runs)

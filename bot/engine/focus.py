@@ -20,11 +20,18 @@ from bot.engine.reply import Part
 
 _DOSE = re.compile(
     r"\b(?:sets?|reps?|repetitions?|how (?:many|long|much|often|slow|fast)|seconds|secs?|"
-    r"minutes?|mins?|tempo|dose|dosage|times a (?:day|week)|duration|frequency)\b"
+    r"minutes?|mins?|tempo|dose|dosage|times a (?:day|week)|duration|frequency|just the once|"
+    r"once or twice|round again)\b"
 )
-_FEEL = re.compile(r"\b(?:feel|feeling|felt|burn|burning|sore|soreness)\b")
+_FEEL = re.compile(
+    r"\b(?:feel|feeling|felt|burn|burning|sore(?! (?:one|leg|side))|soreness|"
+    r"(?:is )?(?:this|that|it) (?:is )?normal)\b"
+)
+"""What the member should feel: not "the sore one" (which leg), but "shin also, this normal?"."""
 _PURPOSE = re.compile(
-    r"\b(?:why|purpose|what(?:'?s| is) the point|what (?:is|does) (?:it|this|that) (?:for|do))\b"
+    r"\b(?:why|purpose|what(?:'?s| is) the point|what (?:is|does) (?:it|this|that) (?:for|do)|"
+    r"what (?:it|this|that) does|(?:supposed|meant) to (?:fix|help|achieve|drive|change)|"
+    r"good for what)\b"
 )
 _HOW_TO = re.compile(
     r"\bhow (?:do|should|can|would) (?:i|you|we) (?:do|perform|start)\b|\bhow to\b|"

@@ -103,13 +103,17 @@ class MessageWordings:
         """Whether the member asks on behalf of someone they look after ("my son", "for him").
 
         A ``carer`` wording, unless it is part of a pseudo-trigger ("the ambulance came for
-        him"), or a ``kin`` word that owns a body part ("the lad's knee", "son's foot").
+        him"), or a ``kin`` word that owns a body part ("the lad's knee", "son's foot"), not
+        in a chain of owners ("my teammate's kid's knee" is the teammate's to act on).
         """
         blocked = self.pseudo()
-        kin = {start for start, _ in self.spans("kin")}
+        owning = set(self._possessing())
         return any(
             not blocked & set(range(start, end)) for start, end in self.spans("carer")
-        ) or bool(kin & set(self._possessing()))
+        ) or any(
+            owning & set(range(start, end)) and start - 1 not in self.marks.possessors
+            for start, end in self.spans("kin")
+        )
 
     def _possessing(self) -> list[int]:
         """Words written with a possessive 's with a body part at most one word later.
@@ -128,12 +132,13 @@ class MessageWordings:
             )
         ]
 
-    def owners(self) -> list[int]:
-        """Someone else who owns a body part ("our deacon's knee", "the landlord's left foot").
+    def owners(self) -> list[tuple[int, Context]]:
+        """Someone else who owns a body part, and how sure that is.
 
-        Not the member ("my", "me"), nor someone the member cares for ("mum's knee", "son's
-        knee"), nor one whose red flag may be the member's to act on ("husband's foot is cold":
-        unsure, see :meth:`lent`).
+        After a ``third_party`` wording it is someone else's ("the landlord's knee"); without
+        one it is unsure ("Jim's knee", "our Chloe's knee": perhaps the member's child). Not
+        someone the member cares for ("the lad's knee"), nor one whose red flag may be the
+        member's to act on ("the husband's foot is cold": unsure, see :meth:`lent`).
         """
         known = {
             position
@@ -141,7 +146,12 @@ class MessageWordings:
             for start, end in self.spans(name)
             for position in range(start, end)
         }
-        return [p for p in self._possessing() if p not in self.first_person | known]
+        introduced = {end for _, end in self.spans("third_party")}
+        return [
+            (p, Context.OTHER if p in introduced else Context.UNCERTAIN)
+            for p in self._possessing()
+            if p not in known
+        ]
 
     def _possessed(self, owner: int) -> list[int]:
         """Someone else's, from a possessor to its sentence's end or where the member speaks.
@@ -169,7 +179,7 @@ class MessageWordings:
         answers = set(self.spans("answers"))
         triggers = self.found("triggers")
         if not cared_for:
-            yield from ((self._possessed(owner), Context.OTHER) for owner in self.owners())
+            yield from ((self._possessed(owner), whose) for owner, whose in self.owners())
         forward = {(start, end) for start, end, hit in triggers if cast(Trigger, hit).forward}
         claimed: dict[tuple[bool, bool], set[int]] = {}
         for start, end, payload in sorted(triggers, key=lambda hit: hit[0] - hit[1]):

@@ -231,8 +231,9 @@ class ContextRules:
     theirs (unsure, up to where the member speaks of themselves): with a ``possessive`` ("my")
     the member speaks of themselves only before a body word, and a person just after a
     ``contact`` word ("clashed with his knee") owns nothing. Any other word written with a
-    possessive 's just before a body word ("our deacon's knee") makes the rest of its sentence
-    someone else's, unless it is ``kin``: someone the member looks after ("son's knee").
+    possessive 's just before a body word makes the rest of its sentence someone else's after a
+    ``third_party`` wording ("the landlord's knee"), unsure without one ("Jim's knee"); a
+    ``kin`` word there ("son's knee", "the lad's knee") is someone the member looks after.
     ``resolved_after`` wordings ("fully healed") reach back through the whole sentence.
     ``figurative`` wordings use symptom words for something else ("numb to the advice"). A
     negation of a ``function`` ("not able to walk") is the symptom itself, not its denial, and
@@ -277,6 +278,7 @@ class ContextRules:
     asking: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     experiencer: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     kin: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
+    third_party: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     possessive: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     contact: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     uncertain: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

@@ -265,7 +265,16 @@ def test_what_to_feel_where_the_article_says_it_gives_the_feel(assistant: Assist
     assert short_answer(reply).startswith("What you should feel: Your glutes")
 
 
-@pytest.mark.parametrize(("line", "kind"), [("sets?", "dose"), ("why?", "purpose")])
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("sets?", "dose"),
+        ("why?", "purpose"),
+        ("and what it does for the knee?", "purpose"),
+        ("is this normal?", "feel"),
+        ("just the once or do i go again?", "dose"),
+    ],
+)
 def test_a_short_question_about_the_exercise_still_follows_it(
     assistant: Assistant, line: str, kind: str
 ) -> None:

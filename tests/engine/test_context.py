@@ -283,6 +283,10 @@ DISMISSED = [
         Context.NEGATED,
     ),
     (
+        "my sister's son's knee hurts at night, she's taking him to the gp. for me, itb stretches?",
+        Context.OTHER,
+    ),
+    (
         "The tractor's brakes locked up on the hill this morning. Why does the pelvis tipping"
         " forward matter?",
         Context.FIGURATIVE,
@@ -584,6 +588,7 @@ WHOSE_IS_UNSURE = [
         " should I feel the split squat?"
     ),
     "a guy from my club rode into my bike at the lights and knee swelled straight up. which exercise?",
+    "our Chloe's knee is hot and swollen and she's burning up",
 ]
 """Someone else named, then "my" and a thing, then a symptom: theirs or the member's?"""
 
