@@ -104,14 +104,16 @@ class MessageWordings:
 
         A ``carer`` wording, unless it is part of a pseudo-trigger ("the ambulance came for
         him"), or a ``kin`` word that owns a body part ("the lad's knee", "son's foot"), not
-        in a chain of owners ("my teammate's kid's knee" is the teammate's to act on).
+        someone else's kin: in a chain of owners ("my teammate's kid's knee" is the teammate's
+        to act on) or after a person's wording ("her son's knee").
         """
         blocked = self.pseudo()
         owning = set(self._possessing())
+        theirs = self.marks.possessors | {end - 1 for _, end in self.spans("experiencer")}
         return any(
             not blocked & set(range(start, end)) for start, end in self.spans("carer")
         ) or any(
-            owning & set(range(start, end)) and start - 1 not in self.marks.possessors
+            owning & set(range(start, end)) and start - 1 not in theirs
             for start, end in self.spans("kin")
         )
 

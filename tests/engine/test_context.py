@@ -282,6 +282,7 @@ DISMISSED = [
         " wrong?",
         Context.NEGATED,
     ),
+    ("her son's knee is swollen and hot, she's my coworker, which stretch for me?", Context.OTHER),
     (
         "my sister's son's knee hurts at night, she's taking him to the gp. for me, itb stretches?",
         Context.OTHER,
