@@ -18,8 +18,7 @@ AMBIGUOUS = [
     "if the itb isnt actually short why does literally everyone tell me to stretch it",
     "is it the IT band or the outer quad that hurts?",
     "foam rolling or stretching, which one?",
-    "tl;dr?",
-    "so whats the short version",
+    "explain the whole thing",
 ]
 
 
