@@ -38,8 +38,8 @@ WORDINGS = (
     "sense", "change", "affirming", "answers", "asking", "experiencer", "kin", "third_party",
     "possessive",
     "contact",
-    "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "recurring",
-    "joining", "speaker",
+    "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
+    "speaker",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 
@@ -104,7 +104,6 @@ class Rules:
     now_asking: Runs = field(default_factory=Runs)
     present: Runs = field(default_factory=Runs)
     recent: Runs = field(default_factory=Runs)
-    recurring: Runs = field(default_factory=Runs)
     joining: Runs = field(default_factory=Runs)
     speaker: Runs = field(default_factory=Runs)
     sense: Runs = field(default_factory=Runs)

@@ -20,7 +20,6 @@ from bot.engine.scopes import (
     CONTACT_REACH,
     FUNCTION_REACH,
     POSSESSION_REACH,
-    RECUR_REACH,
     STRUCK_REACH,
     Bounds,
     Clause,
@@ -271,23 +270,14 @@ class MessageWordings:
         "Two years ago I tore my ACL and my knee swelled up after a twist on Sunday": the
         swelling is Sunday's. Where the member starts telling something else after it, the
         scope ends there instead ("and my foot was numb for months i read the article today":
-        the reading is today's, not the numbness). A joining word inside a list of symptoms
-        ("my foot went numb and cold an hour ago") joins no statements. Without a joining word
-        between, the scope stays whole; where the episode recurs at the recent time ("In 2019
-        my knee swelled up after a fall and again today"), none of it is past.
+        the reading is today's, not the numbness). Without a joining word between, the scope
+        stays whole.
         """
         clause_end = self._clause(span[0]).end
         recent = min((p for p in self.starts("recent") if span[1] <= p < clause_end), default=0)
-        symptoms = self.marks.symptoms
-        joins = [
-            p
-            for p in self.starts("joining")
-            if span[1] <= p < recent and not {p - 1, p + 1} <= symptoms  # "numb and cold"
-        ]
+        joins = [p for p in self.starts("joining") if span[1] <= p < recent]
         if not joins:
             return scope
-        if self.starts("recurring") & set(range(recent - RECUR_REACH, recent + RECUR_REACH + 1)):
-            return []  # "years ago my knee locked and it locked again this morning": it's back
         speaking = [p for p in self.starts("speaker") if min(joins) < p < recent]
         cut = max(joins + speaking)
         return [p for p in scope if p < cut]

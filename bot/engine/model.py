@@ -258,8 +258,7 @@ class ContextRules:
     a ``recent`` wording in its clause ("on Sunday", "this morning") ends at the last
     ``joining`` word before it: "Two years ago I tore my ACL and my knee swelled up after a
     twist on Sunday" dates the tear, not the swelling; or at a ``speaker`` word ("I") after
-    that, which starts something else ("and my foot was numb for months i read it today"); a
-    ``recurring`` wording by the recent one ("and it locked again this morning") dates nothing.
+    that, which starts something else ("and my foot was numb for months i read it today").
     """
 
     __pydantic_config__ = _STRICT
@@ -294,7 +293,6 @@ class ContextRules:
     now_asking: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     present: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     recent: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
-    recurring: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     joining: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     speaker: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)
     clause_start: Annotated[list[Line], Items(0, 300)] = field(default_factory=list)

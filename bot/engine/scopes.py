@@ -69,8 +69,6 @@ STRUCK_REACH = 6
 knee"): what someone else did, the member's injury."""
 ANSWER_REACH = 2
 """Terms a checklist's answer after them reaches back: its item ("numb foot: no")."""
-RECUR_REACH = 2
-"""Terms between a recent wording and a ``recurring`` one ("again this morning") at most."""
 
 
 @dataclass(frozen=True)
