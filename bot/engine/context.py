@@ -25,6 +25,7 @@ from typing import Literal, cast
 
 from bot.engine.analysis import Analyser
 from bot.engine.context_rules import Rules, Terms, Trigger, compile_rules
+from bot.engine.episodes import ended_episode
 from bot.engine.message_wordings import Marks, MessageWordings
 from bot.engine.model import ContextRules, SafetyTier
 from bot.engine.phrase_syntax import WordGroups
@@ -148,7 +149,7 @@ class ContextReader:
         if not cared_for:
             for position in message.lent():
                 labels[position] = graver(labels[position], Context.UNCERTAIN)
-        for position in message.ended_episode(labels):
+        for position in ended_episode(message, labels):
             labels[position] = graver(labels[position], Context.PAST)
         return ContextReading(
             tuple(labels),

@@ -3,8 +3,9 @@
 The working half of the small ConText in :mod:`bot.engine.context`: the triggers found in a
 message's terms and how far each reaches (forward to its clause's end, back towards its
 sentence's start, cut by termination terms, pseudo-triggers and recent times), who the
-member speaks of (themselves, someone they care for, someone else), checklists' answers,
-reassurances and episodes the member dates and ends.
+member speaks of (themselves, someone they care for, someone else, by a possessive too),
+checklists' answers and reassurances. Episodes the member dates and ends are
+:mod:`bot.engine.episodes`.
 """
 
 from __future__ import annotations
@@ -353,44 +354,6 @@ class MessageWordings:
             )
             for start, end in self.spans("answers")
         )
-
-    def ended_episode(self, labels: Sequence[Context]) -> list[int]:
-        """Positions of an episode the member dates and says ended, before telling of now.
-
-        "Two winters ago my knee was swollen and hot after I fell, the doctor gave antibiotics
-        and it was finished. Now only pain on the outside of the knee.": from the start of a
-        clause with a ``dated`` wording up to an ``ended`` one the message affirms ("never
-        fixed" ends nothing) in that sentence or the next, when no ``terminate`` or
-        ``present`` word lies between ("it gives way, physio sorted it": the symptom is now),
-        and a later sentence opens with a ``now_contrast`` wording and asks nothing ("Now
-        what?", "Now what exercises" ask). All three, or nothing.
-        """
-        spans = sentences(self.clauses)
-        opened, asking = self.starts("now_contrast"), self.starts("now_asking")
-        now = [
-            sentence.start
-            for sentence in spans
-            if sentence.start in opened - asking
-            and not self._last_clause(sentence).text.rstrip().endswith("?")
-        ]
-        stops = self.starts("terminate") | self.starts("present")
-        dated = self.starts("dated")
-        ended = sorted(start for start in self.starts("ended") if labels[start] is Context.AFFIRMED)
-        positions: list[int] = []
-        for clause in self.clauses:
-            later = [start for start in now if start > clause.start]
-            if not later or not dated & set(range(clause.start, clause.end)):
-                continue
-            sentence = next(index for index, span in enumerate(spans) if clause.start in span)
-            reach = min(later[0], spans[min(sentence + 1, len(spans) - 1)].stop)
-            end = next((start for start in ended if clause.start < start < reach), None)
-            if end is not None and not stops & set(range(clause.start, end)):
-                positions += range(clause.start, end)
-        return positions
-
-    def _last_clause(self, sentence: range) -> Clause:
-        """The last clause of a sentence."""
-        return self.clauses[self.clause_of[sentence.stop - 1]]
 
     def lent(self) -> list[int]:
         """Positions of the sentences perhaps about someone else (see :func:`lent_sentences`).
