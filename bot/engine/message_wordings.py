@@ -165,16 +165,11 @@ class MessageWordings:
         return until(list(range(owner + 1, sentence.stop)), self.member_speaks())
 
     def scopes(self, *, cared_for: bool) -> Iterator[tuple[list[int], Context]]:
-        """Each trigger's scope and the context it gives, longest trigger first.
+        """Each trigger's scope and its context (longest first), and each owner's (:meth:`owners`).
 
-        A possessor's body part is someone else's (:meth:`_possessed`). A word of a red-flag
-        wording is no trigger ("no" in "no weight on it", "she"
-        in "she's 81", "without" in "dropped a stone without trying"), but a time the member
-        dates from may hold a one-word wording ("kid" in "when i was a kid, my knee locked");
-        looking back it is not sure it dates ("knee pain as a teenager").
-
-        The longest trigger each way is the one that counts; a resolution ("been fine since")
-        reaches further than a plain dating ("its been fine"): both count.
+        A red-flag wording's word is no trigger ("no" in "no weight on it", "she" in "she's
+        81"), but a forward past one may hold a one-word wording ("when i was a kid, my knee
+        locked"). A resolution ("been fine since") reaches further than a dating: both count.
         """
         occupied, embedded = self.marks.symptoms, self.marks.embedded
         bounds = self.bounds(occupied)
