@@ -36,10 +36,8 @@ it reaches back through the whole sentence."""
 WORDINGS = (
     "pseudo", "terminate", "figurative", "clause_start", "first_person", "carer", "body",
     "sense", "change", "affirming", "answers", "asking", "experiencer", "kin", "third_party",
-    "possessive",
-    "contact",
-    "reassuring", "dated", "ended", "now_contrast", "now_asking", "present", "recent", "joining",
-    "speaker",
+    "possessive", "contact", "reassuring", "dated", "ended", "now_contrast", "now_asking",
+    "present", "recent", "joining", "speaker",
 )  # fmt: skip
 """The rule lists that are plain wordings, found where they occur (not triggers with scopes)."""
 

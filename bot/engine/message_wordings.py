@@ -38,11 +38,11 @@ from bot.engine.scopes import (
 class Marks:
     """What reading a message found before its contexts are read, by term position."""
 
-    symptoms: frozenset[int] = frozenset()
+    symptoms: frozenset[int]
     """Inside red-flag wordings."""
-    embedded: frozenset[int] = frozenset()
+    embedded: frozenset[int]
     """Inside red-flag wordings of two or more words."""
-    possessors: frozenset[int] = frozenset()
+    possessors: frozenset[int]
     """Words written with a possessive 's ("deacon's")."""
 
 
